@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine:  `make run`  and  `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench bench-scale validate clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the API on the embedded SQLite default with a demo organisation.
+run: $(STAMP)
+	$(BIN)/avvik db upgrade
+	$(BIN)/avvik seed-demo
+	$(BIN)/avvik serve
+
+## Run the whole test suite (SQLite by default; set AVVIK_TEST_DATABASE_URL for PostgreSQL).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/avvik validate
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,116 @@
+"""Actions (åtgärder): created on an event, linkable to more, moved through their lifecycle.
+
+Every view of an action names its events by number and title, so the link action ↔ avvikelse is never unclear.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine.context import Context
+from engine.definitions.forms import swedish_errors
+from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite
+from engine.events import visible_event
+from engine.rules.access import covers
+from engine.rules.lifecycle import INITIAL_STATUS, check_transition
+from engine.store import actions as action_store
+from engine.store import audit as audit_store
+from engine.store import org as org_store
+from engine.store.models import Action
+from engine.views import action_view
+
+__all__ = ["ACTION_FORM", "create_action", "link_action", "transition", "my_actions", "get_action"]
+
+ACTION_FORM = "atgard.json"
+
+
+def _require_handler(ctx: Context, number: str, actor_id: str) -> Any:
+    event, grants = visible_event(ctx, number, actor_id)
+    if not any(covers(g.unit_path, event.unit_path) for g in grants):
+        raise PermissionDenied("Du behöver en roll på händelsens enhet för att hantera åtgärder.")
+    return event
+
+
+def create_action(ctx: Context, number: str, actor_id: str, data: Any) -> dict[str, Any]:
+    event = _require_handler(ctx, number, actor_id)
+    _, release = ctx.current_release()
+    errors = swedish_errors(release.forms.get(ACTION_FORM), data)
+    owner = data.get("ansvarig") if isinstance(data, dict) else None
+    if owner and org_store.get_user(ctx.session, owner) is None:
+        errors.append({"path": "ansvarig", "message": "Användaren finns inte."})
+    if errors:
+        raise InvalidInput("Åtgärden är inte komplett.", errors=errors)
+    action = action_store.add_action(
+        ctx.session,
+        Action(
+            title=data["titel"],
+            type=data["typ"],
+            description=data.get("beskrivning"),
+            expected_effect=data.get("forvantad_effekt"),
+            owner_id=owner,
+            due_date=date.fromisoformat(data["klart_datum"]) if data.get("klart_datum") else None,
+            status=INITIAL_STATUS,
+            created_by=actor_id,
+        ),
+        [event.id],
+    )
+    ctx.session.refresh(action)
+    audit_store.record_change(
+        ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="create", event=event,
+        after={"title": action.title, "status": action.status, "owner": owner},
+    )
+    return action_view(action)
+
+
+def _action_for(ctx: Context, action_id: int, actor_id: str) -> Action:
+    """The action if the actor owns it or holds a grant over one of its events' units."""
+    action = action_store.action_by_id(ctx.session, action_id)
+    if action is None:
+        raise NotFound("Åtgärden finns inte.")
+    grants = org_store.grants_of(ctx.session, actor_id)
+    if action.owner_id != actor_id and not any(
+        covers(g.unit_path, e.unit_path) for g in grants for e in action.events
+    ):
+        raise NotFound("Åtgärden finns inte.")
+    return action
+
+
+def get_action(ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
+    return action_view(_action_for(ctx, action_id, actor_id))
+
+
+def link_action(ctx: Context, action_id: int, number: str, actor_id: str) -> dict[str, Any]:
+    action = _action_for(ctx, action_id, actor_id)
+    event = _require_handler(ctx, number, actor_id)
+    if event not in action.events:
+        action.events.append(event)
+        audit_store.record_change(
+            ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="link", event=event,
+            after={"title": action.title},
+        )
+    return action_view(action)
+
+
+def transition(
+    ctx: Context, action_id: int, actor_id: str, target: str, note: str | None, expected_version: int | None = None
+) -> dict[str, Any]:
+    action = _action_for(ctx, action_id, actor_id)
+    if expected_version is not None and expected_version != action.version:
+        raise StaleWrite()
+    check_transition(action.status, target, note)
+    before = action.status
+    action.status = target
+    if target == "avbruten":
+        action.motivation = note
+    ctx.session.flush()
+    for event in action.events:
+        audit_store.record_change(
+            ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="transition",
+            event=event, before={"status": before}, after={"status": target, "note": note},
+        )
+    return action_view(action)
+
+
+def my_actions(ctx: Context, actor_id: str) -> list[dict[str, Any]]:
+    return [action_view(a) for a in action_store.actions_owned_by(ctx.session, actor_id)]

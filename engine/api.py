@@ -1,0 +1,208 @@
+"""The engine's public face: one method per use case, each in its own transaction.
+
+Callers (HTTP server, CLI, tests, benchmark) pass identifiers and plain data and get plain data back; they
+never see a session. A write that lost a race surfaces as StaleWrite, never as a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Mapping, TypeVar
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import actions, catalog, events, org, releases, tasks, timers
+from engine.context import Context
+from engine.definitions.files import read_tree
+from engine.definitions.release import ReleaseCache
+from engine.errors import AvvikError, StaleWrite
+from engine.store.db import Database
+from engine.store.types import utcnow
+
+__all__ = ["Engine"]
+
+R = TypeVar("R")
+
+
+def _use_case(func: Callable[..., R]) -> Callable[..., R]:
+    """Run the wrapped use case with a fresh Context in one transaction; lost races become StaleWrite."""
+
+    @functools.wraps(func)
+    def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
+        try:
+            with self.db.transaction() as session:
+                return func(self, Context(session, self.releases, self.clock), *args, **kwargs)
+        except StaleDataError:
+            raise StaleWrite() from None
+        except OperationalError as exc:
+            # PostgreSQL reports a serialization or deadlock failure between two writers of one case this way.
+            if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+                raise StaleWrite() from None
+            raise
+
+    return wrapper
+
+
+class Engine:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+        self.releases = ReleaseCache()
+
+    # releases
+    @_use_case
+    def publish_release(
+        self, ctx: Context, files: Mapping[str, bytes], label: str | None = None, actor_id: str | None = None
+    ) -> dict[str, Any]:
+        return releases.publish(ctx, files, label, actor_id)
+
+    def publish_tree(self, root: Path, label: str | None = None, actor_id: str | None = None) -> dict[str, Any]:
+        return self.publish_release(read_tree(root), label, actor_id)
+
+    @_use_case
+    def list_releases(self, ctx: Context) -> list[dict[str, Any]]:
+        return releases.list_releases(ctx)
+
+    # organisation and identity
+    @_use_case
+    def add_unit(self, ctx: Context, unit_id: str, name: str, kind: str, parent_id: str | None = None,
+                 cfar: str | None = None) -> dict[str, Any]:
+        return org.add_unit(ctx, unit_id, name, kind, parent_id, cfar)
+
+    @_use_case
+    def list_units(self, ctx: Context) -> list[dict[str, Any]]:
+        return org.list_units(ctx)
+
+    @_use_case
+    def add_user(self, ctx: Context, user_id: str, name: str | None = None, email: str | None = None) -> dict[str, Any]:
+        return org.add_user(ctx, user_id, name, email)
+
+    @_use_case
+    def grant_role(self, ctx: Context, user_id: str, role: str, unit_id: str) -> None:
+        org.grant_role(ctx, user_id, role, unit_id)
+
+    @_use_case
+    def create_token(self, ctx: Context, user_id: str, label: str | None = None,
+                     expires_at: datetime | None = None) -> str:
+        return org.create_token(ctx, user_id, label, expires_at)
+
+    @_use_case
+    def authenticate(self, ctx: Context, token: str) -> str:
+        return org.authenticate(ctx, token)
+
+    @_use_case
+    def me(self, ctx: Context, user_id: str) -> dict[str, Any]:
+        return org.me(ctx, user_id)
+
+    # what the release offers
+    @_use_case
+    def roles(self, ctx: Context) -> list[dict[str, Any]]:
+        return catalog.roles(ctx)
+
+    @_use_case
+    def shared_form(self, ctx: Context, which: str) -> dict[str, Any]:
+        return catalog.shared_form(ctx, which)
+
+    @_use_case
+    def consume_rate(self, ctx: Context, key: str, limit: int, window_s: int) -> bool:
+        return catalog.consume_rate(ctx, key, limit, window_s)
+
+    # events
+    @_use_case
+    def report_event(self, ctx: Context, actor_id: str | None, unit_id: str, data: Any,
+                     channel: str = "personal") -> dict[str, Any]:
+        return events.report_event(ctx, actor_id, unit_id, data, channel)
+
+    @_use_case
+    def get_event(self, ctx: Context, number: str, actor_id: str, purpose: str = "läsa händelse") -> dict[str, Any]:
+        return events.get_event(ctx, number, actor_id, purpose)
+
+    @_use_case
+    def list_events(self, ctx: Context, actor_id: str, **filters: Any) -> dict[str, Any]:
+        return events.list_events(ctx, actor_id, **filters)
+
+    @_use_case
+    def closure_status(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
+        return events.closure_status(ctx, number, actor_id)
+
+    @_use_case
+    def audit_log(self, ctx: Context, number: str, actor_id: str) -> dict[str, Any]:
+        return events.audit_log(ctx, number, actor_id)
+
+    # tasks
+    @_use_case
+    def worklist(self, ctx: Context, actor_id: str, scope: str = "available", limit: int = 50,
+                 offset: int = 0) -> list[dict[str, Any]]:
+        return tasks.worklist(ctx, actor_id, scope, limit, offset)
+
+    @_use_case
+    def get_task(self, ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+        return tasks.get_task(ctx, task_id, actor_id)
+
+    @_use_case
+    def claim_task(self, ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+        return tasks.claim(ctx, task_id, actor_id)
+
+    @_use_case
+    def release_task(self, ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+        return tasks.release(ctx, task_id, actor_id)
+
+    @_use_case
+    def assign_task(self, ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str, Any]:
+        return tasks.assign(ctx, task_id, actor_id, user_id)
+
+    @_use_case
+    def complete_task(self, ctx: Context, task_id: str, actor_id: str, data: Any,
+                      expected_version: int | None = None) -> dict[str, Any]:
+        return tasks.complete(ctx, task_id, actor_id, data, expected_version)
+
+    # actions
+    @_use_case
+    def create_action(self, ctx: Context, number: str, actor_id: str, data: Any) -> dict[str, Any]:
+        return actions.create_action(ctx, number, actor_id, data)
+
+    @_use_case
+    def get_action(self, ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
+        return actions.get_action(ctx, action_id, actor_id)
+
+    @_use_case
+    def link_action(self, ctx: Context, action_id: int, number: str, actor_id: str) -> dict[str, Any]:
+        return actions.link_action(ctx, action_id, number, actor_id)
+
+    @_use_case
+    def transition_action(self, ctx: Context, action_id: int, actor_id: str, target: str, note: str | None = None,
+                          expected_version: int | None = None) -> dict[str, Any]:
+        return actions.transition(ctx, action_id, actor_id, target, note, expected_version)
+
+    @_use_case
+    def my_actions(self, ctx: Context, actor_id: str) -> list[dict[str, Any]]:
+        return actions.my_actions(ctx, actor_id)
+
+    # timers
+    @_use_case
+    def _due_case_ids(self, ctx: Context, limit: int) -> list[int]:
+        return timers.due_case_ids(ctx, limit)
+
+    @_use_case
+    def _fire_case(self, ctx: Context, case_id: int) -> None:
+        timers.fire_case(ctx, case_id)
+
+    @_use_case
+    def _postpone(self, ctx: Context, case_id: int, error: AvvikError) -> None:
+        timers.postpone(ctx, case_id, error)
+
+    def run_due_timers(self, limit: int = 100) -> int:
+        """Fire every due timer once; returns how many cases advanced. Each case is its own transaction."""
+        advanced = 0
+        for case_id in self._due_case_ids(limit):
+            try:
+                self._fire_case(case_id)
+                advanced += 1
+            except StaleWrite:
+                continue  # a person stepped the case meanwhile; its timers were recomputed with that step
+            except AvvikError as exc:
+                self._postpone(case_id, exc)
+        return advanced

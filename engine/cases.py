@@ -1,0 +1,130 @@
+"""Area cases: start one, load its workflow, check closure, and write a step (state, task index, timers,
+status roll-up) in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.context import Context
+from engine.definitions.release import AreaDefinition, Release
+from engine.errors import ClosureBlocked
+from engine.rules.closure import RuleResult, evaluate_rules, unmet
+from engine.runtime import serializer
+from engine.runtime import workflow as runtime
+from engine.store import actions as action_store
+from engine.store import cases as case_store
+from engine.store.models import AreaCase, Event, ReleaseRecord, TaskRow
+
+__all__ = [
+    "CASE_STATUS_LABELS",
+    "EVENT_STATUS_LABELS",
+    "start_case",
+    "load_workflow",
+    "save_step",
+    "closure_results",
+    "ensure_closable",
+    "roll_up",
+]
+
+CASE_STATUS_LABELS = {"submitted": "Inskickad", "in_progress": "Under handläggning", "closed": "Avslutad"}
+EVENT_STATUS_LABELS = CASE_STATUS_LABELS
+_ORDER = {"submitted": 0, "in_progress": 1, "closed": 2}
+
+
+def start_case(
+    ctx: Context, record: ReleaseRecord, release: Release, event: Event, area: str, data: dict[str, Any]
+) -> tuple[AreaCase, BpmnWorkflow]:
+    definition = release.areas[area]
+    initial = {**definition.area.variables, **data, "event_number": event.number, "event_title": event.title}
+    workflow = runtime.start_workflow(definition.spec, definition.subprocess_specs, initial)
+    case = AreaCase(event_id=event.id, area=area, release_id=record.id, status="submitted", state={}, data={})
+    case.event = event
+    case_store.add_case(ctx.session, case)
+    save_step(ctx, case, event, definition, workflow)
+    return case, workflow
+
+
+def load_workflow(case: AreaCase, definition: AreaDefinition) -> BpmnWorkflow:
+    return serializer.load_state(case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE)
+
+
+def _due_at(task: Task, timers: dict[str, datetime]) -> datetime | None:
+    """A user task's due time is its earliest boundary timer (siblings under SpiffWorkflow's boundary split)."""
+    siblings = task.parent.children if task.parent is not None else []
+    times = [timers[str(t.id)] for t in siblings if str(t.id) in timers]
+    return min(times) if times else None
+
+
+def save_step(
+    ctx: Context,
+    case: AreaCase,
+    event: Event,
+    definition: AreaDefinition,
+    workflow: BpmnWorkflow,
+    completed: tuple[str, str] | None = None,
+) -> None:
+    """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step."""
+    timers = runtime.timer_due_times(workflow)
+    case.state = serializer.dump_state(workflow)
+    case.data = runtime.current_data(workflow)
+    if workflow.completed:
+        case.status = "closed"
+        case.closed_at = ctx.clock()
+    elif case.status == "submitted" and _any_human_step_done(workflow):
+        case.status = "in_progress"
+    ctx.session.flush()
+    rows = []
+    for task in runtime.ready_user_tasks(workflow):
+        info = definition.user_tasks[task.task_spec.name]
+        rows.append(
+            TaskRow(
+                id=str(task.id),
+                area_case_id=case.id,
+                event_id=event.id,
+                event_number=event.number,
+                event_title=event.title,
+                area=case.area,
+                role=info.role,
+                unit_id=event.unit_id,
+                unit_path=event.unit_path,
+                spec_name=info.spec_name,
+                name=info.name,
+                due_at=_due_at(task, timers),
+            )
+        )
+    case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed)
+    case_store.replace_timers(ctx.session, case.id, timers)
+    roll_up(event)
+
+
+def _any_human_step_done(workflow: BpmnWorkflow) -> bool:
+    return any(t.task_spec.manual for t in workflow.get_tasks(state=TaskState.COMPLETED))
+
+
+def roll_up(event: Event) -> None:
+    """The event's status is its least advanced area case's."""
+    statuses = [c.status for c in event.area_cases] or ["submitted"]
+    event.status = min(statuses, key=lambda s: _ORDER.get(s, 0))
+
+
+def closure_results(
+    ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = ()
+) -> list[RuleResult]:
+    decisions = case_store.decision_kinds(ctx.session, case.id) | set(extra_decisions)
+    statuses = action_store.action_statuses_for_event(ctx.session, case.event_id)
+    return evaluate_rules(definition.area.closure_rules, data, decisions, statuses)
+
+
+def ensure_closable(
+    ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = ()
+) -> None:
+    missing = unmet(closure_results(ctx, case, definition, data, extra_decisions))
+    if missing:
+        raise ClosureBlocked(
+            "Ärendet kan inte avslutas än: " + " ".join(m["message"] for m in missing), unmet=missing
+        )

@@ -1,0 +1,208 @@
+"""The `avvik` command: a thin adapter over the engine, like the HTTP server.
+
+Every command reads AVVIK_DATABASE_URL (default: an SQLite file under var/).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from engine.api import Engine
+from engine.demo import seed_demo
+from engine.errors import AvvikError, DefinitionError
+from engine.store.db import Database
+from engine.store.schema import upgrade
+from engine.store.types import utcnow
+
+__all__ = ["main"]
+
+
+def _engine() -> Engine:
+    return Engine(Database())
+
+
+def _fail(error: AvvikError) -> None:
+    click.echo(f"Fel: {error.message}", err=True)
+    if isinstance(error, DefinitionError) and error.findings:
+        from engine.validation import render_text
+
+        click.echo(render_text(error.findings), err=True)
+    sys.exit(1 if isinstance(error, DefinitionError) else 2)
+
+
+def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Domain errors end the command with their Swedish message, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AvvikError as error:
+            _fail(error)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """avvik — avvikelsehantering."""
+
+
+@main.group()
+def db() -> None:
+    """Databasen."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version."""
+    database = Database()
+    upgrade(database)
+    click.echo(f"Databasen är uppdaterad ({database.engine.url.render_as_string(hide_password=True)}).")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check definition files; exit 0 when everything is runnable."""
+    from engine.validation import has_errors, render_json, render_text, validate_paths
+
+    findings = validate_paths(list(paths) or [Path(".")])
+    click.echo(render_json(findings) if fmt == "json" else render_text(findings))
+    sys.exit(1 if has_errors(findings) else 0)
+
+
+@main.group()
+def release() -> None:
+    """Releaser av definitionerna."""
+
+
+@release.command("publish")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
+@click.option("--label", default=None)
+@_guarded
+def release_publish(path: Path, label: str | None) -> None:
+    """Validate and publish the definition tree at PATH (with processes/ and forms/)."""
+    result = _engine().publish_tree(path, label)
+    state = "publicerad" if result["created"] else "fanns redan"
+    click.echo(f"Release {result['hash'][:12]} {state} (id {result['id']}).")
+
+
+@release.command("list")
+@_guarded
+def release_list() -> None:
+    for item in _engine().list_releases():
+        click.echo(f"{item['id']}\t{item['hash'][:12]}\t{item['created_at']}\t{item['label'] or ''}")
+
+
+@main.group()
+def unit() -> None:
+    """Organisationsenheter."""
+
+
+@unit.command("add")
+@click.argument("unit_id")
+@click.argument("name")
+@click.argument("kind")
+@click.option("--parent", default=None)
+@click.option("--cfar", default=None, help="SCB:s arbetsställenummer, åtta siffror.")
+@_guarded
+def unit_add(unit_id: str, name: str, kind: str, parent: str | None, cfar: str | None) -> None:
+    _engine().add_unit(unit_id, name, kind, parent, cfar)
+    click.echo(f"Enheten {unit_id} finns.")
+
+
+@main.group()
+def user() -> None:
+    """Användare."""
+
+
+@user.command("add")
+@click.argument("user_id")
+@click.option("--name", default=None)
+@click.option("--email", default=None)
+@_guarded
+def user_add(user_id: str, name: str | None, email: str | None) -> None:
+    _engine().add_user(user_id, name, email)
+    click.echo(f"Användaren {user_id} finns.")
+
+
+@main.group()
+def role() -> None:
+    """Roller."""
+
+
+@role.command("grant")
+@click.argument("user_id")
+@click.argument("role_id")
+@click.argument("unit_id")
+@_guarded
+def role_grant(user_id: str, role_id: str, unit_id: str) -> None:
+    """Give USER the ROLE on UNIT and its whole subtree."""
+    _engine().grant_role(user_id, role_id, unit_id)
+    click.echo(f"{user_id} har rollen {role_id} på {unit_id} med underliggande enheter.")
+
+
+@main.group()
+def token() -> None:
+    """API-nycklar."""
+
+
+@token.command("create")
+@click.argument("user_id")
+@click.option("--label", default=None)
+@click.option("--expires-days", type=click.IntRange(min=1), default=None)
+@_guarded
+def token_create(user_id: str, label: str | None, expires_days: int | None) -> None:
+    """Print a new API token for USER (shown once; only its hash is stored)."""
+    expires = utcnow() + timedelta(days=expires_days) if expires_days else None
+    click.echo(_engine().create_token(user_id, label, expires))
+
+
+@main.command("seed-demo")
+@click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
+@_guarded
+def seed_demo_command(definitions: Path) -> None:
+    """Publish the definitions and create the demo organisation and users."""
+    engine = _engine()
+    engine.publish_tree(definitions, label="demo")
+    seed_demo(engine)
+    click.echo("Demoorganisationen finns. Skapa en nyckel med: avvik token create anna")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Fire the due timers once and exit.")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, help="Seconds between rounds.")
+def worker(once: bool, interval: float) -> None:
+    """Fire due BPMN timers (escalations, SLA clocks), in a loop or once."""
+    engine = _engine()
+    while True:
+        advanced = engine.run_due_timers()
+        if once:
+            click.echo(f"{advanced} ärenden gick vidare.")
+            return
+        time.sleep(interval)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000)
+@click.option("--workers", type=click.IntRange(1, 64), default=2)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the HTTP API under gunicorn."""
+    from server.gunicorn import run
+
+    run(host, port, workers)
+
+
+if __name__ == "__main__":
+    main()

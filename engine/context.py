@@ -1,0 +1,44 @@
+"""What every use case receives: a session in one transaction, the release provider and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from engine.definitions.release import Release, ReleaseCache, parse_release
+from engine.errors import DefinitionError
+from engine.store import releases as release_store
+from engine.store.models import ReleaseRecord
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context:
+    session: Session
+    releases: ReleaseCache
+    clock: Callable[[], datetime]
+
+    def release(self, record: ReleaseRecord) -> Release:
+        """The parsed release of a stored record; parsed once per process, then shared from the cache."""
+        cached = self.releases.get(record.hash)
+        if cached is not None:
+            return cached
+        files = {path: text.encode("utf-8") for path, text in record.files.items()}
+        return self.releases.put(parse_release(files))
+
+    def release_by_id(self, release_id: int) -> tuple[ReleaseRecord, Release]:
+        record = release_store.release_by_id(self.session, release_id)
+        if record is None:
+            raise DefinitionError("Ärendets release finns inte längre.")
+        return record, self.release(record)
+
+    def current_release(self) -> tuple[ReleaseRecord, Release]:
+        """The newest published release: what new cases start on."""
+        record = release_store.latest_release(self.session)
+        if record is None:
+            raise DefinitionError("Inga definitioner är publicerade. Kör 'avvik release publish'.")
+        return record, self.release(record)

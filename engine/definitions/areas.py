@@ -1,0 +1,102 @@
+"""area.yaml and intake.yaml as typed, immutable values.
+
+The validator owns the located error messages; this module only reads what already passed it, so it raises
+DefinitionError with a short message if called on something that did not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from engine.errors import DefinitionError
+
+__all__ = ["ClosureRule", "Area", "Intake", "parse_area", "parse_intake"]
+
+
+@dataclass(frozen=True)
+class ClosureRule:
+    id: str
+    kind: str  # actions_terminal | fields_filled | decision_recorded
+    message: str
+    when: str | None = None
+    fields: tuple[str, ...] = ()
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    entry_process: str
+    roles: dict[str, str]  # role id -> Swedish name
+    variables: dict[str, Any] = field(default_factory=dict)
+    closing_tasks: frozenset[str] = frozenset()
+    closure_rules: tuple[ClosureRule, ...] = ()
+    retention_class: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    form: str  # what staff fill
+    public_form: str  # what the public channel fills (complaints and suggestions without login)
+    ui_form: str | None
+    routing_process: str
+    fallback_area: str
+    fallback_area_by_unit_kind: dict[str, str] = field(default_factory=dict)
+
+
+def _load_mapping(text: bytes, name: str) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{name} kan inte läsas: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise DefinitionError(f"{name} ska innehålla nycklar och värden.")
+    return loaded
+
+
+def parse_area(text: bytes, name: str) -> Area:
+    raw = _load_mapping(text, name)
+    try:
+        rules = tuple(
+            ClosureRule(
+                id=str(r["id"]),
+                kind=str(r["kind"]),
+                message=str(r["message"]),
+                when=r.get("when"),
+                fields=tuple(r.get("fields") or ()),
+                decision=r.get("decision"),
+            )
+            for r in raw.get("closure_rules") or ()
+        )
+        roles = {str(k): str((v or {}).get("name", k)) for k, v in (raw.get("roles") or {}).items()}
+        return Area(
+            id=str(raw["id"]),
+            name=str(raw["name"]),
+            entry_process=str(raw["entry_process"]),
+            roles=roles,
+            variables=dict(raw.get("variables") or {}),
+            closing_tasks=frozenset(raw.get("closing_tasks") or ()),
+            closure_rules=rules,
+            retention_class=raw.get("retention_class"),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None
+
+
+def parse_intake(text: bytes, name: str) -> Intake:
+    raw = _load_mapping(text, name)
+    try:
+        return Intake(
+            form=str(raw["form"]),
+            public_form=str(raw["public_form"]),
+            ui_form=raw.get("ui_form"),
+            routing_process=str(raw["routing_process"]),
+            fallback_area=str(raw["fallback_area"]),
+            fallback_area_by_unit_kind=dict(raw.get("fallback_area_by_unit_kind") or {}),
+        )
+    except (KeyError, TypeError) as exc:
+        raise DefinitionError(f"{name} saknar nyckeln {exc}.") from None

@@ -1,0 +1,213 @@
+"""JSON Schema forms: one registry per release, `$ref` by file name, every error with its field path.
+
+Messages are translated to Swedish per failing keyword, because jsonschema's own messages are English and
+written for programmers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from engine.errors import DefinitionError
+
+if TYPE_CHECKING:
+    from referencing._core import Resolver
+
+__all__ = ["FormSet", "Form"]
+
+PROTECTED = "x-avvik-protected"
+DECISION = "x-avvik-decision"
+
+_format_checker = FormatChecker(formats=())
+
+
+@_format_checker.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or bool(date.fromisoformat(value)) and len(value) == 10
+
+
+@_format_checker.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return "T" in value and parsed.tzinfo is not None
+
+
+@_format_checker.checks("email")
+def _is_email(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    local, at, domain = value.partition("@")
+    return bool(local and at and "." in domain and not any(c.isspace() for c in value))
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    schema: dict[str, Any]
+    ui_schema: dict[str, Any] | None
+    validator: Draft202012Validator
+    protected_paths: tuple[tuple[str, ...], ...]  # property paths holding patient identifiers
+    decision: str | None  # x-avvik-decision declared at the top level
+
+    def protected_values(self, data: Any) -> bool:
+        """Does data hold a value in any protected field?"""
+        return any(_get(data, path) not in (None, "") for path in self.protected_paths)
+
+    def with_defaults(self, data: dict[str, Any]) -> dict[str, Any]:
+        """data plus the schema's `default` for each top-level field left out: conditions may read every field."""
+        defaults = {
+            key: prop["default"]
+            for key, prop in (self.schema.get("properties") or {}).items()
+            if isinstance(prop, dict) and "default" in prop
+        }
+        return {**defaults, **data}
+
+    def redact(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A copy of data with protected values replaced, for logs that must not duplicate patient data."""
+        copy = json.loads(json.dumps(data))
+        for path in self.protected_paths:
+            parent = _get(copy, path[:-1])
+            if isinstance(parent, dict) and parent.get(path[-1]) not in (None, ""):
+                parent[path[-1]] = REDACTED
+        return copy
+
+
+REDACTED = "[skyddat]"
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+class FormSet:
+    """All forms of a release. Area forms shadow shared forms of the same file name within their area."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self._schemas: dict[str, dict[str, dict[str, Any]]] = {}  # scope ("" = shared, else area) -> name -> schema
+        self._ui: dict[str, dict[str, dict[str, Any]]] = {}
+        for path, content in files.items():
+            parts = path.split("/")
+            if parts[0] == "forms" and len(parts) == 2:
+                scope = ""
+            elif parts[0] == "processes" and len(parts) == 4 and parts[2] == "forms":
+                scope = parts[1]
+            else:
+                continue
+            if not parts[-1].endswith(".json"):
+                continue
+            try:
+                loaded = json.loads(content)
+            except (ValueError, UnicodeDecodeError):
+                raise DefinitionError(f"{path} är inte giltig JSON.") from None
+            target = self._ui if parts[-1].endswith(".ui.json") else self._schemas
+            target.setdefault(scope, {})[parts[-1]] = loaded
+        self._cache: dict[tuple[str, str], Form] = {}
+
+    def get(self, name: str, area: str = "", ui_name: str | None = None) -> Form:
+        key = (area, name)
+        if key not in self._cache:
+            self._cache[key] = self._build(name, area, ui_name)
+        return self._cache[key]
+
+    def exists(self, name: str, area: str = "") -> bool:
+        return name in self._schemas.get(area, {}) or name in self._schemas.get("", {})
+
+    def _registry(self, area: str) -> Registry:
+        merged = {**self._schemas.get("", {}), **self._schemas.get(area, {})}
+        return Registry().with_resources(
+            (name, Resource.from_contents(schema, default_specification=DRAFT202012)) for name, schema in merged.items()
+        )
+
+    def _lookup(self, table: dict[str, dict[str, dict[str, Any]]], name: str, area: str) -> dict[str, Any] | None:
+        return table.get(area, {}).get(name) or table.get("", {}).get(name)
+
+    def _build(self, name: str, area: str, ui_name: str | None) -> Form:
+        schema = self._lookup(self._schemas, name, area)
+        if schema is None:
+            raise DefinitionError(f"Formuläret {name} finns inte.")
+        registry = self._registry(area)
+        validator = Draft202012Validator(schema, registry=registry, format_checker=_format_checker)
+        resolver = registry.resolver(base_uri=name)
+        ui_name = ui_name or name.removesuffix(".json") + ".ui.json"
+        return Form(
+            name=name,
+            schema=schema,
+            ui_schema=self._lookup(self._ui, ui_name, area),
+            validator=validator,
+            protected_paths=tuple(_protected_paths(schema, resolver, ())),
+            decision=schema.get(DECISION),
+        )
+
+
+def _protected_paths(node: dict[str, Any], resolver: Resolver, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """Property paths whose schema (after following $ref) is marked x-avvik-protected."""
+    for _ in range(20):  # a $ref chain longer than this is a cycle; the validator reports it
+        if "$ref" not in node:
+            break
+        resolved = resolver.lookup(node["$ref"])
+        node, resolver = {**resolved.contents, **{k: v for k, v in node.items() if k != "$ref"}}, resolved.resolver
+    if node.get(PROTECTED):
+        yield prefix
+        return
+    for key, child in (node.get("properties") or {}).items():
+        if isinstance(child, dict):
+            yield from _protected_paths(child, resolver, prefix + (key,))
+
+
+def swedish_errors(form: Form, data: Any) -> list[dict[str, str]]:
+    """Every validation error of data against form, as {path, message} in Swedish, sorted by path."""
+    errors = [_translate(error) for error in form.validator.iter_errors(data)]
+    return sorted(errors, key=lambda e: (e["path"], e["message"]))
+
+
+def _pointer(parts: Iterator[Any]) -> str:
+    return "/".join(str(p) for p in parts)
+
+
+def _translate(error: ValidationError) -> dict[str, str]:
+    path = list(error.absolute_path)
+    kind = error.validator
+    value = error.validator_value
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return {"path": _pointer([*path, missing]), "message": "Fältet måste fyllas i."}
+    if kind == "additionalProperties":
+        extras = sorted(set(error.instance) - set(error.schema.get("properties", {}))) if isinstance(error.instance, dict) else []
+        return {"path": _pointer([*path, *(extras[:1])]), "message": f"Okänt fält: {', '.join(extras)}."}
+    messages = {
+        "type": "Fel typ av värde.",
+        "enum": "Värdet är inte ett av de tillåtna alternativen.",
+        "const": "Värdet är inte det tillåtna.",
+        "oneOf": "Värdet är inte ett av de tillåtna alternativen.",
+        "anyOf": "Värdet är inte ett av de tillåtna alternativen.",
+        "minLength": f"För kort: minst {value} tecken.",
+        "maxLength": f"För långt: högst {value} tecken.",
+        "minItems": f"Välj minst {value}.",
+        "maxItems": f"Välj högst {value}.",
+        "uniqueItems": "Samma värde får bara väljas en gång.",
+        "minimum": f"Lägsta tillåtna värde är {value}.",
+        "maximum": f"Högsta tillåtna värde är {value}.",
+        "pattern": "Värdet har fel format.",
+        "format": {
+            "date": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+            "date-time": "Ange datum och tid med tidszon.",
+            "email": "Ange en giltig e-postadress.",
+        }.get(
+            str(value), "Värdet har fel format."
+        ),
+    }
+    return {"path": _pointer(path), "message": messages.get(str(kind), "Värdet är inte giltigt.")}

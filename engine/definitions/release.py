@@ -1,0 +1,154 @@
+"""A release: one validated, content-hashed definition set, parsed once per process and then shared.
+
+Building a release runs the validator first; a release with any error finding is never built, so everything
+below may assume well-formed input.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Mapping
+
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from engine.definitions.areas import Area, Intake, parse_area, parse_intake
+from engine.definitions.files import content_hash
+from engine.definitions.forms import FormSet
+from engine.errors import DefinitionError
+
+__all__ = ["UserTaskInfo", "AreaDefinition", "Release", "build_release", "parse_release", "ReleaseCache"]
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    spec_name: str
+    name: str  # Swedish label from the BPMN
+    role: str  # lane name
+    form: str | None
+    ui_form: str | None
+    instructions: str | None
+
+
+@dataclass(frozen=True)
+class AreaDefinition:
+    area: Area
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    user_tasks: dict[str, UserTaskInfo]
+
+
+@dataclass(frozen=True)
+class Release:
+    hash: str
+    files: Mapping[str, bytes]
+    areas: dict[str, AreaDefinition]
+    forms: FormSet
+    intake: Intake
+    routing_spec: BpmnProcessSpec
+    routing_subprocess_specs: dict[str, BpmnProcessSpec]
+
+
+def _parser_for(files: Mapping[str, bytes], folder: str) -> SpiffBpmnParser:
+    """A parser over the BPMN and DMN files directly inside `folder` (not its subfolders)."""
+    parser = SpiffBpmnParser()
+    depth = folder.count("/") + 1
+    for path in sorted(files):
+        if not path.startswith(folder + "/") or path.count("/") != depth:
+            continue
+        if path.endswith(".bpmn"):
+            parser.add_bpmn_str(files[path], filename=path)
+        elif path.endswith(".dmn"):
+            parser.add_dmn_str(files[path], filename=path)
+    return parser
+
+
+def _user_tasks(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> dict[str, UserTaskInfo]:
+    tasks: dict[str, UserTaskInfo] = {}
+    for process in (spec, *subprocess_specs.values()):
+        for name, task_spec in process.task_specs.items():
+            if not getattr(task_spec, "manual", False):
+                continue
+            extensions = getattr(task_spec, "extensions", {}) or {}
+            properties = extensions.get("properties", {})
+            tasks[name] = UserTaskInfo(
+                spec_name=name,
+                name=task_spec.bpmn_name or name,
+                role=task_spec.lane or "",
+                form=properties.get("formJsonSchemaFilename"),
+                ui_form=properties.get("formUiSchemaFilename"),
+                instructions=extensions.get("instructionsForEndUser"),
+            )
+    return tasks
+
+
+def build_release(files: Mapping[str, bytes]) -> Release:
+    """Validate and parse a definition set; DefinitionError carries the validator's findings."""
+    from engine.validation import has_errors, validate_files
+
+    findings = validate_files(files)
+    if has_errors(findings):
+        raise DefinitionError(
+            "Definitionerna innehåller fel och kan inte publiceras.",
+            findings=[f for f in findings if f.severity == "error"],
+        )
+    return parse_release(files)
+
+
+def parse_release(files: Mapping[str, bytes]) -> Release:
+    """Parse a definition set that already passed the validator (at publication)."""
+    try:
+        return _parse(files)
+    except DefinitionError:
+        raise
+    except Exception as exc:  # validated input should never get here; still no traceback for the owner
+        raise DefinitionError(f"Definitionerna kunde inte läsas: {exc}") from exc
+
+
+def _parse(files: Mapping[str, bytes]) -> Release:
+    areas: dict[str, AreaDefinition] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        if len(parts) == 3 and parts[0] == "processes" and parts[2] == "area.yaml":
+            area = parse_area(files[path], path)
+            parser = _parser_for(files, f"processes/{parts[1]}")
+            spec = parser.get_spec(area.entry_process)
+            subprocess_specs = parser.get_subprocess_specs(area.entry_process)
+            areas[area.id] = AreaDefinition(area, spec, subprocess_specs, _user_tasks(spec, subprocess_specs))
+    intake = parse_intake(files["processes/intake.yaml"], "processes/intake.yaml")
+    root_parser = _parser_for(files, "processes")
+    return Release(
+        hash=content_hash(files),
+        files=dict(files),
+        areas=areas,
+        forms=FormSet(files),
+        intake=intake,
+        routing_spec=root_parser.get_spec(intake.routing_process),
+        routing_subprocess_specs=root_parser.get_subprocess_specs(intake.routing_process),
+    )
+
+
+class ReleaseCache:
+    """Parsed releases by hash, so a request never re-parses definitions. Bounded: old releases fall out."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Release] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, release_hash: str) -> Release | None:
+        with self._lock:
+            release = self._items.get(release_hash)
+            if release is not None:
+                self._items.move_to_end(release_hash)
+            return release
+
+    def put(self, release: Release) -> Release:
+        with self._lock:
+            self._items[release.hash] = release
+            self._items.move_to_end(release.hash)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return release

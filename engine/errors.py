@@ -1,0 +1,144 @@
+"""The one error tree of avvik. Every error a caller can act on is one of these.
+
+    AvvikError                   base: .code (stable, machine-readable), .message (Swedish, for staff)
+    ├── DefinitionError          a definition tree or file is not runnable; .findings lists where and why
+    ├── SandboxError             an expression from a definition file was refused or failed
+    ├── ProcessFault             a running process could not advance (an expression failed, a step limit hit)
+    ├── InvalidInput             data failed a schema or a rule; .errors = [{"path", "message"}]
+    │   └── MotivationRequired   a transition needs a motivation (e.g. åtgärd avbruten)
+    ├── AuthenticationFailed     no valid credentials (unknown, expired or revoked token)
+    ├── NotFound                 the thing does not exist, or the caller may not know that it does
+    ├── PermissionDenied         the caller lacks the role (× unit) the step needs
+    ├── RateLimited              too many requests from one source in a window
+    └── Conflict                 the request clashes with the current state
+        ├── StaleWrite           someone else changed the case first (optimistic lock)
+        ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
+        ├── ClosureBlocked       closing rules are unmet; .unmet lists them
+        └── IllegalTransition    a status change the lifecycle does not allow
+
+The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AvvikError",
+    "DefinitionError",
+    "SandboxError",
+    "ProcessFault",
+    "InvalidInput",
+    "MotivationRequired",
+    "AuthenticationFailed",
+    "NotFound",
+    "PermissionDenied",
+    "RateLimited",
+    "Conflict",
+    "StaleWrite",
+    "TaskNotReady",
+    "ClosureBlocked",
+    "IllegalTransition",
+]
+
+
+class AvvikError(Exception):
+    code = "error"
+    default_message = "Något gick fel."
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class DefinitionError(AvvikError):
+    code = "definition_invalid"
+    default_message = "Definitionerna går inte att köra."
+
+    def __init__(self, message: str | None = None, findings: list[Any] | None = None) -> None:
+        self.findings = list(findings or [])
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "findings": [f.to_dict() if hasattr(f, "to_dict") else f for f in self.findings],
+        }
+
+
+class SandboxError(AvvikError):
+    code = "expression_refused"
+    default_message = "Uttrycket är inte tillåtet."
+
+
+class ProcessFault(AvvikError):
+    code = "process_fault"
+    default_message = "Processen kunde inte gå vidare. Kontakta processägaren."
+
+
+class InvalidInput(AvvikError):
+    code = "validation_failed"
+    default_message = "Uppgifterna är inte giltiga."
+
+    def __init__(self, message: str | None = None, errors: list[dict[str, str]] | None = None) -> None:
+        self.errors = list(errors or [])
+        super().__init__(message, errors=self.errors)
+
+
+class MotivationRequired(InvalidInput):
+    code = "motivation_required"
+    default_message = "En motivering krävs."
+
+
+class AuthenticationFailed(AvvikError):
+    code = "unauthenticated"
+    default_message = "Du är inte inloggad, eller så har din inloggning gått ut."
+
+
+class NotFound(AvvikError):
+    code = "not_found"
+    default_message = "Hittades inte."
+
+
+class PermissionDenied(AvvikError):
+    code = "forbidden"
+    default_message = "Du saknar behörighet för detta."
+
+
+class RateLimited(AvvikError):
+    code = "rate_limited"
+    default_message = "För många inskick. Vänta en stund och försök igen."
+
+
+class Conflict(AvvikError):
+    code = "conflict"
+    default_message = "Begäran krockar med ärendets nuvarande läge."
+
+
+class StaleWrite(Conflict):
+    code = "stale"
+    default_message = "Ärendet har ändrats av någon annan. Ladda om och försök igen."
+
+
+class TaskNotReady(Conflict):
+    code = "not_ready"
+    default_message = "Uppgiften är inte redo att utföras."
+
+
+class ClosureBlocked(Conflict):
+    code = "closure_blocked"
+    default_message = "Ärendet kan inte avslutas än."
+
+    def __init__(self, message: str | None = None, unmet: list[dict[str, Any]] | None = None) -> None:
+        self.unmet = list(unmet or [])
+        super().__init__(message, unmet=self.unmet)
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+    default_message = "Den statusändringen är inte tillåten."

@@ -1,0 +1,48 @@
+"""Publishing definition sets as immutable releases."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from engine.context import Context
+from engine.definitions.release import build_release
+from engine.errors import DefinitionError
+from engine.store import audit as audit_store
+from engine.store import releases as release_store
+from engine.store.models import ReleaseRecord
+
+__all__ = ["publish", "list_releases"]
+
+
+def _view(record: ReleaseRecord, created: bool) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "hash": record.hash,
+        "label": record.label,
+        "published_by": record.published_by,
+        "created_at": record.created_at.isoformat(),
+        "created": created,
+    }
+
+
+def publish(ctx: Context, files: Mapping[str, bytes], label: str | None, actor_id: str | None) -> dict[str, Any]:
+    """Validate, hash and store a definition set. An identical set already stored is returned, not copied."""
+    release = build_release(files)
+    existing = release_store.release_by_hash(ctx.session, release.hash)
+    if existing is not None:
+        return _view(existing, created=False)
+    try:
+        texts = {path: content.decode("utf-8") for path, content in files.items()}
+    except UnicodeDecodeError:
+        raise DefinitionError("Definitionsfilerna måste vara UTF-8.") from None
+    record = release_store.add_release(ctx.session, release.hash, texts, label, actor_id)
+    ctx.releases.put(release)
+    audit_store.record_change(
+        ctx.session, actor_id=actor_id, entity="release", entity_id=release.hash, operation="publish",
+        after={"label": label, "files": sorted(files)},
+    )
+    return _view(record, created=True)
+
+
+def list_releases(ctx: Context) -> list[dict[str, Any]]:
+    return [_view(r, created=False) for r in release_store.all_releases(ctx.session)]

@@ -1,0 +1,1 @@
+"""Pure rules over engine data: closure, action lifecycle, access. No database, no HTTP."""

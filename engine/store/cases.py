@@ -1,0 +1,86 @@
+"""Area cases and what is written with each step: the task index, the timer table and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from engine.store.models import AreaCase, Decision, TaskRow, TimerRow
+
+__all__ = [
+    "add_case",
+    "case_by_id",
+    "sync_tasks",
+    "replace_timers",
+    "due_timers",
+    "postpone_timers",
+    "add_decision",
+    "decision_kinds",
+    "decisions_for_event",
+]
+
+
+def add_case(session: Session, case: AreaCase) -> AreaCase:
+    session.add(case)
+    session.flush()
+    return case
+
+
+def case_by_id(session: Session, case_id: int) -> AreaCase | None:
+    return session.get(AreaCase, case_id)
+
+
+def sync_tasks(
+    session: Session, case_id: int, ready: Iterable[TaskRow], ended_at: datetime, completed: tuple[str, str] | None
+) -> None:
+    """Make the case's open tasks equal to `ready`. Open tasks no longer ready end: the one in `completed`
+    (task id, user) as completed, any other as cancelled (a boundary timer interrupted it). Assignees of tasks
+    that stay open are kept."""
+    wanted = {row.id: row for row in ready}
+    open_rows = {
+        row.id: row
+        for row in session.scalars(select(TaskRow).where(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None)))
+    }
+    for task_id, row in open_rows.items():
+        if task_id in wanted:
+            row.due_at = wanted[task_id].due_at
+        elif completed is not None and task_id == completed[0]:
+            row.ended_at, row.outcome, row.ended_by = ended_at, "completed", completed[1]
+        else:
+            row.ended_at, row.outcome = ended_at, "cancelled"
+    session.add_all(row for task_id, row in wanted.items() if task_id not in open_rows)
+    session.flush()
+
+
+def replace_timers(session: Session, case_id: int, due: dict[str, datetime]) -> None:
+    session.execute(delete(TimerRow).where(TimerRow.area_case_id == case_id))
+    session.add_all(TimerRow(area_case_id=case_id, task_id=task_id, fire_at=at) for task_id, at in due.items())
+    session.flush()
+
+
+def due_timers(session: Session, now: datetime, limit: int) -> list[TimerRow]:
+    """Due timers, locked for this worker; other workers skip them instead of waiting (PostgreSQL)."""
+    query = select(TimerRow).where(TimerRow.fire_at <= now).order_by(TimerRow.fire_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def postpone_timers(session: Session, case_id: int, fire_at: datetime) -> None:
+    session.execute(update(TimerRow).where(TimerRow.area_case_id == case_id).values(fire_at=fire_at))
+
+
+def add_decision(session: Session, decision: Decision) -> None:
+    session.add(decision)
+    session.flush()
+
+
+def decision_kinds(session: Session, case_id: int) -> set[str]:
+    return set(session.scalars(select(Decision.kind).where(Decision.area_case_id == case_id)))
+
+
+def decisions_for_event(session: Session, event_id: int) -> list[Decision]:
+    return list(session.scalars(select(Decision).where(Decision.event_id == event_id).order_by(Decision.id)))

@@ -1,0 +1,64 @@
+"""Connecting: one Database per process, built by whoever wires the app (server, CLI, tests), never at import."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["DEFAULT_SQLITE_PATH", "default_url", "Database"]
+
+DEFAULT_SQLITE_PATH = Path("var") / "avvik.sqlite3"
+
+
+def default_url() -> str:
+    """AVVIK_DATABASE_URL, else an SQLite file under var/ (the embedded default)."""
+    url = os.environ.get("AVVIK_DATABASE_URL")
+    if url:
+        return url
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout=10000")  # wait for the writer instead of failing at once
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Take the write lock at BEGIN: otherwise two deferred transactions that both read and then write
+    # deadlock in SQLite ("database is locked") instead of queueing.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    def __init__(self, url: str | None = None, **engine_options: Any) -> None:
+        self.url = url or default_url()
+        self.engine: Engine = create_engine(self.url, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            # pysqlite's own transaction handling is turned off so BEGIN IMMEDIATE can be issued.
+            event.listen(self.engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,84 @@
+"""Events (avvikelser): numbering, lookup and filtered, paginated lists."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from engine.store.models import AreaCase, Event, EventCounter
+
+__all__ = ["next_event_number", "add_event", "event_by_number", "event_by_id", "list_events"]
+
+
+def next_event_number(session: Session, year: int) -> str:
+    """AVV-YYYY-NNNNNN, unique under concurrency: the counter row is incremented in place, which takes a row
+    lock on PostgreSQL (and the database lock on SQLite) until the transaction ends."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(EventCounter).values(year=year, value=0).on_conflict_do_nothing(index_elements=["year"]))
+    value = session.scalar(
+        update(EventCounter).where(EventCounter.year == year).values(value=EventCounter.value + 1).returning(
+            EventCounter.value
+        )
+    )
+    return f"AVV-{year}-{value:06d}"
+
+
+def add_event(session: Session, event: Event) -> Event:
+    session.add(event)
+    session.flush()
+    return event
+
+
+def event_by_number(session: Session, number: str) -> Event | None:
+    return session.scalar(
+        select(Event).where(Event.number == number).options(selectinload(Event.area_cases))
+    )
+
+
+def event_by_id(session: Session, event_id: int) -> Event | None:
+    return session.get(Event, event_id)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_events(
+    session: Session,
+    *,
+    visible_paths: Sequence[str],
+    reporter_id: str | None,
+    unit_path: str | None,
+    area: str | None,
+    status: str | None,
+    text: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Event], int]:
+    """Events the caller may see (under a granted unit, or reported by them), newest first, with the total."""
+    scope: list[ColumnElement[bool]] = [
+        Event.unit_path.between(path, path + "\uffff") for path in visible_paths
+    ]
+    if reporter_id is not None:
+        scope.append(Event.reporter_id == reporter_id)
+    if not scope:
+        return [], 0
+    query = select(Event).where(or_(*scope))
+    if unit_path:
+        query = query.where(Event.unit_path.between(unit_path, unit_path + "\uffff"))
+    if status:
+        query = query.where(Event.status == status)
+    if area:
+        query = query.where(Event.id.in_(select(AreaCase.event_id).where(AreaCase.area == area)))
+    if text:
+        pattern = f"%{_escape_like(text.lower())}%"
+        query = query.where(or_(func.lower(Event.title).like(pattern, escape="\\"), Event.number == text.upper()))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(Event.area_cases)).order_by(Event.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows), total

@@ -1,0 +1,273 @@
+"""The database schema as typed SQLAlchemy models. `engine/store` is the only package that speaks SQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from engine.store.types import JSONDocument, UTCDateTime, created_at, str_code, str_id, str_name
+
+__all__ = [
+    "Base",
+    "Unit",
+    "User",
+    "RoleGrant",
+    "ApiToken",
+    "ReleaseRecord",
+    "EventCounter",
+    "Event",
+    "AreaCase",
+    "TaskRow",
+    "TimerRow",
+    "Action",
+    "ActionEvent",
+    "Decision",
+    "AuditEntry",
+    "ReadLogEntry",
+    "RateBucket",
+]
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSONDocument, datetime: UTCDateTime, list[Any]: JSONDocument}
+
+
+class Unit(Base):
+    """An organisational unit. `path` is the materialised ancestry ('/region/sjukhus/avd/') so a subtree is one
+    index range scan."""
+
+    __tablename__ = "units"
+    id: Mapped[str_id] = mapped_column(primary_key=True)
+    name: Mapped[str_name]
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str_code]
+    cfar: Mapped[str | None] = mapped_column(String(8))  # SCB arbetsställenummer: 8 digits, leading zeros kept
+    path: Mapped[str] = mapped_column(String(1000), index=True, unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str_name]
+    email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[created_at]
+
+
+class RoleGrant(Base):
+    """A role on a unit; it covers the unit's whole subtree."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str_id]
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[created_at]
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex; the token itself is never stored
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class ReleaseRecord(Base):
+    """An immutable definition set: its files are stored so a case can always be re-run on its own release."""
+
+    __tablename__ = "releases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    files: Mapped[dict[str, Any]]  # relative path -> UTF-8 text
+    published_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+
+
+class EventCounter(Base):
+    """Next event sequence number per year; incremented under a row lock so numbers are unique and gapless."""
+
+    __tablename__ = "event_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Event(Base):
+    """One report (avvikelse). Its number and title travel with every task, action and audit row."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str_name]
+    kind: Mapped[str_code]
+    status: Mapped[str_code] = mapped_column(index=True)
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
+    unit_path: Mapped[str] = mapped_column(String(1000), index=True)
+    reporter_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str_code]
+    data: Mapped[dict[str, Any]]
+    has_patient_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[created_at] = mapped_column(index=True)
+    area_cases: Mapped[list[AreaCase]] = relationship(back_populates="event", order_by="AreaCase.id")
+
+
+class AreaCase(Base):
+    """One area's handling of an event: a SpiffWorkflow instance pinned to the release it started on."""
+
+    __tablename__ = "area_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    area: Mapped[str_code]
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    status: Mapped[str_code]
+    # SpiffWorkflow state without spec (engine/runtime/serializer.py). Plain JSON, not JSONB: SpiffWorkflow
+    # restores a task's data as a delta over its parent's, so the tasks' key order must survive; JSONB sorts keys.
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]]  # the case data as of the last step, for reads that must not deserialize
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[created_at]
+    closed_at: Mapped[datetime | None]
+    event: Mapped[Event] = relationship(back_populates="area_cases")
+    __mapper_args__ = {"version_id_col": version}
+
+
+_OPEN = text("ended_at IS NULL")
+
+
+class TaskRow(Base):
+    """A user task: while open (ended_at is null) the worklist index, afterwards its history (who, when, how
+    it ended). Written in the same transaction as the case state; open rows are found by partial indexes."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_open_role_unit_path", "role", "unit_path", postgresql_where=_OPEN, sqlite_where=_OPEN),
+        Index("ix_tasks_open_assignee", "assignee_id", postgresql_where=_OPEN, sqlite_where=_OPEN),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
+    area_case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    event_number: Mapped[str] = mapped_column(String(20))
+    event_title: Mapped[str_name]
+    area: Mapped[str_code]
+    role: Mapped[str_id]
+    unit_id: Mapped[str_id]
+    unit_path: Mapped[str] = mapped_column(String(1000))
+    spec_name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str_name]
+    due_at: Mapped[datetime | None]
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    ended_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))  # completed | cancelled (e.g. by a boundary timer)
+    ended_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class TimerRow(Base):
+    """A waiting BPMN timer and when it fires; `avvik worker` fires the due ones."""
+
+    __tablename__ = "timers"
+    __table_args__ = (UniqueConstraint("area_case_id", "task_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    fire_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Action(Base):
+    """An åtgärd: first-class, linked to one or more events."""
+
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str_name]
+    type: Mapped[str_code]
+    description: Mapped[str | None] = mapped_column(Text)
+    expected_effect: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str_code]
+    motivation: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    events: Mapped[list[Event]] = relationship(secondary="action_events", order_by="Event.id")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionEvent(Base):
+    __tablename__ = "action_events"
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True, index=True)
+
+
+class Decision(Base):
+    """A recorded decision with legal or formal effect (lex Maria, AV, FK, ...): who, when, value, why."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    kind: Mapped[str_id]
+    value: Mapped[str_code]
+    reference: Mapped[str | None] = mapped_column(String(200))
+    motivation: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[created_at]
+    task_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class AuditEntry(Base):
+    """Append-only change log: who changed what, when, before and after."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[created_at] = mapped_column(index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(100))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    event_number: Mapped[str | None] = mapped_column(String(20))
+    event_title: Mapped[str | None] = mapped_column(String(200))
+    entity: Mapped[str_code]
+    entity_id: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str_code]
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+
+class ReadLogEntry(Base):
+    """Every read of an event holding patient data (HSLF-FS 2016:40 4 kap. 9 §): who, when, which, why."""
+
+    __tablename__ = "read_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[created_at] = mapped_column(index=True)
+    actor_id: Mapped[str] = mapped_column(String(100), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    event_number: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(200))
+
+
+class RateBucket(Base):
+    """A fixed-window counter for rate limits shared by every API worker (e.g. public feedback per address)."""
+
+    __tablename__ = "rate_buckets"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime]
+    count: Mapped[int] = mapped_column(Integer)

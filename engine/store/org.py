@@ -1,0 +1,82 @@
+"""Units, users, role grants and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.rules.access import Grant
+from engine.store.models import ApiToken, RoleGrant, Unit, User
+
+__all__ = ["get_unit", "all_units", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
+           "token_by_hash", "users_with_role_at"]
+
+
+def get_unit(session: Session, unit_id: str) -> Unit | None:
+    return session.get(Unit, unit_id)
+
+
+def all_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.path)))
+
+
+def add_unit(session: Session, unit_id: str, name: str, kind: str, parent: Unit | None, cfar: str | None) -> Unit:
+    path = f"{parent.path if parent else '/'}{unit_id}/"
+    unit = Unit(id=unit_id, name=name, kind=kind, parent_id=parent.id if parent else None, cfar=cfar, path=path)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def get_user(session: Session, user_id: str) -> User | None:
+    return session.get(User, user_id)
+
+
+def add_user(session: Session, user_id: str, name: str, email: str | None) -> User:
+    user = User(id=user_id, name=name, email=email, active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_grant(session: Session, user_id: str, role: str, unit_id: str) -> RoleGrant:
+    existing = session.scalar(
+        select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.unit_id == unit_id)
+    )
+    if existing is not None:
+        return existing
+    grant = RoleGrant(user_id=user_id, role=role, unit_id=unit_id)
+    session.add(grant)
+    session.flush()
+    return grant
+
+
+def grants_of(session: Session, user_id: str) -> list[Grant]:
+    rows = session.execute(
+        select(RoleGrant.role, Unit.id, Unit.path).join(Unit, Unit.id == RoleGrant.unit_id).where(
+            RoleGrant.user_id == user_id
+        )
+    )
+    return [Grant(role, unit_id, path) for role, unit_id, path in rows]
+
+
+def users_with_role_at(session: Session, role: str, unit_path: str) -> list[str]:
+    """Users holding `role` on the unit or any ancestor of it."""
+    ancestors = ["/".join(unit_path.split("/")[:i]) + "/" for i in range(2, unit_path.count("/") + 1)]
+    rows = session.scalars(
+        select(RoleGrant.user_id).join(Unit, Unit.id == RoleGrant.unit_id).where(
+            RoleGrant.role == role, Unit.path.in_(ancestors)
+        )
+    )
+    return sorted(set(rows))
+
+
+def add_token(session: Session, user_id: str, token_hash: str, label: str | None, expires_at: datetime | None) -> None:
+    session.add(ApiToken(user_id=user_id, token_hash=token_hash, label=label, expires_at=expires_at))
+    session.flush()
+
+
+def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))

@@ -1,0 +1,177 @@
+"""Worklists and task work: claim, release, assign, complete.
+
+Completing checks, in order: the task exists and the actor may see it, the actor holds the lane's role on the
+case's unit, the case is the version the actor saw, the task is READY and manual (SpiffWorkflow does not check),
+the data passes the task's form with every error reported, and closure rules hold on any path that closes the
+case. Only then is the step written, in one transaction with the task index, timers, decisions and audit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.cases import ensure_closable, load_workflow, save_step
+from engine.context import Context
+from engine.definitions.forms import swedish_errors
+from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite, TaskNotReady
+from engine.rules.access import covers, roles_at
+from engine.runtime import workflow as runtime
+from engine.store import audit as audit_store
+from engine.store import cases as case_store
+from engine.store import org as org_store
+from engine.store import tasks as task_store
+from engine.store.models import AreaCase, Decision, TaskRow
+from engine.views import case_view, task_view
+
+__all__ = ["worklist", "get_task", "claim", "release", "assign", "complete"]
+
+
+def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    grants = org_store.grants_of(ctx.session, actor_id)
+    return [task_view(t) for t in task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset)]
+
+
+def _task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
+    """The task if the actor holds its role on its unit; a task they cannot act on is 403, one they cannot
+    see at all is 404."""
+    row = task_store.task_by_id(ctx.session, task_id)
+    grants = org_store.grants_of(ctx.session, actor_id)
+    if row is None or not any(covers(g.unit_path, row.unit_path) for g in grants):
+        raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
+    if row.role not in roles_at(grants, row.unit_path):
+        raise PermissionDenied(f"Uppgiften kräver rollen '{row.role}' på enheten.", required_role=row.role)
+    case = case_store.case_by_id(ctx.session, row.area_case_id)
+    assert case is not None  # the foreign key guarantees it
+    return row, case
+
+
+def _open_task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
+    row, case = _task_for(ctx, task_id, actor_id)
+    if row.ended_at is not None:
+        raise TaskNotReady("Uppgiften är redan avslutad.", outcome=row.outcome)
+    return row, case
+
+
+def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+    row, case = _task_for(ctx, task_id, actor_id)
+    _, release = ctx.release_by_id(case.release_id)
+    info = release.areas[case.area].user_tasks[row.spec_name]
+    form = release.forms.get(info.form, case.area, info.ui_form) if info.form else None
+    if case.event.has_patient_data:
+        audit_store.record_read(ctx.session, actor_id=actor_id, event=case.event, purpose=f"uppgift {row.spec_name}")
+    return {
+        **task_view(row),
+        "instructions": info.instructions,
+        "schema": form.schema if form else None,
+        "ui_schema": form.ui_schema if form else None,
+        "data": case.data,
+        "case_version": case.version,
+    }
+
+
+def _audit_task(ctx: Context, row: TaskRow, case: AreaCase, actor_id: str, operation: str, **after: Any) -> None:
+    audit_store.record_change(
+        ctx.session,
+        actor_id=actor_id,
+        entity="task",
+        entity_id=row.id,
+        operation=operation,
+        event=case.event,
+        after={"task": row.spec_name, **after},
+    )
+
+
+def claim(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+    row, case = _open_task_for(ctx, task_id, actor_id)
+    if row.assignee_id not in (None, actor_id):
+        raise TaskNotReady("Uppgiften är redan tagen av någon annan.", assignee=row.assignee_id)
+    row.assignee_id = actor_id
+    _audit_task(ctx, row, case, actor_id, "claim", assignee=actor_id)
+    return task_view(row)
+
+
+def release(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+    row, case = _open_task_for(ctx, task_id, actor_id)
+    if row.assignee_id != actor_id:
+        raise TaskNotReady("Du har inte tagit uppgiften.")
+    row.assignee_id = None
+    _audit_task(ctx, row, case, actor_id, "release")
+    return task_view(row)
+
+
+def assign(ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str, Any]:
+    row, case = _open_task_for(ctx, task_id, actor_id)
+    if org_store.get_user(ctx.session, user_id) is None:
+        raise InvalidInput("Okänd användare.", errors=[{"path": "user", "message": "Användaren finns inte."}])
+    if row.role not in roles_at(org_store.grants_of(ctx.session, user_id), row.unit_path):
+        raise InvalidInput(
+            "Användaren saknar rollen uppgiften kräver.",
+            errors=[{"path": "user", "message": f"Användaren saknar rollen '{row.role}' på enheten."}],
+        )
+    before = row.assignee_id
+    row.assignee_id = user_id
+    _audit_task(ctx, row, case, actor_id, "assign", assignee=user_id, previous=before)
+    return task_view(row)
+
+
+def complete(
+    ctx: Context, task_id: str, actor_id: str, data: Any, expected_version: int | None = None
+) -> dict[str, Any]:
+    row, case = _task_for(ctx, task_id, actor_id)
+    if expected_version is not None and expected_version != case.version:
+        raise StaleWrite()
+    if row.ended_at is not None:
+        raise TaskNotReady("Uppgiften är redan avslutad.", outcome=row.outcome)
+    if row.assignee_id not in (None, actor_id):
+        raise TaskNotReady("Uppgiften är tagen av någon annan.", assignee=row.assignee_id)
+    record, release = ctx.release_by_id(case.release_id)
+    definition = release.areas[case.area]
+    workflow = load_workflow(case, definition)
+    task = runtime.ready_task(workflow, task_id)
+    info = definition.user_tasks[task.task_spec.name]
+    form = release.forms.get(info.form, case.area, info.ui_form) if info.form else None
+    if form is not None:
+        errors = swedish_errors(form, data)
+        if errors:
+            raise InvalidInput("Formuläret innehåller fel.", errors=errors)
+    elif data not in ({}, None):
+        raise InvalidInput("Uppgiften har inget formulär.", errors=[{"path": "", "message": "Inga uppgifter väntas."}])
+    data = form.with_defaults(data) if form is not None else {}
+    decision = form.decision if form is not None else None
+    decisions = {decision} if decision else set()
+    if info.spec_name in definition.area.closing_tasks:
+        ensure_closable(ctx, case, definition, {**case.data, **data}, decisions)
+    runtime.complete_task(workflow, task, data)
+    if workflow.completed:
+        ensure_closable(ctx, case, definition, runtime.current_data(workflow), decisions)
+    if decision:
+        _record_decision(ctx, case, decision, data.get(decision) or {}, actor_id, task_id)
+    if form is not None and form.protected_values(data):
+        case.event.has_patient_data = True
+    save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
+    _audit_task(ctx, row, case, actor_id, "complete", data=form.redact(data) if form else {})
+    return {
+        "event_number": case.event.number,
+        "event_title": case.event.title,
+        "event_status": case.event.status,
+        "case": case_view(case, {case.area: definition.area.name}, record.hash),
+        "next_tasks": [task_view(t) for t in task_store.open_tasks_for_case(ctx.session, case.id)],
+    }
+
+
+def _record_decision(
+    ctx: Context, case: AreaCase, kind: str, value: dict[str, Any], actor_id: str, task_id: str
+) -> None:
+    case_store.add_decision(
+        ctx.session,
+        Decision(
+            area_case_id=case.id,
+            event_id=case.event_id,
+            kind=kind,
+            value=str(value.get("varde", "")),
+            reference=value.get("referens"),
+            motivation=value.get("motivering"),
+            decided_by=actor_id,
+            task_id=task_id,
+        ),
+    )

@@ -1,0 +1,82 @@
+"""Timer definitions: an expression must be there, be quoted, and give a valid ISO 8601 value.
+
+SpiffWorkflow evaluates the timer text as an expression first, so a bare P3D is the *name* P3D and fails only
+when the timer starts on a real case. A string literal (or an f-string's fixed parts) can be checked here with
+the very parser SpiffWorkflow uses at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from lxml import etree
+
+from engine.validation.expressions import Expr, check_syntax
+from engine.validation.findings import ERROR, Finding
+from engine.validation.xmlsafe import at, local
+
+__all__ = ["check_timer"]
+
+_BARE_ISO = re.compile(r"^(R\d*/.*|P[\dTWYMDHS.,]+|\d{4}-\d{2}-\d{2}([T ].*)?)$", re.IGNORECASE)
+_EXAMPLES = {
+    "timeDuration": ('en ISO 8601-varaktighet', 'Skriv t.ex. "P3D" (3 dagar), "PT4H" (4 timmar) eller "P1W" (1 vecka), '
+                     'med citattecken, eller beräkna den: f"P{sla_triage_days}D".'),
+    "timeDate": ("ett ISO 8601-datum", 'Skriv t.ex. "2025-01-31T08:00:00+01:00" med citattecken.'),
+    "timeCycle": ("en ISO 8601-cykel", 'Skriv t.ex. "R3/P1D" (tre gånger, en gång per dag) med citattecken.'),
+}
+
+
+def _valid_iso(kind: str, value: str) -> bool:
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as Timer
+
+    try:
+        if kind == "timeDuration":
+            return value.upper().startswith("P") and bool(Timer.parse_iso_duration(value))
+        if kind == "timeDate":
+            Timer.parse_time_or_duration(value)
+            return not value.upper().startswith("P")
+        Timer.parse_iso_recurring_interval(value)
+        return value.upper().startswith("R")
+    except Exception:
+        return False
+
+
+def _literal(tree: ast.AST, kind: str) -> str | None:
+    """The ISO text a literal (or an f-string, with 1 for each computed part) produces; None if computed."""
+    body = tree.body if isinstance(tree, ast.Expression) else None
+    if isinstance(body, ast.Constant) and isinstance(body.value, str):
+        return body.value
+    if isinstance(body, ast.JoinedStr) and kind != "timeDate" and body.values and isinstance(body.values[0], ast.Constant):
+        parts = [v.value if isinstance(v, ast.Constant) else "1" for v in body.values]
+        return "".join(str(p) for p in parts)
+    return None
+
+
+def check_timer(file: str, event: etree._Element, definition: etree._Element) -> tuple[list[Finding], list[Expr]]:
+    """Findings for one timerEventDefinition, and its expression for the name check."""
+    specs = [child for child in definition if local(child) in _EXAMPLES and (child.text or "").strip()]
+    if not specs:
+        return [at(ERROR, "bpmn.timer_without_expression", file, event,
+                   "Timern saknar tidsuttryck: det står inte när eller hur länge den ska vänta.",
+                   _EXAMPLES["timeDuration"][1])], []
+    spec = specs[0]
+    kind, text = local(spec), (spec.text or "").strip()
+    what, fix = _EXAMPLES[kind]
+    if _BARE_ISO.match(text):
+        return [at(ERROR, "bpmn.timer_unquoted", file, event,
+                   f"Tidsuttrycket {text} saknar citattecken. Det beräknas som ett uttryck, och då är {text} ett "
+                   "okänt namn: timern skulle fallera först när den startar på ett ärende.",
+                   f'Skriv "{text}" med citattecken.', line=spec.sourceline)], []
+    expr = Expr(file, "timer", text, spec.sourceline, event.get("id"), event.get("name") or None)
+    found = check_syntax(expr)
+    if found:
+        return found, []
+    try:
+        value = _literal(ast.parse(text, mode="eval"), kind)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        value = None
+    if value is not None and not _valid_iso(kind, value):
+        return [at(ERROR, "bpmn.timer_invalid", file, event,
+                   f"Tidsuttrycket {expr.quoted()} ger inte {what}.", fix, line=spec.sourceline)], [expr]
+    return [], [expr]

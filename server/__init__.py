@@ -1,0 +1,36 @@
+"""The thin HTTP API: authentication, marshmallow in and out, one engine call per request.
+
+`create_app()` builds everything; importing this package connects to nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engine.api import Engine
+from engine.store.db import Database
+from server import errors
+from server.auth import OidcVerifier
+from server.config import Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["avvik.settings"] = settings
+    app.extensions["avvik.engine"] = engine or Engine(Database(settings.database_url))
+    app.extensions["avvik.oidc"] = OidcVerifier(settings)
+
+    from server.openapi import build_openapi
+    from server.routes import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.extensions["avvik.openapi"] = build_openapi()
+    errors.register(app)
+    return app

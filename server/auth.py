@@ -1,0 +1,78 @@
+"""Who is calling: `Authorization: Bearer <token>`, either an avvik API token or, when configured, an OIDC
+JWT verified against the issuer's keys. Nothing else authenticates: no trusted user headers."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, TypeVar
+
+import jwt
+from flask import current_app, g, request
+
+from engine.api import Engine
+from engine.errors import AuthenticationFailed
+from engine.org import TOKEN_PREFIX
+from server.config import Settings
+
+__all__ = ["login_required", "current_user", "OidcVerifier"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OidcVerifier:
+    """Verifies RS/ES-signed JWTs against a JWKS (fetched and cached by PyJWT), issuer and audience."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._jwks = jwt.PyJWKClient(settings.oidc_jwks_url) if settings.oidc_jwks_url else None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._jwks and self.settings.oidc_issuer and self.settings.oidc_audience)
+
+    def user_id(self, token: str) -> str:
+        if not self.enabled or self._jwks is None:
+            raise AuthenticationFailed()
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token)
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"],
+                audience=self.settings.oidc_audience,
+                issuer=self.settings.oidc_issuer,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except (jwt.PyJWTError, jwt.PyJWKClientError):
+            raise AuthenticationFailed("Inloggningen kunde inte verifieras.") from None
+        user = claims.get(self.settings.oidc_user_claim)
+        if not isinstance(user, str) or not user:
+            raise AuthenticationFailed("Inloggningen saknar användar-id.")
+        return user
+
+
+def _authenticate() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed()
+    token = token.strip()
+    engine: Engine = current_app.extensions["avvik.engine"]
+    if token.startswith(TOKEN_PREFIX):
+        return engine.authenticate(token)
+    user_id = current_app.extensions["avvik.oidc"].user_id(token)
+    engine.me(user_id)  # the JWT must name a known, active avvik user
+    return user_id
+
+
+def login_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.user_id = _authenticate()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def current_user() -> str:
+    return str(g.user_id)

@@ -1,0 +1,40 @@
+"""Server settings, from the environment unless a test passes its own mapping to create_app."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None  # AVVIK_DATABASE_URL; None: the SQLite default under var/
+    max_body_bytes: int = 1_000_000  # AVVIK_MAX_BODY_BYTES: larger requests are refused with 413
+    public_feedback_unit: str = "rs-pn"  # AVVIK_PUBLIC_FEEDBACK_UNIT: the unit that receives public feedback
+    public_rate_limit: int = 10  # AVVIK_PUBLIC_RATE_LIMIT: public submissions per client address per window
+    public_rate_window_s: int = 600  # AVVIK_PUBLIC_RATE_WINDOW
+    oidc_issuer: str | None = None  # AVVIK_OIDC_ISSUER, with AVVIK_OIDC_AUDIENCE and AVVIK_OIDC_JWKS_URL
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_user_claim: str = "preferred_username"  # AVVIK_OIDC_USER_CLAIM: the claim that names an avvik user
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        def number(name: str, default: int) -> int:
+            return int(env[name]) if env.get(name) else default
+
+        return cls(
+            database_url=env.get("AVVIK_DATABASE_URL") or None,
+            max_body_bytes=number("AVVIK_MAX_BODY_BYTES", cls.max_body_bytes),
+            public_feedback_unit=env.get("AVVIK_PUBLIC_FEEDBACK_UNIT") or cls.public_feedback_unit,
+            public_rate_limit=number("AVVIK_PUBLIC_RATE_LIMIT", cls.public_rate_limit),
+            public_rate_window_s=number("AVVIK_PUBLIC_RATE_WINDOW", cls.public_rate_window_s),
+            oidc_issuer=env.get("AVVIK_OIDC_ISSUER") or None,
+            oidc_audience=env.get("AVVIK_OIDC_AUDIENCE") or None,
+            oidc_jwks_url=env.get("AVVIK_OIDC_JWKS_URL") or None,
+            oidc_user_claim=env.get("AVVIK_OIDC_USER_CLAIM") or cls.oidc_user_claim,
+        )

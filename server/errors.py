@@ -1,0 +1,103 @@
+"""The one place errors become HTTP: every 4xx/5xx is `{code, message, ...}` with a stable code."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (
+    AuthenticationFailed,
+    AvvikError,
+    Conflict,
+    DefinitionError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ProcessFault,
+    RateLimited,
+    SandboxError,
+)
+
+__all__ = ["STATUS", "register", "error_response"]
+
+log = logging.getLogger(__name__)
+
+# Most specific first: the first matching class decides the status.
+STATUS: list[tuple[type[AvvikError], int]] = [
+    (AuthenticationFailed, 401),
+    (PermissionDenied, 403),
+    (RateLimited, 429),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidInput, 422),
+    (DefinitionError, 422),
+    (SandboxError, 422),
+    (ProcessFault, 422),
+]
+
+_HTTP_CODES = {
+    400: ("bad_request", "Begäran kunde inte tolkas."),
+    401: ("unauthenticated", "Du är inte inloggad."),
+    404: ("not_found", "Adressen finns inte."),
+    405: ("method_not_allowed", "Metoden är inte tillåten för adressen."),
+    413: ("too_large", "Begäran är för stor."),
+    415: ("unsupported_media_type", "Skicka JSON (Content-Type: application/json)."),
+    429: ("rate_limited", "För många försök. Vänta en stund och försök igen."),
+}
+
+
+def error_response(status: int, code: str, message: str, **details: Any) -> Response:
+    response = jsonify({"code": code, "message": message, **details})
+    response.status_code = status
+    return response
+
+
+def _avvik(error: AvvikError) -> Response:
+    status = next((s for cls, s in STATUS if isinstance(error, cls)), 500)
+    response = jsonify(error.to_dict())
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="avvik"'
+    return response
+
+
+def _validation(error: ValidationError) -> Response:
+    """marshmallow's nested messages flattened to [{path, message}]."""
+    errors: list[dict[str, str]] = []
+
+    def walk(messages: Any, path: list[str]) -> None:
+        if isinstance(messages, dict):
+            for key, value in messages.items():
+                walk(value, [*path, str(key)])
+        elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+            errors.extend({"path": "/".join(path), "message": m} for m in messages)
+        elif isinstance(messages, list):
+            for index, value in enumerate(messages):
+                walk(value, [*path, str(index)])
+        else:
+            errors.append({"path": "/".join(path), "message": str(messages)})
+
+    walk(error.messages, [])
+    return error_response(422, "validation_failed", "Uppgifterna är inte giltiga.", errors=errors)
+
+
+def _http(error: HTTPException) -> Response:
+    status = error.code or 500
+    code, message = _HTTP_CODES.get(status, ("error", "Något gick fel."))
+    return error_response(status, code, message)
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    return error_response(500, "internal_error", "Ett oväntat fel inträffade och ändringen sparades inte. Försök igen.")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(AvvikError, _avvik)
+    app.register_error_handler(ValidationError, _validation)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,11 @@
+"""One blueprint per noun, all under /api/v1."""
+
+from server.routes.actions import bp as actions
+from server.routes.events import bp as events
+from server.routes.meta import bp as meta
+from server.routes.public import bp as public
+from server.routes.tasks import bp as tasks
+
+BLUEPRINTS = [meta, events, tasks, actions, public]
+
+__all__ = ["BLUEPRINTS"]

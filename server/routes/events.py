@@ -1,0 +1,60 @@
+"""Reporting and reading events (avvikelser), their closure status and their audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from server.auth import current_user
+from server.http import endpoint, engine
+from server.schemas import (
+    ActionIn,
+    ActionOut,
+    AuditIn,
+    AuditOut,
+    ClosureOut,
+    EventDetailOut,
+    EventFilterIn,
+    EventOut,
+    EventPageOut,
+    ReportIn,
+)
+
+bp = Blueprint("events", __name__, url_prefix="/api/v1")
+NUMBER = "<string:number>"
+
+
+@endpoint(bp, "/events", "POST", summary="Rapportera en händelse", body=ReportIn, response=EventOut, status=201)
+def report(body: dict[str, Any]) -> dict[str, Any]:
+    return engine().report_event(current_user(), body["unit_id"], body["data"])
+
+
+@endpoint(bp, "/events", summary="Händelser du får se", query=EventFilterIn, response=EventPageOut)
+def list_events(query: dict[str, Any]) -> dict[str, Any]:
+    return engine().list_events(current_user(), unit_id=query.get("unit"), **{
+        k: query.get(k) for k in ("area", "status", "text", "limit", "offset")
+    })
+
+
+@endpoint(bp, f"/events/{NUMBER}", summary="En händelse med områden, uppgifter, åtgärder och historik",
+          response=EventDetailOut)
+def get_event(number: str) -> dict[str, Any]:
+    return engine().get_event(number, current_user(), purpose="GET /events/{number}")
+
+
+@endpoint(bp, f"/events/{NUMBER}/closure", summary="Kan ärendena avslutas, och vilka regler saknas?",
+          response=ClosureOut, many=True)
+def closure(number: str) -> list[dict[str, Any]]:
+    return engine().closure_status(number, current_user())
+
+
+@endpoint(bp, f"/events/{NUMBER}/actions", "POST", summary="Skapa en åtgärd kopplad till händelsen",
+          body=ActionIn, response=ActionOut, status=201)
+def create_action(number: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().create_action(number, current_user(), body["data"])
+
+
+@endpoint(bp, "/audit", summary="Ändrings- och läslogg för en händelse (revisor)", query=AuditIn, response=AuditOut)
+def audit(query: dict[str, Any]) -> dict[str, Any]:
+    return engine().audit_log(query["event"], current_user())

@@ -1,0 +1,260 @@
+"""Request and response schemas. Requests refuse unknown fields; responses document the API (OpenAPI)."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+# --- requests ---------------------------------------------------------------------------------------------
+
+class PageIn(StrictSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+
+
+class EventFilterIn(PageIn):
+    unit = fields.String(validate=validate.Length(max=64))
+    area = fields.String(validate=validate.Length(max=40))
+    status = fields.String(validate=validate.OneOf(["submitted", "in_progress", "closed"]))
+    text = fields.String(validate=validate.Length(max=200))
+
+
+class WorklistIn(PageIn):
+    scope = fields.String(load_default="available", validate=validate.OneOf(["mine", "available"]))
+
+
+class ReportIn(StrictSchema):
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    data = fields.Dict(required=True, metadata={"description": "Intake form data; schema at GET /forms/intake"})
+
+
+class FeedbackIn(StrictSchema):
+    data = fields.Dict(required=True, metadata={"description": "Feedback form data; schema at GET /forms/feedback"})
+
+
+class CompleteIn(StrictSchema):
+    data = fields.Dict(required=True, metadata={"description": "The task's form data (GET /tasks/{id} has the schema)"})
+    case_version = fields.Integer(
+        metadata={"description": "case_version from GET /tasks/{id}; a newer case gives 409 stale"}
+    )
+
+
+class AssignIn(StrictSchema):
+    user = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class ActionIn(StrictSchema):
+    data = fields.Dict(required=True, metadata={"description": "Action form data; schema at GET /forms/action"})
+
+
+class TransitionIn(StrictSchema):
+    to = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    note = fields.String(validate=validate.Length(max=5000), load_default=None)
+    version = fields.Integer(metadata={"description": "The action's version as read; a newer one gives 409 stale"})
+
+
+class LinkIn(StrictSchema):
+    event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+
+
+class AuditIn(StrictSchema):
+    event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+
+
+# --- responses ----------------------------------------------------------------------------------------------
+
+class ErrorOut(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    errors = fields.List(fields.Dict())
+    unmet = fields.List(fields.Dict())
+
+
+class AreaCaseOut(Schema):
+    id = fields.Integer()
+    area = fields.String()
+    area_name = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    version = fields.Integer()
+    closed_at = fields.String(allow_none=True)
+    release = fields.String()
+
+
+class EventLinkOut(Schema):
+    number = fields.String()
+    title = fields.String()
+
+
+class TaskOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    spec_name = fields.String()
+    event_number = fields.String()
+    event_title = fields.String()
+    area = fields.String()
+    area_case_id = fields.Integer()
+    role = fields.String()
+    unit_id = fields.String()
+    due_at = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    created_at = fields.String()
+    ended_at = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    ended_by = fields.String(allow_none=True)
+
+
+class TaskDetailOut(TaskOut):
+    instructions = fields.String(allow_none=True)
+    schema = fields.Dict(allow_none=True)
+    ui_schema = fields.Dict(allow_none=True)
+    data = fields.Dict()
+    case_version = fields.Integer()
+
+
+class ActionOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    type = fields.String()
+    description = fields.String(allow_none=True)
+    expected_effect = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    due_date = fields.String(allow_none=True)
+    status = fields.String()
+    status_label = fields.String()
+    motivation = fields.String(allow_none=True)
+    version = fields.Integer()
+    events = fields.List(fields.Nested(EventLinkOut))
+
+
+class DecisionOut(Schema):
+    kind = fields.String()
+    value = fields.String()
+    reference = fields.String(allow_none=True)
+    motivation = fields.String(allow_none=True)
+    decided_by = fields.String()
+    decided_at = fields.String()
+
+
+class HistoryOut(Schema):
+    at = fields.String()
+    actor = fields.String(allow_none=True)
+    entity = fields.String()
+    entity_id = fields.String()
+    operation = fields.String()
+    event_number = fields.String(allow_none=True)
+    event_title = fields.String(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class ReadOut(Schema):
+    at = fields.String()
+    actor = fields.String()
+    event_number = fields.String()
+    purpose = fields.String()
+
+
+class EventOut(Schema):
+    number = fields.String()
+    title = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    unit_id = fields.String()
+    created_at = fields.String()
+    areas = fields.List(fields.Nested(AreaCaseOut))
+
+
+class EventDetailOut(EventOut):
+    actions = fields.List(fields.Nested(ActionOut))
+    report = fields.Dict()
+    case_data = fields.Dict()
+    open_tasks = fields.List(fields.Nested(TaskOut))
+    task_history = fields.List(fields.Nested(TaskOut))
+    decisions = fields.List(fields.Nested(DecisionOut))
+    history = fields.List(fields.Nested(HistoryOut))
+
+
+class EventPageOut(Schema):
+    items = fields.List(fields.Nested(EventOut))
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class CompleteOut(Schema):
+    event_number = fields.String()
+    event_title = fields.String()
+    event_status = fields.String()
+    case = fields.Nested(AreaCaseOut)
+    next_tasks = fields.List(fields.Nested(TaskOut))
+
+
+class RuleOut(Schema):
+    id = fields.String()
+    met = fields.Boolean()
+    applies = fields.Boolean()
+    message = fields.String()
+
+
+class ClosureOut(Schema):
+    area = fields.String()
+    status = fields.String()
+    can_close = fields.Boolean()
+    rules = fields.List(fields.Nested(RuleOut))
+
+
+class GrantOut(Schema):
+    role = fields.String()
+    unit_id = fields.String()
+
+
+class MeOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    grants = fields.List(fields.Nested(GrantOut))
+
+
+class RoleOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    areas = fields.List(fields.String())
+
+
+class UnitOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    parent = fields.String(allow_none=True)
+    kind = fields.String()
+    cfar = fields.String(allow_none=True)
+
+
+class FormOut(Schema):
+    schema = fields.Dict()
+    ui_schema = fields.Dict(allow_none=True)
+
+
+class ReceiptOut(Schema):
+    receipt = fields.String()
+    message = fields.String()
+
+
+class AuditOut(Schema):
+    event_number = fields.String()
+    event_title = fields.String()
+    changes = fields.List(fields.Nested(HistoryOut))
+    reads = fields.List(fields.Nested(ReadOut))
+
+
+class HealthOut(Schema):
+    status = fields.String()
+    database = fields.String()

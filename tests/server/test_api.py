@@ -1,0 +1,187 @@
+"""The HTTP contract through Flask's test client: authentication, worklists, task work, closure, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ..engine.test_vard_case import (
+    ACCEPT,
+    CLASSIFY_SERIOUS,
+    FEEDBACK,
+    INVESTIGATION,
+    LEX_MARIA_YES,
+    PATIENT_INFORMED,
+    SIGN,
+)
+
+API = "/api/v1"
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    assert body["code"] == code and isinstance(body["message"], str) and body["message"]
+    return body
+
+
+def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = "ks-akut") -> dict[str, Any]:
+    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def task_by_spec(client: Any, headers: dict[str, str], number: str, spec: str) -> dict[str, Any]:
+    event = client.get(f"{API}/events/{number}", headers=headers).get_json()
+    return next(t for t in event["open_tasks"] if t["spec_name"] == spec)
+
+
+def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
+    task = task_by_spec(client, headers, number, spec)
+    return client.post(f"{API}/tasks/{task['id']}/complete", json={"data": data}, headers=headers)
+
+
+def test_health_and_openapi_need_no_login(client: Any) -> None:
+    assert client.get(f"{API}/health").get_json()["status"] == "ok"
+    spec = client.get(f"{API}/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/tasks/{task_id}/complete" in spec["paths"]
+    assert "CompleteIn" in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer avk_unknown", "Basic YW5uYTo=", "Bearer not-a-jwt"])
+def test_unknown_or_missing_credentials_are_401(client: Any, header: str | None) -> None:
+    headers = {"Authorization": header} if header else {}
+    body = assert_error(client.get(f"{API}/me", headers=headers), 401, "unauthenticated")
+    assert "message" in body
+
+
+def test_a_user_header_alone_is_not_trusted(client: Any) -> None:
+    assert_error(client.get(f"{API}/me", headers={"X-User": "anna", "X-Remote-User": "anna"}), 401,
+                 "unauthenticated")
+
+
+def test_me_roles_units_and_intake_form(client: Any, auth: Any) -> None:
+    headers = auth("anna")
+    assert client.get(f"{API}/me", headers=headers).get_json()["grants"] == [{"role": "handlaggare", "unit_id": "ks"}]
+    roles = {r["id"]: r["name"] for r in client.get(f"{API}/roles", headers=headers).get_json()}
+    assert roles["verksamhetschef"] == "Verksamhetschef"
+    units = {u["id"]: u for u in client.get(f"{API}/units", headers=headers).get_json()}
+    assert units["ks-akut"]["parent"] == "ks" and units["ks-akut"]["cfar"] == "90000001"
+    form = client.get(f"{API}/forms/intake", headers=headers).get_json()
+    assert form["schema"]["title"] == "Rapportera en händelse" and form["ui_schema"]["ui:order"][0] == "rubrik"
+
+
+def test_report_routes_to_the_handler_above_and_not_elsewhere(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    event = submit(client, auth("eva"), report)
+    assert [a["area"] for a in event["areas"]] == ["vard"]
+    anna = client.get(f"{API}/tasks?scope=available", headers=auth("anna")).get_json()
+    assert [(t["event_number"], t["event_title"]) for t in anna] == [(event["number"], report["rubrik"])]
+    assert client.get(f"{API}/tasks", headers=auth("david")).get_json() == []
+    assert_error(client.get(f"{API}/events/{event['number']}", headers=auth("david")), 404, "not_found")
+    mine = client.get(f"{API}/events/{event['number']}", headers=auth("eva")).get_json()
+    assert mine["status"] == "submitted" and "case_data" not in mine  # the reporter follows, does not handle
+
+
+def test_claim_complete_and_the_error_paths(client: Any, auth: Any, report: dict[str, Any]) -> None:
+    anna, bertil = auth("anna"), auth("bertil")
+    number = submit(client, auth("eva"), report)["number"]
+    task = task_by_spec(client, anna, number, "triage")
+    detail = client.get(f"{API}/tasks/{task['id']}", headers=anna).get_json()
+    assert detail["schema"]["title"] == "Triage" and detail["event_title"] == report["rubrik"]
+
+    assert_error(client.post(f"{API}/tasks/{task['id']}/complete", json={"data": ACCEPT}, headers=bertil),
+                 403, "forbidden")
+    invalid = assert_error(
+        client.post(f"{API}/tasks/{task['id']}/complete", json={"data": {"triage": {"beslut": "kanske"}}},
+                    headers=anna), 422, "validation_failed")
+    assert invalid["errors"] == [{"path": "triage/beslut", "message": "Värdet är inte ett av de tillåtna alternativen."}]
+    assert client.post(f"{API}/tasks/{task['id']}/claim", headers=anna).get_json()["assignee"] == "anna"
+    stale = {"data": ACCEPT, "case_version": detail["case_version"] - 1}
+    assert_error(client.post(f"{API}/tasks/{task['id']}/complete", json=stale, headers=anna), 409, "stale")
+    done = client.post(f"{API}/tasks/{task['id']}/complete",
+                       json={"data": ACCEPT, "case_version": detail["case_version"]}, headers=anna)
+    assert done.status_code == 200
+    assert [t["spec_name"] for t in done.get_json()["next_tasks"]] == ["klassificering"]
+    assert_error(client.post(f"{API}/tasks/{task['id']}/complete", json={"data": ACCEPT}, headers=anna),
+                 409, "not_ready")
+
+
+def test_closure_blocked_then_allowed(client: Any, auth: Any, report: dict[str, Any]) -> None:
+    anna, bertil, cecilia = auth("anna"), auth("bertil"), auth("cecilia")
+    number = submit(client, auth("eva"), report)["number"]
+    for spec, data, who in [("triage", ACCEPT, anna), ("klassificering", CLASSIFY_SERIOUS, anna),
+                            ("lex_maria_bedomning", LEX_MARIA_YES, cecilia), ("utredning", INVESTIGATION, anna),
+                            ("informera_patient", PATIENT_INFORMED, anna), ("aterkoppling", FEEDBACK, anna)]:
+        assert complete(client, who, number, spec, data).status_code == 200
+    action = client.post(f"{API}/events/{number}/actions", headers=anna,
+                         json={"data": {"titel": "Dubbelkontroll av doser", "typ": "korrigerande", "ansvarig": "anna"}})
+    assert action.status_code == 201
+    action_id = action.get_json()["id"]
+    closure = client.get(f"{API}/events/{number}/closure", headers=bertil).get_json()
+    assert closure[0]["can_close"] is False
+    assert [r["id"] for r in closure[0]["rules"] if not r["met"]] == ["atgarder_avslutade"]
+    blocked = assert_error(complete(client, bertil, number, "signera_avslut", SIGN), 409, "closure_blocked")
+    assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
+
+    mine = client.get(f"{API}/actions", headers=anna).get_json()
+    assert mine[0]["events"] == [{"number": number, "title": report["rubrik"]}]
+    assert_error(client.post(f"{API}/actions/{action_id}/transition", json={"to": "genomford"}, headers=anna),
+                 409, "illegal_transition")
+    assert_error(client.post(f"{API}/actions/{action_id}/transition", json={"to": "avbruten"}, headers=anna),
+                 422, "motivation_required")
+    cancelled = client.post(f"{API}/actions/{action_id}/transition", headers=anna,
+                            json={"to": "avbruten", "note": "Ersätts av regional rutin."})
+    assert cancelled.get_json()["status_label"] == "Avbruten"
+    closed = complete(client, bertil, number, "signera_avslut", SIGN)
+    assert closed.status_code == 200 and closed.get_json()["event_status"] == "closed"
+
+
+def test_public_feedback_without_login_is_rate_limited(client: Any) -> None:
+    data = {"rubrik": "Lång väntetid", "beskrivning": "Vi väntade sex timmar.", "handelsetyp": "klagomal",
+            "relation": "narstaende"}
+    receipts = [client.post(f"{API}/public/feedback", json={"data": data}) for _ in range(3)]
+    assert all(r.status_code == 201 and r.get_json()["receipt"].startswith("AVV-") for r in receipts)
+    assert_error(client.post(f"{API}/public/feedback", json={"data": data}), 429, "rate_limited")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"data": "{not json", "content_type": "application/json"}, 400, "bad_request"),
+        ({"json": [1, 2]}, 422, "validation_failed"),
+        ({"json": {"unit_id": "ks-akut"}}, 422, "validation_failed"),
+        ({"json": {"unit_id": "ks-akut", "data": {}, "extra": 1}}, 422, "validation_failed"),
+        ({"json": {"unit_id": 5, "data": {}}}, 422, "validation_failed"),
+        ({"data": "x", "content_type": "text/plain"}, 415, "unsupported_media_type"),
+        ({"json": {"unit_id": "ks-akut", "data": {"rubrik": "x" * 2_000_000}}}, 413, "too_large"),
+    ],
+)
+def test_malformed_requests_are_4xx_with_the_error_shape(
+    client: Any, auth: Any, kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    assert_error(client.post(f"{API}/events", headers=auth("eva"), **kwargs), status, code)
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1", "scope=all", "limit=100000"])
+def test_bad_pagination_is_422(client: Any, auth: Any, query: str) -> None:
+    assert_error(client.get(f"{API}/tasks?{query}", headers=auth("anna")), 422, "validation_failed")
+
+
+def test_unknown_route_and_method_have_the_error_shape(client: Any, auth: Any) -> None:
+    assert_error(client.get(f"{API}/nothing-here"), 404, "not_found")
+    assert_error(client.delete(f"{API}/events", headers=auth("anna")), 405, "method_not_allowed")
+
+
+def test_reads_of_patient_data_land_in_the_read_log(client: Any, auth: Any, report: dict[str, Any]) -> None:
+    anna = auth("anna")
+    number = submit(client, auth("eva"), report)["number"]
+    complete(client, anna, number, "triage", ACCEPT)
+    complete(client, anna, number, "klassificering", CLASSIFY_SERIOUS)
+    client.get(f"{API}/events/{number}", headers=auth("bertil"))
+    log = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()
+    assert ("bertil", "GET /events/{number}") in [(r["actor"], r["purpose"]) for r in log["reads"]]
+    assert_error(client.get(f"{API}/audit?event={number}", headers=anna), 403, "forbidden")
