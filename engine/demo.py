@@ -21,7 +21,7 @@ UNITS: list[tuple[str, str, str, str | None, str | None]] = [
     ("ks-avd12", "Vårdavdelning 12, Solna", "avdelning", "ks", "90000002"),
     ("ks-klinkem", "Klinisk kemi, Solna", "lab", "ks", "90000003"),
     ("rs-tand", "Folktandvården Eastmaninstitutet", "tandvard", "rs", "90000004"),
-    ("rs-pn", "Patientnämnden Stockholm", "patientnamnd", "rs", "90000005"),
+    ("rs-klagomal", "Patient- och klagomålsfunktionen, Region Stockholm", "klagomal", "rs", "90000005"),
     ("rg", "Region Gotland", "region", None, None),
     ("rg-vs", "Visby lasarett", "sjukhus", "rg", None),
     ("rg-akut", "Akutmottagningen Visby", "akut", "rg-vs", "90000011"),
@@ -30,12 +30,30 @@ UNITS: list[tuple[str, str, str, str | None, str | None]] = [
 
 # (id, name, [(role, unit)])
 USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    # vård (Karolinska) and Region Stockholm-wide functions
     ("anna", "Anna Handläggare", [("handlaggare", "ks")]),
     ("bertil", "Bertil Verksamhetschef", [("verksamhetschef", "ks")]),
     ("cecilia", "Cecilia Patientsäkerhet", [("patientsakerhet", "rs")]),
-    ("david", "David Handläggare Gotland", [("handlaggare", "rg")]),
     ("eva", "Eva Rapportör", []),
-    ("revisor", "Rut Revisor", [("revisor", "rs")]),
+    ("revisor", "Rut Revisor", [("revisor", "rs"), ("revisor", "rg")]),
+    # tandvård
+    ("tina", "Tina Handläggare tandvård", [("handlaggare", "rs-tand")]),
+    ("tor", "Tor Verksamhetschef tandvård", [("verksamhetschef", "rs-tand")]),
+    # lab
+    ("lars", "Lars Kvalitetsansvarig lab", [("kvalitetsansvarig_lab", "ks-klinkem")]),
+    # arbetsmiljö (Karolinska) and miljö (regionen)
+    ("karin", "Karin Chef", [("chef", "ks")]),
+    ("sven", "Sven Skyddsombud", [("skyddsombud", "ks")]),
+    ("hanna", "Hanna HR arbetsmiljö", [("hr_arbetsmiljo", "rs")]),
+    ("mikael", "Mikael Miljösamordnare", [("miljosamordnare", "rs")]),
+    # synpunkter och klagomål
+    ("klara", "Klara Klagomålshandläggare", [("klagomalshandlaggare", "rs")]),
+    ("greta", "Greta Verksamhetschef klagomål", [("verksamhetschef", "rs-klagomal")]),
+    # Region Gotland: vård and omsorg (the region is also kommun)
+    ("david", "David Handläggare Gotland", [("handlaggare", "rg")]),
+    ("vera", "Vera Verksamhetschef Solberga", [("verksamhetschef", "rg-aldre")]),
+    ("sara", "Sara SAS", [("sas", "rg")]),
+    ("maria", "Maria MAS", [("mas", "rg")]),
 ]
 
 

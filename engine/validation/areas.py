@@ -73,9 +73,10 @@ def read_yaml(file: str, data: bytes) -> tuple[YamlDoc | None, list[Finding]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        started = exc.context_mark.line + 1 if exc.context_mark and exc.problem_mark else None
+        where = f" (rad {line}{f', det som inte avslutas börjar på rad {started}' if started and started != line else ''})"
         return None, [Finding(ERROR, "yaml.syntax", file,
-                              f"YAML-filen kan inte läsas{f' (rad {line})' if line else ''}: {exc.problem or exc}.",
-                              fix, line=line)]
+                              f"YAML-filen kan inte läsas{where if line else ''}: {exc.problem or exc}.", fix, line=line)]
     except Exception as exc:  # e.g. RecursionError on absurd nesting, or a YAMLError without a position
         return None, [Finding(ERROR, "yaml.syntax", file, f"YAML-filen kan inte läsas: {type(exc).__name__}.", fix)]
     if not isinstance(loaded, dict):

@@ -129,8 +129,8 @@ def _area(ds: DefinitionSet, scope: Scope, shared: Registry, registry: Registry)
                 forms_known = forms_known and isinstance(form.content, dict)
     found.extend(_references(scope, mode.complete))
     intake = _intake_fields(ds, shared)
-    if not forms_known or intake is None:
-        return found  # some forms are not here: which names exist cannot be known
+    if not forms_known or intake is None or doc is None:
+        return found  # some forms or area.yaml are missing or unreadable: which names exist cannot be known
     fields = intake.union(*(field_names(registry, name) for name in used))
     variables = set(_get(doc, "variables", dict) or {})
     known = set(ENGINE_NAMES) | variables | fields
