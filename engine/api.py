@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, events, org, releases, tasks, timers
+from engine import actions, catalog, events, org, releases, tasks, timers, triage
 from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.definitions.release import ReleaseCache
@@ -127,6 +127,14 @@ class Engine:
     @_use_case
     def closure_status(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
         return events.closure_status(ctx, number, actor_id)
+
+    @_use_case
+    def add_area(self, ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
+        return triage.add_area(ctx, number, area, reason, actor_id)
+
+    @_use_case
+    def remove_area(self, ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
+        return triage.remove_area(ctx, number, area, reason, actor_id)
 
     @_use_case
     def audit_log(self, ctx: Context, number: str, actor_id: str) -> dict[str, Any]:

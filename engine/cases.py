@@ -31,7 +31,12 @@ __all__ = [
     "roll_up",
 ]
 
-CASE_STATUS_LABELS = {"submitted": "Inskickad", "in_progress": "Under handläggning", "closed": "Avslutad"}
+CASE_STATUS_LABELS = {
+    "submitted": "Inskickad",
+    "in_progress": "Under handläggning",
+    "closed": "Avslutad",
+    "removed": "Borttagen från området",
+}
 EVENT_STATUS_LABELS = CASE_STATUS_LABELS
 _ORDER = {"submitted": 0, "in_progress": 1, "closed": 2}
 
@@ -107,8 +112,8 @@ def _any_human_step_done(workflow: BpmnWorkflow) -> bool:
 
 
 def roll_up(event: Event) -> None:
-    """The event's status is its least advanced area case's."""
-    statuses = [c.status for c in event.area_cases] or ["submitted"]
+    """The event's status is its least advanced area case's; a case removed at triage does not count."""
+    statuses = [c.status for c in event.area_cases if c.status != "removed"] or ["submitted"]
     event.status = min(statuses, key=lambda s: _ORDER.get(s, 0))
 
 

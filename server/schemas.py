@@ -64,6 +64,14 @@ class LinkIn(StrictSchema):
     event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
 
 
+class AreaChangeIn(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class AreaAddIn(AreaChangeIn):
+    area = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
 class AuditIn(StrictSchema):
     event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
 

@@ -10,6 +10,9 @@ from server.auth import current_user
 from server.http import endpoint, engine
 from server.schemas import (
     ActionIn,
+    AreaAddIn,
+    AreaCaseOut,
+    AreaChangeIn,
     ActionOut,
     AuditIn,
     AuditOut,
@@ -53,6 +56,18 @@ def closure(number: str) -> list[dict[str, Any]]:
           body=ActionIn, response=ActionOut, status=201)
 def create_action(number: str, body: dict[str, Any]) -> dict[str, Any]:
     return engine().create_action(number, current_user(), body["data"])
+
+
+@endpoint(bp, f"/events/{NUMBER}/areas", "POST", summary="Lägg till ett område vid triage (med skäl)",
+          body=AreaAddIn, response=AreaCaseOut, status=201)
+def add_area(number: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().add_area(number, body["area"], body["reason"], current_user())
+
+
+@endpoint(bp, f"/events/{NUMBER}/areas/<string:area>/remove", "POST",
+          summary="Ta bort ett område vid triage (med skäl)", body=AreaChangeIn, response=AreaCaseOut)
+def remove_area(number: str, area: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().remove_area(number, area, body["reason"], current_user())
 
 
 @endpoint(bp, "/audit", summary="Ändrings- och läslogg för en händelse (revisor)", query=AuditIn, response=AuditOut)

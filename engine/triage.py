@@ -1,0 +1,68 @@
+"""At triage a handler may add an area the routing missed, or remove one it got wrong, always with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.cases import roll_up, start_case
+from engine.context import Context
+from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.events import visible_event
+from engine.rules.access import roles_at
+from engine.store import audit as audit_store
+from engine.store import cases as case_store
+from engine.views import case_view
+
+__all__ = ["add_area", "remove_area"]
+
+
+def _reason(reason: str | None) -> str:
+    if not (reason or "").strip():
+        raise InvalidInput("Ange ett skäl.", errors=[{"path": "reason", "message": "Ett skäl krävs."}])
+    return str(reason).strip()
+
+
+def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
+    event, grants = visible_event(ctx, number, actor_id)
+    reason = _reason(reason)
+    record, release = ctx.current_release()
+    if area not in release.areas:
+        raise InvalidInput("Okänt område.", errors=[{"path": "area", "message": f"Området '{area}' finns inte."}])
+    if not roles_at(grants, event.unit_path) & set(release.areas[area].area.roles):
+        raise PermissionDenied(f"Du saknar en roll i området '{release.areas[area].area.name}' på enheten.")
+    if any(c.area == area and c.status != "removed" for c in event.area_cases):
+        raise Conflict(f"Händelsen handläggs redan inom '{release.areas[area].area.name}'.")
+    case, _ = start_case(ctx, record, release, event, area, event.data)
+    audit_store.record_change(
+        ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="add_area", event=event,
+        after={"area": area, "reason": reason},
+    )
+    return case_view(case, {area: release.areas[area].area.name}, record.hash)
+
+
+def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
+    event, grants = visible_event(ctx, number, actor_id)
+    reason = _reason(reason)
+    active = [c for c in event.area_cases if c.status not in ("removed",)]
+    case = next((c for c in active if c.area == area), None)
+    if case is None:
+        raise InvalidInput("Området finns inte på händelsen.", errors=[{"path": "area", "message": "Finns inte."}])
+    _, release = ctx.release_by_id(case.release_id)
+    definition = release.areas[case.area]
+    if not roles_at(grants, event.unit_path) & set(definition.area.roles):
+        raise PermissionDenied(f"Du saknar en roll i området '{definition.area.name}' på enheten.")
+    if case.status == "closed":
+        raise Conflict("Ett avslutat ärende kan inte tas bort.")
+    if len(active) == 1:
+        raise Conflict("Händelsen måste handläggas inom minst ett område. Lägg till det rätta området först.")
+    before = case.status
+    case.status = "removed"
+    case.closed_at = ctx.clock()
+    case_store.sync_tasks(ctx.session, case.id, [], ctx.clock(), None)
+    case_store.replace_timers(ctx.session, case.id, {})
+    roll_up(event)
+    audit_store.record_change(
+        ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="remove_area",
+        event=event, before={"status": before}, after={"area": area, "reason": reason},
+    )
+    return case_view(case, {case.area: definition.area.name}, None)
