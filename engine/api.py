@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, events, org, releases, tasks, timers, triage
+from engine import actions, catalog, config, events, migration, org, releases, tasks, timers, triage
 from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.definitions.release import ReleaseCache
@@ -65,6 +65,34 @@ class Engine:
     @_use_case
     def list_releases(self, ctx: Context) -> list[dict[str, Any]]:
         return releases.list_releases(ctx)
+
+    @_use_case
+    def migrate_cases(self, ctx: Context, area: str, release_hash: str, actor_id: str,
+                      dry_run: bool = True) -> dict[str, Any]:
+        return migration.migrate_cases(ctx, area, release_hash, actor_id, dry_run)
+
+    # per-unit configuration
+    @_use_case
+    def effective_config(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
+        return config.effective_config(ctx, unit_id, actor_id)
+
+    @_use_case
+    def set_binding(self, ctx: Context, unit_id: str, area: str, release_hash: str, variant: str,
+                    actor_id: str) -> dict[str, Any]:
+        return config.set_binding(ctx, unit_id, area, release_hash, variant, actor_id)
+
+    @_use_case
+    def remove_binding(self, ctx: Context, unit_id: str, area: str, actor_id: str) -> dict[str, Any]:
+        return config.remove_binding(ctx, unit_id, area, actor_id)
+
+    @_use_case
+    def set_overlay(self, ctx: Context, unit_id: str, area: str, key: str, value: Any,
+                    actor_id: str) -> dict[str, Any]:
+        return config.set_overlay(ctx, unit_id, area, key, value, actor_id)
+
+    @_use_case
+    def remove_overlay(self, ctx: Context, unit_id: str, area: str, key: str, actor_id: str) -> dict[str, Any]:
+        return config.remove_overlay(ctx, unit_id, area, key, actor_id)
 
     # organisation and identity
     @_use_case

@@ -11,7 +11,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.context import Context
-from engine.definitions.release import AreaDefinition, Release
+from engine.definitions.release import AreaDefinition
 from engine.errors import ClosureBlocked
 from engine.rules.closure import RuleResult, evaluate_rules, unmet
 from engine.runtime import serializer
@@ -24,6 +24,7 @@ __all__ = [
     "CASE_STATUS_LABELS",
     "EVENT_STATUS_LABELS",
     "start_case",
+    "definition_of",
     "load_workflow",
     "save_step",
     "closure_results",
@@ -42,16 +43,35 @@ _ORDER = {"submitted": 0, "in_progress": 1, "closed": 2}
 
 
 def start_case(
-    ctx: Context, record: ReleaseRecord, release: Release, event: Event, area: str, data: dict[str, Any]
+    ctx: Context,
+    record: ReleaseRecord,
+    definition: AreaDefinition,
+    variables: dict[str, Any],
+    event: Event,
+    data: dict[str, Any],
 ) -> tuple[AreaCase, BpmnWorkflow]:
-    definition = release.areas[area]
-    initial = {**definition.area.variables, **data, "event_number": event.number, "event_title": event.title}
+    """Start `definition` for the event; `variables` are the area's declared variables with unit overlays."""
+    initial = {**variables, **data, "event_number": event.number, "event_title": event.title}
     workflow = runtime.start_workflow(definition.spec, definition.subprocess_specs, initial)
-    case = AreaCase(event_id=event.id, area=area, release_id=record.id, status="submitted", state={}, data={})
+    case = AreaCase(
+        event_id=event.id,
+        area=definition.area.id,
+        variant=definition.variant,
+        release_id=record.id,
+        status="submitted",
+        state={},
+        data={},
+    )
     case.event = event
     case_store.add_case(ctx.session, case)
     save_step(ctx, case, event, definition, workflow)
     return case, workflow
+
+
+def definition_of(ctx: Context, case: AreaCase) -> tuple[ReleaseRecord, AreaDefinition]:
+    """The release and area definition the case was started on (or migrated to)."""
+    record, release = ctx.release_by_id(case.release_id)
+    return record, release.variants[(case.area, case.variant)]
 
 
 def load_workflow(case: AreaCase, definition: AreaDefinition) -> BpmnWorkflow:

@@ -36,6 +36,7 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("cecilia", "Cecilia Patientsäkerhet", [("patientsakerhet", "rs")]),
     ("eva", "Eva Rapportör", []),
     ("revisor", "Rut Revisor", [("revisor", "rs"), ("revisor", "rg")]),
+    ("petra", "Petra Processägare", [("processagare", "rs"), ("processagare", "rg")]),
     # tandvård
     ("tina", "Tina Handläggare tandvård", [("handlaggare", "rs-tand")]),
     ("tor", "Tor Verksamhetschef tandvård", [("verksamhetschef", "rs-tand")]),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import closure_results, start_case
+from engine.cases import closure_results, definition_of, start_case
+from engine.config import resolve
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import DefinitionError, InvalidInput, NotFound, PermissionDenied
 from engine.rules.access import Grant, covers, roles_at
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
@@ -85,7 +86,10 @@ def report_event(
         ),
     )
     for area in areas:
-        start_case(ctx, record, release, event, area, data)
+        resolution = resolve(ctx, unit, area)
+        if resolution is None:
+            raise DefinitionError(f"Enhetens konfiguration saknar området '{area}'. Kontakta processägaren.")
+        start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event, data)
     audit_store.record_change(
         ctx.session,
         actor_id=event.reporter_id,
@@ -178,8 +182,8 @@ def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, A
         raise NotFound("Händelsen finns inte eller så saknar du behörighet.")
     result = []
     for case in event.area_cases:
-        _, release = ctx.release_by_id(case.release_id)
-        results = closure_results(ctx, case, release.areas[case.area], case.data)
+        _, definition = definition_of(ctx, case)
+        results = closure_results(ctx, case, definition, case.data)
         result.append(
             {
                 "area": case.area,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import ensure_closable, load_workflow, save_step
+from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite, TaskNotReady
@@ -54,8 +54,9 @@ def _open_task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, 
 
 def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     row, case = _task_for(ctx, task_id, actor_id)
-    _, release = ctx.release_by_id(case.release_id)
-    info = release.areas[case.area].user_tasks[row.spec_name]
+    record, definition = definition_of(ctx, case)
+    release = ctx.release(record)
+    info = definition.user_tasks[row.spec_name]
     form = release.forms.get(info.form, case.area, info.ui_form) if info.form else None
     if case.event.has_patient_data:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=case.event, purpose=f"uppgift {row.spec_name}")
@@ -124,8 +125,8 @@ def complete(
         raise TaskNotReady("Uppgiften är redan avslutad.", outcome=row.outcome)
     if row.assignee_id not in (None, actor_id):
         raise TaskNotReady("Uppgiften är tagen av någon annan.", assignee=row.assignee_id)
-    record, release = ctx.release_by_id(case.release_id)
-    definition = release.areas[case.area]
+    record, definition = definition_of(ctx, case)
+    release = ctx.release(record)
     workflow = load_workflow(case, definition)
     task = runtime.ready_task(workflow, task_id)
     info = definition.user_tasks[task.task_spec.name]

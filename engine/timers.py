@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine.cases import ensure_closable, load_workflow, save_step
+from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.errors import AvvikError
 from engine.runtime import workflow as runtime
@@ -27,8 +27,7 @@ def fire_case(ctx: Context, case_id: int) -> None:
     case = case_store.case_by_id(ctx.session, case_id)
     if case is None:
         return
-    _, release = ctx.release_by_id(case.release_id)
-    definition = release.areas[case.area]
+    _, definition = definition_of(ctx, case)
     workflow = load_workflow(case, definition)
     runtime.fire_timers(workflow)
     if workflow.completed:

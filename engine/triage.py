@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import roll_up, start_case
+from engine.cases import definition_of, roll_up, start_case
+from engine.config import resolve
 from engine.context import Context
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.events import visible_event
 from engine.rules.access import roles_at
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
+from engine.store import org as org_store
 from engine.views import case_view
 
 __all__ = ["add_area", "remove_area"]
@@ -25,19 +27,21 @@ def _reason(reason: str | None) -> str:
 def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
     event, grants = visible_event(ctx, number, actor_id)
     reason = _reason(reason)
-    record, release = ctx.current_release()
-    if area not in release.areas:
+    unit = org_store.get_unit(ctx.session, event.unit_id)
+    resolution = resolve(ctx, unit, area) if unit is not None else None
+    if resolution is None:
         raise InvalidInput("Okänt område.", errors=[{"path": "area", "message": f"Området '{area}' finns inte."}])
-    if not roles_at(grants, event.unit_path) & set(release.areas[area].area.roles):
-        raise PermissionDenied(f"Du saknar en roll i området '{release.areas[area].area.name}' på enheten.")
+    name = resolution.definition.area.name
+    if not roles_at(grants, event.unit_path) & set(resolution.definition.area.roles):
+        raise PermissionDenied(f"Du saknar en roll i området '{name}' på enheten.")
     if any(c.area == area and c.status != "removed" for c in event.area_cases):
-        raise Conflict(f"Händelsen handläggs redan inom '{release.areas[area].area.name}'.")
-    case, _ = start_case(ctx, record, release, event, area, event.data)
+        raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
+    case, _ = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event, event.data)
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="add_area", event=event,
         after={"area": area, "reason": reason},
     )
-    return case_view(case, {area: release.areas[area].area.name}, record.hash)
+    return case_view(case, {area: name}, resolution.record.hash)
 
 
 def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
@@ -47,8 +51,7 @@ def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_
     case = next((c for c in active if c.area == area), None)
     if case is None:
         raise InvalidInput("Området finns inte på händelsen.", errors=[{"path": "area", "message": "Finns inte."}])
-    _, release = ctx.release_by_id(case.release_id)
-    definition = release.areas[case.area]
+    _, definition = definition_of(ctx, case)
     if not roles_at(grants, event.unit_path) & set(definition.area.roles):
         raise PermissionDenied(f"Du saknar en roll i området '{definition.area.name}' på enheten.")
     if case.status == "closed":

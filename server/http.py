@@ -28,6 +28,7 @@ class Endpoint:
     many: bool
     status: int
     public: bool
+    raw_body: bool
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -58,9 +59,11 @@ def endpoint(
     many: bool = False,
     status: int = 200,
     public: bool = False,
+    raw_body: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such)."""
     ENDPOINTS.append(Endpoint(
-        (blueprint.url_prefix or "") + rule, method, summary, body, query, response, many, status, public
+        (blueprint.url_prefix or "") + rule, method, summary, body, query, response, many, status, public, raw_body
     ))
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -43,6 +43,10 @@ def build_openapi() -> dict[str, Any]:
             operation["parameters"] = params
         if ep.body is not None:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ep.body}}}
+        if ep.raw_body:
+            binary = {"schema": {"type": "string", "format": "binary"}}
+            operation["requestBody"] = {"required": True, "content": {"application/zip": binary,
+                                                                       "application/x-tar": binary}}
         ok: dict[str, Any] = {"description": "OK"}
         if ep.response is not None:
             schema: Any = ep.response

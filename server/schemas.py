@@ -76,6 +76,25 @@ class AuditIn(StrictSchema):
     event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
 
 
+class ReleaseUploadIn(StrictSchema):
+    label = fields.String(validate=validate.Length(max=200), load_default=None)
+
+
+class MigrateIn(StrictSchema):
+    area = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    dry_run = fields.Boolean(load_default=True)
+
+
+class BindingIn(StrictSchema):
+    release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    variant = fields.String(load_default="standard", validate=validate.Length(min=1, max=64))
+
+
+class OverlayIn(StrictSchema):
+    value = fields.Raw(required=True, allow_none=False, metadata={"description": "Same JSON type as the default"})
+
+
 # --- responses ----------------------------------------------------------------------------------------------
 
 class ErrorOut(Schema):
@@ -266,3 +285,52 @@ class AuditOut(Schema):
 class HealthOut(Schema):
     status = fields.String()
     database = fields.String()
+
+
+class ReleaseOut(Schema):
+    id = fields.Integer()
+    hash = fields.String()
+    label = fields.String(allow_none=True)
+    published_by = fields.String(allow_none=True)
+    created_at = fields.String()
+    created = fields.Boolean()
+
+
+class VariableOut(Schema):
+    key = fields.String()
+    value = fields.Raw()
+    from_unit = fields.String(allow_none=True)
+
+
+class AreaConfigOut(Schema):
+    area = fields.String()
+    release = fields.String()
+    release_label = fields.String(allow_none=True)
+    variant = fields.String()
+    inherited_from = fields.String(allow_none=True)
+    variables = fields.List(fields.Nested(VariableOut))
+    error = fields.String()
+
+
+class EffectiveConfigOut(Schema):
+    unit_id = fields.String()
+    areas = fields.List(fields.Nested(AreaConfigOut))
+
+
+class MigrationCaseOut(Schema):
+    event_number = fields.String()
+    event_title = fields.String()
+    case_id = fields.Integer()
+    variant = fields.String()
+    from_release = fields.String()
+    safe = fields.Boolean()
+    moved = fields.Boolean()
+    blocking = fields.List(fields.String())
+    reason = fields.String()
+
+
+class MigrationOut(Schema):
+    area = fields.String()
+    release = fields.String()
+    dry_run = fields.Boolean()
+    cases = fields.List(fields.Nested(MigrationCaseOut))

@@ -19,6 +19,8 @@ from engine.store.models import Base
 from engine.store.schema import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
+# The definition tree the suite publishes; AVVIK_TEST_DEFINITIONS runs the suite against another tree.
+DEFINITIONS = Path(os.environ.get("AVVIK_TEST_DEFINITIONS") or REPO)
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +59,7 @@ def engine(db: Database) -> Engine:
 
 @pytest.fixture
 def published(engine: Engine) -> dict[str, Any]:
-    return engine.publish_tree(REPO, label="repo")
+    return engine.publish_tree(DEFINITIONS, label="repo")
 
 
 @pytest.fixture

@@ -19,7 +19,16 @@ from engine.definitions.files import content_hash
 from engine.definitions.forms import FormSet
 from engine.errors import DefinitionError
 
-__all__ = ["UserTaskInfo", "AreaDefinition", "Release", "build_release", "parse_release", "ReleaseCache"]
+__all__ = [
+    "STANDARD",
+    "UserTaskInfo",
+    "AreaDefinition",
+    "Release",
+    "build_release",
+    "parse_release",
+    "variant_names",
+    "ReleaseCache",
+]
 
 
 @dataclass(frozen=True)
@@ -32,9 +41,13 @@ class UserTaskInfo:
     instructions: str | None
 
 
+STANDARD = "standard"
+
+
 @dataclass(frozen=True)
 class AreaDefinition:
     area: Area
+    variant: str
     spec: BpmnProcessSpec
     subprocess_specs: dict[str, BpmnProcessSpec]
     user_tasks: dict[str, UserTaskInfo]
@@ -44,25 +57,42 @@ class AreaDefinition:
 class Release:
     hash: str
     files: Mapping[str, bytes]
-    areas: dict[str, AreaDefinition]
+    areas: dict[str, AreaDefinition]  # the standard variant of each area
+    variants: dict[tuple[str, str], AreaDefinition]  # (area, variant) -> definition, the standard included
     forms: FormSet
     intake: Intake
     routing_spec: BpmnProcessSpec
     routing_subprocess_specs: dict[str, BpmnProcessSpec]
 
 
-def _parser_for(files: Mapping[str, bytes], folder: str) -> SpiffBpmnParser:
-    """A parser over the BPMN and DMN files directly inside `folder` (not its subfolders)."""
-    parser = SpiffBpmnParser()
+def _directly_in(files: Mapping[str, bytes], folder: str, suffix: str) -> list[str]:
     depth = folder.count("/") + 1
-    for path in sorted(files):
-        if not path.startswith(folder + "/") or path.count("/") != depth:
-            continue
-        if path.endswith(".bpmn"):
-            parser.add_bpmn_str(files[path], filename=path)
-        elif path.endswith(".dmn"):
-            parser.add_dmn_str(files[path], filename=path)
+    return [p for p in sorted(files) if p.startswith(folder + "/") and p.count("/") == depth and p.endswith(suffix)]
+
+
+def _parser_for(files: Mapping[str, bytes], folder: str, dmn_folder: str | None = None) -> SpiffBpmnParser:
+    """A parser over the BPMN files directly inside `folder` and the DMN files of `dmn_folder` (default: the
+    same folder): a variant brings its own BPMN and uses its area's decision tables."""
+    parser = SpiffBpmnParser()
+    for path in _directly_in(files, folder, ".bpmn"):
+        parser.add_bpmn_str(files[path], filename=path)
+    for path in _directly_in(files, dmn_folder or folder, ".dmn"):
+        parser.add_dmn_str(files[path], filename=path)
     return parser
+
+
+def _definition(files: Mapping[str, bytes], area: Area, variant: str) -> AreaDefinition:
+    folder = f"processes/{area.id}" if variant == STANDARD else f"processes/{area.id}/variants/{variant}"
+    parser = _parser_for(files, folder, dmn_folder=f"processes/{area.id}")
+    spec = parser.get_spec(area.entry_process)
+    subprocess_specs = parser.get_subprocess_specs(area.entry_process)
+    return AreaDefinition(area, variant, spec, subprocess_specs, _user_tasks(spec, subprocess_specs))
+
+
+def variant_names(files: Mapping[str, bytes], area_id: str) -> list[str]:
+    """The area's variants: each folder processes/<area>/variants/<name>/ with BPMN files in it."""
+    prefix = f"processes/{area_id}/variants/"
+    return sorted({p[len(prefix):].split("/")[0] for p in files if p.startswith(prefix) and p.endswith(".bpmn")})
 
 
 def _user_tasks(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> dict[str, UserTaskInfo]:
@@ -108,21 +138,20 @@ def parse_release(files: Mapping[str, bytes]) -> Release:
 
 
 def _parse(files: Mapping[str, bytes]) -> Release:
-    areas: dict[str, AreaDefinition] = {}
+    variants: dict[tuple[str, str], AreaDefinition] = {}
     for path in sorted(files):
         parts = path.split("/")
         if len(parts) == 3 and parts[0] == "processes" and parts[2] == "area.yaml":
             area = parse_area(files[path], path)
-            parser = _parser_for(files, f"processes/{parts[1]}")
-            spec = parser.get_spec(area.entry_process)
-            subprocess_specs = parser.get_subprocess_specs(area.entry_process)
-            areas[area.id] = AreaDefinition(area, spec, subprocess_specs, _user_tasks(spec, subprocess_specs))
+            for variant in [STANDARD, *variant_names(files, area.id)]:
+                variants[(area.id, variant)] = _definition(files, area, variant)
     intake = parse_intake(files["processes/intake.yaml"], "processes/intake.yaml")
     root_parser = _parser_for(files, "processes")
     return Release(
         hash=content_hash(files),
         files=dict(files),
-        areas=areas,
+        areas={area: d for (area, variant), d in variants.items() if variant == STANDARD},
+        variants=variants,
         forms=FormSet(files),
         intake=intake,
         routing_spec=root_parser.get_spec(intake.routing_process),

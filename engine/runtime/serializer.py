@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-__all__ = ["STATE_VERSION", "dump_state", "load_state"]
+__all__ = ["STATE_VERSION", "dump_state", "load_state", "spec_registry"]
 
 STATE_VERSION = 1
 
@@ -70,3 +70,8 @@ def load_state(
     return _serializer.from_dict(
         state["wf"], spec=spec, subprocess_specs=subprocess_specs, script_engine=script_engine
     )
+
+
+def spec_registry() -> Any:
+    """The serializer's registry, which SpiffWorkflow's spec diff uses to compare task specs."""
+    return _serializer.registry

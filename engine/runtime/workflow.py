@@ -35,6 +35,7 @@ __all__ = [
     "timer_due_times",
     "fire_timers",
     "current_data",
+    "advance",
 ]
 
 # A deviation process moves a handful of automatic steps between human tasks; far more means a loop.
@@ -58,7 +59,7 @@ class _Budget:
             )
 
 
-def _advance(workflow: BpmnWorkflow) -> None:
+def advance(workflow: BpmnWorkflow) -> None:
     """Run automatic steps, bounded in count and time; definition faults become ProcessFault."""
     budget = _Budget(time.monotonic() + MAX_ENGINE_SECONDS, [0])
     try:
@@ -93,7 +94,7 @@ def start_workflow(
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
-    _advance(workflow)
+    advance(workflow)
     return workflow
 
 
@@ -118,7 +119,7 @@ def complete_task(workflow: BpmnWorkflow, task: Task, data: dict[str, Any]) -> N
         task.run()
     except SpiffWorkflowException as exc:
         raise _fault(exc) from None
-    _advance(workflow)
+    advance(workflow)
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -153,4 +154,4 @@ def fire_timers(workflow: BpmnWorkflow) -> None:
         workflow.refresh_timers()
     except SpiffWorkflowException as exc:
         raise _fault(exc) from None
-    _advance(workflow)
+    advance(workflow)

@@ -13,6 +13,7 @@ from engine.store.models import AreaCase, Decision, TaskRow, TimerRow
 __all__ = [
     "add_case",
     "case_by_id",
+    "open_cases",
     "sync_tasks",
     "replace_timers",
     "due_timers",
@@ -33,6 +34,19 @@ def case_by_id(session: Session, case_id: int) -> AreaCase | None:
     return session.get(AreaCase, case_id)
 
 
+def open_cases(session: Session, area: str, exclude_release_id: int) -> list[AreaCase]:
+    """Open cases of an area on any release but the given one, oldest first."""
+    return list(
+        session.scalars(
+            select(AreaCase).where(
+                AreaCase.area == area,
+                AreaCase.status.in_(("submitted", "in_progress")),
+                AreaCase.release_id != exclude_release_id,
+            ).order_by(AreaCase.id)
+        )
+    )
+
+
 def sync_tasks(
     session: Session, case_id: int, ready: Iterable[TaskRow], ended_at: datetime, completed: tuple[str, str] | None
 ) -> None:
@@ -45,8 +59,9 @@ def sync_tasks(
         for row in session.scalars(select(TaskRow).where(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None)))
     }
     for task_id, row in open_rows.items():
-        if task_id in wanted:
-            row.due_at = wanted[task_id].due_at
+        if task_id in wanted:  # still open: its definition may have changed (a migrated case)
+            new = wanted[task_id]
+            row.name, row.role, row.spec_name, row.due_at = new.name, new.role, new.spec_name, new.due_at
         elif completed is not None and task_id == completed[0]:
             row.ended_at, row.outcome, row.ended_by = ended_at, "completed", completed[1]
         else:

@@ -39,6 +39,8 @@ __all__ = [
     "AuditEntry",
     "ReadLogEntry",
     "RateBucket",
+    "Binding",
+    "Overlay",
 ]
 
 
@@ -139,6 +141,7 @@ class AreaCase(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     area: Mapped[str_code]
     release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    variant: Mapped[str] = mapped_column(String(64), default="standard")
     status: Mapped[str_code]
     # SpiffWorkflow state without spec (engine/runtime/serializer.py). Plain JSON, not JSONB: SpiffWorkflow
     # restores a task's data as a delta over its parent's, so the tasks' key order must survive; JSONB sorts keys.
@@ -271,3 +274,27 @@ class RateBucket(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     window_start: Mapped[datetime]
     count: Mapped[int] = mapped_column(Integer)
+
+
+class Binding(Base):
+    """Which release and variant of an area's process a unit uses; units without one inherit their parent's."""
+
+    __tablename__ = "bindings"
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    area: Mapped[str_code] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    variant: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+
+
+class Overlay(Base):
+    """A unit's value for one of an area's declared variables (SLA, optional step on/off), inherited downwards."""
+
+    __tablename__ = "overlays"
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    area: Mapped[str_code] = mapped_column(primary_key=True)
+    key: Mapped[str_id] = mapped_column(primary_key=True)
+    value: Mapped[dict[str, Any]]  # {"value": <JSON value>}, so any JSON type fits one column
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[created_at]

@@ -1,11 +1,12 @@
 """One blueprint per noun, all under /api/v1."""
 
 from server.routes.actions import bp as actions
+from server.routes.config import bp as config
 from server.routes.events import bp as events
 from server.routes.meta import bp as meta
 from server.routes.public import bp as public
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public]
+BLUEPRINTS = [meta, events, tasks, actions, public, config]
 
 __all__ = ["BLUEPRINTS"]

@@ -15,14 +15,14 @@ from engine import Engine
 from engine.cli import main
 from engine.errors import StaleWrite
 
-from ..conftest import REPO
+from ..conftest import DEFINITIONS
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
 
 
 def copy_definitions(tmp_path: Path) -> Path:
     for top in ("processes", "forms"):
-        shutil.copytree(REPO / top, tmp_path / top)
+        shutil.copytree(DEFINITIONS / top, tmp_path / top)
     return tmp_path
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 17:29:41.390681
+Create Date: 2026-11-25 17:35:52.684209
 """
 
 from alembic import op
@@ -93,6 +93,17 @@ def upgrade() -> None:
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('bindings',
+    sa.Column('unit_id', sa.String(length=64), nullable=False),
+    sa.Column('area', sa.String(length=40), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('variant', sa.String(length=64), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['release_id'], ['releases.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'area')
+    )
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -118,6 +129,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_events_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_unit_path'), ['unit_path'], unique=False)
 
+    op.create_table('overlays',
+    sa.Column('unit_id', sa.String(length=64), nullable=False),
+    sa.Column('area', sa.String(length=40), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'area', 'key')
+    )
     op.create_table('role_grants',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=100), nullable=False),
@@ -147,6 +168,7 @@ def upgrade() -> None:
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('area', sa.String(length=40), nullable=False),
     sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('variant', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=40), nullable=False),
     sa.Column('state', sa.JSON(), nullable=False),
     sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -299,6 +321,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_role_grants_user_id'))
 
     op.drop_table('role_grants')
+    op.drop_table('overlays')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_unit_path'))
         batch_op.drop_index(batch_op.f('ix_events_status'))
@@ -306,6 +329,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_events_created_at'))
 
     op.drop_table('events')
+    op.drop_table('bindings')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 

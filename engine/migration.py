@@ -1,0 +1,58 @@
+"""Opt-in migration of open cases to a newer release: a dry run that says, per case, whether it can move
+safely, and a run that moves the safe ones. Both answer the same question the same way; only the run writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.cases import definition_of, load_workflow, save_step
+from engine.config import OWNER_ROLE
+from engine.context import Context
+from engine.definitions.release import Release
+from engine.errors import InvalidInput
+from engine.rules.access import covers
+from engine.runtime import migration as runtime_migration
+from engine.store import audit as audit_store
+from engine.store import cases as case_store
+from engine.store import org as org_store
+from engine.store import releases as release_store
+from engine.store.models import AreaCase, ReleaseRecord
+
+__all__ = ["migrate_cases"]
+
+
+def migrate_cases(ctx: Context, area: str, release_hash: str, actor_id: str, dry_run: bool) -> dict[str, Any]:
+    target = release_store.release_by_hash(ctx.session, release_hash)
+    if target is None:
+        raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+    release = ctx.release(target)
+    owned = [g.unit_path for g in org_store.grants_of(ctx.session, actor_id) if g.role == OWNER_ROLE]
+    results = []
+    for case in case_store.open_cases(ctx.session, area, exclude_release_id=target.id):
+        if not any(covers(path, case.event.unit_path) for path in owned):
+            continue
+        results.append(_one(ctx, case, target, release, actor_id, dry_run))
+    return {"area": area, "release": target.hash, "dry_run": dry_run, "cases": results}
+
+
+def _one(ctx: Context, case: AreaCase, target: ReleaseRecord, release: Release, actor_id: str,
+         dry_run: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {"event_number": case.event.number, "event_title": case.event.title,
+                              "case_id": case.id, "variant": case.variant}
+    new_definition = release.variants.get((case.area, case.variant))
+    if new_definition is None:
+        return {**result, "safe": False, "moved": False, "blocking": [], "reason": "Varianten saknas i releasen."}
+    old_record, old_definition = definition_of(ctx, case)
+    workflow = load_workflow(case, old_definition)
+    blocking = runtime_migration.blocking_tasks(workflow, new_definition.spec, new_definition.subprocess_specs)
+    result.update(from_release=old_record.hash, safe=not blocking, blocking=blocking, moved=False)
+    if blocking or dry_run:
+        return result
+    runtime_migration.migrate(workflow, new_definition.spec, new_definition.subprocess_specs)
+    case.release_id = target.id
+    save_step(ctx, case, case.event, new_definition, workflow)
+    audit_store.record_change(
+        ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="migrate", event=case.event,
+        before={"release": old_record.hash}, after={"release": target.hash},
+    )
+    return {**result, "moved": True}

@@ -1,0 +1,170 @@
+"""Releases and per-unit bindings: pilot teams swap configuration for their units, open cases stay safe."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..conftest import DEFINITIONS
+from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS, INVESTIGATION, LEX_MARIA_YES
+from .test_api import API, assert_error, complete, submit, task_by_spec
+
+
+def zipped(root: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for top in ("processes", "forms"):
+            for path in sorted((root / top).rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"definitioner/{path.relative_to(root).as_posix()}")
+    return buffer.getvalue()
+
+
+def upload(client: Any, headers: dict[str, str], data: bytes, label: str = "") -> Any:
+    return client.post(f"{API}/releases?label={label}", data=data, content_type="application/zip", headers=headers)
+
+
+def bind(client: Any, headers: dict[str, str], unit: str, release: str, variant: str) -> Any:
+    return client.put(f"{API}/units/{unit}/bindings/vard", json={"release": release, "variant": variant},
+                      headers=headers)
+
+
+def pilot_to_the_ward(client: Any, auth: Any, published: dict[str, Any]) -> None:
+    response = bind(client, auth("petra"), "ks-avd12", published["hash"], "patientmedverkan")
+    assert response.status_code == 200, response.get_json()
+
+
+def walk_to_investigation(client: Any, auth: Any, number: str) -> list[str]:
+    anna = auth("anna")
+    complete(client, anna, number, "triage", ACCEPT)
+    complete(client, anna, number, "klassificering", CLASSIFY_SERIOUS)
+    complete(client, auth("cecilia"), number, "lex_maria_bedomning", LEX_MARIA_YES)
+    done = complete(client, anna, number, "utredning", INVESTIGATION)
+    return [t["spec_name"] for t in done.get_json()["next_tasks"]]
+
+
+def test_pilot_unit_and_standard_unit_get_different_tasks_for_the_same_report(
+    client: Any, auth: Any, published: dict[str, Any], report: dict[str, Any]
+) -> None:
+    pilot_to_the_ward(client, auth, published)
+    pilot = submit(client, auth("eva"), report, unit="ks-avd12")["number"]
+    standard = submit(client, auth("eva"), report, unit="ks-akut")["number"]
+    assert walk_to_investigation(client, auth, pilot) == ["patientens_berattelse"]
+    assert walk_to_investigation(client, auth, standard) == ["informera_patient"]
+
+
+def test_child_unit_inherits_the_pilot_and_the_config_says_from_where(
+    client: Any, auth: Any, demo: Any, published: dict[str, Any], report: dict[str, Any]
+) -> None:
+    demo.add_unit("ks-avd12-nattjour", "Nattjouren, avdelning 12", "avdelning", "ks-avd12")
+    pilot_to_the_ward(client, auth, published)
+    config = client.get(f"{API}/units/ks-avd12-nattjour/effective-config", headers=auth("petra")).get_json()
+    vard = next(a for a in config["areas"] if a["area"] == "vard")
+    assert (vard["variant"], vard["inherited_from"], vard["release"]) == (
+        "patientmedverkan", "ks-avd12", published["hash"])
+    sibling = client.get(f"{API}/units/ks-akut/effective-config", headers=auth("petra")).get_json()
+    assert next(a for a in sibling["areas"] if a["area"] == "vard")["inherited_from"] is None
+    number = submit(client, auth("eva"), report, unit="ks-avd12-nattjour")["number"]
+    assert walk_to_investigation(client, auth, number) == ["patientens_berattelse"]
+
+
+def test_overlay_changes_an_sla_for_a_subtree_and_is_explained(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    petra = auth("petra")
+    assert_error(client.put(f"{API}/units/ks/overlays/vard/okand", json={"value": "P1D"}, headers=petra),
+                 422, "validation_failed")
+    assert_error(client.put(f"{API}/units/ks/overlays/vard/sla_triage", json={"value": 3}, headers=petra),
+                 422, "validation_failed")  # the default is a string; so must the overlay be
+    response = client.put(f"{API}/units/ks/overlays/vard/sla_triage", json={"value": "P2D"}, headers=petra)
+    vard = next(a for a in response.get_json()["areas"] if a["area"] == "vard")
+    assert {"key": "sla_triage", "value": "P2D", "from_unit": "ks"} in vard["variables"]
+    number = submit(client, auth("eva"), report)["number"]
+    task = task_by_spec(client, auth("anna"), number, "triage")
+    created, due = task["created_at"][:10], task["due_at"][:10]
+    from datetime import date
+    assert (date.fromisoformat(due) - date.fromisoformat(created)).days == 2
+
+
+def test_binding_changes_need_the_process_owner_role_and_are_audited(
+    client: Any, auth: Any, published: dict[str, Any]
+) -> None:
+    assert_error(bind(client, auth("anna"), "ks-avd12", published["hash"], "patientmedverkan"), 403, "forbidden")
+    assert_error(bind(client, auth("petra"), "ks-avd12", published["hash"], "finns-inte"), 422,
+                 "validation_failed")
+    assert_error(bind(client, auth("petra"), "ks-avd12", "0" * 64, "standard"), 422, "validation_failed")
+    pilot_to_the_ward(client, auth, published)
+    removed = client.delete(f"{API}/units/ks-avd12/bindings/vard", headers=auth("petra"))
+    assert next(a for a in removed.get_json()["areas"] if a["area"] == "vard")["variant"] == "standard"
+    assert_error(client.delete(f"{API}/units/ks-avd12/bindings/vard", headers=auth("petra")), 404, "not_found")
+
+
+def test_case_started_before_a_binding_change_finishes_on_its_old_release(
+    client: Any, auth: Any, published: dict[str, Any], report: dict[str, Any]
+) -> None:
+    number = submit(client, auth("eva"), report, unit="ks-avd12")["number"]
+    pilot_to_the_ward(client, auth, published)
+    assert walk_to_investigation(client, auth, number) == ["informera_patient"]  # still the standard variant
+
+
+def test_broken_release_upload_is_refused_with_located_findings_and_changes_nothing(
+    client: Any, auth: Any, tmp_path: Path
+) -> None:
+    petra = auth("petra")
+    before = client.get(f"{API}/releases", headers=petra).get_json()
+    for top in ("processes", "forms"):
+        shutil.copytree(DEFINITIONS / top, tmp_path / top)
+    area = tmp_path / "processes" / "vard" / "area.yaml"
+    area.write_text(area.read_text().replace("  verksamhetschef: {name: Verksamhetschef}\n", ""))
+    refused = assert_error(upload(client, petra, zipped(tmp_path)), 422, "definition_invalid")
+    lanes = [f for f in refused["findings"] if f["element_id"] in ("triage_eskalerad", "signera_avslut")]
+    assert lanes and all(f["file"] == "processes/vard/vard.bpmn" and f["line"] for f in lanes)
+    assert_error(upload(client, petra, b"not an archive"), 422, "definition_invalid")
+    assert client.get(f"{API}/releases", headers=petra).get_json() == before
+    assert_error(upload(client, auth("anna"), zipped(tmp_path)), 403, "forbidden")
+
+
+def test_upload_publishes_once(client: Any, auth: Any, tmp_path: Path) -> None:
+    for top in ("processes", "forms"):
+        shutil.copytree(DEFINITIONS / top, tmp_path / top)
+    bpmn = tmp_path / "processes" / "vard" / "vard.bpmn"
+    bpmn.write_text(bpmn.read_text().replace('name="Triagera händelsen"', 'name="Triagera (v2)"'))
+    first = upload(client, auth("petra"), zipped(tmp_path), label="v2")
+    assert first.status_code == 201 and first.get_json()["created"] is True
+    assert first.get_json()["published_by"] == "petra"
+    again = upload(client, auth("petra"), zipped(tmp_path), label="v2")
+    assert again.get_json()["created"] is False and again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_migration_dry_run_and_run_move_only_safe_cases(
+    client: Any, auth: Any, report: dict[str, Any], tmp_path: Path
+) -> None:
+    petra, anna = auth("petra"), auth("anna")
+    untouched = submit(client, auth("eva"), report)["number"]  # only triage is ready
+    started = submit(client, auth("eva"), report)["number"]
+    complete(client, anna, started, "triage", ACCEPT)  # triage has run
+
+    for top in ("processes", "forms"):
+        shutil.copytree(DEFINITIONS / top, tmp_path / top)
+    bpmn = tmp_path / "processes" / "vard" / "vard.bpmn"
+    bpmn.write_text(bpmn.read_text().replace('name="Triagera händelsen"', 'name="Triagera händelsen (ny text)"'))
+    newer = upload(client, petra, zipped(tmp_path), label="ny triagetext").get_json()
+
+    dry = client.post(f"{API}/releases/migrate", json={"area": "vard", "release": newer["hash"]}, headers=petra)
+    cases = {c["event_number"]: c for c in dry.get_json()["cases"]}
+    assert cases[untouched]["safe"] is True and cases[untouched]["moved"] is False
+    assert cases[started]["safe"] is False and cases[started]["blocking"] == ["triage"]
+
+    run = client.post(f"{API}/releases/migrate", headers=petra,
+                      json={"area": "vard", "release": newer["hash"], "dry_run": False}).get_json()
+    assert {c["event_number"]: c["moved"] for c in run["cases"]} == {untouched: True, started: False}
+    moved = client.get(f"{API}/events/{untouched}", headers=anna).get_json()
+    assert moved["areas"][0]["release"] == newer["hash"]
+    assert [t["name"] for t in moved["open_tasks"]] == ["Triagera händelsen (ny text)"]
+    kept = client.get(f"{API}/events/{started}", headers=anna).get_json()
+    assert kept["areas"][0]["release"] != newer["hash"]
+    log = client.get(f"{API}/audit?event={untouched}", headers=auth("revisor")).get_json()
+    assert "migrate" in [c["operation"] for c in log["changes"]]
