@@ -27,8 +27,12 @@ test: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/avvik validate
 
+## Benchmark (see bench/README.md); bench-scale loads 2.5 M events into PostgreSQL.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.run --scale
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

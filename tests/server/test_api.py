@@ -185,3 +185,36 @@ def test_reads_of_patient_data_land_in_the_read_log(client: Any, auth: Any, repo
     log = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()
     assert ("bertil", "GET /events/{number}") in [(r["actor"], r["purpose"]) for r in log["reads"]]
     assert_error(client.get(f"{API}/audit?event={number}", headers=anna), 403, "forbidden")
+
+
+def test_event_list_filters_and_paginates_within_what_the_caller_may_see(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    eva, anna = auth("eva"), auth("anna")
+    first = submit(client, eva, {**report, "rubrik": "Fall i korridoren"})["number"]
+    second = submit(client, eva, report, unit="ks-avd12")["number"]
+    submit(client, auth("david"), report, unit="rg-akut")  # Gotland: outside Anna's grants
+    page = client.get(f"{API}/events?limit=1", headers=anna).get_json()
+    assert page["total"] == 2 and [e["number"] for e in page["items"]] == [second]
+    assert [e["number"] for e in client.get(f"{API}/events?offset=1", headers=anna).get_json()["items"]] == [first]
+    assert client.get(f"{API}/events?unit=ks-avd12", headers=anna).get_json()["total"] == 1
+    assert [e["number"] for e in client.get(f"{API}/events?text=korridor", headers=anna).get_json()["items"]] == [first]
+    assert client.get(f"{API}/events?area=synpunkter", headers=anna).get_json()["total"] == 0
+    assert client.get(f"{API}/events?status=submitted", headers=anna).get_json()["total"] == 2
+    assert client.get(f"{API}/events", headers=eva).get_json()["total"] == 2  # the reporter's own reports
+    assert client.get(f"{API}/events", headers=auth("david")).get_json()["total"] == 1
+    assert_error(client.get(f"{API}/events?status=okand", headers=anna), 422, "validation_failed")
+    assert_error(client.get(f"{API}/events?unit=finns-inte", headers=anna), 422, "validation_failed")
+
+
+def test_assign_to_a_colleague_with_the_role_only(client: Any, auth: Any, demo: Any, report: dict[str, Any]) -> None:
+    demo.add_user("anders")
+    demo.grant_role("anders", "handlaggare", "ks-akut")
+    anna = auth("anna")
+    number = submit(client, auth("eva"), report)["number"]
+    task = task_by_spec(client, anna, number, "triage")
+    assert_error(client.post(f"{API}/tasks/{task['id']}/assign", json={"user": "bertil"}, headers=anna),
+                 422, "validation_failed")
+    assigned = client.post(f"{API}/tasks/{task['id']}/assign", json={"user": "anders"}, headers=anna)
+    assert assigned.get_json()["assignee"] == "anders"
+    assert [t["id"] for t in client.get(f"{API}/tasks?scope=mine", headers=auth("anders")).get_json()] == [task["id"]]

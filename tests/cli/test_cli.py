@@ -1,0 +1,76 @@
+"""The `avvik` command as an operator uses it: every command against the test database, errors without
+tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from engine import Database, Engine
+from engine.cli import main
+
+from ..conftest import DEFINITIONS
+
+
+@pytest.fixture
+def avvik(db: Database) -> Any:
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(main, list(args), env={"AVVIK_DATABASE_URL": db.url}, catch_exceptions=False)
+
+    return run
+
+
+def test_operator_sets_up_an_organisation_and_a_token_that_authenticates(avvik: Any, db: Database) -> None:
+    assert avvik("release", "publish", str(DEFINITIONS), "--label", "första").exit_code == 0
+    again = avvik("release", "publish", str(DEFINITIONS))
+    assert again.exit_code == 0 and "fanns redan" in again.output
+    assert "första" in avvik("release", "list").output
+    assert avvik("unit", "add", "rg", "Region Gotland", "region").exit_code == 0
+    assert avvik("unit", "add", "rg-vc", "Vårdcentral Visby", "vardcentral", "--parent", "rg",
+                 "--cfar", "01234567").exit_code == 0
+    assert avvik("user", "add", "ulla", "--name", "Ulla Handläggare").exit_code == 0
+    assert avvik("role", "grant", "ulla", "handlaggare", "rg").exit_code == 0
+    token = avvik("token", "create", "ulla", "--expires-days", "30").output.strip()
+    engine = Engine(db)
+    assert engine.authenticate(token) == "ulla"
+    assert engine.me("ulla")["grants"] == [{"role": "handlaggare", "unit_id": "rg"}]
+    assert {u["id"]: u["cfar"] for u in engine.list_units()}["rg-vc"] == "01234567"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("role", "grant", "okand", "handlaggare", "rs"),
+        ("token", "create", "okand"),
+        ("unit", "add", "x", "X", "avdelning", "--parent", "finns-inte"),
+        ("unit", "add", "y", "Y", "avdelning", "--cfar", "123"),
+    ],
+)
+def test_operator_errors_are_plain_messages(avvik: Any, args: tuple[str, ...]) -> None:
+    result = avvik(*args)
+    assert result.exit_code == 2
+    assert result.output.startswith("Fel: ") and "Traceback" not in result.output
+
+
+def test_validate_exits_0_on_the_repo_and_1_with_json_findings_on_a_broken_file(avvik: Any, tmp_path: Path) -> None:
+    assert avvik("validate", str(DEFINITIONS)).exit_code == 0
+    broken = tmp_path / "trasig.bpmn"
+    broken.write_text("<bpmn:definitions")
+    result = avvik("validate", str(broken), "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.output)
+    findings = findings["findings"] if isinstance(findings, dict) else findings
+    assert findings and all(f["file"].endswith("trasig.bpmn") and f["message"] for f in findings)
+
+
+def test_publishing_a_broken_tree_is_refused_with_findings(avvik: Any, tmp_path: Path) -> None:
+    (tmp_path / "processes" / "x").mkdir(parents=True)
+    (tmp_path / "processes" / "x" / "area.yaml").write_text("id: [")
+    result = avvik("release", "publish", str(tmp_path))
+    assert result.exit_code == 1 and "area.yaml" in result.output and "Traceback" not in result.output
