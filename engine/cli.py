@@ -5,7 +5,6 @@ Every command reads AVVIK_DATABASE_URL (default: an SQLite file under var/).
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from datetime import timedelta

@@ -96,7 +96,9 @@ def effective_config(ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any
     return {"unit_id": unit.id, "areas": areas}
 
 
-def set_binding(ctx: Context, unit_id: str, area: str, release_hash: str, variant: str, actor_id: str) -> dict[str, Any]:
+def set_binding(
+    ctx: Context, unit_id: str, area: str, release_hash: str, variant: str, actor_id: str
+) -> dict[str, Any]:
     unit = _owned_unit(ctx, unit_id, actor_id)
     record = release_store.release_by_hash(ctx.session, release_hash)
     if record is None:

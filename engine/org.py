@@ -11,6 +11,7 @@ from typing import Any
 from engine.context import Context
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
 from engine.store import org as org_store
+from engine.store.models import Unit
 
 __all__ = ["add_unit", "list_units", "add_user", "grant_role", "create_token", "authenticate", "me", "hash_token"]
 
@@ -37,7 +38,7 @@ def add_unit(
     return _unit_view(unit)
 
 
-def _unit_view(unit: Any) -> dict[str, Any]:
+def _unit_view(unit: Unit) -> dict[str, Any]:
     return {"id": unit.id, "name": unit.name, "parent": unit.parent_id, "kind": unit.kind, "cfar": unit.cfar}
 
 
@@ -83,7 +84,7 @@ def authenticate(ctx: Context, token: str) -> str:
 
 def me(ctx: Context, user_id: str) -> dict[str, Any]:
     user = org_store.get_user(ctx.session, user_id)
-    if user is None:
+    if user is None or not user.active:
         raise AuthenticationFailed()
     grants = org_store.grants_of(ctx.session, user_id)
     return {

@@ -55,9 +55,8 @@ def _open_task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, 
 def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     row, case = _task_for(ctx, task_id, actor_id)
     record, definition = definition_of(ctx, case)
-    release = ctx.release(record)
     info = definition.user_tasks[row.spec_name]
-    form = release.forms.get(info.form, case.area, info.ui_form) if info.form else None
+    form = ctx.release(record).forms.get(info.form, case.area, info.ui_form) if info.form else None
     if case.event.has_patient_data:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=case.event, purpose=f"uppgift {row.spec_name}")
     return {
@@ -126,11 +125,10 @@ def complete(
     if row.assignee_id not in (None, actor_id):
         raise TaskNotReady("Uppgiften är tagen av någon annan.", assignee=row.assignee_id)
     record, definition = definition_of(ctx, case)
-    release = ctx.release(record)
     workflow = load_workflow(case, definition)
     task = runtime.ready_task(workflow, task_id)
     info = definition.user_tasks[task.task_spec.name]
-    form = release.forms.get(info.form, case.area, info.ui_form) if info.form else None
+    form = ctx.release(record).forms.get(info.form, case.area, info.ui_form) if info.form else None
     if form is not None:
         errors = swedish_errors(form, data)
         if errors:

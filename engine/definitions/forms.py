@@ -186,7 +186,8 @@ def _translate(error: ValidationError) -> dict[str, str]:
         missing = error.message.split("'")[1] if "'" in error.message else ""
         return {"path": _pointer([*path, missing]), "message": "Fältet måste fyllas i."}
     if kind == "additionalProperties":
-        extras = sorted(set(error.instance) - set(error.schema.get("properties", {}))) if isinstance(error.instance, dict) else []
+        known = set(error.schema.get("properties", {}))
+        extras = sorted(set(error.instance) - known) if isinstance(error.instance, dict) else []
         return {"path": _pointer([*path, *(extras[:1])]), "message": f"Okänt fält: {', '.join(extras)}."}
     messages = {
         "type": "Fel typ av värde.",

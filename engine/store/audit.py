@@ -47,4 +47,5 @@ def changes_for_event(session: Session, event_id: int) -> list[AuditEntry]:
 
 
 def reads_for_event(session: Session, event_id: int) -> list[ReadLogEntry]:
-    return list(session.scalars(select(ReadLogEntry).where(ReadLogEntry.event_id == event_id).order_by(ReadLogEntry.id)))
+    query = select(ReadLogEntry).where(ReadLogEntry.event_id == event_id).order_by(ReadLogEntry.id)
+    return list(session.scalars(query))

@@ -62,7 +62,12 @@ def test_valid_jwt_maps_to_the_user(oidc_client: Any, keys: tuple[Any, str]) -> 
 
 @pytest.mark.parametrize(
     "claims",
-    [{"aud": "other"}, {"iss": "https://evil.example"}, {"exp": int(time.time()) - 60}, {"preferred_username": "nobody"}],
+    [
+        {"aud": "other"},
+        {"iss": "https://evil.example"},
+        {"exp": int(time.time()) - 60},
+        {"preferred_username": "nobody"},
+    ],
 )
 def test_wrong_audience_issuer_expiry_or_unknown_user_is_401(
     oidc_client: Any, keys: tuple[Any, str], claims: dict[str, Any]
