@@ -5,6 +5,7 @@ Every command reads AVVIK_DATABASE_URL (default: an SQLite file under var/).
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from datetime import timedelta
@@ -165,6 +166,23 @@ def token_create(user_id: str, label: str | None, expires_days: int | None) -> N
     """Print a new API token for USER (shown once; only its hash is stored)."""
     expires = utcnow() + timedelta(days=expires_days) if expires_days else None
     click.echo(_engine().create_token(user_id, label, expires))
+
+
+@main.group()
+def idm() -> None:
+    """Identitetshantering (IDM)."""
+
+
+@idm.command("sync")
+@click.argument("feed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="YAML: groups -> [{role, unit}].")
+@click.option("--dry-run", is_flag=True, help="Show the changes without making them.")
+@_guarded
+def idm_sync(feed: Path, mapping: Path, dry_run: bool) -> None:
+    """Sync users and role grants from a SCIM 2.0 export (FEED) with a group mapping."""
+    report = _engine().idm_sync(feed.read_bytes(), mapping.read_bytes(), dry_run)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 @main.command("seed-demo")

@@ -67,6 +67,7 @@ class User(Base):
     name: Mapped[str_name]
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # manual | idm (kept by the IDM sync)
     created_at: Mapped[created_at]
 
 
@@ -79,6 +80,7 @@ class RoleGrant(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str_id]
     unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # manual | idm (kept by the IDM sync)
     created_at: Mapped[created_at]
 
 

@@ -11,7 +11,7 @@ from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
 __all__ = ["get_unit", "all_units", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
-           "token_by_hash", "users_with_role_at"]
+           "token_by_hash", "grants_from_source", "users_from_source"]
 
 
 def get_unit(session: Session, unit_id: str) -> Unit | None:
@@ -34,23 +34,31 @@ def get_user(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
 
 
-def add_user(session: Session, user_id: str, name: str, email: str | None) -> User:
-    user = User(id=user_id, name=name, email=email, active=True)
+def add_user(session: Session, user_id: str, name: str, email: str | None, source: str = "manual") -> User:
+    user = User(id=user_id, name=name, email=email, active=True, source=source)
     session.add(user)
     session.flush()
     return user
 
 
-def add_grant(session: Session, user_id: str, role: str, unit_id: str) -> RoleGrant:
+def add_grant(session: Session, user_id: str, role: str, unit_id: str, source: str = "manual") -> RoleGrant:
     existing = session.scalar(
         select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.unit_id == unit_id)
     )
     if existing is not None:
         return existing
-    grant = RoleGrant(user_id=user_id, role=role, unit_id=unit_id)
+    grant = RoleGrant(user_id=user_id, role=role, unit_id=unit_id, source=source)
     session.add(grant)
     session.flush()
     return grant
+
+
+def grants_from_source(session: Session, user_id: str, source: str) -> list[RoleGrant]:
+    return list(session.scalars(select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.source == source)))
+
+
+def users_from_source(session: Session, source: str) -> list[User]:
+    return list(session.scalars(select(User).where(User.source == source).order_by(User.id)))
 
 
 def grants_of(session: Session, user_id: str) -> list[Grant]:
@@ -60,17 +68,6 @@ def grants_of(session: Session, user_id: str) -> list[Grant]:
         )
     )
     return [Grant(role, unit_id, path) for role, unit_id, path in rows]
-
-
-def users_with_role_at(session: Session, role: str, unit_path: str) -> list[str]:
-    """Users holding `role` on the unit or any ancestor of it."""
-    ancestors = ["/".join(unit_path.split("/")[:i]) + "/" for i in range(2, unit_path.count("/") + 1)]
-    rows = session.scalars(
-        select(RoleGrant.user_id).join(Unit, Unit.id == RoleGrant.unit_id).where(
-            RoleGrant.role == role, Unit.path.in_(ancestors)
-        )
-    )
-    return sorted(set(rows))
 
 
 def add_token(session: Session, user_id: str, token_hash: str, label: str | None, expires_at: datetime | None) -> None:

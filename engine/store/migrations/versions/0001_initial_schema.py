@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 17:35:52.684209
+Create Date: 2026-11-25 17:44:38.501259
 """
 
 from alembic import op
@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -144,6 +145,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=100), nullable=False),
     sa.Column('role', sa.String(length=64), nullable=False),
     sa.Column('unit_id', sa.String(length=64), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
