@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import actions, catalog, config, events, migration, org, releases, tasks, timers, triage
 from engine.context import Context
 from engine.definitions.files import read_tree
-from engine.integrations import idm
+from engine.integrations import cfar, idm
 from engine.definitions.release import ReleaseCache
 from engine.errors import AvvikError, StaleWrite
 from engine.store.db import Database
@@ -130,6 +130,10 @@ class Engine:
     @_use_case
     def idm_sync(self, ctx: Context, feed: bytes, mapping: bytes, dry_run: bool = False) -> dict[str, Any]:
         return idm.sync(ctx, idm.parse_feed(feed), idm.parse_mapping(mapping), dry_run)
+
+    @_use_case
+    def cfar_check(self, ctx: Context, register: bytes) -> list[dict[str, Any]]:
+        return cfar.check_units(ctx, cfar.parse_register(register))
 
     # what the release offers
     @_use_case

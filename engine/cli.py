@@ -185,6 +185,23 @@ def idm_sync(feed: Path, mapping: Path, dry_run: bool) -> None:
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
+@main.group()
+def cfar() -> None:
+    """Arbetsställenummer (CFAR, SCB)."""
+
+
+@cfar.command("check")
+@click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_guarded
+def cfar_check(register: Path) -> None:
+    """Compare the units' CFAR numbers with an SCB register extract; exit 1 when something needs fixing."""
+    problems = _engine().cfar_check(register.read_bytes())
+    for problem in problems:
+        click.echo(f"{problem['unit_id']}\t{problem['code']}\t{problem['message']}")
+    click.echo(f"{len(problems)} enheter behöver åtgärdas." if problems else "Alla arbetsställen har giltiga CFAR-nummer.")
+    sys.exit(1 if problems else 0)
+
+
 @main.command("seed-demo")
 @click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @_guarded
