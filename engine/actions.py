@@ -11,8 +11,7 @@ from typing import Any
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite
-from engine.events import visible_event
-from engine.rules.access import covers
+from engine.events import handles, visible_event
 from engine.rules.lifecycle import INITIAL_STATUS, check_transition
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -27,7 +26,7 @@ ACTION_FORM = "atgard.json"
 
 def _require_handler(ctx: Context, number: str, actor_id: str) -> Any:
     event, grants = visible_event(ctx, number, actor_id)
-    if not any(covers(g.unit_path, event.unit_path) for g in grants):
+    if not handles(grants, event):
         raise PermissionDenied("Du behöver en roll på händelsens enhet för att hantera åtgärder.")
     return event
 
@@ -69,9 +68,7 @@ def _action_for(ctx: Context, action_id: int, actor_id: str) -> Action:
     if action is None:
         raise NotFound("Åtgärden finns inte.")
     grants = org_store.grants_of(ctx.session, actor_id)
-    if action.owner_id != actor_id and not any(
-        covers(g.unit_path, e.unit_path) for g in grants for e in action.events
-    ):
+    if action.owner_id != actor_id and not any(handles(grants, e) for e in action.events):
         raise NotFound("Åtgärden finns inte.")
     return action
 

@@ -18,7 +18,8 @@ from engine.runtime import serializer
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
 from engine.store import cases as case_store
-from engine.store.models import AreaCase, Event, ReleaseRecord, TaskRow
+from engine.store import org as org_store
+from engine.store.models import AreaCase, Event, ReleaseRecord, TaskRow, Unit
 
 __all__ = [
     "CASE_STATUS_LABELS",
@@ -50,13 +51,17 @@ def start_case(
     event: Event,
     data: dict[str, Any],
 ) -> tuple[AreaCase, BpmnWorkflow]:
-    """Start `definition` for the event; `variables` are the area's declared variables with unit overlays."""
+    """Start `definition` for the event; `variables` are the area's declared variables with unit overlays,
+    `data` the report plus the routing facts."""
+    unit = _responsible_unit(ctx, event, definition.area.responsible_unit_kind)
     initial = {**variables, **data, "event_number": event.number, "event_title": event.title}
     workflow = runtime.start_workflow(definition.spec, definition.subprocess_specs, initial)
     case = AreaCase(
         event_id=event.id,
         area=definition.area.id,
         variant=definition.variant,
+        unit_id=unit.id,
+        unit_path=unit.path,
         release_id=record.id,
         status="submitted",
         state={},
@@ -66,6 +71,14 @@ def start_case(
     case_store.add_case(ctx.session, case)
     save_step(ctx, case, event, definition, workflow)
     return case, workflow
+
+
+def _responsible_unit(ctx: Context, event: Event, kind: str | None) -> Unit:
+    event_unit = org_store.get_unit(ctx.session, event.unit_id)
+    assert event_unit is not None  # the foreign key guarantees it
+    if kind is None or event_unit.kind == kind:
+        return event_unit
+    return org_store.nearest_of_kind(ctx.session, event_unit.path, kind) or event_unit
 
 
 def definition_of(ctx: Context, case: AreaCase) -> tuple[ReleaseRecord, AreaDefinition]:
@@ -115,8 +128,8 @@ def save_step(
                 event_title=event.title,
                 area=case.area,
                 role=info.role,
-                unit_id=event.unit_id,
-                unit_path=event.unit_path,
+                unit_id=case.unit_id,
+                unit_path=case.unit_path,
                 spec_name=info.spec_name,
                 name=info.name,
                 due_at=_due_at(task, timers),

@@ -9,8 +9,9 @@ from engine.config import resolve
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
+from engine.integrations import cfar
 from engine.errors import DefinitionError, InvalidInput, NotFound, PermissionDenied
-from engine.rules.access import Grant, covers, roles_at
+from engine.rules.access import Grant, covers_any, roles_at
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -18,7 +19,7 @@ from engine.store import cases as case_store
 from engine.store import events as event_store
 from engine.store import org as org_store
 from engine.store import tasks as task_store
-from engine.store.models import Event
+from engine.store.models import Event, Unit
 from engine.views import (
     action_view,
     audit_view,
@@ -29,12 +30,20 @@ from engine.views import (
     task_view,
 )
 
-__all__ = ["AUDITOR_ROLE", "route", "report_event", "get_event", "list_events", "closure_status", "visible_event",
+__all__ = ["AUDITOR_ROLE", "handles", "routing_facts", "route", "report_event", "get_event", "list_events", "closure_status", "visible_event",
            "audit_log"]
 
 AUDITOR_ROLE = "revisor"
 
 CHANNELS = ("personal", "allmanhet")
+
+
+def routing_facts(ctx: Context, unit: Unit, channel: str, areas: list[str]) -> dict[str, Any]:
+    """What the engine adds to every case's data: the reporting unit's kind, the channel, the areas, and the
+    workplace's CFAR number (nearest unit up the tree that has one) for work-injury reports."""
+    workplace = cfar.workplace_of(ctx, unit)
+    return {"enhetstyp": unit.kind, "kanal": channel, "omraden": list(areas),
+            "arbetsstalle_cfar": workplace.cfar if workplace else None}
 
 
 def route(release: Release, data: dict[str, Any], unit_kind: str, channel: str) -> list[str]:
@@ -85,11 +94,13 @@ def report_event(
             created_at=now,
         ),
     )
+    facts = routing_facts(ctx, unit, channel, areas)
     for area in areas:
         resolution = resolve(ctx, unit, area)
         if resolution is None:
             raise DefinitionError(f"Enhetens konfiguration saknar området '{area}'. Kontakta processägaren.")
-        start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event, data)
+        start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
+                   {**data, **facts})
     audit_store.record_change(
         ctx.session,
         actor_id=event.reporter_id,
@@ -106,20 +117,23 @@ def _area_names(release: Release) -> dict[str, str]:
     return {area_id: d.area.name for area_id, d in release.areas.items()}
 
 
+def handles(grants: list[Grant], event: Event) -> bool:
+    """A grant over the unit where it happened, or over a unit handling one of its area cases."""
+    return covers_any(grants, [event.unit_path, *(case.unit_path for case in event.area_cases)])
+
+
 def visible_event(ctx: Context, number: str, actor_id: str) -> tuple[Event, list[Grant]]:
     """The event if the actor reported it or holds a grant over its unit; otherwise NotFound (no leak)."""
     event = event_store.event_by_number(ctx.session, number)
     grants = org_store.grants_of(ctx.session, actor_id)
-    if event is None or not (
-        event.reporter_id == actor_id or any(covers(g.unit_path, event.unit_path) for g in grants)
-    ):
+    if event is None or not (event.reporter_id == actor_id or handles(grants, event)):
         raise NotFound("Händelsen finns inte eller så saknar du behörighet.")
     return event, grants
 
 
 def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[str, Any]:
     event, grants = visible_event(ctx, number, actor_id)
-    handler = any(covers(g.unit_path, event.unit_path) for g in grants)
+    handler = handles(grants, event)
     _, release = ctx.current_release()
     names = _area_names(release)
     view = event_summary(event, names)
@@ -178,7 +192,7 @@ def list_events(
 def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
     """Per area case: can it close now, and each rule with whether it is met ("varför kan jag inte avsluta?")."""
     event, grants = visible_event(ctx, number, actor_id)
-    if not any(covers(g.unit_path, event.unit_path) for g in grants):
+    if not handles(grants, event):
         raise NotFound("Händelsen finns inte eller så saknar du behörighet.")
     result = []
     for case in event.area_cases:

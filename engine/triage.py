@@ -8,7 +8,7 @@ from engine.cases import definition_of, roll_up, start_case
 from engine.config import resolve
 from engine.context import Context
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.events import visible_event
+from engine.events import routing_facts, visible_event
 from engine.rules.access import roles_at
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
@@ -36,7 +36,10 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
         raise PermissionDenied(f"Du saknar en roll i området '{name}' på enheten.")
     if any(c.area == area and c.status != "removed" for c in event.area_cases):
         raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
-    case, _ = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event, event.data)
+    areas = [c.area for c in event.area_cases if c.status != "removed"] + [area]
+    facts = routing_facts(ctx, unit, event.channel, areas)  # type: ignore[arg-type]
+    case, _ = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
+                         {**event.data, **facts})
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="add_area", event=event,
         after={"area": area, "reason": reason},
@@ -52,7 +55,7 @@ def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_
     if case is None:
         raise InvalidInput("Området finns inte på händelsen.", errors=[{"path": "area", "message": "Finns inte."}])
     _, definition = definition_of(ctx, case)
-    if not roles_at(grants, event.unit_path) & set(definition.area.roles):
+    if not roles_at(grants, case.unit_path) & set(definition.area.roles):
         raise PermissionDenied(f"Du saknar en roll i området '{definition.area.name}' på enheten.")
     if case.status == "closed":
         raise Conflict("Ett avslutat ärende kan inte tas bort.")

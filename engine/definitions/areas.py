@@ -36,6 +36,8 @@ class Area:
     closing_tasks: frozenset[str] = frozenset()
     closure_rules: tuple[ClosureRule, ...] = ()
     retention_class: str | None = None
+    # A unit kind (e.g. lab): the area's cases are handled by the nearest such unit, not where it happened.
+    responsible_unit_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def parse_area(text: bytes, name: str) -> Area:
             closing_tasks=frozenset(raw.get("closing_tasks") or ()),
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
+            responsible_unit_kind=raw.get("responsible_unit_kind"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None

@@ -123,12 +123,20 @@ def complete_task(workflow: BpmnWorkflow, task: Task, data: dict[str, Any]) -> N
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case's data as the latest task sees it: what the next step's conditions will read."""
-    last = workflow.last_task
-    if last is None:
-        ready = workflow.get_tasks(state=TaskState.READY)
-        last = ready[0] if ready else workflow.task_tree
-    return dict(last.data)
+    """The case's data as people see it: the latest completed step's data over what each open branch holds
+    (parallel branches keep their own copies until they join), newer values over older ones. A branch waiting
+    at a join has not copied its data yet, so its parent's counts."""
+    if workflow.completed:
+        return dict(workflow.last_task.data) if workflow.last_task is not None else {}
+    frontier = sorted(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING), key=lambda t: t.last_state_change)
+    merged: dict[str, Any] = {}
+    for task in frontier:
+        if task.parent is not None:
+            merged.update(task.parent.data)
+        merged.update(task.data)
+    if workflow.last_task is not None:
+        merged.update(workflow.last_task.data)
+    return merged
 
 
 def _timer_tasks(workflow: BpmnWorkflow) -> Iterable[Task]:

@@ -60,9 +60,10 @@ def list_events(
     offset: int,
 ) -> tuple[list[Event], int]:
     """Events the caller may see (under a granted unit, or reported by them), newest first, with the total."""
-    scope: list[ColumnElement[bool]] = [
-        Event.unit_path.between(path, path + "\uffff") for path in visible_paths
-    ]
+    scope: list[ColumnElement[bool]] = [Event.unit_path.between(path, path + "\uffff") for path in visible_paths]
+    if visible_paths:  # also events handled by a unit under a grant (e.g. the lab for a ward's sample)
+        handled = or_(*(AreaCase.unit_path.between(path, path + "\uffff") for path in visible_paths))
+        scope.append(Event.id.in_(select(AreaCase.event_id).where(handled)))
     if reporter_id is not None:
         scope.append(Event.reporter_id == reporter_id)
     if not scope:

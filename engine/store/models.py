@@ -144,6 +144,9 @@ class AreaCase(Base):
     area: Mapped[str_code]
     release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
     variant: Mapped[str] = mapped_column(String(64), default="standard")
+    # The unit that handles the case (ansvarande enhet): the event's unit, or one the area names by kind.
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
+    unit_path: Mapped[str] = mapped_column(String(1000), index=True)
     status: Mapped[str_code]
     # SpiffWorkflow state without spec (engine/runtime/serializer.py). Plain JSON, not JSONB: SpiffWorkflow
     # restores a task's data as a delta over its parent's, so the tasks' key order must survive; JSONB sorts keys.

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
-__all__ = ["get_unit", "all_units", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
+__all__ = ["get_unit", "nearest_of_kind", "all_units", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
            "token_by_hash", "grants_from_source", "users_from_source"]
 
 
@@ -28,6 +28,21 @@ def add_unit(session: Session, unit_id: str, name: str, kind: str, parent: Unit 
     session.add(unit)
     session.flush()
     return unit
+
+
+def nearest_of_kind(session: Session, unit_path: str, kind: str) -> Unit | None:
+    """The unit of `kind` closest to the unit at unit_path: itself or an ancestor, else the first such unit in
+    the subtree of the nearest ancestor that has one (the lab of the hospital a ward belongs to)."""
+    parts = [p for p in unit_path.split("/") if p]
+    for depth in range(len(parts), 0, -1):
+        ancestor = "/" + "/".join(parts[:depth]) + "/"
+        found = session.scalar(
+            select(Unit).where(Unit.kind == kind, Unit.path.between(ancestor, ancestor + "\uffff")).order_by(
+                Unit.path).limit(1)
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def get_user(session: Session, user_id: str) -> User | None:

@@ -6,7 +6,7 @@
 
 Every check lives in a small module: xmlsafe (safe XML), bpmn + bpmn_checks + timers (BPMN), spiff
 (SpiffWorkflow's own parser as a safety net), dmn, forms + formindex (JSON Schema), areas (YAML), crossfile
-(rules between files), load + tree (orchestration).
++ arearules (rules between files), xsd (BPMN/DMN schemas), model + load + tree (orchestration).
 """
 
 from engine.validation.findings import Finding, has_errors, render_json, render_text

@@ -1,6 +1,6 @@
 """area.yaml and intake.yaml: YAML syntax (safe loading only), the keys each may have, and their value types.
 
-Values are read with yaml.safe_load; a second, composing pass over the same text only collects line numbers.
+Files are read with PyYAML's safe loader only (no Python tags); the node tree it builds also gives line numbers.
 """
 
 from __future__ import annotations
@@ -17,14 +17,20 @@ from engine.validation.source import decode_text
 __all__ = ["YamlDoc", "read_yaml", "check_area", "check_intake", "RULE_KINDS"]
 
 RULE_KINDS = ("actions_terminal", "fields_filled", "decision_recorded")
-_AREA_KEYS = {"id": str, "name": str, "entry_process": str, "roles": dict, "variables": dict,
-              "closing_tasks": list, "closure_rules": list, "retention_class": str}
+_AREA_KEYS: dict[str, type] = {
+    "id": str, "name": str, "entry_process": str, "roles": dict, "variables": dict, "closing_tasks": list,
+    "closure_rules": list, "retention_class": str, "responsible_unit_kind": str,
+}
 _AREA_REQUIRED = ("id", "name", "entry_process", "roles")
-_INTAKE_KEYS = {"form": str, "ui_form": str, "public_form": str, "routing_process": str, "fallback_area": str,
-                "fallback_area_by_unit_kind": dict}
+_INTAKE_KEYS: dict[str, type] = {
+    "form": str, "ui_form": str, "public_form": str, "routing_process": str, "fallback_area": str,
+    "fallback_area_by_unit_kind": dict,
+}
 _INTAKE_REQUIRED = ("form", "routing_process", "fallback_area")
-_RULE_KEYS = {"id": str, "kind": str, "message": str, "when": str, "fields": list, "decision": str}
-_TYPES = {str: "en text", dict: "en tabell med nycklar (nyckel: värde)", list: "en lista ([a, b] eller rader med -)"}
+_RULE_KEYS: dict[str, type] = {"id": str, "kind": str, "message": str, "when": str, "fields": list, "decision": str}
+_TYPES: dict[type, str] = {
+    str: "en text", dict: "en tabell med nycklar (nyckel: värde)", list: "en lista ([a, b] eller rader med -)",
+}
 
 
 @dataclass
@@ -55,11 +61,21 @@ def _line_map(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:
         lines.setdefault(path, current.start_mark.line + 1)
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
-                lines.setdefault(path + (key.value,), key.start_mark.line + 1)
-                stack.append((value, path + (key.value,)))
+                lines.setdefault((*path, key.value), key.start_mark.line + 1)
+                stack.append((value, (*path, key.value)))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend((item, path + (i,)) for i, item in enumerate(current.value))
+            stack.extend((item, (*path, i)) for i, item in enumerate(current.value))
     return lines
+
+
+def _safe_load(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """yaml.safe_load, keeping the composed nodes for their line numbers (libyaml's loader where installed)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), _line_map(node)
+    finally:
+        loader.dispose()
 
 
 def read_yaml(file: str, data: bytes) -> tuple[YamlDoc | None, list[Finding]]:
@@ -68,15 +84,16 @@ def read_yaml(file: str, data: bytes) -> tuple[YamlDoc | None, list[Finding]]:
         return None, found
     fix = "Kontrollera indrag (mellanslag, inte tabbar), kolon och citattecken på raden."
     try:
-        loaded = yaml.safe_load(text)
-        lines = _line_map(yaml.compose(text, Loader=yaml.SafeLoader))
+        loaded, lines = _safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         started = exc.context_mark.line + 1 if exc.context_mark and exc.problem_mark else None
-        where = f" (rad {line}{f', det som inte avslutas börjar på rad {started}' if started and started != line else ''})"
-        return None, [Finding(ERROR, "yaml.syntax", file,
-                              f"YAML-filen kan inte läsas{where if line else ''}: {exc.problem or exc}.", fix, line=line)]
+        where = f" (rad {line})" if line else ""
+        if started and started != line:  # e.g. an unclosed { … } is noticed lines after it was opened
+            where = f" (rad {line}; det som inte avslutas börjar på rad {started})"
+        return None, [Finding(ERROR, "yaml.syntax", file, f"YAML-filen kan inte läsas{where}: {exc.problem or exc}.",
+                              fix, line=line)]
     except Exception as exc:  # e.g. RecursionError on absurd nesting, or a YAMLError without a position
         return None, [Finding(ERROR, "yaml.syntax", file, f"YAML-filen kan inte läsas: {type(exc).__name__}.", fix)]
     if not isinstance(loaded, dict):

@@ -82,7 +82,8 @@ def _expressions(file: str, proc: etree._Element) -> list[Expr]:
 
     def add(node: etree._Element | None, kind: str, owner: etree._Element, script: bool = False) -> None:
         language = (node.get("language") or "") if node is not None else ""
-        if _text(node) and (not language or "python" in language.lower()):  # else: bpmn.script_language
+        # an expression in another language is reported as bpmn.script_language, not as a syntax error
+        if node is not None and _text(node) and (not language or "python" in language.lower()):
             exprs.append(Expr(file, kind, (node.text or ""), node.sourceline, owner.get("id"),
                               owner.get("name") or None, script=script))
 

@@ -5,7 +5,7 @@ one at a time, or crashes on (docs ENGINE-NOTES). Found here first so each gets 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -24,6 +24,7 @@ _VENDOR_NS = {
 }
 _GATEWAYS = {"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway"}
 _MULTI_OUT = _GATEWAYS | {"startEvent"}  # what SpiffWorkflow lets have several outgoing flows
+_DECISION = "spiffworkflow:calledDecisionId"
 _ACTIVITIES = {"task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
                "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess"}
 _FLOW_NODES = _ACTIVITIES | _GATEWAYS | {"startEvent", "endEvent", "intermediateCatchEvent",
@@ -128,7 +129,7 @@ def _activity(file: str, node: etree._Element) -> Iterator[Finding]:
         yield at(ERROR, "bpmn.call_activity_without_target", file, node,
                  "Anropsaktiviteten anger inte vilken process den ska starta.",
                  "Ange id för den anropade processen (calledElement).")
-    elif kind == "businessRuleTask" and not _text(node.find("bpmn:extensionElements/spiffworkflow:calledDecisionId", NS)):
+    elif kind == "businessRuleTask" and not _text(node.find(f"bpmn:extensionElements/{_DECISION}", NS)):
         yield at(ERROR, "bpmn.business_rule_without_decision", file, node,
                  "Regeluppgiften anger inte vilken beslutstabell (DMN) den ska använda.",
                  "Ange beslutstabellens id (Called Decision ID i modelleringsverktyget).")

@@ -73,10 +73,12 @@ def _table(doc: DmnDoc, table: etree._Element) -> list[Finding]:
     policy = (table.get("hitPolicy") or "UNIQUE").upper()
     if policy not in {"UNIQUE", "COLLECT"} or table.get("aggregation"):
         found.append(at(ERROR, "dmn.hit_policy", file, table,
-                        f"Träffpolicyn {policy}{' ' + table.get('aggregation', '') if table.get('aggregation') else ''} "
-                        "stöds inte; motorn kan bara UNIQUE (första träffen) och COLLECT (alla träffar, som lista).",
+                        f"Träffpolicyn {' '.join(filter(None, [policy, table.get('aggregation')]))} stöds inte;"
+                        " motorn kan bara UNIQUE (första träffen) och COLLECT (alla träffar, som lista).",
                         "Välj träffpolicyn UNIQUE eller COLLECT (utan summering)."))
-    inputs, outputs, rules = [], [], []
+    inputs: list[etree._Element] = []
+    outputs: list[etree._Element] = []
+    rules: list[etree._Element] = []
     for child in table:
         kind = local(child)
         if kind in {"input", "output", "rule"}:
@@ -118,7 +120,7 @@ def _rule(doc: DmnDoc, rule: etree._Element, inputs: list[etree._Element], input
                         f"{len(inputs)} indata- och {len(outputs)} utdatakolumner.",
                         "Spara tabellen på nytt i modelleringsverktyget så att varje regel har en cell per kolumn."))
         return found
-    for entry, column, input_expr in zip(ins, inputs, input_exprs):
+    for entry, column, input_expr in zip(ins, inputs, input_exprs, strict=True):
         cell = _text(entry)
         if not cell or cell == "-" or not input_expr:
             continue
@@ -132,7 +134,7 @@ def _rule(doc: DmnDoc, rule: etree._Element, inputs: list[etree._Element], input
                     entry.get("id") or rule.get("id"), column.get("label") or None, shown=cell)
         doc.exprs.append(expr)
         found.extend(check_syntax(expr))
-    for entry, column in zip(outs, outputs):
+    for entry, column in zip(outs, outputs, strict=True):
         cell = _text(entry)
         if not cell:
             continue

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from engine.validation.findings import ERROR, Finding
 
 __all__ = ["Expr", "check_syntax", "free_names", "assigned_names", "unknown_name_findings", "ENGINE_NAMES"]
 
 # Names the engine puts into every case's data itself (see docs/definitions.md and engine/routing).
-ENGINE_NAMES = frozenset({"enhetstyp", "kanal", "event_number", "event_title", "omraden"})
+ENGINE_NAMES = frozenset({"enhetstyp", "kanal", "event_number", "event_title", "omraden", "arbetsstalle_cfar"})
 
 _LABELS = {
     "condition": "Villkoret",
@@ -51,6 +51,7 @@ class Expr:
     element_name: str | None = None
     script: bool = False  # statements (script task) rather than one expression
     shown: str | None = None  # what the owner wrote, when `source` was completed
+    timer: str | None = None  # timeDuration | timeDate | timeCycle, for a timer expression
 
     @property
     def label(self) -> str:
@@ -121,7 +122,7 @@ def unknown_name_findings(exprs: Iterable[Expr], known: set[str], scope: str) ->
         for name in sorted(free_names(expr) - known):
             found.append(Finding(
                 ERROR, "expression.unknown_name", expr.file,
-                f"{expr.label} {expr.quoted()} använder namnet '{name}', men {scope} ger inget värde med det namnet.",
+                f"{expr.label} {expr.quoted()} använder namnet '{name}', men {scope} ger något värde med det namnet.",
                 f"Kontrollera stavningen av '{name}'. Namnet måste vara ett fält i ett formulär, en variabel under "
                 "variables: i area.yaml, något som ett skript tilldelar eller en utdata från en beslutstabell.",
                 line=expr.line, element_id=expr.element_id, element_name=expr.element_name))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 __all__ = ["Finding", "ERROR", "WARNING", "render_text", "render_json", "has_errors", "sort_findings"]
 

@@ -6,7 +6,8 @@ Forms refer to each other by file name ($ref "common.json#/$defs/datum"), so eve
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012

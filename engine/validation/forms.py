@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from functools import lru_cache
+from typing import Any
 
 from referencing import Registry
 
@@ -29,8 +31,15 @@ class FormFile:
     scope: str  # "" for forms/, else the area id
     ui: bool
     content: Any = None
-    lines: dict[str, int] = field(default_factory=dict)
+    text: str = ""
+    _lines: dict[str, int] | None = field(default=None, repr=False)
     broken: bool = False  # has an error finding of its own
+
+    def line(self, ptr: str) -> int | None:
+        """Line of a JSON pointer; the text is scanned only when a finding needs it."""
+        if self._lines is None:
+            self._lines = pointer_lines(self.text)
+        return line_for(self._lines, ptr)
 
 
 def read_form(form: FormFile, data: bytes) -> list[Finding]:
@@ -54,12 +63,12 @@ def read_form(form: FormFile, data: bytes) -> list[Finding]:
         return [Finding(ERROR, "form.not_object", form.file,
                         "Filen ska innehålla ett JSON-objekt ({ … }) men innehåller något annat.",
                         "Skriv formuläret som ett JSON Schema-objekt med type, title och properties.", line=1)]
-    form.content, form.lines = content, pointer_lines(text)
+    form.content, form.text = content, text
     return []
 
 
 def _at(form: FormFile, severity: str, code: str, ptr: str, message: str, fix: str, name: str | None = None) -> Finding:
-    return Finding(severity, code, form.file, message, fix, line=line_for(form.lines, ptr), element_id=ptr or "/",
+    return Finding(severity, code, form.file, message, fix, line=form.line(ptr), element_id=ptr or "/",
                    element_name=name)
 
 
@@ -82,20 +91,35 @@ def _header(form: FormFile, schema: dict[str, Any]) -> Iterator[Finding]:
                   f'Skriv t.ex. "{DECISION}": "lex_maria".')
 
 
-def _metaschema(form: FormFile, schema: dict[str, Any]) -> Iterator[Finding]:
+@lru_cache(maxsize=512)
+def _metaschema_error(canonical: str) -> tuple[str, str] | None:
+    """(pointer, message) of the first metaschema error; cached, as the same forms are checked at every publish
+    and a metaschema check costs tens of milliseconds."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
     try:
-        Draft202012Validator.check_schema(schema)
+        Draft202012Validator.check_schema(json.loads(canonical))
     except SchemaError as exc:
-        ptr = pointer(*exc.absolute_path)
-        yield _at(form, ERROR, "form.metaschema", ptr,
-                  f"Formuläret följer inte JSON Schema 2020-12 vid {ptr or 'roten'}: {exc.message}.",
-                  "Rätta nyckelordet enligt JSON Schema 2020-12 (t.ex. type som \"string\", required som lista).")
+        return pointer(*exc.absolute_path), exc.message
     except RecursionError:
+        return "", ""
+    return None
+
+
+def _metaschema(form: FormFile, schema: dict[str, Any]) -> Iterator[Finding]:
+    try:
+        error = _metaschema_error(json.dumps(schema, sort_keys=True))
+    except (RecursionError, ValueError):
+        error = ("", "")
+    if error == ("", ""):
         yield _at(form, ERROR, "form.too_deep", "", "Formuläret är för djupt nästlat för att kunna kontrolleras.",
                   "Förenkla formuläret.")
+    elif error is not None:
+        ptr, message = error
+        yield _at(form, ERROR, "form.metaschema", ptr,
+                  f"Formuläret följer inte JSON Schema 2020-12 vid {ptr or 'roten'}: {message}.",
+                  "Rätta nyckelordet enligt JSON Schema 2020-12 (t.ex. type som \"string\", required som lista).")
 
 
 def _refs(form: FormFile, schema: dict[str, Any], registry: Registry, complete: bool) -> Iterator[Finding]:

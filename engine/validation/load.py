@@ -5,7 +5,7 @@ into the definition set, with the findings that concern that file alone.
 from __future__ import annotations
 
 import posixpath
-from typing import Mapping
+from collections.abc import Mapping
 
 from engine.validation.areas import check_area, check_intake, read_yaml
 from engine.validation.bpmn import read_bpmn
@@ -40,19 +40,24 @@ def classify(files: Mapping[str, bytes]) -> list[Entry]:
         elif parts[0] != "processes" or len(parts) < 2:
             if kind in {"bpmn", "dmn"}:
                 entries.append(Entry(path, data, "misplaced", ""))
-        elif len(parts) == 2 and name in {"intake.yaml", "intake.yml"}:
+        elif len(parts) == 2 and name == "intake.yaml":
             entries.append(Entry(path, data, "intake", ""))
         elif len(parts) == 2 and kind in {"bpmn", "dmn"}:
             entries.append(Entry(path, data, kind, ""))
-        elif len(parts) == 3 and name in {"area.yaml", "area.yml"}:
+        elif len(parts) == 3 and name == "area.yaml":
             entries.append(Entry(path, data, "area", parts[1]))
-        elif len(parts) == 3 and kind in {"bpmn", "dmn"}:
-            entries.append(Entry(path, data, kind, parts[1]))
-        elif len(parts) == 4 and parts[2] == "forms" and kind in {"form", "ui"}:
+        elif len(parts) == 5 and parts[2] == "variants" and kind == "bpmn":
+            # a variant brings its own process and shares the rest of its area (see engine/definitions/release.py)
+            entries.append(Entry(path, data, kind, f"{parts[1]}/variants/{parts[3]}"))
+        elif (len(parts) == 3 and kind in {"bpmn", "dmn"}) or (
+                len(parts) == 4 and parts[2] == "forms" and kind in {"form", "ui"}):
             entries.append(Entry(path, data, kind, parts[1]))
         elif len(parts) >= 3:
             # other files (e.g. scenarios/) are not definitions, but they make the folder an area
-            entries.append(Entry(path, data, "misplaced" if kind in {"bpmn", "dmn"} else "other", parts[1]))
+            misplaced = kind in {"bpmn", "dmn"} or (name.endswith((".yaml", ".yml")) and len(parts) == 3)
+            entries.append(Entry(path, data, "misplaced" if misplaced else "other", parts[1]))
+        elif name.endswith((".yaml", ".yml")):
+            entries.append(Entry(path, data, "misplaced", ""))
     return entries
 
 
@@ -83,6 +88,8 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
             bpmn, more = read_bpmn(path, root)
             if bpmn is not None:
                 ds.scope(entry.scope).bpmn.append(bpmn)
+                if ds.mode.complete and "/variants/" in entry.scope:
+                    ds.scope(entry.scope.split("/", 1)[0])  # the variant's area is a folder to check too
         else:
             dmn, more = read_dmn(path, root)
             if dmn is not None:
@@ -109,9 +116,10 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         return found
     if kind == "misplaced":
         return [Finding(WARNING, "file.misplaced", path,
-                        "Filen ligger på en plats där motorn inte läser den.",
-                        "Lägg processer i processes/<område>/ (eller intagets i processes/) och formulär i forms/ "
-                        "eller processes/<område>/forms/.")]
+                        "Filen ligger på en plats där motorn inte läser den, så den används inte.",
+                        "Se docs/definitions.md: processes/intake.yaml, processes/<område>/area.yaml och *.bpmn/*.dmn, "
+                        "processes/<område>/variants/<variant>/*.bpmn, formulär i forms/ eller "
+                        "processes/<område>/forms/.")]
     if entry.scope:
         ds.scope(entry.scope)  # e.g. scenarios/: the folder is an area even if it holds nothing else yet
     return []

@@ -42,9 +42,8 @@ class Scope:
     bpmn: list[BpmnDoc] = field(default_factory=list)
     dmn: list[DmnDoc] = field(default_factory=list)
     forms: list[FormFile] = field(default_factory=list)  # the area's own forms/ (and .ui.json files)
-    area_files: list[str] = field(default_factory=list)  # area.yaml / area.yml paths found
-    area: YamlDoc | None = None
-    area_ok: bool = False  # area.yaml parsed and has its required keys
+    area_files: list[str] = field(default_factory=list)  # its area.yaml, if there is one
+    area: YamlDoc | None = None  # None if missing or unreadable
 
 
 @dataclass
@@ -53,7 +52,7 @@ class DefinitionSet:
     scopes: dict[str, Scope] = field(default_factory=dict)
     shared: list[FormFile] = field(default_factory=list)
     intake: YamlDoc | None = None
-    intake_files: list[str] = field(default_factory=list)
+    intake_files: list[str] = field(default_factory=list)  # processes/intake.yaml, if there is one
     broken: set[str] = field(default_factory=set)  # files with an error finding of their own
 
     def scope(self, name: str) -> Scope:

@@ -8,7 +8,7 @@ messages are bare Python errors, so every exception is caught and translated whe
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -26,7 +26,8 @@ _KNOWN: list[tuple[str, str, str, str]] = [
     (r"Data Store", "bpmn.data_store", "Filen har ett datalager (data store) som avvik inte kan använda.",
      "Ta bort datalagret."),
     (r"Service Task must have an operator", "bpmn.service_task",
-     "Tjänsteuppgifter (anrop till andra system) kan inte köras av avvik.", "Byt till en användar- eller skriptuppgift."),
+     "Tjänsteuppgifter (anrop till andra system) kan inte köras av avvik.",
+     "Byt till en användar- eller skriptuppgift."),
     (r"Exactly one start event is required", "bpmn.subprocess_without_start",
      "Underprocessen måste ha exakt en starthändelse.", "Lägg in en starthändelse i underprocessen."),
     (r"Must contain an End event", "bpmn.subprocess_without_end", "Underprocessen saknar sluthändelse.",
@@ -57,6 +58,9 @@ _KNOWN: list[tuple[str, str, str, str]] = [
      'Ange t.ex. varaktigheten "P3D" med citattecken.'),
     (r"Cancel Events may only be used with transactions", "bpmn.cancel_outside_transaction",
      "Avbrytshändelser får bara användas i transaktioner.", "Ta bort avbrytshändelsen eller använd en transaktion."),
+    (r"RecursionError", "bpmn.too_complex",
+     "Processen har för långa kedjor av steg för att motorn ska kunna läsa den (flera hundra steg i följd).",
+     "Dela upp processen i underprocesser eller anropade processer."),
     (r"unexpected keyword argument 'node'", "bpmn.event_ref_unknown",
      "En händelse hänvisar till ett meddelande, en signal, ett fel eller en eskalering som saknas eller saknar namn.",
      "Kontrollera att varje meddelande, signal, fel och eskalering som används finns i filen och har ett namn."),
@@ -83,12 +87,15 @@ def _by_id(roots: dict[str, etree._Element], file: str, element_id: str) -> tupl
     return (file if file in roots else (candidates[0] if candidates else file)), None
 
 
-def _finding(exc: BaseException, roots: dict[str, etree._Element], file: str, fallback: etree._Element | None) -> Finding:
+def _finding(exc: BaseException, roots: dict[str, etree._Element], file: str,
+             fallback: etree._Element | None) -> Finding:
     code, message, fix = _translate(exc)
     element_id = getattr(exc, "id", "") or ""
     named_file = getattr(exc, "file_name", "") or file
     found_file, node = _by_id(roots, named_file, element_id) if element_id else (named_file, None)
-    return at(ERROR, code, found_file, node if node is not None else fallback, message, fix)
+    line = getattr(exc, "line_number", None)  # set by SpiffWorkflow only for schema errors; lxml lines otherwise
+    return at(ERROR, code, found_file, node if node is not None else fallback, message, fix,
+              line=line if isinstance(line, int) and line > 0 else None)
 
 
 def spiff_findings(bpmn: Iterable[BpmnDoc], dmn: dict[str, etree._Element], complete: bool) -> list[Finding]:

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
+from engine.validation.areas import YamlDoc
 from engine.validation.expressions import Expr, check_syntax
 from engine.validation.findings import ERROR, Finding
 from engine.validation.xmlsafe import at, local
 
-__all__ = ["check_timer"]
+__all__ = ["check_timer", "timer_variable_findings"]
 
-_BARE_ISO = re.compile(r"^(R\d*/.*|P[\dTWYMDHS.,]+|\d{4}-\d{2}-\d{2}([T ].*)?)$", re.IGNORECASE)
+# P3D, PT4H, R3/P1D, 2025-01-31…: ISO text written without quotes (a digit right after P/PT, so a variable
+# named e.g. `pt` is not mistaken for one)
+_BARE_ISO = re.compile(r"^(R\d*/.+|PT?\d[\dTWYMDHS.,]*|\d{4}-\d{2}-\d{2}([T ].*)?)$", re.IGNORECASE)
+_VARIABLE_EXAMPLES = {"timeDuration": "P5D (5 dagar) eller PT8H (8 timmar)", "timeDate": "2025-01-31T08:00:00+01:00",
+                      "timeCycle": "R3/P1D (tre gånger, en gång per dag)"}
 _EXAMPLES = {
-    "timeDuration": ('en ISO 8601-varaktighet', 'Skriv t.ex. "P3D" (3 dagar), "PT4H" (4 timmar) eller "P1W" (1 vecka), '
-                     'med citattecken, eller beräkna den: f"P{sla_triage_days}D".'),
+    "timeDuration": ("en ISO 8601-varaktighet", 'Skriv t.ex. "P3D" (3 dagar) eller "PT4H" (4 timmar) med citattecken, '
+                     "eller namnet på en variabel i area.yaml (t.ex. sla_triage)."),
     "timeDate": ("ett ISO 8601-datum", 'Skriv t.ex. "2025-01-31T08:00:00+01:00" med citattecken.'),
     "timeCycle": ("en ISO 8601-cykel", 'Skriv t.ex. "R3/P1D" (tre gånger, en gång per dag) med citattecken.'),
 }
@@ -47,9 +53,10 @@ def _literal(tree: ast.AST, kind: str) -> str | None:
     body = tree.body if isinstance(tree, ast.Expression) else None
     if isinstance(body, ast.Constant) and isinstance(body.value, str):
         return body.value
-    if isinstance(body, ast.JoinedStr) and kind != "timeDate" and body.values and isinstance(body.values[0], ast.Constant):
-        parts = [v.value if isinstance(v, ast.Constant) else "1" for v in body.values]
-        return "".join(str(p) for p in parts)
+    if isinstance(body, ast.JoinedStr) and kind != "timeDate":
+        first = body.values[0] if body.values else None
+        if isinstance(first, ast.Constant):  # e.g. f"P{days}D": check its shape with 1 for each computed part
+            return "".join(str(v.value) if isinstance(v, ast.Constant) else "1" for v in body.values)
     return None
 
 
@@ -68,7 +75,7 @@ def check_timer(file: str, event: etree._Element, definition: etree._Element) ->
                    f"Tidsuttrycket {text} saknar citattecken. Det beräknas som ett uttryck, och då är {text} ett "
                    "okänt namn: timern skulle fallera först när den startar på ett ärende.",
                    f'Skriv "{text}" med citattecken.', line=spec.sourceline)], []
-    expr = Expr(file, "timer", text, spec.sourceline, event.get("id"), event.get("name") or None)
+    expr = Expr(file, "timer", text, spec.sourceline, event.get("id"), event.get("name") or None, timer=kind)
     found = check_syntax(expr)
     if found:
         return found, []
@@ -80,3 +87,35 @@ def check_timer(file: str, event: etree._Element, definition: etree._Element) ->
         return [at(ERROR, "bpmn.timer_invalid", file, event,
                    f"Tidsuttrycket {expr.quoted()} ger inte {what}.", fix, line=spec.sourceline)], [expr]
     return [], [expr]
+
+
+def _results(node: ast.AST) -> Iterator[str]:
+    """Names whose value *is* the result: `sla` or `a if cond else b` (not names inside f-strings)."""
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.IfExp):
+        yield from _results(node.body)
+        yield from _results(node.orelse)
+
+
+def timer_variable_findings(exprs: Iterable[Expr], doc: YamlDoc) -> Iterator[Finding]:
+    """A timer that is an area variable (`<bpmn:timeDuration>sla_triage</bpmn:timeDuration>`): the variable's
+    value in area.yaml must be valid ISO 8601 text, e.g. sla_triage: P5D."""
+    variables = doc.data.get("variables")
+    if not isinstance(variables, dict):
+        return
+    for expr in exprs:
+        if expr.timer is None:
+            continue
+        try:
+            tree = ast.parse(expr.source.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for name in dict.fromkeys(_results(tree.body)):
+            value = variables.get(name)
+            if value is not None and not (isinstance(value, str) and _valid_iso(expr.timer, value)):
+                yield Finding(ERROR, "area.timer_variable_invalid", doc.file,
+                              f"Variabeln {name} används som tid i timern '{expr.element_name or expr.element_id}' "
+                              f"({expr.file}), men värdet {value!r} är inte {_EXAMPLES[expr.timer][0]}.",
+                              f"Ange värdet i ISO 8601-form, t.ex. {name}: {_VARIABLE_EXAMPLES[expr.timer]}.",
+                              line=doc.line("variables", name), element_id=name)

@@ -6,8 +6,8 @@ Whatever is handed in, the answer is a list of findings; no exception escapes fo
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from engine.definitions.files import DEFINITION_SUFFIXES, MAX_FILE_BYTES, read_tree
 from engine.validation.crossfile import cross_findings
@@ -30,8 +30,10 @@ def _check(entries: list[Entry], mode: Mode) -> list[Finding]:
         # SpiffWorkflow is the safety net: where our own checks already explain a file, its (first, often
         # cryptic) complaint about the same file would only repeat them.
         explained = {f.file for f in found if f.severity == ERROR}
-        for scope in ds.scopes.values():
-            dmn = {d.file: d.root for d in scope.dmn}
+        for name, scope in list(ds.scopes.items()):
+            # a variant is parsed with its area's decision tables, as the release loader does
+            variant = mode.complete and "/variants/" in name
+            dmn = {d.file: d.root for d in (ds.scope(name.split("/", 1)[0]) if variant else scope).dmn}
             found.extend(f for f in spiff_findings(scope.bpmn, dmn, mode.complete) if f.file not in explained)
     except Exception as exc:  # never a traceback, whatever the input
         found = [internal_error(entries[0].path if entries else "", exc)]
@@ -40,6 +42,8 @@ def _check(entries: list[Entry], mode: Mode) -> list[Finding]:
 
 def validate_files(files: Mapping[str, bytes]) -> list[Finding]:
     """All checks, file-local and cross-file, for a definition set keyed by relative POSIX path."""
+    # text instead of bytes (e.g. from a JSON API body) is taken as UTF-8 rather than refused
+    files = {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}
     return _check(classify(files), TREE)
 
 
@@ -66,7 +70,7 @@ def _is_area(path: Path) -> bool:
 
 def _is_tree(path: Path) -> bool:
     # an area folder has a forms/ folder too, so forms/ alone marks a tree only when it is not an area
-    return (path / "processes").is_dir() or (path / "forms").is_dir() and not _is_area(path)
+    return (path / "processes").is_dir() or ((path / "forms").is_dir() and not _is_area(path))
 
 
 def _area_files(area: Path) -> dict[str, bytes]:
@@ -84,7 +88,7 @@ def _validate_area(area: Path) -> list[Finding]:
     shared_known = area.parent.name == "processes" and (root / "forms").is_dir()
     if shared_known:
         files.update({k: v for k, v in read_tree(root).items()
-                      if k.startswith("forms/") or k in {"processes/intake.yaml", "processes/intake.yml"}})
+                      if k.startswith("forms/") or k == "processes/intake.yaml"})
     mode = AREA if shared_known else Mode(tree=False, complete=True, shared_known=False)
     return _retarget(_check(classify(files), mode), base=area, prefix=f"processes/{area.name}/")
 
@@ -106,13 +110,15 @@ def _validate_path(path: Path) -> list[Finding]:
     shown = path.as_posix()
     if not path.exists():
         return [Finding(ERROR, "path.not_found", shown, "Sökvägen finns inte.",
-                        "Kontrollera stavningen eller ange definitionsträdets mapp (den som har processes/ och forms/).")]
+                        "Kontrollera stavningen, eller ange definitionsträdets mapp (med processes/ och forms/).")]
     if path.is_file():
         return _validate_file(path)
     if _is_tree(path):
         return _retarget(_check(classify(read_tree(path)), TREE), base=path)
     if path.name == "processes" and _is_tree(path.parent):
         return _validate_path(path.parent)
+    if path.parent.name == "variants":  # one variant: its area's rules apply, so check the area, keep its part
+        return [f for f in _validate_area(path.parent.parent) if f.file.startswith(shown.rstrip("/") + "/")]
     if _is_area(path):
         return _validate_area(path)
     return [Finding(ERROR, "path.unknown_layout", shown,

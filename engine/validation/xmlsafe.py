@@ -49,9 +49,11 @@ def load_xml(file: str, data: bytes) -> tuple[etree._Element | None, list[Findin
     found = check_bytes(file, data)
     if found:
         return None, found
-    match = _DOCTYPE.search(data)
+    # UTF-16 would hide the DOCTYPE from a byte scan; scan the decoded text instead
+    scanned = data.decode("utf-16", "replace").encode() if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data
+    match = _DOCTYPE.search(scanned)
     if match:
-        return None, [_doctype_finding(file, line_of_offset(data, match.start()))]
+        return None, [_doctype_finding(file, line_of_offset(scanned, match.start()))]
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

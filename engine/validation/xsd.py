@@ -49,7 +49,8 @@ _PATTERNS = [
     (r"Element '([^']+)', attribute '([^']+)': The attribute '[^']+' is not allowed",
      "Attributet {1} är inte tillåtet på <{0}>."),
     (r"Element '([^']+)': The attribute '([^']+)' is required but missing", "<{0}> saknar attributet {1}."),
-    (r"Element '([^']+)', attribute '([^']+)': .* is not a valid value", "Attributet {1} på <{0}> har ett ogiltigt värde."),
+    (r"Element '([^']+)', attribute '([^']+)': .* is not a valid value",
+     "Attributet {1} på <{0}> har ett ogiltigt värde."),
     (r"Element '([^']+)': Missing child element", "<{0}> saknar ett obligatoriskt underelement."),
     (r"Element '([^']+)': .*(?:not unique|Duplicate key)", "Ett id används av flera element (<{0}>)."),
 ]

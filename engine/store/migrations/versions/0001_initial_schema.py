@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 17:44:38.501259
+Create Date: 2026-11-25 17:50:46.661233
 """
 
 from alembic import op
@@ -171,6 +171,8 @@ def upgrade() -> None:
     sa.Column('area', sa.String(length=40), nullable=False),
     sa.Column('release_id', sa.Integer(), nullable=False),
     sa.Column('variant', sa.String(length=64), nullable=False),
+    sa.Column('unit_id', sa.String(length=64), nullable=False),
+    sa.Column('unit_path', sa.String(length=1000), nullable=False),
     sa.Column('status', sa.String(length=40), nullable=False),
     sa.Column('state', sa.JSON(), nullable=False),
     sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -179,10 +181,12 @@ def upgrade() -> None:
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], ),
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('area_cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_area_cases_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_area_cases_unit_path'), ['unit_path'], unique=False)
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -312,6 +316,7 @@ def downgrade() -> None:
 
     op.drop_table('audit_log')
     with op.batch_alter_table('area_cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_area_cases_unit_path'))
         batch_op.drop_index(batch_op.f('ix_area_cases_event_id'))
 
     op.drop_table('area_cases')

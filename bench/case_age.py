@@ -1,0 +1,86 @@
+"""Case age: what one step costs early and late in a long case. The bench-only rework process (bench/definitions)
+sends the same user task back to itself; each round adds tasks to the SpiffWorkflow instance, so a cost per step
+that grows with the instance shows up as a slope between the 5th and the 200th task. Measured in bare
+SpiffWorkflow with the state written per step (the floor) and through the Engine, on one backend."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from bench import vard
+from bench.databases import Backend, migrated
+from bench.floor import StateTable, run_floor_case
+from bench.trees import REWORK_AREA, REWORK_TREE, area_definition
+from engine import Engine
+
+__all__ = ["REWORK_DATA", "CHECKPOINTS", "prepared_rework_engine", "ReworkCase", "engine_rework_case", "run_case_age"]
+
+REWORK_DATA: dict[str, Any] = {"bedomning": {"beslut": "komplettera", "kommentar": "Underlaget behöver kompletteras."}}
+CHECKPOINTS = (5, 50, 100, 150, 200)
+WINDOW = 2  # a checkpoint's figure is the median of tasks n-2 … n+2 over all cases
+UNIT, HANDLER = "bench-enhet", "bench-handlaggare"
+
+
+def prepared_rework_engine(backend: Backend) -> Engine:
+    """A fresh database with only the bench's rework tree published, one unit and its handler."""
+    engine = Engine(migrated(backend))
+    engine.publish_tree(REWORK_TREE, label="bench-omarbete")
+    engine.add_unit(UNIT, "Bänkenheten", "akut")
+    engine.add_user(HANDLER, "Bänkhandläggare")
+    engine.add_user(vard.REPORTER, "Rapportör")
+    engine.grant_role(HANDLER, "handlaggare", UNIT)
+    return engine
+
+
+class ReworkCase:
+    """One rework case through the Engine: reported on creation, then one task completed per step()."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.number = engine.report_event(vard.REPORTER, UNIT, vard.REPORT)["number"]
+        self.task_id = next(t["id"] for t in engine.worklist(HANDLER, limit=200) if t["event_number"] == self.number)
+
+    def step(self) -> None:
+        result = self.engine.complete_task(self.task_id, HANDLER, REWORK_DATA)
+        self.task_id = result["next_tasks"][0]["id"]
+
+
+def engine_rework_case(engine: Engine, tasks: int) -> list[float]:
+    """Seconds per step: index 0 is report_event, index n the completion of the n-th task."""
+    start = time.perf_counter()
+    case = ReworkCase(engine)  # the worklist read that finds the first task is part of step 0 here
+    steps = [time.perf_counter() - start]
+    for _ in range(tasks):
+        start = time.perf_counter()
+        case.step()
+        steps.append(time.perf_counter() - start)
+    return steps
+
+
+def _at(cases: list[list[float]], task: int) -> float:
+    """Median milliseconds of the steps around `task` over all cases."""
+    return statistics.median(s for case in cases for s in case[task - WINDOW:task + WINDOW + 1]) * 1000
+
+
+def run_case_age(engine: Engine, backend: Backend, cases: int) -> dict[str, Any]:
+    """`cases` rework cases of max(CHECKPOINTS) + WINDOW tasks each, floor and engine alternating."""
+    tasks = max(CHECKPOINTS) + WINDOW
+    definition = area_definition(REWORK_TREE, REWORK_AREA)
+    initial = vard.start_data(definition.area.variables)
+    table = StateTable(backend)
+    floor: list[list[float]] = []
+    through_engine: list[list[float]] = []
+    try:
+        for _ in range(cases):
+            floor.append(run_floor_case(definition, initial, lambda _name: REWORK_DATA, table, tasks).steps)
+            through_engine.append(engine_rework_case(engine, tasks))
+    finally:
+        table.close()
+    result: dict[str, Any] = {"backend": backend.name, "cases": cases, "tasks_per_case": tasks, "window": WINDOW}
+    for name, samples in (("floor", floor), ("engine", through_engine)):
+        curve = {str(n): round(_at(samples, n), 3) for n in CHECKPOINTS}
+        first, last = _at(samples, CHECKPOINTS[0]), _at(samples, CHECKPOINTS[-1])
+        result[name] = {"ms_at_task": curve, "ratio_last_to_first": round(last / first, 2)}
+    return result

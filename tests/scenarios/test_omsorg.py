@@ -1,0 +1,299 @@
+"""Omsorg (Region Gotland, äldreomsorg och LSS) through the HTTP API: routing, the lex Sarah path with SAS's
+decision and the investigation attached, the HSL part with MAS's lex Maria decision, the lex Sarah and triage
+clocks, and closing only when every rule is met."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from engine import Engine
+from engine.cli import main
+
+from .. import conftest
+
+API = "/api/v1"
+UNIT = "rg-aldre"
+
+ACCEPT = {"triage": {"beslut": "accepterad"}}
+CLASSIFY_LEX_SARAH = {
+    "kategori": "missforhallande",
+    "missforhallande_typ": "forsummelse",
+    "riskbedomning": {"konsekvens_faktisk": 2, "konsekvens_potentiell": 2, "sannolikhet": 2},
+    "lex_sarah_rapport": "ja",
+    "lex_sarah_grund": "missforhallande",
+    "insats_lagrum": "sol",
+    "hsl_del": "nej",
+    "brukare": {"personnummer": "19300101-1234"},
+}
+CLASSIFY_MEDICATION = {
+    "kategori": "lakemedel",
+    "riskbedomning": {"konsekvens_faktisk": 2, "konsekvens_potentiell": 3, "sannolikhet": 2},
+    "lex_sarah_rapport": "nej",
+    "hsl_del": "ja",
+    "brukare": {"personnummer": "19300101-1234"},
+}
+REMEDY = {"omedelbar_atgard": {"beskrivning": "Extra personal insatt; brukaren får hjälp var tredje timme.",
+                               "tidpunkt": "2026-11-20T16:00:00+01:00", "ansvarig": "david",
+                               "utredning_paborjad": True}}
+LS_INVESTIGATION_ONGOING = {"utredning": {
+    "niva": "lex_sarah", "status": "pagaende", "utredare": "Sara SAS",
+    "missforhallandet": "Brukaren blev liggande utan tillsyn under natten.",
+    "konsekvenser": "Brukaren var nedkyld och uttorkad.", "sammanfattning": "Nattpasset var underbemannat."}}
+LS_INVESTIGATION_DONE = {"utredning": {
+    **LS_INVESTIGATION_ONGOING["utredning"], "status": "avslutad",
+    "orsaker": "Bemanningsplanen tog inte hänsyn till sjukfrånvaro.", "atgarder": "Ny bemanningsrutin.",
+    "enskildes_synpunkter": "Vill ha fler tillsynsbesök.", "godkand_av": "vera",
+    "ivo_komplettering_datum": "2026-12-10"}}
+LEX_SARAH_YES = {"lex_sarah": {"allvarlighet": "allvarligt_missforhallande", "varde": "ja",
+                               "referens": "IVO 3.5.1-34567/2026", "datum": "2026-11-21",
+                               "utredning_bifogad": True}}
+INFORMED = {"information_enskild": {"status": "informerad", "datum": "2026-11-22", "till": "foretradare",
+                                    "synpunkter": "Dottern är nöjd med åtgärderna."}}
+HSL_ASSESSMENT = {"hsl_bedomning": {"delegerad_insats": "ja", "vardskada": "ja",
+                                    "bedomning": "Dubbel dos vid delegerad läkemedelsöverlämning."}}
+LEX_MARIA_NO = {"lex_maria": {"varde": "nej", "motivering": "Ingen allvarlig vårdskada kunde uppstå."}}
+PATIENT_INFORMED = {"patientinformation": {"datum": "2026-11-22", "till": "patient", "vardskada_informerad": True,
+                                           "journalanteckning": True}}
+INVESTIGATION = {"utredning": {"niva": "enkel", "sammanfattning": "Signeringslistan var fel.", "godkand_av": "vera"}}
+FEEDBACK = {"aterkoppling": {"status": "given", "text": "Tack för rapporten, rutinen är ändrad.",
+                             "datum": "2026-11-23"}}
+SIGN = {"avslut": {"lardomar": "Bemanningsrutinen ses över varje kvartal."}}
+
+
+@pytest.fixture
+def care_report(report: dict[str, Any]) -> dict[str, Any]:
+    return {**report, "rubrik": "Brukare fick ingen tillsyn under natten",
+            "beskrivning": "En brukare hittades på golvet på morgonen och hade inte fått tillsyn under natten."}
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    assert body["code"] == code and body["message"]
+    return body
+
+
+def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = UNIT) -> dict[str, Any]:
+    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def event(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
+    response = client.get(f"{API}/events/{number}", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def open_specs(client: Any, headers: dict[str, str], number: str) -> list[str]:
+    return sorted(t["spec_name"] for t in event(client, headers, number)["open_tasks"])
+
+
+def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
+    tasks = [t for t in event(client, headers, number)["open_tasks"] if t["spec_name"] == spec]
+    assert tasks, f"{spec} is not open: {open_specs(client, headers, number)}"
+    return client.post(f"{API}/tasks/{tasks[0]['id']}/complete", json={"data": data}, headers=headers)
+
+
+def done(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> dict[str, Any]:
+    response = complete(client, headers, number, spec, data)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def error_paths(response: Any) -> set[str]:
+    return {e["path"] for e in assert_error(response, 422, "validation_failed")["errors"]}
+
+
+def unmet_rules(client: Any, headers: dict[str, str], number: str) -> list[str]:
+    closure = client.get(f"{API}/events/{number}/closure", headers=headers).get_json()
+    assert [c["area"] for c in closure] == ["omsorg"]
+    return [r["id"] for r in closure[0]["rules"] if not r["met"]]
+
+
+def copy_with(tmp_path: Path, replacements: dict[str, str]) -> Path:
+    source = getattr(conftest, "DEFINITIONS", conftest.REPO)
+    for top in ("processes", "forms"):
+        shutil.copytree(source / top, tmp_path / top)
+    area = tmp_path / "processes" / "omsorg" / "area.yaml"
+    text = area.read_text()
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    area.write_text(text)
+    return tmp_path
+
+
+def run_worker(database_url: str) -> str:
+    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_report_to_the_care_home_routes_to_omsorg_only(client: Any, auth: Any, care_report: dict[str, Any]) -> None:
+    created = submit(client, auth("eva"), care_report)
+    assert [a["area"] for a in created["areas"]] == ["omsorg"]
+    david = client.get(f"{API}/tasks?scope=available", headers=auth("david")).get_json()
+    assert [(t["event_number"], t["spec_name"], t["area"]) for t in david] == [(created["number"], "triage", "omsorg")]
+    assert david[0]["due_at"] is not None
+    assert client.get(f"{API}/tasks", headers=auth("tina")).get_json() == []  # Stockholm's dental handler
+
+
+def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
+    client: Any, auth: Any, care_report: dict[str, Any]
+) -> None:
+    david, sara, maria, vera = auth("david"), auth("sara"), auth("maria"), auth("vera")
+    number = submit(client, auth("eva"), care_report)["number"]
+    assert_error(complete(client, sara, number, "triage", ACCEPT), 403, "forbidden")
+    done(client, david, number, "triage", ACCEPT)
+
+    # a missförhållande is always a lex Sarah report
+    assert "lex_sarah_rapport" in error_paths(
+        complete(client, david, number, "klassificering", {**CLASSIFY_LEX_SARAH, "lex_sarah_rapport": "nej"}))
+    next_tasks = done(client, david, number, "klassificering", CLASSIFY_LEX_SARAH)["next_tasks"]
+    assert [t["spec_name"] for t in next_tasks] == ["omedelbar_atgard"]  # no HSL part
+    assert next_tasks[0]["due_at"] is not None  # the "genast" clock of the local routine
+    assert set(unmet_rules(client, david, number)) == {
+        "lex_sarah_avhjalpt", "lex_sarah_beslut", "enskild_informerad", "utredning_godkand", "aterkoppling_given"}
+
+    done(client, david, number, "omedelbar_atgard", REMEDY)
+    assert_error(complete(client, david, number, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING), 403, "forbidden")
+    done(client, sara, number, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING)
+
+    decide = "lex_sarah_bedomning"
+    assert_error(complete(client, maria, number, decide, LEX_SARAH_YES), 403, "forbidden")  # MAS is not SAS
+    assert_error(complete(client, david, number, decide, LEX_SARAH_YES), 403, "forbidden")
+    not_attached = {"lex_sarah": {**LEX_SARAH_YES["lex_sarah"], "utredning_bifogad": False}}
+    assert error_paths(complete(client, sara, number, decide, not_attached)) == {"lex_sarah/utredning_bifogad"}
+    missing = {"lex_sarah": {k: v for k, v in LEX_SARAH_YES["lex_sarah"].items()
+                             if k not in ("utredning_bifogad", "referens", "datum")}}
+    assert error_paths(complete(client, sara, number, decide, missing)) == {
+        "lex_sarah/utredning_bifogad", "lex_sarah/referens", "lex_sarah/datum"}
+    serious_but_no = {"lex_sarah": {"allvarlighet": "allvarligt_missforhallande", "varde": "nej",
+                                    "motivering": "Inte allvarligt."}}
+    assert error_paths(complete(client, sara, number, decide, serious_but_no)) == {"lex_sarah/varde"}
+    done(client, sara, number, decide, LEX_SARAH_YES)
+    decisions = event(client, vera, number)["decisions"]
+    assert [(d["kind"], d["value"], d["reference"], d["decided_by"]) for d in decisions] == [
+        ("lex_sarah", "ja", "IVO 3.5.1-34567/2026", "sara")]
+
+    # the investigation was reported while ongoing: it must still be completed
+    assert open_specs(client, sara, number) == ["slutfor_utredning"]
+    assert "utredning_godkand" in unmet_rules(client, vera, number)
+    assert error_paths(complete(client, sara, number, "slutfor_utredning", LS_INVESTIGATION_ONGOING))
+    done(client, sara, number, "slutfor_utredning", LS_INVESTIGATION_DONE)
+    done(client, david, number, "informera_enskild", INFORMED)
+    done(client, david, number, "aterkoppling", FEEDBACK)
+
+    action = client.post(f"{API}/events/{number}/actions", headers=david,
+                         json={"data": {"titel": "Ny bemanningsrutin för natten", "typ": "forebyggande",
+                                        "ansvarig": "david"}})
+    assert action.status_code == 201, action.get_json()
+    assert unmet_rules(client, vera, number) == ["atgarder_avslutade"]
+    assert_error(complete(client, sara, number, "signera_avslut", SIGN), 403, "forbidden")
+    blocked = assert_error(complete(client, vera, number, "signera_avslut", SIGN), 409, "closure_blocked")
+    assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
+    assert event(client, vera, number)["status"] != "closed"
+    for target in ("beslutad", "pagar", "genomford"):
+        moved = client.post(f"{API}/actions/{action.get_json()['id']}/transition", json={"to": target},
+                            headers=david)
+        assert moved.status_code == 200, moved.get_json()
+    closed = done(client, vera, number, "signera_avslut", SIGN)
+    assert closed["event_status"] == "closed"
+    assert event(client, vera, number)["status"] == "closed"
+
+
+def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
+    client: Any, auth: Any, care_report: dict[str, Any]
+) -> None:
+    david, sara, maria, vera = auth("david"), auth("sara"), auth("maria"), auth("vera")
+    number = submit(client, auth("eva"), {**care_report, "rubrik": "Dubbel dos vid läkemedelsöverlämning"})["number"]
+    done(client, david, number, "triage", ACCEPT)
+    # medication in elderly care is delegated health care: the HSL part cannot be skipped
+    assert "hsl_del" in error_paths(complete(client, david, number, "klassificering",
+                                             {**CLASSIFY_MEDICATION, "hsl_del": "nej"}))
+    done(client, david, number, "klassificering", CLASSIFY_MEDICATION)
+    assert open_specs(client, david, number) == ["hsl_bedomning", "utredning"]  # in parallel
+
+    assert_error(complete(client, david, number, "hsl_bedomning", HSL_ASSESSMENT), 403, "forbidden")
+    done(client, maria, number, "hsl_bedomning", HSL_ASSESSMENT)
+    assert "lex_maria_beslut" in unmet_rules(client, maria, number)
+    assert_error(complete(client, sara, number, "lex_maria_bedomning", LEX_MARIA_NO), 403, "forbidden")
+    assert error_paths(complete(client, maria, number, "lex_maria_bedomning", {"lex_maria": {"varde": "nej"}})) == {
+        "lex_maria/motivering"}
+    done(client, maria, number, "lex_maria_bedomning", LEX_MARIA_NO)
+    decisions = event(client, vera, number)["decisions"]
+    assert [(d["kind"], d["value"], d["motivation"], d["decided_by"]) for d in decisions] == [
+        ("lex_maria", "nej", LEX_MARIA_NO["lex_maria"]["motivering"], "maria")]
+
+    assert open_specs(client, david, number) == ["informera_patient", "utredning"]  # vårdskada: PSL 3 kap. 8 §
+    done(client, david, number, "informera_patient", PATIENT_INFORMED)
+    assert open_specs(client, david, number) == ["utredning"]  # the join waits for the investigation
+    done(client, david, number, "utredning", INVESTIGATION)
+    done(client, david, number, "aterkoppling", FEEDBACK)
+    assert unmet_rules(client, vera, number) == []
+    closed = done(client, vera, number, "signera_avslut", SIGN)
+    assert closed["event_status"] == "closed"
+    assert event(client, vera, number)["status"] == "closed"
+
+
+def test_lex_sarah_clock_escalates_by_legal_basis(
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+) -> None:
+    demo.publish_tree(copy_with(tmp_path, {"sla_lex_sarah_sol: PT4H": "sla_lex_sarah_sol: PT1S",
+                                           "sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"}),
+                      label="kort lex Sarah-klocka")
+    david, vera, sara = auth("david"), auth("vera"), auth("sara")
+    sol = submit(client, auth("eva"), care_report)["number"]
+    lss = submit(client, auth("eva"), {**care_report, "rubrik": "Utebliven insats i LSS-boende"})["number"]
+    for number, lagrum in ((sol, "sol"), (lss, "lss")):
+        done(client, david, number, "triage", ACCEPT)
+        done(client, david, number, "klassificering", {**CLASSIFY_LEX_SARAH, "insats_lagrum": lagrum})
+    time.sleep(1.2)
+    assert "1 ärenden" in run_worker(database_url)
+
+    assert open_specs(client, david, sol) == ["omedelbar_atgard_eskalerad"]
+    assert open_specs(client, david, lss) == ["omedelbar_atgard"]  # "utan dröjsmål" has its own clock
+    escalated = client.get(f"{API}/tasks", headers=vera).get_json()
+    assert [(t["spec_name"], t["event_number"], t["role"]) for t in escalated] == [
+        ("omedelbar_atgard_eskalerad", sol, "verksamhetschef")]
+    assert_error(complete(client, david, sol, "omedelbar_atgard_eskalerad", REMEDY), 403, "forbidden")
+    done(client, vera, sol, "omedelbar_atgard_eskalerad", REMEDY)
+    assert open_specs(client, sara, sol) == ["lex_sarah_utredning"]
+    history = [h["operation"] for h in event(client, vera, sol)["history"]]
+    assert "timer" in history
+
+
+def test_triage_clock_escalates_to_the_verksamhetschef(
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+) -> None:
+    demo.publish_tree(copy_with(tmp_path, {"sla_triage: P3D": "sla_triage: PT1S"}), label="kort triage omsorg")
+    david, vera = auth("david"), auth("vera")
+    number = submit(client, auth("eva"), care_report)["number"]
+    assert open_specs(client, david, number) == ["triage"]
+    time.sleep(1.2)
+    assert "1 ärenden" in run_worker(database_url)
+    assert client.get(f"{API}/tasks", headers=david).get_json() == []
+    escalated = client.get(f"{API}/tasks", headers=vera).get_json()
+    assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("triage_eskalerad", number)]
+    done(client, vera, number, "triage_eskalerad", ACCEPT)
+    assert open_specs(client, david, number) == ["klassificering"]
+
+
+def test_brukare_identifier_is_protected(client: Any, auth: Any, care_report: dict[str, Any]) -> None:
+    david = auth("david")
+    number = submit(client, auth("eva"), care_report)["number"]
+    done(client, david, number, "triage", ACCEPT)
+    done(client, david, number, "klassificering", CLASSIFY_LEX_SARAH)
+    listed = client.get(f"{API}/events", headers=auth("vera")).get_json()
+    assert number in repr(listed) and "19300101-1234" not in repr(listed)
+    assert event(client, auth("vera"), number)["case_data"]["omsorg"]["brukare"]["personnummer"] == "19300101-1234"
+    log = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()
+    assert ("vera", "GET /events/{number}") in [(r["actor"], r["purpose"]) for r in log["reads"]]
+    assert "19300101-1234" not in repr(log["changes"])
