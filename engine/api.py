@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, config, events, migration, org, releases, tasks, timers, triage
+from engine import actions, catalog, config, events, exports, migration, org, releases, tasks, timers, triage
 from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
@@ -127,6 +127,10 @@ class Engine:
         return org.me(ctx, user_id)
 
     # integrations
+    @_use_case
+    def export_document(self, ctx: Context, number: str, area: str, export_id: str, actor_id: str) -> dict[str, Any]:
+        return exports.export_document(ctx, number, area, export_id, actor_id)
+
     @_use_case
     def idm_sync(self, ctx: Context, feed: bytes, mapping: bytes, dry_run: bool = False) -> dict[str, Any]:
         return idm.sync(ctx, idm.parse_feed(feed), idm.parse_mapping(mapping), dry_run)

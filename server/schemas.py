@@ -334,3 +334,14 @@ class MigrationOut(Schema):
     release = fields.String()
     dry_run = fields.Boolean()
     cases = fields.List(fields.Nested(MigrationCaseOut))
+
+
+class ExportOut(Schema):
+    export = fields.String()
+    title = fields.String()
+    note = fields.String(allow_none=True)
+    event_number = fields.String()
+    event_title = fields.String()
+    generated_at = fields.String()
+    document = fields.Dict()
+    missing = fields.List(fields.String(), metadata={"description": "Fields without a value: fill in by hand"})

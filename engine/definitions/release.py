@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.definitions.areas import Area, Intake, parse_area, parse_intake
+from engine.definitions.exports import ExportTemplate, parse_export
 from engine.definitions.files import content_hash
 from engine.definitions.forms import FormSet
 from engine.errors import DefinitionError
@@ -51,6 +52,7 @@ class AreaDefinition:
     spec: BpmnProcessSpec
     subprocess_specs: dict[str, BpmnProcessSpec]
     user_tasks: dict[str, UserTaskInfo]
+    exports: dict[str, ExportTemplate]
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,11 @@ def _definition(files: Mapping[str, bytes], area: Area, variant: str) -> AreaDef
     parser = _parser_for(files, folder, dmn_folder=f"processes/{area.id}")
     spec = parser.get_spec(area.entry_process)
     subprocess_specs = parser.get_subprocess_specs(area.entry_process)
-    return AreaDefinition(area, variant, spec, subprocess_specs, _user_tasks(spec, subprocess_specs))
+    exports = {
+        template.id: template
+        for template in (parse_export(files[p], p) for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
+    }
+    return AreaDefinition(area, variant, spec, subprocess_specs, _user_tasks(spec, subprocess_specs), exports)
 
 
 def variant_names(files: Mapping[str, bytes], area_id: str) -> list[str]:

@@ -16,6 +16,7 @@ from engine.validation.areas import YamlDoc
 from engine.validation.bpmn import BpmnDoc, UserTask
 from engine.validation.dmn import DmnDoc
 from engine.validation.expressions import ENGINE_NAMES, Expr, unknown_name_findings
+from engine.validation.exports import export_source_findings
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.formindex import DECISION, field_names, has_path
 from engine.validation.forms import FormFile
@@ -173,4 +174,9 @@ def area_findings(ds: DefinitionSet, scope: Scope, base: Scope, registry: Regist
     found.extend(unknown_name_findings(exprs, known, _NAME_SCOPE))
     found.extend(timer_variable_findings(exprs, doc))
     found.extend(_rules(ds, doc, registry, used))
+    if not variant:
+        intake_form = get(ds.intake, "form", str)
+        forms = used | ({intake_form} if intake_form else set())
+        scalars = set(ENGINE_NAMES) | set(get(doc, "variables", dict) or {})
+        found.extend(export_source_findings(base.exports, registry, forms, scalars))
     return found

@@ -8,6 +8,7 @@ import posixpath
 from collections.abc import Mapping
 
 from engine.validation.areas import check_area, check_intake, read_yaml
+from engine.validation.exports import check_export
 from engine.validation.bpmn import read_bpmn
 from engine.validation.dmn import read_dmn
 from engine.validation.findings import ERROR, WARNING, Finding, has_errors
@@ -46,6 +47,8 @@ def classify(files: Mapping[str, bytes]) -> list[Entry]:
             entries.append(Entry(path, data, kind, ""))
         elif len(parts) == 3 and name == "area.yaml":
             entries.append(Entry(path, data, "area", parts[1]))
+        elif len(parts) == 4 and parts[2] == "exports" and name.endswith(".yaml"):
+            entries.append(Entry(path, data, "export", parts[1]))
         elif len(parts) == 5 and parts[2] == "variants" and kind == "bpmn":
             # a variant brings its own process and shares the rest of its area (see engine/definitions/release.py)
             entries.append(Entry(path, data, kind, f"{parts[1]}/variants/{parts[3]}"))
@@ -67,6 +70,8 @@ def classify_single(path: str, data: bytes) -> Entry:
     if name.endswith(_YAML):
         if name in {"intake.yaml", "intake.yml"}:
             return Entry(path, data, "intake", path)
+        if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "exports":
+            return Entry(path, data, "export", path)
         return Entry(path, data, "area", posixpath.basename(posixpath.dirname(path.replace("\\", "/"))))
     return Entry(path, data, _kind(name) or "other", path)
 
@@ -106,6 +111,12 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if doc is not None:
             found = check_area(doc, entry.scope or None)
             scope.area = scope.area or doc
+        return found
+    if kind == "export":
+        doc, found = read_yaml(path, entry.data)
+        if doc is not None:
+            found = check_export(doc, posixpath.splitext(posixpath.basename(path))[0])
+            ds.scope(entry.scope).exports.append(doc)
         return found
     if kind == "intake":
         ds.intake_files.append(path)

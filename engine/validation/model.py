@@ -30,7 +30,7 @@ SINGLE = Mode(tree=False, complete=False, shared_known=False)
 class Entry:
     path: str  # key in the definition set, as shown in findings
     data: bytes
-    kind: str  # bpmn | dmn | form | ui | area | intake | misplaced
+    kind: str  # bpmn | dmn | form | ui | area | intake | export | misplaced
     scope: str  # "" = processes/ itself (intake) or forms/; else the area folder name
 
 
@@ -44,6 +44,7 @@ class Scope:
     forms: list[FormFile] = field(default_factory=list)  # the area's own forms/ (and .ui.json files)
     area_files: list[str] = field(default_factory=list)  # its area.yaml, if there is one
     area: YamlDoc | None = None  # None if missing or unreadable
+    exports: list[YamlDoc] = field(default_factory=list)  # exports/*.yaml: prefilled documents
 
 
 @dataclass

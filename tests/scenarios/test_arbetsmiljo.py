@@ -406,3 +406,26 @@ def test_the_checklist_mid_case_sees_data_from_both_parallel_branches(client: An
     closure = arbetsmiljo_closure(client, karin, number)
     assert "skyddsombud_informerat" not in unmet_ids(closure)
     assert "klassificering_ifylld" not in unmet_ids(closure)
+
+
+def test_work_injury_report_is_prefilled_for_the_e_service_and_the_read_is_logged(client: Any, auth: Any) -> None:
+    number = submit(client, auth, FALL_FROM_LADDER, unit="ks-avd12")["number"]
+    karin, sven = auth("karin"), auth("sven")
+    complete(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
+    complete(client, karin, number, "av_bedomning", AV_YES)  # serious: the same-day AV decision comes first
+    complete(client, karin, number, "klassificering", classification("medarbetare", "allvarlig"))
+    url = f"{API}/events/{number}/areas/arbetsmiljo/exports/fk_arbetsskada"
+    export = client.get(url, headers=karin).get_json()
+    document = export["document"]
+    assert document["den_skadade"]["personnummer"] == "19850101-1234"
+    assert document["arbetsstalle"] == {"namn": "Vårdavdelning 12, Solna", "cfar": "90000002"}
+    assert document["arbetsgivare"]["namn"] == "Region Stockholm"
+    assert document["skadan"]["vad_hande"] == FALL_FROM_LADDER["beskrivning"]
+    assert document["skyddsombud"]["namn"] == "Sven Skyddsombud"
+    assert document["referens"]["avvikelse"] == number
+    assert "skadan.plats" in export["missing"]  # not given in the report: to fill in by hand
+    reads = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()["reads"]
+    assert ("karin", "export fk_arbetsskada") in [(r["actor"], r["purpose"]) for r in reads]
+    assert assert_error(client.get(f"{API}/events/{number}/areas/arbetsmiljo/exports/okand", headers=karin),
+                        404, "not_found")
+    assert assert_error(client.get(url, headers=auth("david")), 404, "not_found")
