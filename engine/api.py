@@ -171,6 +171,10 @@ class Engine:
         return events.closure_status(ctx, number, actor_id)
 
     @_use_case
+    def rename_event(self, ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
+        return events.rename_event(ctx, number, title, reason, actor_id)
+
+    @_use_case
     def add_area(self, ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
         return triage.add_area(ctx, number, area, reason, actor_id)
 

@@ -30,7 +30,7 @@ from engine.views import (
     task_view,
 )
 
-__all__ = ["AUDITOR_ROLE", "handles", "routing_facts", "route", "report_event", "get_event", "list_events", "closure_status", "visible_event",
+__all__ = ["AUDITOR_ROLE", "handles", "routing_facts", "route", "report_event", "get_event", "list_events", "closure_status", "visible_event", "rename_event",
            "audit_log"]
 
 AUDITOR_ROLE = "revisor"
@@ -141,7 +141,12 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
         case_view(case, names, ctx.release_by_id(case.release_id)[0].hash) for case in event.area_cases
     ]
     view["actions"] = [action_view(a) for a in action_store.actions_for_event(ctx.session, event.id)]
-    if not handler:  # the reporter follows status, not the handling
+    view["feedback"] = [  # what the handlers fed back to the reporter (aterkoppling.json), per area
+        {"area": case.area, "text": fb.get("text"), "date": fb.get("datum")}
+        for case in event.area_cases
+        if isinstance(fb := case.data.get("aterkoppling"), dict) and fb.get("status") == "given"
+    ]
+    if not handler:  # the reporter follows status and feedback, not the handling
         return view
     view["report"] = event.data
     view["case_data"] = {case.area: case.data for case in event.area_cases}
@@ -207,6 +212,26 @@ def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, A
             }
         )
     return result
+
+
+def rename_event(ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
+    """A handler may sharpen the title; the new one follows the event everywhere (tasks included), and the
+    old one stays in the history."""
+    event, grants = visible_event(ctx, number, actor_id)
+    if not handles(grants, event):
+        raise PermissionDenied("Bara den som handlägger händelsen kan byta rubrik.")
+    title, reason = title.strip(), reason.strip()
+    errors = [{"path": p, "message": "Fältet måste fyllas i."} for p, v in (("title", title), ("reason", reason)) if not v]
+    if errors:
+        raise InvalidInput("Ny rubrik och skäl krävs.", errors=errors)
+    before = event.title
+    event.title = title
+    task_store.retitle(ctx.session, event.id, title)
+    audit_store.record_change(ctx.session, actor_id=actor_id, entity="event", entity_id=event.number,
+                              operation="rename", event=event, before={"title": before},
+                              after={"title": title, "reason": reason})
+    _, release = ctx.current_release()
+    return event_summary(event, _area_names(release))
 
 
 def audit_log(ctx: Context, number: str, actor_id: str) -> dict[str, Any]:

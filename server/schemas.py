@@ -72,6 +72,11 @@ class AreaAddIn(AreaChangeIn):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
+class RenameIn(StrictSchema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=120))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class AuditIn(StrictSchema):
     event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
 
@@ -200,8 +205,15 @@ class EventOut(Schema):
     areas = fields.List(fields.Nested(AreaCaseOut))
 
 
+class FeedbackOut(Schema):
+    area = fields.String()
+    text = fields.String(allow_none=True)
+    date = fields.String(allow_none=True)
+
+
 class EventDetailOut(EventOut):
     actions = fields.List(fields.Nested(ActionOut))
+    feedback = fields.List(fields.Nested(FeedbackOut))
     report = fields.Dict()
     case_data = fields.Dict()
     open_tasks = fields.List(fields.Nested(TaskOut))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
 
-__all__ = ["task_by_id", "open_tasks_for_case", "tasks_for_event", "worklist"]
+__all__ = ["task_by_id", "open_tasks_for_case", "tasks_for_event", "worklist", "retitle"]
 
 
 def task_by_id(session: Session, task_id: str) -> TaskRow | None:
@@ -24,6 +24,11 @@ def open_tasks_for_case(session: Session, case_id: int) -> list[TaskRow]:
 def tasks_for_event(session: Session, event_id: int) -> list[TaskRow]:
     """Open and ended tasks of an event, oldest first."""
     return list(session.scalars(select(TaskRow).where(TaskRow.event_id == event_id).order_by(TaskRow.created_at)))
+
+
+def retitle(session: Session, event_id: int, title: str) -> None:
+    """The event's title is copied onto its tasks so worklists need no join; a new title is copied again."""
+    session.execute(update(TaskRow).where(TaskRow.event_id == event_id).values(event_title=title))
 
 
 def worklist(

@@ -22,6 +22,7 @@ from server.schemas import (
     EventOut,
     EventPageOut,
     ExportOut,
+    RenameIn,
     ReportIn,
 )
 
@@ -45,6 +46,12 @@ def list_events(query: dict[str, Any]) -> dict[str, Any]:
           response=EventDetailOut)
 def get_event(number: str) -> dict[str, Any]:
     return engine().get_event(number, current_user(), purpose="GET /events/{number}")
+
+
+@endpoint(bp, f"/events/{NUMBER}/title", "POST", summary="Byt händelsens rubrik (med skäl); den följer med överallt",
+          body=RenameIn, response=EventOut)
+def rename(number: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().rename_event(number, body["title"], body["reason"], current_user())
 
 
 @endpoint(bp, f"/events/{NUMBER}/closure", summary="Kan ärendena avslutas, och vilka regler saknas?",

@@ -218,3 +218,38 @@ def test_assign_to_a_colleague_with_the_role_only(client: Any, auth: Any, demo: 
     assigned = client.post(f"{API}/tasks/{task['id']}/assign", json={"user": "anders"}, headers=anna)
     assert assigned.get_json()["assignee"] == "anders"
     assert [t["id"] for t in client.get(f"{API}/tasks?scope=mine", headers=auth("anders")).get_json()] == [task["id"]]
+
+
+def test_a_new_title_follows_the_event_into_worklists_and_actions(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    anna = auth("anna")
+    number = submit(client, auth("eva"), report)["number"]
+    client.post(f"{API}/events/{number}/actions", headers=anna, json={"data": {"titel": "Rutin", "typ": "larande",
+                                                                              "ansvarig": "anna"}})
+    assert_error(client.post(f"{API}/events/{number}/title", json={"title": "Ny rubrik", "reason": "x"},
+                             headers=auth("eva")), 403, "forbidden")
+    renamed = client.post(f"{API}/events/{number}/title", headers=anna,
+                          json={"title": "Fel dos warfarin, akuten", "reason": "Tydligare rubrik"})
+    assert renamed.get_json()["title"] == "Fel dos warfarin, akuten"
+    assert [t["event_title"] for t in client.get(f"{API}/tasks", headers=anna).get_json()] == [
+        "Fel dos warfarin, akuten"]
+    assert client.get(f"{API}/actions", headers=anna).get_json()[0]["events"][0]["title"] == "Fel dos warfarin, akuten"
+    history = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()["changes"]
+    rename = next(c for c in history if c["operation"] == "rename")
+    assert rename["before"] == {"title": report["rubrik"]} and rename["after"]["reason"] == "Tydligare rubrik"
+
+
+def test_the_reporter_sees_the_feedback_but_not_the_handling(client: Any, auth: Any, report: dict[str, Any]) -> None:
+    anna = auth("anna")
+    number = submit(client, auth("eva"), report)["number"]
+    for spec, data in [("triage", ACCEPT), ("klassificering", {**CLASSIFY_SERIOUS, "vardskada": "nej",
+                                                               "riskbedomning": {"konsekvens_faktisk": 1,
+                                                                                 "konsekvens_potentiell": 2,
+                                                                                 "sannolikhet": 1}}),
+                       ("utredning", INVESTIGATION), ("aterkoppling", FEEDBACK)]:
+        assert complete(client, anna, number, spec, data).status_code == 200
+    mine = client.get(f"{API}/events/{number}", headers=auth("eva")).get_json()
+    assert mine["feedback"] == [{"area": "vard", "text": FEEDBACK["aterkoppling"]["text"],
+                                 "date": FEEDBACK["aterkoppling"]["datum"]}]
+    assert "case_data" not in mine and "history" not in mine
