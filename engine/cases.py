@@ -50,7 +50,7 @@ def start_case(
     variables: dict[str, Any],
     event: Event,
     data: dict[str, Any],
-) -> tuple[AreaCase, BpmnWorkflow]:
+) -> AreaCase:
     """Start `definition` for the event; `variables` are the area's declared variables with unit overlays,
     `data` the report plus the routing facts."""
     unit = _responsible_unit(ctx, event, definition.area.responsible_unit_kind)
@@ -70,7 +70,7 @@ def start_case(
     case.event = event
     case_store.add_case(ctx.session, case)
     save_step(ctx, case, event, definition, workflow)
-    return case, workflow
+    return case
 
 
 def _responsible_unit(ctx: Context, event: Event, kind: str | None) -> Unit:

@@ -38,7 +38,7 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
         raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
     areas = [c.area for c in event.area_cases if c.status != "removed"] + [area]
     facts = routing_facts(ctx, unit, event.channel, areas)  # type: ignore[arg-type]
-    case, _ = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
+    case = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
                          {**event.data, **facts})
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="add_area", event=event,

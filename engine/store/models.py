@@ -102,7 +102,8 @@ class ReleaseRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str | None] = mapped_column(String(200))
-    files: Mapped[dict[str, Any]]  # relative path -> UTF-8 text
+    # relative path -> UTF-8 text; deferred: steps look the release up by id and need only its hash
+    files: Mapped[dict[str, Any]] = mapped_column(JSONDocument, deferred=True)
     published_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[created_at]
 
