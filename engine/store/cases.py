@@ -71,8 +71,16 @@ def sync_tasks(
 
 
 def replace_timers(session: Session, case_id: int, due: dict[str, datetime]) -> None:
-    session.execute(delete(TimerRow).where(TimerRow.area_case_id == case_id))
-    session.add_all(TimerRow(area_case_id=case_id, task_id=task_id, fire_at=at) for task_id, at in due.items())
+    """Make the case's timer rows equal to `due`, writing only what changed (most steps change none)."""
+    existing = {row.task_id: row for row in session.scalars(select(TimerRow).where(TimerRow.area_case_id == case_id))}
+    gone = [row.id for task_id, row in existing.items() if task_id not in due]
+    if gone:
+        session.execute(delete(TimerRow).where(TimerRow.id.in_(gone)))
+    for task_id, at in due.items():
+        if task_id not in existing:
+            session.add(TimerRow(area_case_id=case_id, task_id=task_id, fire_at=at))
+        elif existing[task_id].fire_at != at:
+            existing[task_id].fire_at = at
     session.flush()
 
 

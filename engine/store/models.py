@@ -151,7 +151,8 @@ class AreaCase(Base):
     status: Mapped[str_code]
     # SpiffWorkflow state without spec (engine/runtime/serializer.py). Plain JSON, not JSONB: SpiffWorkflow
     # restores a task's data as a delta over its parent's, so the tasks' key order must survive; JSONB sorts keys.
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: only a step reads it; listing an event's cases must not parse every case's whole state.
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     data: Mapped[dict[str, Any]]  # the case data as of the last step, for reads that must not deserialize
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[created_at]
