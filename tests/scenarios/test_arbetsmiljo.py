@@ -7,20 +7,29 @@ on ks, eva = reporter, revisor = auditor.
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
 from engine import Engine
-from engine.cli import main
 
-from ..conftest import REPO
+from ..definitions import fire_due_timers, publish_with
+from ..http import (
+    API,
+    add_action,
+    assert_error,
+    carry_out_action,
+    closure,
+    closure_rules,
+    complete,
+    done,
+    open_task,
+    submit,
+    unmet_ids,
+    worklist,
+)
 
-API = "/api/v1"
 HANDE_TID = "2026-11-20T14:30:00+01:00"
 
 VIOLENCE = {
@@ -100,69 +109,10 @@ FEEDBACK = {"aterkoppling": {"status": "given", "text": "Tack, vi sätter kanylb
 SIGN = {"avslut": {"lardomar": "Kanylburk inom räckhåll vid all provtagning."}}
 
 
-# --- helpers over the HTTP API ------------------------------------------------------------------------
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["code"] == code and body["message"]
-    return body
-
-
-def submit(client: Any, auth: Any, report: dict[str, Any], unit: str = "ks-akut") -> dict[str, Any]:
-    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=auth("eva"))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def open_tasks(client: Any, headers: dict[str, str], number: str) -> list[dict[str, Any]]:
-    event = client.get(f"{API}/events/{number}", headers=headers).get_json()
-    return event["open_tasks"]
-
-
-def task(client: Any, headers: dict[str, str], number: str, spec: str) -> dict[str, Any]:
-    tasks = open_tasks(client, headers, number)
-    matches = [t for t in tasks if t["spec_name"] == spec]
-    assert matches, f"{spec} is not open on {number}: {[t['spec_name'] for t in tasks]}"
-    return matches[0]
-
-
-def post_complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
-    task_id = task(client, headers, number, spec)["id"]
-    return client.post(f"{API}/tasks/{task_id}/complete", json={"data": data}, headers=headers)
-
-
-def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> dict[str, Any]:
-    response = post_complete(client, headers, number, spec, data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def worklist(client: Any, headers: dict[str, str], number: str) -> list[str]:
-    """The spec names of this event's tasks in the user's available worklist."""
-    tasks = client.get(f"{API}/tasks?scope=available", headers=headers).get_json()
-    return sorted(t["spec_name"] for t in tasks if t["event_number"] == number)
-
-
-def arbetsmiljo_closure(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
-    areas = client.get(f"{API}/events/{number}/closure", headers=headers).get_json()
-    return next(a for a in areas if a["area"] == "arbetsmiljo")
-
-
-def unmet_ids(closure: dict[str, Any]) -> set[str]:
-    return {r["id"] for r in closure["rules"] if not r["met"]}
-
-
-def copy_definitions(tmp_path: Path) -> Path:
-    for top in ("processes", "forms"):
-        shutil.copytree(REPO / top, tmp_path / top)
-    return tmp_path
-
-
 # --- routing ------------------------------------------------------------------------------------------
 
 def test_violence_from_a_patient_against_staff_goes_to_vard_and_arbetsmiljo(client: Any, auth: Any) -> None:
-    event = submit(client, auth, VIOLENCE)
+    event = submit(client, auth("eva"), VIOLENCE)
     assert sorted(a["area"] for a in event["areas"]) == ["arbetsmiljo", "vard"]
     number = event["number"]
     # each area's first work lands with its own role: the vård handler, the chef and the skyddsombud at once
@@ -173,7 +123,7 @@ def test_violence_from_a_patient_against_staff_goes_to_vard_and_arbetsmiljo(clie
 
 
 def test_an_employee_injury_without_patient_goes_to_arbetsmiljo_only(client: Any, auth: Any) -> None:
-    event = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")
+    event = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")
     assert [a["area"] for a in event["areas"]] == ["arbetsmiljo"]
     assert worklist(client, auth("anna"), event["number"]) == []
 
@@ -181,10 +131,10 @@ def test_an_employee_injury_without_patient_goes_to_arbetsmiljo_only(client: Any
 # --- lanes and roles ----------------------------------------------------------------------------------
 
 def test_tasks_refuse_users_without_the_lanes_role(client: Any, auth: Any) -> None:
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin = auth("karin")
-    klass = task(client, karin, number, "klassificering")
-    so_task = task(client, karin, number, "skyddsombud_informeras")
+    klass = open_task(client, karin, number, "klassificering")
+    so_task = open_task(client, karin, number, "skyddsombud_informeras")
     assert (klass["role"], so_task["role"]) == ("chef", "skyddsombud")
     data = classification("medarbetare", "lindrig", am_typ="stickskada")
     for who in ("sven", "anna", "hanna"):  # skyddsombud, vård handläggare, HR: all see the unit, none is chef
@@ -194,20 +144,20 @@ def test_tasks_refuse_users_without_the_lanes_role(client: Any, auth: Any) -> No
                  403, "forbidden")
     assert_error(client.post(f"{API}/tasks/{klass['id']}/complete", json={"data": data}, headers=auth("david")),
                  404, "not_found")  # Region Gotland: no grant over the unit at all
-    done = client.post(f"{API}/tasks/{klass['id']}/complete", json={"data": data}, headers=karin)
-    assert done.status_code == 200
+    completed = client.post(f"{API}/tasks/{klass['id']}/complete", json={"data": data}, headers=karin)
+    assert completed.status_code == 200
 
 
 def test_cfar_is_an_eight_digit_string_and_personnummer_is_protected(client: Any, auth: Any) -> None:
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin = auth("karin")
     for bad in ("9000002", "900000021", "9000000A", 90000002):
-        response = post_complete(client, karin, number, "klassificering",
-                                 classification("medarbetare", "lindrig", am_typ="stickskada", cfar=bad))
+        response = complete(client, karin, number, "klassificering",
+                            classification("medarbetare", "lindrig", am_typ="stickskada", cfar=bad))
         body = assert_error(response, 422, "validation_failed")
         assert [e["path"] for e in body["errors"]] == ["cfar"], bad
-    complete(client, karin, number, "klassificering",
-             classification("medarbetare", "lindrig", am_typ="stickskada", cfar="00012345"))
+    done(client, karin, number, "klassificering",
+         classification("medarbetare", "lindrig", am_typ="stickskada", cfar="00012345"))
     data = client.get(f"{API}/events/{number}", headers=karin).get_json()["case_data"]["arbetsmiljo"]
     assert data["cfar"] == "00012345"  # leading zeros kept
     log = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()
@@ -220,42 +170,35 @@ def test_cfar_is_an_eight_digit_string_and_personnummer_is_protected(client: Any
 def test_serious_injury_needs_a_same_day_av_decision_that_escalates_and_an_fk_decision(
     demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
 ) -> None:
-    tree = copy_definitions(tmp_path)
-    area = tree / "processes" / "arbetsmiljo" / "area.yaml"
-    text = area.read_text()
-    assert "sla_av: PT8H" in text
-    area.write_text(text.replace("sla_av: PT8H", "sla_av: PT1S"))
-    demo.publish_tree(tree, label="kort AV-frist")
+    publish_with(demo, tmp_path, "arbetsmiljo", {"sla_av: PT8H": "sla_av: PT1S"}, label="kort AV-frist")
 
-    number = submit(client, auth, FALL_FROM_LADDER, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), FALL_FROM_LADDER, unit="ks-avd12")["number"]
     karin, hanna = auth("karin"), auth("hanna")
-    av_task = task(client, karin, number, "av_bedomning")
+    av_task = open_task(client, karin, number, "av_bedomning")
     assert av_task["due_at"] is not None  # the same-day clock runs from the report
     assert worklist(client, karin, number) == ["av_bedomning"]
     assert worklist(client, hanna, number) == []
 
     time.sleep(1.2)
-    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
-    assert result.exit_code == 0, result.output
-    assert "1 ärenden" in result.output
+    assert "1 ärenden" in fire_due_timers(database_url).output
     assert worklist(client, karin, number) == []  # the chef's task was taken away ...
     assert worklist(client, hanna, number) == ["av_eskalerad"]  # ... and escalated to HR arbetsmiljö
-    escalated = task(client, hanna, number, "av_eskalerad")
+    escalated = open_task(client, hanna, number, "av_eskalerad")
     assert_error(client.post(f"{API}/tasks/{escalated['id']}/complete", json={"data": AV_YES}, headers=karin),
                  403, "forbidden")
     no_motivation = {"av_anmalan": {"varde": "nej"}}
     body = assert_error(client.post(f"{API}/tasks/{escalated['id']}/complete", json={"data": no_motivation},
                                     headers=hanna), 422, "validation_failed")
     assert [e["path"] for e in body["errors"]] == ["av_anmalan/motivering"]
-    next_tasks = complete(client, hanna, number, "av_eskalerad", AV_YES)["next_tasks"]
+    next_tasks = done(client, hanna, number, "av_eskalerad", AV_YES)["next_tasks"]
     assert "klassificering" in [t["spec_name"] for t in next_tasks]
 
-    after_klass = complete(client, karin, number, "klassificering", classification("medarbetare", "allvarlig"))
+    after_klass = done(client, karin, number, "klassificering", classification("medarbetare", "allvarlig"))
     assert [t["spec_name"] for t in after_klass["next_tasks"] if t["role"] == "chef"] == ["fk_anmalan"]
-    body = assert_error(post_complete(client, karin, number, "fk_anmalan",
-                                      {"fk_arbetsskada": FK_YES["fk_arbetsskada"]}), 422, "validation_failed")
+    body = assert_error(complete(client, karin, number, "fk_anmalan",
+                                 {"fk_arbetsskada": FK_YES["fk_arbetsskada"]}), 422, "validation_failed")
     assert [e["path"] for e in body["errors"]] == ["fk_anmalan"]  # "ja" needs the e-service submission recorded
-    after_fk = complete(client, karin, number, "fk_anmalan", FK_YES)
+    after_fk = done(client, karin, number, "fk_anmalan", FK_YES)
     assert [t["spec_name"] for t in after_fk["next_tasks"] if t["role"] == "chef"] == ["utredning"]
 
     event = client.get(f"{API}/events/{number}", headers=karin).get_json()
@@ -268,16 +211,16 @@ def test_serious_injury_needs_a_same_day_av_decision_that_escalates_and_an_fk_de
 
 def test_seriousness_found_at_classification_starts_the_av_clock_then(client: Any, auth: Any) -> None:
     """The reporter said lindrig; the chef finds an allvarligt tillbud: the AV decision comes after classification."""
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin = auth("karin")
     assert worklist(client, karin, number) == ["klassificering"]
-    result = complete(client, karin, number, "klassificering",
-                      classification("ingen", "ingen", am_typ="allvarligt_tillbud"))
+    result = done(client, karin, number, "klassificering",
+                  classification("ingen", "ingen", am_typ="allvarligt_tillbud"))
     late = [t for t in result["next_tasks"] if t["role"] == "chef"]
     assert [t["spec_name"] for t in late] == ["av_bedomning_sen"]
     clock = datetime.fromisoformat(late[0]["due_at"]) - datetime.fromisoformat(late[0]["created_at"])
     assert timedelta(hours=7, minutes=59) < clock <= timedelta(hours=8)  # sla_av: PT8H, i.e. the same day
-    after = complete(client, karin, number, "av_bedomning_sen", {"av_anmalan": {
+    after = done(client, karin, number, "av_bedomning_sen", {"av_anmalan": {
         "varde": "ja", "referens": "AV-kvitto 2026/4712", "datum": "2026-11-20"}, "av_grund": ["allvarligt_tillbud"]})
     # no injured person: no Försäkringskassan or Kammarkollegiet step
     assert [t["spec_name"] for t in after["next_tasks"] if t["role"] == "chef"] == ["utredning"]
@@ -286,14 +229,14 @@ def test_seriousness_found_at_classification_starts_the_av_clock_then(client: An
 # --- programme participants ---------------------------------------------------------------------------
 
 def test_injured_programme_participant_needs_the_kammarkollegiet_fk_and_av_decisions(client: Any, auth: Any) -> None:
-    number = submit(client, auth, PARTICIPANT_INJURY, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), PARTICIPANT_INJURY, unit="ks-avd12")["number"]
     karin = auth("karin")
     assert worklist(client, karin, number) == ["klassificering"]
-    after_klass = complete(client, karin, number, "klassificering", classification("programdeltagare", "allvarlig"))
+    after_klass = done(client, karin, number, "klassificering", classification("programdeltagare", "allvarlig"))
     assert [t["spec_name"] for t in after_klass["next_tasks"] if t["role"] == "chef"] == ["av_bedomning_sen"]
-    complete(client, karin, number, "av_bedomning_sen", AV_YES)
-    complete(client, karin, number, "fk_anmalan", FK_YES)
-    kk = task(client, karin, number, "kammarkollegiet_anmalan")
+    done(client, karin, number, "av_bedomning_sen", AV_YES)
+    done(client, karin, number, "fk_anmalan", FK_YES)
+    kk = open_task(client, karin, number, "kammarkollegiet_anmalan")
     unsigned = {"kammarkollegiet": KAMMARKOLLEGIET_YES["kammarkollegiet"],
                 "programdeltagare": {"program": "Arbetsträning"}}
     body = assert_error(client.post(f"{API}/tasks/{kk['id']}/complete", json={"data": unsigned}, headers=karin),
@@ -301,24 +244,24 @@ def test_injured_programme_participant_needs_the_kammarkollegiet_fk_and_av_decis
     assert [e["path"] for e in body["errors"]] == ["programdeltagare/af_kontakt",
                                                     "programdeltagare/anordnare_signerad_av",
                                                     "programdeltagare/anordnare_signerad_datum"]
-    after_kk = complete(client, karin, number, "kammarkollegiet_anmalan", KAMMARKOLLEGIET_YES)
+    after_kk = done(client, karin, number, "kammarkollegiet_anmalan", KAMMARKOLLEGIET_YES)
     assert [t["spec_name"] for t in after_kk["next_tasks"] if t["role"] == "chef"] == ["utredning"]
     decisions = client.get(f"{API}/events/{number}", headers=karin).get_json()["decisions"]
     assert [(d["kind"], d["reference"]) for d in decisions] == [
         ("av_anmalan", "AV-kvitto 2026/4711"), ("fk_arbetsskada", "FK-kvitto 123456789"),
         ("kammarkollegiet", "KK 2026-0815")]
-    rules = {r["id"]: r for r in arbetsmiljo_closure(client, karin, number)["rules"]}
+    rules = closure_rules(client, karin, number, "arbetsmiljo")
     assert all(rules[k]["applies"] and rules[k]["met"]
                for k in ("av_anmalan_beslut", "fk_arbetsskada_beslut", "kammarkollegiet_beslut"))
 
 
 def test_an_employee_injury_does_not_ask_for_kammarkollegiet(client: Any, auth: Any) -> None:
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin = auth("karin")
-    complete(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
-    after_fk = complete(client, karin, number, "fk_anmalan", FK_YES)
+    done(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
+    after_fk = done(client, karin, number, "fk_anmalan", FK_YES)
     assert [t["spec_name"] for t in after_fk["next_tasks"] if t["role"] == "chef"] == ["utredning"]
-    rules = {r["id"]: r for r in arbetsmiljo_closure(client, karin, number)["rules"]}
+    rules = closure_rules(client, karin, number, "arbetsmiljo")
     assert rules["kammarkollegiet_beslut"]["applies"] is False
     assert rules["av_anmalan_beslut"]["applies"] is False
 
@@ -326,39 +269,35 @@ def test_an_employee_injury_does_not_ask_for_kammarkollegiet(client: Any, auth: 
 # --- closure ------------------------------------------------------------------------------------------
 
 def test_closing_is_refused_with_the_unmet_rules_until_everything_is_done(client: Any, auth: Any) -> None:
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin, sven = auth("karin"), auth("sven")
-    complete(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
+    done(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
 
-    closure = arbetsmiljo_closure(client, karin, number)
-    assert closure["can_close"] is False
-    assert unmet_ids(closure) == {"skyddsombud_informerat", "fk_arbetsskada_beslut", "utredning_dokumenterad",
-                                  "aterkoppling_given"}
+    status = closure(client, karin, number, "arbetsmiljo")
+    assert status["can_close"] is False
+    assert set(unmet_ids(status)) == {"skyddsombud_informerat", "fk_arbetsskada_beslut", "utredning_dokumenterad",
+                                      "aterkoppling_given"}
 
-    complete(client, karin, number, "fk_anmalan", FK_YES)
-    complete(client, karin, number, "utredning", INVESTIGATION)
-    action = client.post(f"{API}/events/{number}/actions", headers=karin, json={"data": {
+    done(client, karin, number, "fk_anmalan", FK_YES)
+    done(client, karin, number, "utredning", INVESTIGATION)
+    action_id = add_action(client, karin, number, {
         "titel": "Kanylburk på varje provtagningsvagn", "typ": "korrigerande", "ansvarig": "karin",
-        "klart_datum": "2026-12-15"}})
-    assert action.status_code == 201, action.get_json()
-    action_id = action.get_json()["id"]
-    complete(client, karin, number, "aterkoppling", FEEDBACK)
+        "klart_datum": "2026-12-15"})["id"]
+    done(client, karin, number, "aterkoppling", FEEDBACK)
     # the chef's work is done, but the skyddsombud has not confirmed: closing is not offered yet
     assert worklist(client, karin, number) == []
-    complete(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
+    done(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
     assert worklist(client, karin, number) == ["signera_avslut"]
 
-    assert unmet_ids(arbetsmiljo_closure(client, karin, number)) == {"atgarder_avslutade"}
-    blocked = assert_error(post_complete(client, karin, number, "signera_avslut", SIGN), 409, "closure_blocked")
+    assert set(unmet_ids(closure(client, karin, number, "arbetsmiljo"))) == {"atgarder_avslutade"}
+    blocked = assert_error(complete(client, karin, number, "signera_avslut", SIGN), 409, "closure_blocked")
     assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
-    assert task(client, karin, number, "signera_avslut")  # still open, nothing advanced
+    assert open_task(client, karin, number, "signera_avslut")  # still open, nothing advanced
 
-    for target in ("beslutad", "pagar", "genomford"):
-        moved = client.post(f"{API}/actions/{action_id}/transition", json={"to": target}, headers=karin)
-        assert moved.status_code == 200, moved.get_json()
-    closure = arbetsmiljo_closure(client, karin, number)
-    assert closure["can_close"] is True and unmet_ids(closure) == set()
-    closed = complete(client, karin, number, "signera_avslut", SIGN)
+    carry_out_action(client, karin, action_id)
+    status = closure(client, karin, number, "arbetsmiljo")
+    assert status["can_close"] is True and unmet_ids(status) == []
+    closed = done(client, karin, number, "signera_avslut", SIGN)
     assert closed["case"]["status"] == "closed" and closed["event_status"] == "closed"
     event = client.get(f"{API}/events/{number}", headers=karin).get_json()
     assert [d["kind"] for d in event["decisions"]] == ["fk_arbetsskada"]
@@ -369,51 +308,51 @@ def test_closing_is_refused_with_the_unmet_rules_until_everything_is_done(client
 
 def test_the_fk_rule_applies_to_every_injury_and_a_motivated_no_meets_it(client: Any, auth: Any) -> None:
     """The closure rule itself, not only the process path, demands the FK decision for an injury."""
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin = auth("karin")
-    complete(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
-    rules = {r["id"]: r for r in arbetsmiljo_closure(client, karin, number)["rules"]}
+    done(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
+    rules = closure_rules(client, karin, number, "arbetsmiljo")
     assert (rules["fk_arbetsskada_beslut"]["applies"], rules["fk_arbetsskada_beslut"]["met"]) == (True, False)
     assert "Försäkringskassan" in rules["fk_arbetsskada_beslut"]["message"]
-    complete(client, karin, number, "fk_anmalan", {
+    done(client, karin, number, "fk_anmalan", {
         "fk_arbetsskada": {"varde": "nej", "motivering": "Skadan visade sig inte ha skett i arbetet."}})
-    rules = {r["id"]: r for r in arbetsmiljo_closure(client, karin, number)["rules"]}
+    rules = closure_rules(client, karin, number, "arbetsmiljo")
     assert rules["fk_arbetsskada_beslut"]["met"] is True  # a motivated "nej" is a decision too
 
 
 def test_skyddsombud_confirming_first_blocks_nothing_and_counts_at_closure(client: Any, auth: Any) -> None:
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin, sven = auth("karin"), auth("sven")
     assert worklist(client, sven, number) == ["skyddsombud_informeras"]
-    complete(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
+    done(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
     assert worklist(client, sven, number) == []
     for spec, data in (("klassificering", classification("medarbetare", "lindrig", am_typ="stickskada")),
                        ("fk_anmalan", FK_YES), ("utredning", INVESTIGATION), ("aterkoppling", FEEDBACK)):
-        complete(client, karin, number, spec, data)
+        done(client, karin, number, spec, data)
     assert worklist(client, karin, number) == ["signera_avslut"]
-    closure = arbetsmiljo_closure(client, karin, number)
-    assert closure["can_close"] is True, unmet_ids(closure)
-    assert complete(client, karin, number, "signera_avslut", SIGN)["case"]["status"] == "closed"
+    status = closure(client, karin, number, "arbetsmiljo")
+    assert status["can_close"] is True, unmet_ids(status)
+    assert done(client, karin, number, "signera_avslut", SIGN)["case"]["status"] == "closed"
 
 
 def test_the_checklist_mid_case_sees_data_from_both_parallel_branches(client: Any, auth: Any) -> None:
     """Regression: case data used to be the last completed task's only, so the skyddsombud's confirmation on
     the parallel branch read as missing until the branches joined."""
-    number = submit(client, auth, NEEDLE_STICK, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     karin, sven = auth("karin"), auth("sven")
-    complete(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
-    complete(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
-    closure = arbetsmiljo_closure(client, karin, number)
-    assert "skyddsombud_informerat" not in unmet_ids(closure)
-    assert "klassificering_ifylld" not in unmet_ids(closure)
+    done(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
+    done(client, karin, number, "klassificering", classification("medarbetare", "lindrig", am_typ="stickskada"))
+    status = closure(client, karin, number, "arbetsmiljo")
+    assert "skyddsombud_informerat" not in unmet_ids(status)
+    assert "klassificering_ifylld" not in unmet_ids(status)
 
 
 def test_work_injury_report_is_prefilled_for_the_e_service_and_the_read_is_logged(client: Any, auth: Any) -> None:
-    number = submit(client, auth, FALL_FROM_LADDER, unit="ks-avd12")["number"]
+    number = submit(client, auth("eva"), FALL_FROM_LADDER, unit="ks-avd12")["number"]
     karin, sven = auth("karin"), auth("sven")
-    complete(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
-    complete(client, karin, number, "av_bedomning", AV_YES)  # serious: the same-day AV decision comes first
-    complete(client, karin, number, "klassificering", classification("medarbetare", "allvarlig"))
+    done(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
+    done(client, karin, number, "av_bedomning", AV_YES)  # serious: the same-day AV decision comes first
+    done(client, karin, number, "klassificering", classification("medarbetare", "allvarlig"))
     url = f"{API}/events/{number}/areas/arbetsmiljo/exports/fk_arbetsskada"
     export = client.get(url, headers=karin).get_json()
     document = export["document"]

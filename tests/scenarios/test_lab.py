@@ -4,19 +4,27 @@ root cause, effectiveness check, the containment clock and the closure rules."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
 from engine import Engine
-from engine.cli import main
 
-from ..conftest import REPO
+from ..definitions import fire_due_timers, publish_with
+from ..http import (
+    API,
+    add_action,
+    advance,
+    assert_error,
+    carry_out_action,
+    complete,
+    done,
+    event,
+    open_specs,
+    submit,
+    unmet,
+)
 
-API = "/api/v1"
 LAB_UNIT = "ks-klinkem"
 
 MISLABELLED = {
@@ -66,53 +74,11 @@ EFFECTIVE = {"effektkontroll": {"resultat": "effektiv", "metod": "Stickprov veck
 SIGN = {"avslut": {"lardomar": "Etiketter skrivs ut vid patienten."}}
 
 
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["code"] == code
-    return body
-
-
-def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = LAB_UNIT) -> dict[str, Any]:
-    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def event(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
-    response = client.get(f"{API}/events/{number}", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def open_specs(client: Any, headers: dict[str, str], number: str, area: str = "lab") -> list[str]:
-    return sorted(t["spec_name"] for t in event(client, headers, number)["open_tasks"] if t["area"] == area)
-
-
-def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
-    tasks = [t for t in event(client, headers, number)["open_tasks"] if t["spec_name"] == spec]
-    assert tasks, f"{spec} is not open on {number}"
-    return client.post(f"{API}/tasks/{tasks[0]['id']}/complete", json={"data": data}, headers=headers)
-
-
-def done(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> list[str]:
-    """Complete and return the spec names of the lab tasks open afterwards."""
-    response = complete(client, headers, number, spec, data)
-    assert response.status_code == 200, response.get_json()
-    return sorted(t["spec_name"] for t in response.get_json()["next_tasks"])
-
-
-def unmet(client: Any, headers: dict[str, str], number: str, area: str = "lab") -> list[str]:
-    closure = client.get(f"{API}/events/{number}/closure", headers=headers).get_json()
-    status = next(c for c in closure if c["area"] == area)
-    return [r["id"] for r in status["rules"] if not r["met"]]
-
-
 def test_mislabelled_sample_goes_to_lab_and_vard_and_the_lab_case_links_the_vard_event(
     client: Any, auth: Any
 ) -> None:
     lars, anna = auth("lars"), auth("anna")
-    reported = submit(client, auth("eva"), MISLABELLED)
+    reported = submit(client, auth("eva"), MISLABELLED, unit=LAB_UNIT)
     number = reported["number"]
     assert sorted(a["area"] for a in reported["areas"]) == ["lab", "vard"]
     # Containment comes first, for the lab's quality manager; vård's triage is anna's.
@@ -121,26 +87,28 @@ def test_mislabelled_sample_goes_to_lab_and_vard_and_the_lab_case_links_the_vard
     ]
     assert open_specs(client, anna, number, "vard") == ["triage"]
 
-    assert done(client, lars, number, "begransning", CONTAINED) == ["klinisk_bedomning"]
-    assert done(client, lars, number, "klinisk_bedomning", assessed("ja")) == ["koppla_vardavvikelse"]
+    assert advance(client, lars, number, "begransning", CONTAINED) == ["klinisk_bedomning"]
+    assert advance(client, lars, number, "klinisk_bedomning", assessed("ja")) == ["koppla_vardavvikelse"]
     bad = assert_error(complete(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "12345"}}),
                        422, "validation_failed")
     assert [e["path"] for e in bad["errors"]] == ["vardkoppling/handelse"]
     # The vård avvikelse is this very event (it was routed to vård too): its number is the link.
-    assert done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": number}}) == ["utredning"]
+    link = {"vardkoppling": {"handelse": number}}
+    assert advance(client, lars, number, "koppla_vardavvikelse", link) == ["utredning"]
 
     view = event(client, lars, number)
     assert view["case_data"]["lab"]["vardkoppling"]["handelse"] == number
     linked = event(client, anna, view["case_data"]["lab"]["vardkoppling"]["handelse"])
     assert "vard" in [a["area"] for a in linked["areas"]]
-    assert [(d["kind"], d["value"], d["decided_by"]) for d in view["decisions"]] == [("lab_patientpaverkan", "ja", "lars")]
-    assert "vardavvikelse_kopplad" not in unmet(client, lars, number)
+    assert [(d["kind"], d["value"], d["decided_by"]) for d in view["decisions"]] == [
+        ("lab_patientpaverkan", "ja", "lars")]
+    assert "vardavvikelse_kopplad" not in unmet(client, lars, number, "lab")
 
 
 def test_sample_and_referral_identifiers_are_protected(client: Any, auth: Any) -> None:
     lars = auth("lars")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]})["number"]
-    assert done(client, lars, number, "begransning", CONTAINED) == ["klinisk_bedomning"]
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
+    assert advance(client, lars, number, "begransning", CONTAINED) == ["klinisk_bedomning"]
     event(client, auth("bertil"), number)
     history = event(client, lars, number)["history"]
     logged = next(h for h in history if h["operation"] == "complete")["after"]["data"]["prov"]
@@ -156,7 +124,7 @@ def test_containment_with_issued_results_needs_recall_or_correction_and_the_clin
     client: Any, auth: Any
 ) -> None:
     lars = auth("lars")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]})["number"]
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
     partial = {**CONTAINED["begransning"]}
     for key in ("aterkallade_datum", "korrigerade_datum", "bestallare_informerad_datum"):
         del partial[key]
@@ -165,38 +133,34 @@ def test_containment_with_issued_results_needs_recall_or_correction_and_the_clin
     paths = [e["path"] for e in body["errors"]]
     assert "begransning/bestallare_informerad_datum" in paths
     assert "begransning" in paths  # neither recalled nor corrected (anyOf)
-    assert open_specs(client, lars, number) == ["begransning"]
+    assert open_specs(client, lars, number, "lab") == ["begransning"]
 
 
 def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_people(
     client: Any, auth: Any
 ) -> None:
     lars, anna, bertil = auth("lars"), auth("anna"), auth("bertil")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]})["number"]
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
     assert_error(complete(client, anna, number, "begransning", CONTAINED), 403, "forbidden")
     assert_error(complete(client, bertil, number, "begransning", CONTAINED), 403, "forbidden")
-    assert unmet(client, lars, number) == ["begransning_dokumenterad"]
+    assert unmet(client, lars, number, "lab") == ["begransning_dokumenterad"]
     done(client, lars, number, "begransning", CONTAINED)
     assert_error(complete(client, bertil, number, "klinisk_bedomning", assessed("ja")), 403, "forbidden")
     done(client, lars, number, "klinisk_bedomning", assessed("ja"))
-    assert unmet(client, lars, number) == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad"]
+    assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad"]
     done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "AVV-2026-000042"}})
-    assert done(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
-    action = client.post(f"{API}/events/{number}/actions", headers=lars,
-                         json={"data": {"titel": "Skriv ut etiketter vid patienten", "typ": "korrigerande"}})
-    assert action.status_code == 201
+    assert advance(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
+    action = add_action(client, lars, number, {"titel": "Skriv ut etiketter vid patienten", "typ": "korrigerande"})
     # Not effective: the nonconformity is investigated again before anyone may sign.
-    assert done(client, lars, number, "effektkontroll", NOT_EFFECTIVE) == ["utredning"]
-    assert done(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
-    assert done(client, lars, number, "effektkontroll", EFFECTIVE) == ["signera_avslut"]
+    assert advance(client, lars, number, "effektkontroll", NOT_EFFECTIVE) == ["utredning"]
+    assert advance(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
+    assert advance(client, lars, number, "effektkontroll", EFFECTIVE) == ["signera_avslut"]
 
     assert_error(complete(client, lars, number, "signera_avslut", SIGN), 403, "forbidden")
-    assert unmet(client, bertil, number) == ["atgarder_avslutade"]
+    assert unmet(client, bertil, number, "lab") == ["atgarder_avslutade"]
     blocked = assert_error(complete(client, bertil, number, "signera_avslut", SIGN), 409, "closure_blocked")
     assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
-    for target in ("beslutad", "pagar", "genomford"):
-        moved = client.post(f"{API}/actions/{action.get_json()['id']}/transition", json={"to": target}, headers=lars)
-        assert moved.status_code == 200, moved.get_json()
+    carry_out_action(client, lars, action["id"])
     closed = complete(client, bertil, number, "signera_avslut", SIGN)
     assert closed.status_code == 200, closed.get_json()
     assert closed.get_json()["case"]["status"] == "closed" and closed.get_json()["event_status"] == "closed"
@@ -204,24 +168,25 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
     view = event(client, bertil, number)
     assert [(d["kind"], d["value"]) for d in view["decisions"]] == [("lab_patientpaverkan", "ja")]
     assert view["case_data"]["lab"]["effektkontroll"]["resultat"] == "effektiv"
-    assert unmet(client, bertil, number) == []
+    assert unmet(client, bertil, number, "lab") == []
 
 
 def test_no_patient_harm_needs_no_vard_link(client: Any, auth: Any) -> None:
     lars, bertil = auth("lars"), auth("bertil")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]})["number"]
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
     withheld = {"prov": {"analys": "P-Kalium"},
-                "begransning": {"avvikande_arbete": "ja", "svar_paverkade": "innehallna", "innehallna_datum": "2026-11-20",
+                "begransning": {"avvikande_arbete": "ja", "svar_paverkade": "innehallna",
+                                "innehallna_datum": "2026-11-20",
                                 "sammanfattning": "Svaret hölls inne och nytt prov begärdes.", "datum": "2026-11-20"}}
     done(client, lars, number, "begransning", withheld)
-    assert done(client, lars, number, "klinisk_bedomning", assessed("nej")) == ["utredning"]
+    assert advance(client, lars, number, "klinisk_bedomning", assessed("nej")) == ["utredning"]
     closure = client.get(f"{API}/events/{number}/closure", headers=lars).get_json()[0]["rules"]
     link = next(r for r in closure if r["id"] == "vardavvikelse_kopplad")
     assert link["applies"] is False and link["met"] is True
     assert next(r for r in closure if r["id"] == "bestallare_informerad")["applies"] is False
     done(client, lars, number, "utredning", INVESTIGATED)
     done(client, lars, number, "effektkontroll", EFFECTIVE)
-    assert done(client, bertil, number, "signera_avslut", SIGN) == []
+    assert advance(client, bertil, number, "signera_avslut", SIGN) == []
     view = event(client, bertil, number)
     assert view["status"] == "closed"
     assert [(d["kind"], d["value"], d["motivation"]) for d in view["decisions"]] == [
@@ -231,11 +196,11 @@ def test_no_patient_harm_needs_no_vard_link(client: Any, auth: Any) -> None:
 
 def test_not_a_lab_nonconformity_ends_after_containment(client: Any, auth: Any) -> None:
     lars = auth("lars")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]})["number"]
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
     without_reason = {"begransning": {k: v for k, v in NOT_LAB["begransning"].items() if k != "motivering"}}
     body = assert_error(complete(client, lars, number, "begransning", without_reason), 422, "validation_failed")
     assert [e["path"] for e in body["errors"]] == ["begransning/motivering"]
-    assert done(client, lars, number, "begransning", NOT_LAB) == []
+    assert advance(client, lars, number, "begransning", NOT_LAB) == []
     view = event(client, lars, number)
     assert view["areas"][0]["status"] == "closed" and view["decisions"] == []
 
@@ -243,23 +208,17 @@ def test_not_a_lab_nonconformity_ends_after_containment(client: Any, auth: Any) 
 def test_containment_clock_escalates_to_the_verksamhetschef(
     demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
 ) -> None:
-    for top in ("processes", "forms"):
-        shutil.copytree(REPO / top, tmp_path / top)
-    area = tmp_path / "processes" / "lab" / "area.yaml"
-    assert "sla_begransning: PT4H" in area.read_text()
-    area.write_text(area.read_text().replace("sla_begransning: PT4H", "sla_begransning: PT1S"))
-    demo.publish_tree(tmp_path, label="kort begränsningstid")
+    publish_with(demo, tmp_path, "lab", {"sla_begransning: PT4H": "sla_begransning: PT1S"},
+                 label="kort begränsningstid")
     lars, bertil = auth("lars"), auth("bertil")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]})["number"]
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
     waiting = client.get(f"{API}/tasks", headers=lars).get_json()
     assert [t["spec_name"] for t in waiting] == ["begransning"] and waiting[0]["due_at"] is not None
     time.sleep(1.2)
-    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
-    assert result.exit_code == 0, result.output
-    assert "1 ärenden" in result.output
+    assert "1 ärenden" in fire_due_timers(database_url).output
     assert client.get(f"{API}/tasks", headers=lars).get_json() == []
     escalated = client.get(f"{API}/tasks", headers=bertil).get_json()
     assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("begransning_eskalerad", number)]
     assert_error(complete(client, lars, number, "begransning_eskalerad", CONTAINED), 403, "forbidden")
-    assert done(client, bertil, number, "begransning_eskalerad", CONTAINED) == ["klinisk_bedomning"]
+    assert advance(client, bertil, number, "begransning_eskalerad", CONTAINED) == ["klinisk_bedomning"]
     assert [h["operation"] for h in event(client, bertil, number)["history"]] == ["report", "timer", "complete"]

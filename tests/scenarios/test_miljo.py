@@ -5,19 +5,26 @@ effectiveness review and the closure rules."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
 from engine import Engine
-from engine.cli import main
 
-from ..conftest import REPO
-
-API = "/api/v1"
+from ..definitions import fire_due_timers, publish_with
+from ..http import (
+    API,
+    add_action,
+    advance,
+    assert_error,
+    carry_out_action,
+    closure_rules,
+    complete,
+    done,
+    event,
+    submit,
+    unmet,
+)
 
 SPILL = {
     "rubrik": "Formalinspill i akutens förråd",
@@ -56,51 +63,12 @@ INVESTIGATED = {"utredning": {"grad": "mindre", "foljder": "Avloppet spolades oc
                               "grundorsak": "Dunken förvarades utan invallning.",
                               "liknande": "Två andra förråd saknar invallning.",
                               "korrigerande_atgard": "Invallning i alla förråd med kemikalier."}}
-NOT_EFFECTIVE = {"effektutvardering": {"resultat": "ej_effektiv", "metod": "Skyddsrond: ett förråd saknar fortfarande invallning.",
+NOT_EFFECTIVE = {"effektutvardering": {"resultat": "ej_effektiv",
+                                       "metod": "Skyddsrond: ett förråd saknar fortfarande invallning.",
                                        "datum": "2027-01-10"}}
 EFFECTIVE = {"effektutvardering": {"resultat": "effektiv", "metod": "Skyddsrond: alla förråd invallade.",
                                    "ledningssystem_andras": False, "datum": "2027-02-10"}}
 SIGN = {"avslut": {"lardomar": "Kemikalier förvaras invallat."}}
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["code"] == code
-    return body
-
-
-def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = "ks-akut") -> dict[str, Any]:
-    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def event(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
-    response = client.get(f"{API}/events/{number}", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
-    tasks = [t for t in event(client, headers, number)["open_tasks"] if t["spec_name"] == spec]
-    assert tasks, f"{spec} is not open on {number}"
-    return client.post(f"{API}/tasks/{tasks[0]['id']}/complete", json={"data": data}, headers=headers)
-
-
-def done(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> list[str]:
-    response = complete(client, headers, number, spec, data)
-    assert response.status_code == 200, response.get_json()
-    return sorted(t["spec_name"] for t in response.get_json()["next_tasks"])
-
-
-def rules(client: Any, headers: dict[str, str], number: str) -> dict[str, dict[str, Any]]:
-    closure = client.get(f"{API}/events/{number}/closure", headers=headers).get_json()
-    return {r["id"]: r for r in next(c for c in closure if c["area"] == "miljo")["rules"]}
-
-
-def unmet(client: Any, headers: dict[str, str], number: str) -> list[str]:
-    return [rule_id for rule_id, r in rules(client, headers, number).items() if not r["met"]]
 
 
 def test_chemical_spill_routes_to_miljo_and_the_miljosamordnare(client: Any, auth: Any) -> None:
@@ -117,18 +85,18 @@ def test_chemical_spill_routes_to_miljo_and_the_miljosamordnare(client: Any, aut
 def test_disturbance_and_pollution_are_two_separate_decisions_then_closure(client: Any, auth: Any) -> None:
     mikael, bertil, anna = auth("mikael"), auth("bertil"), auth("anna")
     number = submit(client, auth("eva"), SPILL)["number"]
-    assert done(client, mikael, number, "triage", ACCEPT) == ["klassificering"]
+    assert advance(client, mikael, number, "triage", ACCEPT) == ["klassificering"]
     no_amount = classified("ja", "ja", "ja")
     del no_amount["amne"]["enhet"]
     body = assert_error(complete(client, mikael, number, "klassificering", no_amount), 422, "validation_failed")
     assert [e["path"] for e in body["errors"]] == ["amne/enhet"]
 
     # Both duties apply: both decisions are open at once, each on its clock.
-    assert done(client, mikael, number, "klassificering", classified("ja", "ja", "ja")) == [
+    assert advance(client, mikael, number, "klassificering", classified("ja", "ja", "ja")) == [
         "tillsyn_driftstorning", "tillsyn_fororening"]
     assert all(t["due_at"] for t in event(client, mikael, number)["open_tasks"])
-    assert unmet(client, mikael, number) == ["tillsyn_driftstorning_beslut", "tillsyn_fororening_beslut",
-                                             "utredning_gjord", "effekt_utvarderad"]
+    assert unmet(client, mikael, number, "miljo") == ["tillsyn_driftstorning_beslut", "tillsyn_fororening_beslut",
+                                                      "utredning_gjord", "effekt_utvarderad"]
     assert_error(complete(client, anna, number, "tillsyn_driftstorning", NOTIFIED), 403, "forbidden")
     assert_error(complete(client, bertil, number, "tillsyn_driftstorning", NOTIFIED), 403, "forbidden")
     yes_without_notice = {"tillsynsmyndighet_driftstorning": NOTIFIED["tillsynsmyndighet_driftstorning"]}
@@ -140,24 +108,21 @@ def test_disturbance_and_pollution_are_two_separate_decisions_then_closure(clien
                         422, "validation_failed")
     assert [e["path"] for e in body["errors"]] == ["tillsynsmyndighet_fororening/motivering"]
 
-    assert done(client, mikael, number, "tillsyn_driftstorning", NOTIFIED) == ["tillsyn_fororening"]
-    assert unmet(client, mikael, number) == ["tillsyn_fororening_beslut", "utredning_gjord", "effekt_utvarderad"]
-    assert done(client, mikael, number, "tillsyn_fororening", NOT_POLLUTION) == ["utredning"]
-    assert done(client, mikael, number, "utredning", INVESTIGATED) == ["effektutvardering"]
-    action = client.post(f"{API}/events/{number}/actions", headers=mikael,
-                         json={"data": {"titel": "Invallning i alla kemikalieförråd", "typ": "korrigerande"}})
-    assert action.status_code == 201
-    assert done(client, mikael, number, "effektutvardering", NOT_EFFECTIVE) == ["utredning"]
-    assert done(client, mikael, number, "utredning", INVESTIGATED) == ["effektutvardering"]
-    assert done(client, mikael, number, "effektutvardering", EFFECTIVE) == ["signera_avslut"]
+    assert advance(client, mikael, number, "tillsyn_driftstorning", NOTIFIED) == ["tillsyn_fororening"]
+    assert unmet(client, mikael, number, "miljo") == ["tillsyn_fororening_beslut", "utredning_gjord",
+                                                      "effekt_utvarderad"]
+    assert advance(client, mikael, number, "tillsyn_fororening", NOT_POLLUTION) == ["utredning"]
+    assert advance(client, mikael, number, "utredning", INVESTIGATED) == ["effektutvardering"]
+    action = add_action(client, mikael, number, {"titel": "Invallning i alla kemikalieförråd", "typ": "korrigerande"})
+    assert advance(client, mikael, number, "effektutvardering", NOT_EFFECTIVE) == ["utredning"]
+    assert advance(client, mikael, number, "utredning", INVESTIGATED) == ["effektutvardering"]
+    assert advance(client, mikael, number, "effektutvardering", EFFECTIVE) == ["signera_avslut"]
 
     assert_error(complete(client, mikael, number, "signera_avslut", SIGN), 403, "forbidden")
     blocked = assert_error(complete(client, bertil, number, "signera_avslut", SIGN), 409, "closure_blocked")
     assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
-    assert unmet(client, bertil, number) == ["atgarder_avslutade"]
-    for target in ("beslutad", "pagar", "genomford"):
-        moved = client.post(f"{API}/actions/{action.get_json()['id']}/transition", json={"to": target}, headers=mikael)
-        assert moved.status_code == 200, moved.get_json()
+    assert unmet(client, bertil, number, "miljo") == ["atgarder_avslutade"]
+    carry_out_action(client, mikael, action["id"])
     closed = complete(client, bertil, number, "signera_avslut", SIGN)
     assert closed.status_code == 200, closed.get_json()
     assert closed.get_json()["event_status"] == "closed"
@@ -174,13 +139,13 @@ def test_a_disturbance_outside_a_permit_or_notification_activity_needs_no_notice
     mikael, bertil = auth("mikael"), auth("bertil")
     number = submit(client, auth("eva"), SPILL)["number"]
     done(client, mikael, number, "triage", ACCEPT)
-    assert done(client, mikael, number, "klassificering", classified("nej", "ja", "nej")) == ["utredning"]
-    status = rules(client, mikael, number)
+    assert advance(client, mikael, number, "klassificering", classified("nej", "ja", "nej")) == ["utredning"]
+    status = closure_rules(client, mikael, number, "miljo")
     assert status["tillsyn_driftstorning_beslut"]["applies"] is False
     assert status["tillsyn_fororening_beslut"]["applies"] is False
     done(client, mikael, number, "utredning", INVESTIGATED)
     done(client, mikael, number, "effektutvardering", EFFECTIVE)
-    assert done(client, bertil, number, "signera_avslut", SIGN) == []
+    assert advance(client, bertil, number, "signera_avslut", SIGN) == []
     view = event(client, bertil, number)
     assert view["status"] == "closed" and view["decisions"] == []
 
@@ -189,10 +154,10 @@ def test_discovered_pollution_alone_is_notified_genast(client: Any, auth: Any) -
     mikael = auth("mikael")
     number = submit(client, auth("eva"), {**SPILL, "rubrik": "Oljeförorenad mark vid reservkraften"})["number"]
     done(client, mikael, number, "triage", ACCEPT)
-    assert done(client, mikael, number, "klassificering", classified("nej", "nej", "ja")) == ["tillsyn_fororening"]
-    assert rules(client, mikael, number)["tillsyn_fororening_beslut"]["met"] is False
-    assert done(client, mikael, number, "tillsyn_fororening", POLLUTION_NOTIFIED) == ["utredning"]
-    assert "tillsyn_fororening_beslut" not in unmet(client, mikael, number)
+    assert advance(client, mikael, number, "klassificering", classified("nej", "nej", "ja")) == ["tillsyn_fororening"]
+    assert closure_rules(client, mikael, number, "miljo")["tillsyn_fororening_beslut"]["met"] is False
+    assert advance(client, mikael, number, "tillsyn_fororening", POLLUTION_NOTIFIED) == ["utredning"]
+    assert "tillsyn_fororening_beslut" not in unmet(client, mikael, number, "miljo")
     decisions = event(client, mikael, number)["decisions"]
     assert [(d["kind"], d["value"], d["reference"]) for d in decisions] == [
         ("tillsynsmyndighet_fororening", "ja", "MHN 2026-1240")]
@@ -204,7 +169,7 @@ def test_rejected_at_triage_ends_the_case(client: Any, auth: Any) -> None:
     assert_error(complete(client, mikael, number, "triage", {"triage": {"beslut": "avvisad"}}), 422,
                  "validation_failed")
     rejected = {"triage": {"beslut": "avvisad", "motivering": "Vattenspill, ingen miljöpåverkan."}}
-    assert done(client, mikael, number, "triage", rejected) == []
+    assert advance(client, mikael, number, "triage", rejected) == []
     view = event(client, mikael, number)
     assert view["areas"][0]["status"] == "closed" and view["open_tasks"] == []
 
@@ -212,26 +177,19 @@ def test_rejected_at_triage_ends_the_case(client: Any, auth: Any) -> None:
 def test_notification_clock_escalates_to_the_verksamhetschef(
     demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
 ) -> None:
-    for top in ("processes", "forms"):
-        shutil.copytree(REPO / top, tmp_path / top)
-    area = tmp_path / "processes" / "miljo" / "area.yaml"
-    assert "sla_tillsyn: PT24H" in area.read_text()
-    area.write_text(area.read_text().replace("sla_tillsyn: PT24H", "sla_tillsyn: PT1S"))
-    demo.publish_tree(tmp_path, label="kort underrättelsetid")
+    publish_with(demo, tmp_path, "miljo", {"sla_tillsyn: PT24H": "sla_tillsyn: PT1S"}, label="kort underrättelsetid")
     mikael, bertil = auth("mikael"), auth("bertil")
     number = submit(client, auth("eva"), SPILL)["number"]
     done(client, mikael, number, "triage", ACCEPT)
-    assert done(client, mikael, number, "klassificering", classified("nej", "nej", "ja")) == ["tillsyn_fororening"]
+    assert advance(client, mikael, number, "klassificering", classified("nej", "nej", "ja")) == ["tillsyn_fororening"]
     time.sleep(1.2)
-    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
-    assert result.exit_code == 0, result.output
-    assert "1 ärenden" in result.output
+    assert "1 ärenden" in fire_due_timers(database_url).output
     assert client.get(f"{API}/tasks", headers=mikael).get_json() == []
     escalated = client.get(f"{API}/tasks", headers=bertil).get_json()
     assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("tillsyn_fororening_eskalerad", number)]
     assert_error(complete(client, mikael, number, "tillsyn_fororening_eskalerad", POLLUTION_NOTIFIED), 403,
                  "forbidden")
-    assert done(client, bertil, number, "tillsyn_fororening_eskalerad", POLLUTION_NOTIFIED) == ["utredning"]
+    assert advance(client, bertil, number, "tillsyn_fororening_eskalerad", POLLUTION_NOTIFIED) == ["utredning"]
     decisions = event(client, bertil, number)["decisions"]
     assert [(d["kind"], d["value"], d["decided_by"]) for d in decisions] == [
         ("tillsynsmyndighet_fororening", "ja", "bertil")]

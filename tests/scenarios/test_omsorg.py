@@ -4,20 +4,28 @@ clocks, and closing only when every rule is met."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
 
-from .. import conftest
-
-API = "/api/v1"
+from ..definitions import fire_due_timers, publish_with
+from ..http import (
+    API,
+    add_action,
+    assert_error,
+    carry_out_action,
+    complete,
+    done,
+    error_paths,
+    event,
+    open_specs,
+    submit,
+    unmet,
+)
 UNIT = "rg-aldre"
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
@@ -72,72 +80,8 @@ def care_report(report: dict[str, Any]) -> dict[str, Any]:
             "beskrivning": "En brukare hittades på golvet på morgonen och hade inte fått tillsyn under natten."}
 
 
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["code"] == code and body["message"]
-    return body
-
-
-def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = UNIT) -> dict[str, Any]:
-    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def event(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
-    response = client.get(f"{API}/events/{number}", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def open_specs(client: Any, headers: dict[str, str], number: str) -> list[str]:
-    return sorted(t["spec_name"] for t in event(client, headers, number)["open_tasks"])
-
-
-def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
-    tasks = [t for t in event(client, headers, number)["open_tasks"] if t["spec_name"] == spec]
-    assert tasks, f"{spec} is not open: {open_specs(client, headers, number)}"
-    return client.post(f"{API}/tasks/{tasks[0]['id']}/complete", json={"data": data}, headers=headers)
-
-
-def done(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> dict[str, Any]:
-    response = complete(client, headers, number, spec, data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def error_paths(response: Any) -> set[str]:
-    return {e["path"] for e in assert_error(response, 422, "validation_failed")["errors"]}
-
-
-def unmet_rules(client: Any, headers: dict[str, str], number: str) -> list[str]:
-    closure = client.get(f"{API}/events/{number}/closure", headers=headers).get_json()
-    assert [c["area"] for c in closure] == ["omsorg"]
-    return [r["id"] for r in closure[0]["rules"] if not r["met"]]
-
-
-def copy_with(tmp_path: Path, replacements: dict[str, str]) -> Path:
-    source = getattr(conftest, "DEFINITIONS", conftest.REPO)
-    for top in ("processes", "forms"):
-        shutil.copytree(source / top, tmp_path / top)
-    area = tmp_path / "processes" / "omsorg" / "area.yaml"
-    text = area.read_text()
-    for old, new in replacements.items():
-        assert old in text
-        text = text.replace(old, new)
-    area.write_text(text)
-    return tmp_path
-
-
-def run_worker(database_url: str) -> str:
-    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_report_to_the_care_home_routes_to_omsorg_only(client: Any, auth: Any, care_report: dict[str, Any]) -> None:
-    created = submit(client, auth("eva"), care_report)
+    created = submit(client, auth("eva"), care_report, unit=UNIT)
     assert [a["area"] for a in created["areas"]] == ["omsorg"]
     david = client.get(f"{API}/tasks?scope=available", headers=auth("david")).get_json()
     assert [(t["event_number"], t["spec_name"], t["area"]) for t in david] == [(created["number"], "triage", "omsorg")]
@@ -149,7 +93,7 @@ def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
     client: Any, auth: Any, care_report: dict[str, Any]
 ) -> None:
     david, sara, maria, vera = auth("david"), auth("sara"), auth("maria"), auth("vera")
-    number = submit(client, auth("eva"), care_report)["number"]
+    number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     assert_error(complete(client, sara, number, "triage", ACCEPT), 403, "forbidden")
     done(client, david, number, "triage", ACCEPT)
 
@@ -159,7 +103,7 @@ def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
     next_tasks = done(client, david, number, "klassificering", CLASSIFY_LEX_SARAH)["next_tasks"]
     assert [t["spec_name"] for t in next_tasks] == ["omedelbar_atgard"]  # no HSL part
     assert next_tasks[0]["due_at"] is not None  # the "genast" clock of the local routine
-    assert set(unmet_rules(client, david, number)) == {
+    assert set(unmet(client, david, number, "omsorg", sole=True)) == {
         "lex_sarah_avhjalpt", "lex_sarah_beslut", "enskild_informerad", "utredning_godkand", "aterkoppling_given"}
 
     done(client, david, number, "omedelbar_atgard", REMEDY)
@@ -185,25 +129,20 @@ def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
 
     # the investigation was reported while ongoing: it must still be completed
     assert open_specs(client, sara, number) == ["slutfor_utredning"]
-    assert "utredning_godkand" in unmet_rules(client, vera, number)
+    assert "utredning_godkand" in unmet(client, vera, number, "omsorg", sole=True)
     assert error_paths(complete(client, sara, number, "slutfor_utredning", LS_INVESTIGATION_ONGOING))
     done(client, sara, number, "slutfor_utredning", LS_INVESTIGATION_DONE)
     done(client, david, number, "informera_enskild", INFORMED)
     done(client, david, number, "aterkoppling", FEEDBACK)
 
-    action = client.post(f"{API}/events/{number}/actions", headers=david,
-                         json={"data": {"titel": "Ny bemanningsrutin för natten", "typ": "forebyggande",
-                                        "ansvarig": "david"}})
-    assert action.status_code == 201, action.get_json()
-    assert unmet_rules(client, vera, number) == ["atgarder_avslutade"]
+    action = add_action(client, david, number, {"titel": "Ny bemanningsrutin för natten", "typ": "forebyggande",
+                                                "ansvarig": "david"})
+    assert unmet(client, vera, number, "omsorg", sole=True) == ["atgarder_avslutade"]
     assert_error(complete(client, sara, number, "signera_avslut", SIGN), 403, "forbidden")
     blocked = assert_error(complete(client, vera, number, "signera_avslut", SIGN), 409, "closure_blocked")
     assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
     assert event(client, vera, number)["status"] != "closed"
-    for target in ("beslutad", "pagar", "genomford"):
-        moved = client.post(f"{API}/actions/{action.get_json()['id']}/transition", json={"to": target},
-                            headers=david)
-        assert moved.status_code == 200, moved.get_json()
+    carry_out_action(client, david, action["id"])
     closed = done(client, vera, number, "signera_avslut", SIGN)
     assert closed["event_status"] == "closed"
     assert event(client, vera, number)["status"] == "closed"
@@ -213,7 +152,8 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
     client: Any, auth: Any, care_report: dict[str, Any]
 ) -> None:
     david, sara, maria, vera = auth("david"), auth("sara"), auth("maria"), auth("vera")
-    number = submit(client, auth("eva"), {**care_report, "rubrik": "Dubbel dos vid läkemedelsöverlämning"})["number"]
+    medication = {**care_report, "rubrik": "Dubbel dos vid läkemedelsöverlämning"}
+    number = submit(client, auth("eva"), medication, unit=UNIT)["number"]
     done(client, david, number, "triage", ACCEPT)
     # medication in elderly care is delegated health care: the HSL part cannot be skipped
     assert "hsl_del" in error_paths(complete(client, david, number, "klassificering",
@@ -223,7 +163,7 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
 
     assert_error(complete(client, david, number, "hsl_bedomning", HSL_ASSESSMENT), 403, "forbidden")
     done(client, maria, number, "hsl_bedomning", HSL_ASSESSMENT)
-    assert "lex_maria_beslut" in unmet_rules(client, maria, number)
+    assert "lex_maria_beslut" in unmet(client, maria, number, "omsorg", sole=True)
     assert_error(complete(client, sara, number, "lex_maria_bedomning", LEX_MARIA_NO), 403, "forbidden")
     assert error_paths(complete(client, maria, number, "lex_maria_bedomning", {"lex_maria": {"varde": "nej"}})) == {
         "lex_maria/motivering"}
@@ -237,7 +177,7 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
     assert open_specs(client, david, number) == ["utredning"]  # the join waits for the investigation
     done(client, david, number, "utredning", INVESTIGATION)
     done(client, david, number, "aterkoppling", FEEDBACK)
-    assert unmet_rules(client, vera, number) == []
+    assert unmet(client, vera, number, "omsorg", sole=True) == []
     closed = done(client, vera, number, "signera_avslut", SIGN)
     assert closed["event_status"] == "closed"
     assert event(client, vera, number)["status"] == "closed"
@@ -246,17 +186,17 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
 def test_lex_sarah_clock_escalates_by_legal_basis(
     demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
 ) -> None:
-    demo.publish_tree(copy_with(tmp_path, {"sla_lex_sarah_sol: PT4H": "sla_lex_sarah_sol: PT1S",
-                                           "sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"}),
-                      label="kort lex Sarah-klocka")
+    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_sol: PT4H": "sla_lex_sarah_sol: PT1S",
+                                            "sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"},
+                 label="kort lex Sarah-klocka")
     david, vera, sara = auth("david"), auth("vera"), auth("sara")
-    sol = submit(client, auth("eva"), care_report)["number"]
-    lss = submit(client, auth("eva"), {**care_report, "rubrik": "Utebliven insats i LSS-boende"})["number"]
+    sol = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
+    lss = submit(client, auth("eva"), {**care_report, "rubrik": "Utebliven insats i LSS-boende"}, unit=UNIT)["number"]
     for number, lagrum in ((sol, "sol"), (lss, "lss")):
         done(client, david, number, "triage", ACCEPT)
         done(client, david, number, "klassificering", {**CLASSIFY_LEX_SARAH, "insats_lagrum": lagrum})
     time.sleep(1.2)
-    assert "1 ärenden" in run_worker(database_url)
+    assert "1 ärenden" in fire_due_timers(database_url).output
 
     assert open_specs(client, david, sol) == ["omedelbar_atgard_eskalerad"]
     assert open_specs(client, david, lss) == ["omedelbar_atgard"]  # "utan dröjsmål" has its own clock
@@ -273,12 +213,12 @@ def test_lex_sarah_clock_escalates_by_legal_basis(
 def test_triage_clock_escalates_to_the_verksamhetschef(
     demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
 ) -> None:
-    demo.publish_tree(copy_with(tmp_path, {"sla_triage: P3D": "sla_triage: PT1S"}), label="kort triage omsorg")
+    publish_with(demo, tmp_path, "omsorg", {"sla_triage: P3D": "sla_triage: PT1S"}, label="kort triage omsorg")
     david, vera = auth("david"), auth("vera")
-    number = submit(client, auth("eva"), care_report)["number"]
+    number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     assert open_specs(client, david, number) == ["triage"]
     time.sleep(1.2)
-    assert "1 ärenden" in run_worker(database_url)
+    assert "1 ärenden" in fire_due_timers(database_url).output
     assert client.get(f"{API}/tasks", headers=david).get_json() == []
     escalated = client.get(f"{API}/tasks", headers=vera).get_json()
     assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("triage_eskalerad", number)]
@@ -288,7 +228,7 @@ def test_triage_clock_escalates_to_the_verksamhetschef(
 
 def test_brukare_identifier_is_protected(client: Any, auth: Any, care_report: dict[str, Any]) -> None:
     david = auth("david")
-    number = submit(client, auth("eva"), care_report)["number"]
+    number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     done(client, david, number, "triage", ACCEPT)
     done(client, david, number, "klassificering", CLASSIFY_LEX_SARAH)
     listed = client.get(f"{API}/events", headers=auth("vera")).get_json()

@@ -3,20 +3,16 @@ level the risk score demands, the triage clock, and closing only when every rule
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
 
-from .. import conftest
-
-API = "/api/v1"
+from ..definitions import fire_due_timers, publish_with
+from ..http import API, add_action, assert_error, complete, done, error_paths, event, open_specs, submit, unmet
 UNIT = "rs-tand"
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
@@ -51,51 +47,10 @@ def dental_report(report: dict[str, Any]) -> dict[str, Any]:
             "beskrivning": "En rotspetsfil föll ner i svalget under rotbehandling i underkäken."}
 
 
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["code"] == code and body["message"]
-    return body
-
-
-def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = UNIT) -> dict[str, Any]:
-    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def event(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
-    response = client.get(f"{API}/events/{number}", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def open_specs(client: Any, headers: dict[str, str], number: str) -> list[str]:
-    return sorted(t["spec_name"] for t in event(client, headers, number)["open_tasks"])
-
-
-def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
-    tasks = [t for t in event(client, headers, number)["open_tasks"] if t["spec_name"] == spec]
-    assert tasks, f"{spec} is not open: {open_specs(client, headers, number)}"
-    return client.post(f"{API}/tasks/{tasks[0]['id']}/complete", json={"data": data}, headers=headers)
-
-
-def done(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> dict[str, Any]:
-    response = complete(client, headers, number, spec, data)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def unmet_rules(client: Any, headers: dict[str, str], number: str) -> list[str]:
-    closure = client.get(f"{API}/events/{number}/closure", headers=headers).get_json()
-    assert [c["area"] for c in closure] == ["tandvard"]
-    return [r["id"] for r in closure[0]["rules"] if not r["met"]]
-
-
 def test_report_to_the_dental_unit_routes_to_tandvard_only(
     client: Any, auth: Any, dental_report: dict[str, Any]
 ) -> None:
-    created = submit(client, auth("eva"), dental_report)
+    created = submit(client, auth("eva"), dental_report, unit=UNIT)
     assert [a["area"] for a in created["areas"]] == ["tandvard"]
     tina = client.get(f"{API}/tasks?scope=available", headers=auth("tina")).get_json()
     assert [(t["event_number"], t["spec_name"], t["area"]) for t in tina] == [(created["number"], "triage", "tandvard")]
@@ -108,20 +63,19 @@ def test_serious_event_goes_through_lex_maria_and_event_analysis_to_closure(
     client: Any, auth: Any, dental_report: dict[str, Any]
 ) -> None:
     tina, tor, cecilia = auth("tina"), auth("tor"), auth("cecilia")
-    number = submit(client, auth("eva"), dental_report)["number"]
+    number = submit(client, auth("eva"), dental_report, unit=UNIT)["number"]
 
     assert_error(complete(client, tor, number, "triage", ACCEPT), 403, "forbidden")  # not the handler's role
     assert_error(complete(client, cecilia, number, "triage", ACCEPT), 403, "forbidden")
     done(client, tina, number, "triage", ACCEPT)
     next_tasks = done(client, tina, number, "klassificering", CLASSIFY_SERIOUS)["next_tasks"]
     assert [(t["spec_name"], t["role"]) for t in next_tasks] == [("lex_maria_bedomning", "patientsakerhet")]
-    assert set(unmet_rules(client, tina, number)) == {
+    assert set(unmet(client, tina, number, "tandvard", sole=True)) == {
         "lex_maria_beslut", "utredning_godkand", "handelseanalys_gjord", "patient_informerad", "aterkoppling_given"}
 
     assert_error(complete(client, tina, number, "lex_maria_bedomning", LEX_MARIA_YES), 403, "forbidden")
     refused = complete(client, cecilia, number, "lex_maria_bedomning", {"lex_maria": {"varde": "ja"}})
-    paths = {e["path"] for e in assert_error(refused, 422, "validation_failed")["errors"]}
-    assert paths == {"lex_maria/referens", "lex_maria/datum"}  # a yes needs IVO's reference and the date
+    assert error_paths(refused) == {"lex_maria/referens", "lex_maria/datum"}  # a yes needs IVO's reference and the date
     done(client, cecilia, number, "lex_maria_bedomning", LEX_MARIA_YES)
     decisions = event(client, tor, number)["decisions"]
     assert [(d["kind"], d["value"], d["reference"], d["decided_by"]) for d in decisions] == [
@@ -136,20 +90,18 @@ def test_serious_event_goes_through_lex_maria_and_event_analysis_to_closure(
     done(client, tina, number, "informera_patient", PATIENT_INFORMED)
     done(client, tina, number, "aterkoppling", FEEDBACK)
 
-    action = client.post(f"{API}/events/{number}/actions", headers=tina,
-                         json={"data": {"titel": "Kofferdam vid all endodonti", "typ": "forebyggande",
-                                        "ansvarig": "tina"}})
-    assert action.status_code == 201, action.get_json()
-    assert unmet_rules(client, tor, number) == ["atgarder_avslutade"]
+    action = add_action(client, tina, number, {"titel": "Kofferdam vid all endodonti", "typ": "forebyggande",
+                                               "ansvarig": "tina"})
+    assert unmet(client, tor, number, "tandvard", sole=True) == ["atgarder_avslutade"]
     assert_error(complete(client, tina, number, "signera_avslut", SIGN), 403, "forbidden")  # the chef signs
     blocked = assert_error(complete(client, tor, number, "signera_avslut", SIGN), 409, "closure_blocked")
     assert [u["id"] for u in blocked["unmet"]] == ["atgarder_avslutade"]
     assert event(client, tor, number)["status"] != "closed"
 
-    cancelled = client.post(f"{API}/actions/{action.get_json()['id']}/transition", headers=tina,
+    cancelled = client.post(f"{API}/actions/{action['id']}/transition", headers=tina,
                             json={"to": "avbruten", "note": "Ersätts av regionens rutin för kofferdam."})
     assert cancelled.status_code == 200, cancelled.get_json()
-    assert unmet_rules(client, tor, number) == []
+    assert unmet(client, tor, number, "tandvard", sole=True) == []
     closed = done(client, tor, number, "signera_avslut", SIGN)
     assert closed["event_status"] == "closed" and closed["next_tasks"] == []
     assert event(client, tor, number)["status"] == "closed"
@@ -159,7 +111,7 @@ def test_minor_event_gets_a_simple_investigation_and_no_lex_maria(
     client: Any, auth: Any, dental_report: dict[str, Any]
 ) -> None:
     tina, tor = auth("tina"), auth("tor")
-    number = submit(client, auth("eva"), dental_report)["number"]
+    number = submit(client, auth("eva"), dental_report, unit=UNIT)["number"]
     done(client, tina, number, "triage", ACCEPT)
     done(client, tina, number, "klassificering", CLASSIFY_MINOR)
     assert open_specs(client, tina, number) == ["utredning"]  # score 2: no lex Maria, no händelseanalys
@@ -173,7 +125,7 @@ def test_minor_event_gets_a_simple_investigation_and_no_lex_maria(
 
 def test_rejected_report_ends_without_handling(client: Any, auth: Any, dental_report: dict[str, Any]) -> None:
     tina = auth("tina")
-    number = submit(client, auth("eva"), dental_report)["number"]
+    number = submit(client, auth("eva"), dental_report, unit=UNIT)["number"]
     no_reason = complete(client, tina, number, "triage", {"triage": {"beslut": "avvisad"}})
     assert [e["path"] for e in assert_error(no_reason, 422, "validation_failed")["errors"]] == ["triage/motivering"]
     result = done(client, tina, number, "triage", {"triage": {"beslut": "avvisad", "motivering": "Ingen avvikelse."}})
@@ -184,22 +136,13 @@ def test_rejected_report_ends_without_handling(client: Any, auth: Any, dental_re
 def test_triage_clock_escalates_to_the_verksamhetschef(
     demo: Engine, client: Any, auth: Any, dental_report: dict[str, Any], tmp_path: Path, database_url: str
 ) -> None:
-    source = getattr(conftest, "DEFINITIONS", conftest.REPO)
-    for top in ("processes", "forms"):
-        shutil.copytree(source / top, tmp_path / top)
-    area = tmp_path / "processes" / "tandvard" / "area.yaml"
-    text = area.read_text()
-    assert "sla_triage: P5D" in text
-    area.write_text(text.replace("sla_triage: P5D", "sla_triage: PT1S"))
-    demo.publish_tree(tmp_path, label="kort triage tandvård")
+    publish_with(demo, tmp_path, "tandvard", {"sla_triage: P5D": "sla_triage: PT1S"}, label="kort triage tandvård")
 
     tina, tor = auth("tina"), auth("tor")
-    number = submit(client, auth("eva"), dental_report)["number"]
+    number = submit(client, auth("eva"), dental_report, unit=UNIT)["number"]
     assert open_specs(client, tina, number) == ["triage"]
     time.sleep(1.2)
-    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
-    assert result.exit_code == 0, result.output
-    assert "1 ärenden" in result.output
+    assert "1 ärenden" in fire_due_timers(database_url).output
     assert client.get(f"{API}/tasks", headers=tina).get_json() == []
     escalated = client.get(f"{API}/tasks", headers=tor).get_json()
     assert [(t["spec_name"], t["event_number"], t["role"]) for t in escalated] == [

@@ -15,31 +15,7 @@ from ..engine.test_vard_case import (
     PATIENT_INFORMED,
     SIGN,
 )
-
-API = "/api/v1"
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["code"] == code and isinstance(body["message"], str) and body["message"]
-    return body
-
-
-def submit(client: Any, headers: dict[str, str], report: dict[str, Any], unit: str = "ks-akut") -> dict[str, Any]:
-    response = client.post(f"{API}/events", json={"unit_id": unit, "data": report}, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def task_by_spec(client: Any, headers: dict[str, str], number: str, spec: str) -> dict[str, Any]:
-    event = client.get(f"{API}/events/{number}", headers=headers).get_json()
-    return next(t for t in event["open_tasks"] if t["spec_name"] == spec)
-
-
-def complete(client: Any, headers: dict[str, str], number: str, spec: str, data: dict[str, Any]) -> Any:
-    task = task_by_spec(client, headers, number, spec)
-    return client.post(f"{API}/tasks/{task['id']}/complete", json={"data": data}, headers=headers)
+from ..http import API, add_action, assert_error, complete, open_task, submit
 
 
 def test_health_and_openapi_need_no_login(client: Any) -> None:
@@ -89,7 +65,7 @@ def test_report_routes_to_the_handler_above_and_not_elsewhere(
 def test_claim_complete_and_the_error_paths(client: Any, auth: Any, report: dict[str, Any]) -> None:
     anna, bertil = auth("anna"), auth("bertil")
     number = submit(client, auth("eva"), report)["number"]
-    task = task_by_spec(client, anna, number, "triage")
+    task = open_task(client, anna, number, "triage")
     detail = client.get(f"{API}/tasks/{task['id']}", headers=anna).get_json()
     assert detail["schema"]["title"] == "Triage" and detail["event_title"] == report["rubrik"]
 
@@ -98,7 +74,8 @@ def test_claim_complete_and_the_error_paths(client: Any, auth: Any, report: dict
     invalid = assert_error(
         client.post(f"{API}/tasks/{task['id']}/complete", json={"data": {"triage": {"beslut": "kanske"}}},
                     headers=anna), 422, "validation_failed")
-    assert invalid["errors"] == [{"path": "triage/beslut", "message": "Värdet är inte ett av de tillåtna alternativen."}]
+    assert invalid["errors"] == [
+        {"path": "triage/beslut", "message": "Värdet är inte ett av de tillåtna alternativen."}]
     assert client.post(f"{API}/tasks/{task['id']}/claim", headers=anna).get_json()["assignee"] == "anna"
     stale = {"data": ACCEPT, "case_version": detail["case_version"] - 1}
     assert_error(client.post(f"{API}/tasks/{task['id']}/complete", json=stale, headers=anna), 409, "stale")
@@ -117,10 +94,8 @@ def test_closure_blocked_then_allowed(client: Any, auth: Any, report: dict[str, 
                             ("lex_maria_bedomning", LEX_MARIA_YES, cecilia), ("utredning", INVESTIGATION, anna),
                             ("informera_patient", PATIENT_INFORMED, anna), ("aterkoppling", FEEDBACK, anna)]:
         assert complete(client, who, number, spec, data).status_code == 200
-    action = client.post(f"{API}/events/{number}/actions", headers=anna,
-                         json={"data": {"titel": "Dubbelkontroll av doser", "typ": "korrigerande", "ansvarig": "anna"}})
-    assert action.status_code == 201
-    action_id = action.get_json()["id"]
+    action_id = add_action(client, anna, number,
+                           {"titel": "Dubbelkontroll av doser", "typ": "korrigerande", "ansvarig": "anna"})["id"]
     closure = client.get(f"{API}/events/{number}/closure", headers=bertil).get_json()
     assert closure[0]["can_close"] is False
     assert [r["id"] for r in closure[0]["rules"] if not r["met"]] == ["atgarder_avslutade"]
@@ -212,7 +187,7 @@ def test_assign_to_a_colleague_with_the_role_only(client: Any, auth: Any, demo: 
     demo.grant_role("anders", "handlaggare", "ks-akut")
     anna = auth("anna")
     number = submit(client, auth("eva"), report)["number"]
-    task = task_by_spec(client, anna, number, "triage")
+    task = open_task(client, anna, number, "triage")
     assert_error(client.post(f"{API}/tasks/{task['id']}/assign", json={"user": "bertil"}, headers=anna),
                  422, "validation_failed")
     assigned = client.post(f"{API}/tasks/{task['id']}/assign", json={"user": "anders"}, headers=anna)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..conftest import DEFINITIONS
+from ..definitions import copy_definitions, edit
 from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS, INVESTIGATION, LEX_MARIA_YES
-from .test_api import API, assert_error, complete, submit, task_by_spec
+from ..http import API, assert_error, complete, open_task, submit
 
 
 def zipped(root: Path) -> bytes:
@@ -83,7 +82,7 @@ def test_overlay_changes_an_sla_for_a_subtree_and_is_explained(
     vard = next(a for a in response.get_json()["areas"] if a["area"] == "vard")
     assert {"key": "sla_triage", "value": "P2D", "from_unit": "ks"} in vard["variables"]
     number = submit(client, auth("eva"), report)["number"]
-    task = task_by_spec(client, auth("anna"), number, "triage")
+    task = open_task(client, auth("anna"), number, "triage")
     created, due = task["created_at"][:10], task["due_at"][:10]
     from datetime import date
     assert (date.fromisoformat(due) - date.fromisoformat(created)).days == 2
@@ -115,10 +114,8 @@ def test_broken_release_upload_is_refused_with_located_findings_and_changes_noth
 ) -> None:
     petra = auth("petra")
     before = client.get(f"{API}/releases", headers=petra).get_json()
-    for top in ("processes", "forms"):
-        shutil.copytree(DEFINITIONS / top, tmp_path / top)
-    area = tmp_path / "processes" / "vard" / "area.yaml"
-    area.write_text(area.read_text().replace("  verksamhetschef: {name: Verksamhetschef}\n", ""))
+    copy_definitions(tmp_path)
+    edit(tmp_path / "processes" / "vard" / "area.yaml", {"  verksamhetschef: {name: Verksamhetschef}\n": ""})
     refused = assert_error(upload(client, petra, zipped(tmp_path)), 422, "definition_invalid")
     lanes = [f for f in refused["findings"] if f["element_id"] in ("triage_eskalerad", "signera_avslut")]
     assert lanes and all(f["file"].endswith("vard.bpmn") and f["line"] for f in lanes)  # standard + pilot
@@ -130,10 +127,8 @@ def test_broken_release_upload_is_refused_with_located_findings_and_changes_noth
 
 
 def test_upload_publishes_once(client: Any, auth: Any, tmp_path: Path) -> None:
-    for top in ("processes", "forms"):
-        shutil.copytree(DEFINITIONS / top, tmp_path / top)
-    bpmn = tmp_path / "processes" / "vard" / "vard.bpmn"
-    bpmn.write_text(bpmn.read_text().replace('name="Triagera händelsen"', 'name="Triagera (v2)"'))
+    copy_definitions(tmp_path)
+    edit(tmp_path / "processes" / "vard" / "vard.bpmn", {'name="Triagera händelsen"': 'name="Triagera (v2)"'})
     first = upload(client, auth("petra"), zipped(tmp_path), label="v2")
     assert first.status_code == 201 and first.get_json()["created"] is True
     assert first.get_json()["published_by"] == "petra"
@@ -149,10 +144,9 @@ def test_migration_dry_run_and_run_move_only_safe_cases(
     started = submit(client, auth("eva"), report)["number"]
     complete(client, anna, started, "triage", ACCEPT)  # triage has run
 
-    for top in ("processes", "forms"):
-        shutil.copytree(DEFINITIONS / top, tmp_path / top)
-    bpmn = tmp_path / "processes" / "vard" / "vard.bpmn"
-    bpmn.write_text(bpmn.read_text().replace('name="Triagera händelsen"', 'name="Triagera händelsen (ny text)"'))
+    copy_definitions(tmp_path)
+    edit(tmp_path / "processes" / "vard" / "vard.bpmn",
+         {'name="Triagera händelsen"': 'name="Triagera händelsen (ny text)"'})
     newer = upload(client, petra, zipped(tmp_path), label="ny triagetext").get_json()
 
     dry = client.post(f"{API}/releases/migrate", json={"area": "vard", "release": newer["hash"]}, headers=petra)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .test_api import API, assert_error, submit
+from ..http import API, assert_error, submit
 
 
 def test_add_and_remove_an_area_with_a_reason(client: Any, auth: Any, report: dict[str, Any]) -> None:

@@ -1,0 +1,47 @@
+"""Definition trees for tests that change them: a copy of the suite's processes/ and forms/ to edit, a published
+copy with a changed clock, and firing the due timers the way production does (`avvik worker --once`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from engine import Engine
+from engine.cli import main
+
+from .conftest import DEFINITIONS
+
+
+def copy_definitions(tmp_path: Path) -> Path:
+    """Copy the suite's definition tree (processes/ and forms/, honouring AVVIK_TEST_DEFINITIONS) into tmp_path."""
+    for top in ("processes", "forms"):
+        shutil.copytree(DEFINITIONS / top, tmp_path / top)
+    return tmp_path
+
+
+def edit(path: Path, replacements: dict[str, str]) -> None:
+    """Replace each old text in the file by its new one; every old text must be there."""
+    text = path.read_text()
+    for old, new in replacements.items():
+        assert old in text, f"{old!r} is not in {path}"
+        text = text.replace(old, new)
+    path.write_text(text)
+
+
+def publish_with(
+    engine: Engine, tmp_path: Path, area: str, replacements: dict[str, str], label: str
+) -> dict[str, Any]:
+    """Publish a copy of the definitions whose processes/<area>/area.yaml has the replacements (a shorter clock)."""
+    tree = copy_definitions(tmp_path)
+    edit(tree / "processes" / area / "area.yaml", replacements)
+    return engine.publish_tree(tree, label=label)
+
+
+def fire_due_timers(database_url: str) -> Result:
+    """Run `avvik worker --once` against the database, which must succeed; return the CLI result."""
+    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    return result
