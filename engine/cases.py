@@ -105,8 +105,9 @@ def save_step(
     definition: AreaDefinition,
     workflow: BpmnWorkflow,
     completed: tuple[str, str] | None = None,
-) -> None:
-    """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step."""
+) -> list[TaskRow]:
+    """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step.
+    Returns the case's open tasks."""
     timers = runtime.timer_due_times(workflow)
     case.state = serializer.dump_state(workflow)
     case.data = runtime.current_data(workflow)
@@ -135,9 +136,10 @@ def save_step(
                 due_at=_due_at(task, timers),
             )
         )
-    case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed)
+    open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed)
     case_store.replace_timers(ctx.session, case.id, timers)
     roll_up(event)
+    return open_tasks
 
 
 def _any_human_step_done(workflow: BpmnWorkflow) -> bool:

@@ -40,7 +40,7 @@ def _task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaC
         raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
     if row.role not in roles_at(grants, row.unit_path):
         raise PermissionDenied(f"Uppgiften kräver rollen '{row.role}' på enheten.", required_role=row.role)
-    case = case_store.case_by_id(ctx.session, row.area_case_id)
+    case = case_store.case_for_step(ctx.session, row.area_case_id)
     assert case is not None  # the foreign key guarantees it
     return row, case
 
@@ -147,14 +147,14 @@ def complete(
         _record_decision(ctx, case, decision, data.get(decision) or {}, actor_id, task_id)
     if form is not None and form.protected_values(data):
         case.event.has_patient_data = True
-    save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
+    open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
     _audit_task(ctx, row, case, actor_id, "complete", data=form.redact(data) if form else {})
     return {
         "event_number": case.event.number,
         "event_title": case.event.title,
         "event_status": case.event.status,
         "case": case_view(case, {case.area: definition.area.name}, record.hash),
-        "next_tasks": [task_view(t) for t in task_store.open_tasks_for_case(ctx.session, case.id)],
+        "next_tasks": [task_view(t) for t in open_tasks],
     }
 
 

@@ -24,7 +24,7 @@ def due_case_ids(ctx: Context, limit: int = 100) -> list[int]:
 
 def fire_case(ctx: Context, case_id: int) -> None:
     """Fire the due timers of one case and write the step; AvvikError if the definition cannot advance."""
-    case = case_store.case_by_id(ctx.session, case_id)
+    case = case_store.case_for_step(ctx.session, case_id)
     if case is None:
         return
     _, definition = definition_of(ctx, case)

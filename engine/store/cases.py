@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
-from engine.store.models import AreaCase, Decision, TaskRow, TimerRow
+from engine.store.models import AreaCase, Decision, Event, TaskRow, TimerRow
 
 __all__ = [
     "add_case",
     "case_by_id",
+    "case_for_step",
     "open_cases",
     "sync_tasks",
     "replace_timers",
@@ -34,6 +35,15 @@ def case_by_id(session: Session, case_id: int) -> AreaCase | None:
     return session.get(AreaCase, case_id)
 
 
+def case_for_step(session: Session, case_id: int) -> AreaCase | None:
+    """A case about to be stepped: with its state, its event and the event's other cases, in two queries."""
+    return session.scalar(
+        select(AreaCase).where(AreaCase.id == case_id).options(
+            undefer(AreaCase.state), joinedload(AreaCase.event).selectinload(Event.area_cases)
+        )
+    )
+
+
 def open_cases(session: Session, area: str, exclude_release_id: int) -> list[AreaCase]:
     """Open cases of an area on any release but the given one, oldest first."""
     return list(
@@ -49,10 +59,10 @@ def open_cases(session: Session, area: str, exclude_release_id: int) -> list[Are
 
 def sync_tasks(
     session: Session, case_id: int, ready: Iterable[TaskRow], ended_at: datetime, completed: tuple[str, str] | None
-) -> None:
-    """Make the case's open tasks equal to `ready`. Open tasks no longer ready end: the one in `completed`
-    (task id, user) as completed, any other as cancelled (a boundary timer interrupted it). Assignees of tasks
-    that stay open are kept."""
+) -> list[TaskRow]:
+    """Make the case's open tasks equal to `ready` and return them. Open tasks no longer ready end: the one in
+    `completed` (task id, user) as completed, any other as cancelled (a boundary timer interrupted it).
+    Assignees of tasks that stay open are kept."""
     wanted = {row.id: row for row in ready}
     open_rows = {
         row.id: row
@@ -68,6 +78,7 @@ def sync_tasks(
             row.ended_at, row.outcome = ended_at, "cancelled"
     session.add_all(row for task_id, row in wanted.items() if task_id not in open_rows)
     session.flush()
+    return [open_rows.get(task_id, row) for task_id, row in wanted.items()]
 
 
 def replace_timers(session: Session, case_id: int, due: dict[str, datetime]) -> None:

@@ -10,15 +10,11 @@ from sqlalchemy.orm import Session
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
 
-__all__ = ["task_by_id", "open_tasks_for_case", "tasks_for_event", "worklist", "retitle"]
+__all__ = ["task_by_id", "tasks_for_event", "worklist", "retitle"]
 
 
 def task_by_id(session: Session, task_id: str) -> TaskRow | None:
     return session.get(TaskRow, task_id)
-
-
-def open_tasks_for_case(session: Session, case_id: int) -> list[TaskRow]:
-    return list(session.scalars(select(TaskRow).where(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None))))
 
 
 def tasks_for_event(session: Session, event_id: int) -> list[TaskRow]:
