@@ -335,7 +335,7 @@ class _Interpreter:
         if time.monotonic() > self.deadline:
             raise _refused("Uttrycket tar för lång tid att beräkna.", "too_complex")
 
-    def eval(self, node: ast.AST, scope: Mapping[str, Any]) -> Any:
+    def visit(self, node: ast.AST, scope: Mapping[str, Any]) -> Any:
         self.tick()
         value = self._eval(node, scope)
         if isinstance(node, _BUILDERS) and type(value) in _NESTED:
@@ -345,7 +345,7 @@ class _Interpreter:
     def _eval(self, node: ast.AST, scope: Mapping[str, Any]) -> Any:
         match node:
             case ast.Expression(body=body):
-                return self.eval(body, scope)
+                return self.visit(body, scope)
             case ast.Constant(value=value):
                 return value
             case ast.Name(id=name):
@@ -360,40 +360,40 @@ class _Interpreter:
                 result: dict[Any, Any] = {}
                 for key, value in zip(keys, values):
                     if key is None:  # {**other}: only a dict may be unpacked
-                        other = self.eval(value, scope)
+                        other = self.visit(value, scope)
                         if not isinstance(other, dict):
                             raise TypeError(f"{type(other).__name__} cannot be unpacked with **")
                         result.update(other)
                     else:
-                        result[self.eval(key, scope)] = self.eval(value, scope)
+                        result[self.visit(key, scope)] = self.visit(value, scope)
                 return result
             case ast.BinOp(left=left, op=op, right=right):
-                return _binop(type(op), self.eval(left, scope), self.eval(right, scope))
+                return _binop(type(op), self.visit(left, scope), self.visit(right, scope))
             case ast.UnaryOp(op=op, operand=operand):
-                return _OPERATORS[type(op)](self.eval(operand, scope))
+                return _OPERATORS[type(op)](self.visit(operand, scope))
             case ast.BoolOp(op=op, values=values):  # short-circuits and returns the deciding value, as Python
                 for value in values:
-                    result = self.eval(value, scope)
+                    result = self.visit(value, scope)
                     if bool(result) == isinstance(op, ast.Or):
                         break
                 return result
             case ast.Compare(left=left, ops=ops, comparators=comparators):
-                current = self.eval(left, scope)
+                current = self.visit(left, scope)
                 for op, comparator in zip(ops, comparators):
-                    following = self.eval(comparator, scope)
+                    following = self.visit(comparator, scope)
                     if not _OPERATORS[type(op)](current, following):
                         return False
                     current = following
                 return True
             case ast.IfExp(test=test, body=body, orelse=orelse):
-                return self.eval(body if self.eval(test, scope) else orelse, scope)
+                return self.visit(body if self.visit(test, scope) else orelse, scope)
             case ast.Subscript(value=value, slice=index):
-                container = self.eval(value, scope)
+                container = self.visit(value, scope)
                 if not isinstance(container, (dict, list, tuple, str)):
                     raise TypeError(f"{type(container).__name__} cannot be indexed")
                 if not isinstance(index, ast.Slice):
-                    return container[self.eval(index, scope)]
-                bounds = [None if part is None else self.eval(part, scope)
+                    return container[self.visit(index, scope)]
+                bounds = [None if part is None else self.visit(part, scope)
                           for part in (index.lower, index.upper, index.step)]
                 if not all(bound is None or isinstance(bound, int) for bound in bounds):
                     raise TypeError("slice bounds must be whole numbers")
@@ -401,25 +401,25 @@ class _Interpreter:
             case ast.JoinedStr(values=values):
                 parts: list[str] = []
                 for value in values:
-                    parts.append(self.eval(value, scope))
+                    parts.append(self.visit(value, scope))
                     _check_length(sum(map(len, parts)))
                 return "".join(parts)
             case ast.FormattedValue(value=value, conversion=conversion, format_spec=spec):
-                result = self.eval(value, scope)
+                result = self.visit(value, scope)
                 result = _CONVERSIONS[conversion](result) if conversion in _CONVERSIONS else result
-                return _format(result, "" if spec is None else self.eval(spec, scope))
+                return _format(result, "" if spec is None else self.visit(spec, scope))
             case ast.Call(func=ast.Attribute(value=owner, attr=attr), args=args, keywords=keywords):
-                function = self.method(self.eval(owner, scope), attr)
-                return function(*self.elements(args, scope), **{k.arg: self.eval(k.value, scope) for k in keywords})
+                function = self.method(self.visit(owner, scope), attr)
+                return function(*self.elements(args, scope), **{k.arg: self.visit(k.value, scope) for k in keywords})
             case ast.Call(func=ast.Name(id=name), args=args, keywords=keywords):
                 function = _FUNCTIONS[name]  # never looked up in the data
-                return function(*self.elements(args, scope), **{k.arg: self.eval(k.value, scope) for k in keywords})
+                return function(*self.elements(args, scope), **{k.arg: self.visit(k.value, scope) for k in keywords})
             case ast.ListComp(elt=elt, generators=gens) | ast.GeneratorExp(elt=elt, generators=gens):
-                return [self.eval(elt, inner) for inner in self.iterate(gens, scope)]  # eager: bounded by steps
+                return [self.visit(elt, inner) for inner in self.iterate(gens, scope)]  # eager: bounded by steps
             case ast.SetComp(elt=elt, generators=gens):
-                return {self.eval(elt, inner) for inner in self.iterate(gens, scope)}
+                return {self.visit(elt, inner) for inner in self.iterate(gens, scope)}
             case ast.DictComp(key=key, value=value, generators=gens):
-                return {self.eval(key, inner): self.eval(value, inner) for inner in self.iterate(gens, scope)}
+                return {self.visit(key, inner): self.visit(value, inner) for inner in self.iterate(gens, scope)}
         raise _refused(f"Konstruktionen '{type(node).__name__}' är inte tillåten här.")
 
     @staticmethod
@@ -447,20 +447,20 @@ class _Interpreter:
         result: list[Any] = []
         for node in nodes:
             if isinstance(node, ast.Starred):
-                result.extend(self.iterable(self.eval(node.value, scope)))
+                result.extend(self.iterable(self.visit(node.value, scope)))
             else:
-                result.append(self.eval(node, scope))
+                result.append(self.visit(node, scope))
             _check_length(len(result))
         return result
 
     def iterate(self, generators: list[ast.comprehension], scope: Mapping[str, Any]) -> Iterator[ChainMap]:
         """Yield one scope per combination of a comprehension's for/if clauses; each turn costs a step."""
         first, rest = generators[0], generators[1:]
-        for item in self.iterable(self.eval(first.iter, scope)):
+        for item in self.iterable(self.visit(first.iter, scope)):
             self.tick()
             inner = ChainMap({}, scope)  # comprehension variables do not leak, as in Python 3
             self.bind(first.target, item, inner.maps[0])
-            if all(self.eval(condition, inner) for condition in first.ifs):
+            if all(self.visit(condition, inner) for condition in first.ifs):
                 yield from self.iterate(rest, inner) if rest else [inner]
 
     def bind(self, target: ast.AST, value: Any, scope: dict[str, Any]) -> None:
@@ -488,16 +488,16 @@ class _Interpreter:
     def statement(self, stmt: ast.stmt, scope: dict[str, Any]) -> None:
         match stmt:
             case ast.Assign(targets=targets, value=value):
-                result = self.eval(value, scope)
+                result = self.visit(value, scope)
                 for target in targets:
                     self.bind(target, result, scope)
             case ast.AugAssign(target=ast.Name(id=name), op=op, value=value):
                 # x = x + y, never in place: `items += [1]` must not mutate a list shared with the case
-                scope[name] = result = _binop(type(op), self.lookup(name, scope), self.eval(value, scope))
+                scope[name] = result = _binop(type(op), self.lookup(name, scope), self.visit(value, scope))
                 if type(result) in _NESTED:
                     _check_size(result)
             case ast.If(test=test, body=body, orelse=orelse):
-                self.run(body if self.eval(test, scope) else orelse, scope)
+                self.run(body if self.visit(test, scope) else orelse, scope)
             case ast.Delete(targets=targets):
                 for name in [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]:
                     self.lookup(name, scope)
@@ -585,7 +585,7 @@ def _script_names(statements: list[ast.stmt], bound: set[str], used: set[str]) -
 
 def evaluate(source: str, names: Mapping[str, Any]) -> Any:
     """Evaluate the expression `source` with `names` as its variables."""
-    return _run(source, "eval", lambda tree: _Interpreter().eval(tree, names))
+    return _run(source, "eval", lambda tree: _Interpreter().visit(tree, names))
 
 
 def execute(source: str, names: dict[str, Any]) -> None:
