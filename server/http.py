@@ -38,11 +38,31 @@ def engine() -> Engine:
     return current_app.extensions["avvik.engine"]
 
 
+# Deeper JSON than any form needs is refused before it reaches recursive code (parsers, validators, storage).
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth, iteratively: a recursive walk would itself overflow on hostile input."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _json_body() -> Any:
     if not request.is_json:
         raise UnsupportedMediaType()
-    data = request.get_json(silent=True)
-    if data is None:
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_JSON_DEPTH:
         raise BadRequest()
     return data
 

@@ -42,6 +42,7 @@ class FeedbackIn(StrictSchema):
 class CompleteIn(StrictSchema):
     data = fields.Dict(required=True, metadata={"description": "The task's form data (GET /tasks/{id} has the schema)"})
     case_version = fields.Integer(
+        validate=validate.Range(min=0),
         metadata={"description": "case_version from GET /tasks/{id}; a newer case gives 409 stale"}
     )
 
@@ -57,7 +58,8 @@ class ActionIn(StrictSchema):
 class TransitionIn(StrictSchema):
     to = fields.String(required=True, validate=validate.Length(min=1, max=40))
     note = fields.String(validate=validate.Length(max=5000), load_default=None)
-    version = fields.Integer(metadata={"description": "The action's version as read; a newer one gives 409 stale"})
+    version = fields.Integer(validate=validate.Range(min=0),
+                             metadata={"description": "The action's version as read; a newer one gives 409 stale"})
 
 
 class LinkIn(StrictSchema):

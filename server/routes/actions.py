@@ -18,18 +18,18 @@ def my_actions() -> list[dict[str, Any]]:
     return engine().my_actions(current_user())
 
 
-@endpoint(bp, "/actions/<int:action_id>", summary="En åtgärd med sina händelser", response=ActionOut)
+@endpoint(bp, "/actions/<int(max=2147483647):action_id>", summary="En åtgärd med sina händelser", response=ActionOut)
 def get_action(action_id: int) -> dict[str, Any]:
     return engine().get_action(action_id, current_user())
 
 
-@endpoint(bp, "/actions/<int:action_id>/transition", "POST", summary="Ändra åtgärdens status",
+@endpoint(bp, "/actions/<int(max=2147483647):action_id>/transition", "POST", summary="Ändra åtgärdens status",
           body=TransitionIn, response=ActionOut)
 def transition(action_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return engine().transition_action(action_id, current_user(), body["to"], body["note"], body.get("version"))
 
 
-@endpoint(bp, "/actions/<int:action_id>/events", "POST", summary="Koppla åtgärden till ytterligare en händelse",
+@endpoint(bp, "/actions/<int(max=2147483647):action_id>/events", "POST", summary="Koppla åtgärden till ytterligare en händelse",
           body=LinkIn, response=ActionOut)
 def link(action_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return engine().link_action(action_id, body["event"], current_user())

@@ -228,3 +228,16 @@ def test_the_reporter_sees_the_feedback_but_not_the_handling(client: Any, auth: 
     assert mine["feedback"] == [{"area": "vard", "text": FEEDBACK["aterkoppling"]["text"],
                                  "date": FEEDBACK["aterkoppling"]["datum"]}]
     assert "case_data" not in mine and "history" not in mine
+
+
+@pytest.mark.parametrize("path", ["/actions/99999999999999999999", "/events/AVV-9999-999999", "/tasks/not-a-uuid",
+                                  "/events/" + "x" * 5000, "/units/okand/effective-config"])
+def test_unknown_or_absurd_ids_are_404_with_the_error_shape(client: Any, auth: Any, path: str) -> None:
+    assert_error(client.get(f"{API}{path}", headers=auth("petra")), 404, "not_found")
+
+
+@pytest.mark.parametrize("depth", [40, 50_000])
+def test_absurdly_nested_json_is_400_not_500(client: Any, auth: Any, depth: int) -> None:
+    body = '{"unit_id": "ks-akut", "data": {"rubrik": ' + "[" * depth + "]" * depth + "}}"
+    response = client.post(f"{API}/events", data=body, content_type="application/json", headers=auth("eva"))
+    assert_error(response, 400, "bad_request")
