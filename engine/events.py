@@ -9,8 +9,8 @@ from engine.config import resolve
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
-from engine.integrations import cfar
 from engine.errors import DefinitionError, InvalidInput, NotFound, PermissionDenied
+from engine.integrations import cfar
 from engine.rules.access import Grant, covers_any, roles_at
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
@@ -23,15 +23,27 @@ from engine.store.models import Event, Unit
 from engine.views import (
     action_view,
     audit_view,
-    read_view,
     case_view,
     decision_view,
     event_summary,
+    read_view,
     task_view,
 )
 
-__all__ = ["AUDITOR_ROLE", "handles", "routing_facts", "route", "report_event", "get_event", "list_events", "closure_status", "visible_event", "rename_event",
-           "audit_log"]
+__all__ = [
+    "AUDITOR_ROLE",
+    "CHANNELS",
+    "handles",
+    "visible_event",
+    "routing_facts",
+    "route",
+    "report_event",
+    "get_event",
+    "list_events",
+    "closure_status",
+    "rename_event",
+    "audit_log",
+]
 
 AUDITOR_ROLE = "revisor"
 
@@ -191,7 +203,13 @@ def list_events(
     )
     _, release = ctx.current_release()
     names = _area_names(release)
-    return {"items": [event_summary(e, names) for e in events], "total": total, "limit": limit, "offset": offset}
+    return {
+        "items": [event_summary(e, names) for e in events],
+        "total": min(total, event_store.COUNT_CAP),
+        "total_capped": total > event_store.COUNT_CAP,  # "more than 10 000"
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:

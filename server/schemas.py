@@ -227,6 +227,7 @@ class EventDetailOut(EventOut):
 class EventPageOut(Schema):
     items = fields.List(fields.Nested(EventOut))
     total = fields.Integer()
+    total_capped = fields.Boolean(metadata={"description": "true: there are more than `total` events"})
     limit = fields.Integer()
     offset = fields.Integer()
 

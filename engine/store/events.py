@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from engine.store.models import AreaCase, Event, EventCounter
 
-__all__ = ["next_event_number", "add_event", "event_by_number", "event_by_id", "list_events"]
+__all__ = ["COUNT_CAP", "next_event_number", "add_event", "event_by_number", "event_by_id", "list_events"]
+
+COUNT_CAP = 10_000
 
 
 def next_event_number(session: Session, year: int) -> str:
@@ -59,11 +61,15 @@ def list_events(
     limit: int,
     offset: int,
 ) -> tuple[list[Event], int]:
-    """Events the caller may see (under a granted unit, or reported by them), newest first, with the total."""
+    """Events the caller may see (under a granted unit, or reported by them), newest first, with the total
+    (counted up to COUNT_CAP: an exact count of a whole region's history costs more than the page itself).
+
+    The newest-first scan walks the primary key backwards and stops after a page; every condition is checked per
+    row with an index lookup at most, never by building the set of all visible events first."""
     scope: list[ColumnElement[bool]] = [Event.unit_path.between(path, path + "\uffff") for path in visible_paths]
     if visible_paths:  # also events handled by a unit under a grant (e.g. the lab for a ward's sample)
         handled = or_(*(AreaCase.unit_path.between(path, path + "\uffff") for path in visible_paths))
-        scope.append(Event.id.in_(select(AreaCase.event_id).where(handled)))
+        scope.append(exists().where(AreaCase.event_id == Event.id, handled))
     if reporter_id is not None:
         scope.append(Event.reporter_id == reporter_id)
     if not scope:
@@ -74,11 +80,12 @@ def list_events(
     if status:
         query = query.where(Event.status == status)
     if area:
-        query = query.where(Event.id.in_(select(AreaCase.event_id).where(AreaCase.area == area)))
+        query = query.where(exists().where(AreaCase.event_id == Event.id, AreaCase.area == area))
     if text:
         pattern = f"%{_escape_like(text.lower())}%"
         query = query.where(or_(func.lower(Event.title).like(pattern, escape="\\"), Event.number == text.upper()))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    capped = query.with_only_columns(Event.id).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(capped)) or 0
     rows = session.scalars(
         query.options(selectinload(Event.area_cases)).order_by(Event.id.desc()).limit(limit).offset(offset)
     )

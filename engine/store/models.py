@@ -171,6 +171,7 @@ class TaskRow(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_open_role_unit_path", "role", "unit_path", postgresql_where=_OPEN, sqlite_where=_OPEN),
+        Index("ix_tasks_open_role_due", "role", "due_at", "created_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_assignee", "assignee_id", postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id

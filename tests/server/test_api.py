@@ -241,3 +241,29 @@ def test_absurdly_nested_json_is_400_not_500(client: Any, auth: Any, depth: int)
     body = '{"unit_id": "ks-akut", "data": {"rubrik": ' + "[" * depth + "]" * depth + "}}"
     response = client.post(f"{API}/events", data=body, content_type="application/json", headers=auth("eva"))
     assert_error(response, 400, "bad_request")
+
+
+def test_the_event_total_is_counted_up_to_a_cap(
+    client: Any, auth: Any, report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.store import events as event_store
+
+    monkeypatch.setattr(event_store, "COUNT_CAP", 1)
+    for _ in range(3):
+        submit(client, auth("eva"), report)
+    page = client.get(f"{API}/events?limit=2", headers=auth("anna")).get_json()
+    assert (page["total"], page["total_capped"], len(page["items"])) == (1, True, 2)
+
+
+def test_worklist_with_overlapping_grants_lists_each_task_once_in_due_order(
+    client: Any, auth: Any, demo: Any, report: dict[str, Any]
+) -> None:
+    first = submit(client, auth("eva"), report)["number"]
+    second = submit(client, auth("eva"), report, unit="ks-avd12")["number"]
+    demo.grant_role("anna", "handlaggare", "ks-akut")  # overlaps her grant on ks
+    demo.grant_role("anna", "patientsakerhet", "ks")  # another role: no triage tasks
+    anna = auth("anna")
+    listed = [t["event_number"] for t in client.get(f"{API}/tasks", headers=anna).get_json()]
+    assert listed == [first, second]
+    assert [t["event_number"] for t in client.get(f"{API}/tasks?limit=1&offset=1", headers=anna).get_json()] == [
+        second]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 17:50:46.661233
+Create Date: 2026-11-25 18:54:01.966589
 """
 
 from alembic import op
@@ -269,6 +269,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tasks_area_case_id'), ['area_case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_event_id'), ['event_id'], unique=False)
         batch_op.create_index('ix_tasks_open_assignee', ['assignee_id'], unique=False, sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
+        batch_op.create_index('ix_tasks_open_role_due', ['role', 'due_at', 'created_at'], unique=False, sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
         batch_op.create_index('ix_tasks_open_role_unit_path', ['role', 'unit_path'], unique=False, sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
 
     op.create_table('timers',
@@ -294,6 +295,7 @@ def downgrade() -> None:
     op.drop_table('timers')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_open_role_unit_path', sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
+        batch_op.drop_index('ix_tasks_open_role_due', sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
         batch_op.drop_index('ix_tasks_open_assignee', sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_tasks_event_id'))
         batch_op.drop_index(batch_op.f('ix_tasks_area_case_id'))
