@@ -206,7 +206,7 @@ def list_events(
     return {
         "items": [event_summary(e, names) for e in events],
         "total": min(total, event_store.COUNT_CAP),
-        "total_capped": total > event_store.COUNT_CAP,  # "more than 10 000"
+        "total_capped": total > event_store.COUNT_CAP,  # shown as "more than 1 000"
         "limit": limit,
         "offset": offset,
     }

@@ -13,7 +13,7 @@ from engine.store.models import AreaCase, Event, EventCounter
 
 __all__ = ["COUNT_CAP", "next_event_number", "add_event", "event_by_number", "event_by_id", "list_events"]
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def next_event_number(session: Session, year: int) -> str:

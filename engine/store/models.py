@@ -120,11 +120,13 @@ class Event(Base):
     """One report (avvikelse). Its number and title travel with every task, action and audit row."""
 
     __tablename__ = "events"
+    # newest-first lists filtered by status walk this index backwards instead of the whole table
+    __table_args__ = (Index("ix_events_status_id", "status", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str_name]
     kind: Mapped[str_code]
-    status: Mapped[str_code] = mapped_column(index=True)
+    status: Mapped[str_code]
     unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
     unit_path: Mapped[str] = mapped_column(String(1000), index=True)
     reporter_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)

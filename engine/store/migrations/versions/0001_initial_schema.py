@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 18:54:01.966589
+Create Date: 2026-11-25 19:06:39.590797
 """
 
 from alembic import op
@@ -127,7 +127,7 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_reporter_id'), ['reporter_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_events_status'), ['status'], unique=False)
+        batch_op.create_index('ix_events_status_id', ['status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_unit_path'), ['unit_path'], unique=False)
 
     op.create_table('overlays',
@@ -333,7 +333,7 @@ def downgrade() -> None:
     op.drop_table('overlays')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_unit_path'))
-        batch_op.drop_index(batch_op.f('ix_events_status'))
+        batch_op.drop_index('ix_events_status_id')
         batch_op.drop_index(batch_op.f('ix_events_reporter_id'))
         batch_op.drop_index(batch_op.f('ix_events_created_at'))
 
