@@ -14,7 +14,7 @@ import random
 import time
 from array import array
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import psycopg
 
@@ -230,13 +230,16 @@ def _event_lines(ev: _Events, units: list[UnitRow]) -> Iterator[str]:
                f"{_ts(ev.created[i])}\n")
 
 
-def _case_lines(ev: _Events, stages: list[_Stage], release_id: int) -> Iterator[str]:
+def _case_lines(ev: _Events, units: list[UnitRow], stages: list[_Stage], release_id: int) -> Iterator[str]:
+    """One case per event, handled at the event's own unit."""
     areas = [area for area, _share in AREA_SHARES]
     for i in range(ev.count):
+        unit = units[ev.unit[i]]
         stage = stages[min(ev.stage[i], len(stages) - 1)]
-        closed_at = _ts(ev.created[i] + 30 * 86400) if ev.closed[i] else "\\N"
-        yield (f"{i + 1}\t{i + 1}\t{areas[ev.area[i]]}\t{release_id}\tstandard\t{_event_status(ev, i)}\t"
-               f"{stage.state}\t{stage.data}\t{ev.stage[i] + 1}\t{_ts(ev.created[i])}\t{closed_at}\n")
+        closed_at = _ts(ev.created[i] + 30 * 86400) if ev.closed[i] else NULL
+        yield (f"{i + 1}\t{i + 1}\t{areas[ev.area[i]]}\t{release_id}\tstandard\t{unit.id}\t{unit.path}\t"
+               f"{_event_status(ev, i)}\t{stage.state}\t{stage.data}\t{ev.stage[i] + 1}\t{_ts(ev.created[i])}\t"
+               f"{closed_at}\n")
 
 
 class _TaskCounter:
@@ -245,7 +248,9 @@ class _TaskCounter:
         self.open = 0
 
 
-def _task_lines(ev: _Events, units: list[UnitRow], plans: list[list[_TaskPlan]], counter: _TaskCounter) -> Iterator[str]:
+def _task_lines(
+    ev: _Events, units: list[UnitRow], plans: list[list[_TaskPlan]], counter: _TaskCounter
+) -> Iterator[str]:
     areas = [area for area, _share in AREA_SHARES]
     titles = [_esc(t) for t in TITLES]
     for i in range(ev.count):
@@ -281,7 +286,10 @@ def _action_lines(ev: _Events, links: list[int]) -> Iterator[str]:
                f"{due}\t{status}\t\\N\tbench-handler-{i % HANDLERS:02d}\t{_ts(ev.created[i] + 86400)}\t1\n")
 
 
-def bulk_load(engine: Engine, dsn: str, events: int, release: Release, release_id: int, seed: int = 7) -> LoadResult:
+def bulk_load(
+    engine: Engine, dsn: str, events: int, release: Release, release_id: int, progress: Callable[[str], None],
+    seed: int = 7,
+) -> LoadResult:
     """Load `events` events into the (migrated, published, otherwise empty) database at dsn, then VACUUM ANALYZE.
     The organisation (units, users, grants) is added through the engine first."""
     rng = random.Random(seed)
@@ -296,33 +304,22 @@ def bulk_load(engine: Engine, dsn: str, events: int, release: Release, release_i
     ev = _Events(events, len(leaves), plans, rng, now)
     counter = _TaskCounter()
     links: list[int] = []
+    copies: list[tuple[str, str, Iterable[str]]] = [
+        ("events", "id, number, title, kind, status, unit_id, unit_path, reporter_id, anonymous, channel, data, "
+                   "has_patient_data, created_at", _event_lines(ev, leaves)),
+        ("area_cases", "id, event_id, area, release_id, variant, unit_id, unit_path, status, state, data, version, "
+                       "created_at, closed_at", _case_lines(ev, leaves, stages, release_id)),
+        ("tasks", "id, area_case_id, event_id, event_number, event_title, area, role, unit_id, unit_path, spec_name, "
+                  "name, due_at, assignee_id, created_at, ended_at, outcome, ended_by",
+         _task_lines(ev, leaves, plans, counter)),
+        ("actions", "id, title, type, description, expected_effect, owner_id, due_date, status, motivation, "
+                    "created_by, created_at, version", _action_lines(ev, links)),
+        ("action_events", "action_id, event_id", (f"{n}\t{event_id}\n" for n, event_id in enumerate(links, 1))),
+    ]
     with psycopg.connect(dsn) as connection:
-        seconds["events"] = _copy(
-            connection,
-            "COPY events (id, number, title, kind, status, unit_id, unit_path, reporter_id, anonymous, channel, data, "
-            "has_patient_data, created_at) FROM STDIN",
-            _event_lines(ev, leaves),
-        )
-        seconds["area_cases"] = _copy(
-            connection,
-            "COPY area_cases (id, event_id, area, release_id, variant, status, state, data, version, created_at, "
-            "closed_at) FROM STDIN",
-            _case_lines(ev, stages, release_id),
-        )
-        seconds["tasks"] = _copy(
-            connection,
-            "COPY tasks (id, area_case_id, event_id, event_number, event_title, area, role, unit_id, unit_path, "
-            "spec_name, name, due_at, assignee_id, created_at, ended_at, outcome, ended_by) FROM STDIN",
-            _task_lines(ev, leaves, plans, counter),
-        )
-        seconds["actions"] = _copy(
-            connection,
-            "COPY actions (id, title, type, description, expected_effect, owner_id, due_date, status, motivation, "
-            "created_by, created_at, version) FROM STDIN",
-            _action_lines(ev, links),
-        )
-        seconds["action_events"] = _copy(connection, "COPY action_events (action_id, event_id) FROM STDIN",
-                                         (f"{n}\t{event_id}\n" for n, event_id in enumerate(links, 1)))
+        for table, columns, lines in copies:  # lazily generated: action_events reads the links actions filled
+            seconds[table] = _copy(connection, f"COPY {table} ({columns}) FROM STDIN", lines)
+            progress(f"COPY {table}: {seconds[table]:.0f} s")
         for table in ("events", "area_cases", "actions"):
             connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         for year, value in ev.counters.items():

@@ -12,10 +12,12 @@ from typing import Any
 from bench import vard
 from bench.databases import Backend, migrated
 from bench.floor import StateTable, run_floor_case
+from bench.profile import profile
 from bench.trees import REWORK_AREA, REWORK_TREE, area_definition
 from engine import Engine
 
-__all__ = ["REWORK_DATA", "CHECKPOINTS", "prepared_rework_engine", "ReworkCase", "engine_rework_case", "run_case_age"]
+__all__ = ["REWORK_DATA", "CHECKPOINTS", "prepared_rework_engine", "ReworkCase", "engine_rework_case", "run_case_age",
+           "profile_late_steps"]
 
 REWORK_DATA: dict[str, Any] = {"bedomning": {"beslut": "komplettera", "kommentar": "Underlaget behöver kompletteras."}}
 CHECKPOINTS = (5, 50, 100, 150, 200)
@@ -72,15 +74,29 @@ def run_case_age(engine: Engine, backend: Backend, cases: int) -> dict[str, Any]
     table = StateTable(backend)
     floor: list[list[float]] = []
     through_engine: list[list[float]] = []
+    sizes: list[int] = []
     try:
         for _ in range(cases):
-            floor.append(run_floor_case(definition, initial, lambda _name: REWORK_DATA, table, tasks).steps)
+            case = run_floor_case(definition, initial, lambda _name: REWORK_DATA, table, tasks)
+            floor.append(case.steps)
+            sizes = case.state_bytes
             through_engine.append(engine_rework_case(engine, tasks))
     finally:
         table.close()
-    result: dict[str, Any] = {"backend": backend.name, "cases": cases, "tasks_per_case": tasks, "window": WINDOW}
+    result: dict[str, Any] = {
+        "backend": backend.name, "cases": cases, "tasks_per_case": tasks, "window": WINDOW,
+        "floor_state_bytes_at_task": {str(n): sizes[n] for n in CHECKPOINTS},  # SPIFF_CONFIG, spec included
+    }
     for name, samples in (("floor", floor), ("engine", through_engine)):
         curve = {str(n): round(_at(samples, n), 3) for n in CHECKPOINTS}
         first, last = _at(samples, CHECKPOINTS[0]), _at(samples, CHECKPOINTS[-1])
         result[name] = {"ms_at_task": curve, "ratio_last_to_first": round(last / first, 2)}
     return result
+
+
+def profile_late_steps(engine: Engine, repeats: int) -> dict[str, Any]:
+    """Profile `repeats` steps of a case that has already done max(CHECKPOINTS) - repeats tasks."""
+    case = ReworkCase(engine)
+    for _ in range(max(CHECKPOINTS) - repeats - 1):  # profile() makes one more, unprofiled, warm-up step
+        case.step()
+    return profile(case.step, repeats)

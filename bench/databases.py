@@ -9,12 +9,13 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from sqlalchemy.engine import URL
 
 from engine import Database
 from engine.store.schema import upgrade
 
 __all__ = ["BENCH_DATABASE", "Backend", "postgres_admin_dsn", "fresh_postgres", "fresh_sqlite", "drop_postgres",
-           "migrated"]
+           "migrated", "set_statement_timeout"]
 
 BENCH_DATABASE = "avvik_bench"
 _ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -49,10 +50,23 @@ def fresh_postgres() -> Backend:
     with psycopg.connect(postgres_admin_dsn(), autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
     dsn = _bench_dsn()
-    parts = psycopg.conninfo.conninfo_to_dict(dsn)
-    auth = parts.get("user", "postgres") + (f":{parts['password']}" if parts.get("password") else "")
-    url = f"postgresql+psycopg://{auth}@{parts.get('host', '127.0.0.1')}:{parts.get('port', 5432)}/{BENCH_DATABASE}"
-    return Backend("postgresql", url, dsn)
+    parts = {key: str(value) for key, value in psycopg.conninfo.conninfo_to_dict(dsn).items() if value is not None}
+    url = URL.create(
+        "postgresql+psycopg",
+        username=parts.get("user", "postgres"),
+        password=parts.get("password"),
+        host=parts.get("host", "127.0.0.1"),
+        port=int(parts.get("port", "5432")),
+        database=BENCH_DATABASE,
+    )
+    return Backend("postgresql", url.render_as_string(hide_password=False), dsn)
+
+
+def set_statement_timeout(seconds: int) -> None:
+    """Cap every statement on connections made to `avvik_bench` from now on."""
+    with psycopg.connect(postgres_admin_dsn(), autocommit=True) as connection:
+        connection.execute(sql.SQL("ALTER DATABASE {} SET statement_timeout = {}").format(
+            sql.Identifier(BENCH_DATABASE), sql.Literal(f"{seconds}s")))
 
 
 def fresh_sqlite(workdir: Path, name: str) -> Backend:

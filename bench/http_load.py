@@ -126,6 +126,8 @@ class PhaseResult:
     latency: dict[str, dict[str, Any]]  # Summary.as_dict() by kind
     failures: dict[str, int]
     server_cpu_seconds: float  # the workers' user+system time during the phase
+    database_cpu_seconds: float | None  # the PostgreSQL backends' (None on SQLite: it runs inside the workers)
+    driver_cpu_seconds: float  # this process: the client threads
     workers: list[WorkerSample]  # after the phase
 
     def as_dict(self) -> dict[str, Any]:
@@ -136,6 +138,8 @@ class PhaseResult:
             "latency": self.latency,
             "failures": self.failures,
             "server_cpu_seconds": round(self.server_cpu_seconds, 2),
+            "database_cpu_seconds": None if self.database_cpu_seconds is None else round(self.database_cpu_seconds, 2),
+            "driver_cpu_seconds": round(self.driver_cpu_seconds, 2),
             "workers": [vars(w) for w in self.workers],
         }
 
@@ -143,11 +147,13 @@ class PhaseResult:
 def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float) -> PhaseResult:
     """Run `loop` in one thread per client until the deadline; all threads are joined before returning."""
     before = sum(w.cpu_seconds for w in server.samples())
+    database_before = server.database_cpu_seconds()
+    driver_before = time.process_time()
     deadline = time.monotonic() + seconds
     per_thread = [_Samples() for _ in clients]
     threads = [
         threading.Thread(target=loop, args=(server.base, client, deadline, samples), daemon=True)
-        for client, samples in zip(clients, per_thread)
+        for client, samples in zip(clients, per_thread, strict=True)
     ]
     start = time.perf_counter()
     for thread in threads:
@@ -155,7 +161,9 @@ def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float)
     for thread in threads:
         thread.join(timeout=seconds + 60)
     elapsed = time.perf_counter() - start
+    driver = time.process_time() - driver_before
     workers = server.samples()
+    database_after = server.database_cpu_seconds()
     merged = _Samples()
     for samples in per_thread:
         for kind, values in samples.latencies.items():
@@ -169,8 +177,22 @@ def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float)
         latency={kind: summarize(values).as_dict() for kind, values in merged.latencies.items()},
         failures=merged.failures,
         server_cpu_seconds=sum(w.cpu_seconds for w in workers) - before,
+        database_cpu_seconds=None if database_after is None or database_before is None
+        else database_after - database_before,
+        driver_cpu_seconds=driver,
         workers=workers,
     )
+
+
+def _cpu_per(phase: PhaseResult, kind: str) -> dict[str, float | None]:
+    count = max(phase.counts.get(kind, 0), 1)
+    database = phase.database_cpu_seconds
+    return {
+        "workers": round(phase.server_cpu_seconds / count * 1000, 2),
+        "postgresql": None if database is None else round(database / count * 1000, 2),
+        "driver": round(phase.driver_cpu_seconds / count * 1000, 2),
+        "total": round((phase.server_cpu_seconds + (database or 0.0) + phase.driver_cpu_seconds) / count * 1000, 2),
+    }
 
 
 def run_http(backend: Backend, workdir: Path, clients: int, warmup_seconds: float, submit_seconds: float,
@@ -196,9 +218,8 @@ def run_http(backend: Backend, workdir: Path, clients: int, warmup_seconds: floa
         "complete": complete.as_dict(),
         "submits_per_s": round(submit.throughput.get("submit", 0.0), 1),
         "completions_per_s": round(complete.throughput.get("complete", 0.0), 1),
-        "server_cpu_ms_per_submit": round(submit.server_cpu_seconds / max(submit.counts.get("submit", 0), 1) * 1000, 2),
-        "server_cpu_ms_per_completion": round(
-            # the worklist read that precedes each completion is part of its cost
-            complete.server_cpu_seconds / max(complete.counts.get("complete", 0), 1) * 1000, 2),
+        # CPU ms per request by who spent it; a completion includes the worklist read that precedes it
+        "cpu_ms_per_submit": _cpu_per(submit, "submit"),
+        "cpu_ms_per_completion": _cpu_per(complete, "complete"),
         "peak_rss_mib_per_worker": [w.peak_rss_mib for w in workers],
     }

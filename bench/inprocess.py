@@ -4,6 +4,7 @@ as the demo users."""
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 from typing import Any
@@ -37,8 +38,8 @@ def engine_lifecycle(engine: Engine) -> list[float]:
     areas = [area["area"] for area in event["areas"]]
     if areas != [vard.AREA]:
         raise RuntimeError(f"the bench report was routed to {areas}, expected only {vard.AREA!r}")
-    first = [t for t in engine.worklist(vard.DEMO_USERS["handlaggare"], limit=200) if t["event_number"] == event["number"]]
-    task_id = first[0]["id"]
+    handler = vard.DEMO_USERS["handlaggare"]
+    task_id = next(t["id"] for t in engine.worklist(handler, limit=200) if t["event_number"] == event["number"])
     for index, step in enumerate(vard.STEPS):
         start = time.perf_counter()
         result = engine.complete_task(task_id, vard.DEMO_USERS[step.role], step.data)
@@ -102,6 +103,6 @@ def run_inprocess(engines: dict[str, Engine], backends: list[Backend], rounds: i
             "lifecycle_ms": summarize([sum(s) for s in through[b.name]]).as_dict(),
             "report_event_ms": summarize([s[0] for s in through[b.name]]).as_dict(),
             "complete_task_ms": summarize([x for s in through[b.name] for x in s[1:]]).as_dict(),
-            "statements_per_lifecycle": count_statements(engine, lambda e=engine: engine_lifecycle(e)),
+            "statements_per_lifecycle": count_statements(engine, functools.partial(engine_lifecycle, engine)),
         }
     return result

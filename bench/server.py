@@ -13,7 +13,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.databases import Backend
+import psycopg
+
+from bench.databases import BENCH_DATABASE, Backend, postgres_admin_dsn
 from bench.trees import REPO_TREE
 
 __all__ = ["WorkerSample", "Server"]
@@ -48,9 +50,13 @@ def _children(pid: int) -> list[int]:
     return sorted(children)
 
 
-def _sample(pid: int) -> WorkerSample:
+def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (fields 14 and 15 of stat)
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (fields 14 and 15 of stat)
+
+
+def _sample(pid: int) -> WorkerSample:
+    cpu = _cpu_seconds(pid)
     status = dict(
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
     )
@@ -66,6 +72,7 @@ class Server:
     """gunicorn with `workers` sync workers on 127.0.0.1, its database given by AVVIK_DATABASE_URL."""
 
     def __init__(self, backend: Backend, workdir: Path, workers: int = 2) -> None:
+        self.backend = backend
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.workers = workers
@@ -99,6 +106,22 @@ class Server:
     def samples(self) -> list[WorkerSample]:
         """The current workers; a worker that gunicorn replaced (timeout, crash) shows up with a new pid."""
         return [_sample(pid) for pid in _children(self._process.pid)]
+
+    def database_cpu_seconds(self) -> float | None:
+        """CPU time of the PostgreSQL backends serving the bench database so far (None on SQLite, where the
+        database works inside the workers)."""
+        if self.backend.name != "postgresql":
+            return None
+        with psycopg.connect(postgres_admin_dsn(), autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (BENCH_DATABASE,))]
+        total = 0.0
+        for pid in pids:
+            try:
+                total += _cpu_seconds(pid)
+            except OSError:
+                continue  # the backend ended meanwhile
+        return total
 
     def stop(self) -> None:
         if self._process.poll() is None:

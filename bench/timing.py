@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import statistics
-import time
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any
 
-__all__ = ["Summary", "summarize", "percentile", "timed"]
-
-T = TypeVar("T")
+__all__ = ["Summary", "summarize", "percentile"]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -49,9 +46,3 @@ def summarize(seconds: list[float]) -> Summary:
         max_ms=max(ms),
     )
 
-
-def timed(func: Callable[[], T]) -> tuple[T, float]:
-    """Call func; return its result and the wall-clock seconds it took."""
-    start = time.perf_counter()
-    result = func()
-    return result, time.perf_counter() - start
