@@ -1,5 +1,6 @@
 """Firing due BPMN timers (escalations, SLA clocks). Run by `avvik worker`; safe with many workers at once:
-due rows are taken with FOR UPDATE SKIP LOCKED on PostgreSQL, and each case is stepped under its version lock."""
+each case is stepped in its own transaction under its version lock, so when two workers pick the same case
+one writes and the other gets StaleWrite and moves on."""
 
 from __future__ import annotations
 

@@ -96,7 +96,8 @@ def replace_timers(session: Session, case_id: int, due: dict[str, datetime]) -> 
 
 
 def due_timers(session: Session, now: datetime, limit: int) -> list[TimerRow]:
-    """Due timers, locked for this worker; other workers skip them instead of waiting (PostgreSQL)."""
+    """Due timers, oldest first. SKIP LOCKED keeps concurrent workers from queueing on each other's rows while
+    they read (PostgreSQL); the case's version lock decides who fires."""
     query = select(TimerRow).where(TimerRow.fire_at <= now).order_by(TimerRow.fire_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
