@@ -42,6 +42,12 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 class Database:
     def __init__(self, url: str | None = None, **engine_options: Any) -> None:
         self.url = url or default_url()
+        if self.url.startswith("postgresql+psycopg"):
+            # psycopg prepares a statement server-side after five runs, and PostgreSQL then settles on a generic
+            # plan: for the worklist that plan sorts every open task under a grant (105 ms at 2.5 M events)
+            # instead of reading one page from the index (5 ms). Plan each statement for its own values.
+            connect_args = {"prepare_threshold": None, **engine_options.pop("connect_args", {})}
+            engine_options["connect_args"] = connect_args
         self.engine: Engine = create_engine(self.url, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
