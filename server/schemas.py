@@ -89,6 +89,7 @@ class ReleaseUploadIn(StrictSchema):
 
 class MigrateIn(StrictSchema):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=60))
     release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     dry_run = fields.Boolean(load_default=True)
 
@@ -257,6 +258,10 @@ class ClosureOut(Schema):
 class GrantOut(Schema):
     role = fields.String()
     unit_id = fields.String()
+    unit_name = fields.String()
+    reads = fields.List(fields.String(), metadata={"description": "Områden rollen läser under enheten"})
+    works_in = fields.List(fields.String(), metadata={"description": "Områden rollen arbetar i (skriver)"})
+    protected = fields.List(fields.String(), metadata={"description": "Områden där skyddade uppgifter visas"})
 
 
 class MeOut(Schema):
@@ -278,6 +283,11 @@ class UnitOut(Schema):
     parent = fields.String(allow_none=True)
     kind = fields.String()
     cfar = fields.String(allow_none=True)
+
+
+class FormIn(StrictSchema):
+    unit = fields.String(validate=validate.Length(min=1, max=60),
+                         metadata={"description": "Enheten vars aktiva konfiguration formuläret hämtas ur"})
 
 
 class FormOut(Schema):
