@@ -214,7 +214,15 @@ class FeedbackOut(Schema):
     date = fields.String(allow_none=True)
 
 
+class EventAccessOut(Schema):
+    handler = fields.Boolean(metadata={"description": "The caller reads at least one area of the event"})
+    reporter = fields.Boolean()
+    protected = fields.Boolean(metadata={"description": "Protected fields are shown (and the read is logged)"})
+    writable_areas = fields.List(fields.String())
+
+
 class EventDetailOut(EventOut):
+    access = fields.Nested(EventAccessOut)
     actions = fields.List(fields.Nested(ActionOut))
     feedback = fields.List(fields.Nested(FeedbackOut))
     report = fields.Dict()
@@ -337,8 +345,15 @@ class AreaConfigOut(Schema):
     error = fields.String()
 
 
+class IntakeConfigOut(Schema):
+    release = fields.String()
+    release_label = fields.String(allow_none=True)
+    error = fields.String()
+
+
 class EffectiveConfigOut(Schema):
     unit_id = fields.String()
+    intake = fields.Nested(IntakeConfigOut, metadata={"description": "Release of the intake form and routing"})
     areas = fields.List(fields.Nested(AreaConfigOut))
 
 
@@ -357,6 +372,7 @@ class MigrationCaseOut(Schema):
 class MigrationOut(Schema):
     area = fields.String()
     release = fields.String()
+    unit_id = fields.String()
     dry_run = fields.Boolean()
     cases = fields.List(fields.Nested(MigrationCaseOut))
 
