@@ -40,6 +40,8 @@ MAX_SIZE = 1_000_000  # largest value counting shared parts as copies: [big_list
 #                       but comparing or printing it is not
 MAX_RANGE = 10_000
 MAX_FORMAT_WIDTH = 1_000  # f"{x:>999999999}" would allocate a gigabyte
+MAX_NDIGITS = 1_000  # round(1, -10**9) computes 10**(10**9) before it rounds
+MAX_INT_DIGITS = 4_300  # longest text int() reads (Python's own bound for base 10; int('f'*99999, 16) has none)
 
 
 # --- errors ---------------------------------------------------------------------------------------------
@@ -72,10 +74,12 @@ def _as_sandbox_error(exc: Exception) -> SandboxError:
         return exc
     if isinstance(exc, (RecursionError, MemoryError)):
         return _refused("Uttrycket är för komplext att beräkna.", "too_complex")
-    detail = f"{type(exc).__name__}: {exc}"
+    arg = _shown(exc.args[0]) if exc.args else "?"
+    # str(KeyError(k)) is repr(k): a key too large to show would take as long to print as to build
+    detail = f"{type(exc).__name__}: {arg if isinstance(exc, KeyError) else exc}"
     for kind, reason, message in _FAILURES:
         if isinstance(exc, kind):
-            return _failed(message.format(arg=repr(exc.args[0]) if exc.args else "?"), reason, detail=detail)
+            return _failed(message.format(arg=arg), reason, detail=detail)
     return _failed("Uttrycket kunde inte beräknas.", "runtime_error", detail=detail)
 
 
@@ -108,14 +112,42 @@ def _sum(values: Any, start: int | float = 0) -> Any:
     return sum(values, start)
 
 
+def _round(number: Any, ndigits: int | None = None) -> Any:
+    """round(), refused beyond MAX_NDIGITS digits either side of the point."""
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_NDIGITS:
+        raise _refused(f"round() får avrunda till högst {MAX_NDIGITS} siffror.", "too_complex")
+    return round(number, ndigits)
+
+
+def _int(value: Any = 0, base: int | None = None) -> int:
+    """int(), reading at most MAX_INT_DIGITS characters of text (the result's size is checked after)."""
+    if isinstance(value, str) and len(value) > MAX_INT_DIGITS:
+        raise _refused(f"int() får läsa högst {MAX_INT_DIGITS} tecken.", "too_complex")
+    return int(value) if base is None else int(value, base)
+
+
+def _str(value: Any = "") -> str:
+    """str(), refused before converting a value whose text would be too long (a list of huge numbers)."""
+    _check_text(value)
+    return str(value)
+
+
+def _index_of(method: Callable[..., int]) -> Callable[..., int]:
+    """list.index / tuple.index: the error for a missing value shows it, so it must be short enough to show."""
+    def index(sequence: Any, value: Any, *bounds: int) -> int:
+        _check_text(value)
+        return method(sequence, value, *bounds)
+    return index
+
+
 def _days_between(start: str, end: str) -> int:
     """Whole days from start to end, both ISO dates or datetimes ("2024-05-01", "2024-05-01T10:00:00Z")."""
     return (datetime.fromisoformat(end).date() - datetime.fromisoformat(start).date()).days
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "len": len, "min": min, "max": max, "sum": _sum, "abs": abs, "round": round, "int": int, "float": float,
-    "str": str, "bool": bool, "sorted": sorted, "any": any, "all": all, "list": list, "dict": dict, "set": set,
+    "len": len, "min": min, "max": max, "sum": _sum, "abs": abs, "round": _round, "int": _int, "float": float,
+    "str": _str, "bool": bool, "sorted": sorted, "any": any, "all": all, "list": list, "dict": dict, "set": set,
     "tuple": tuple, "range": _range, "days_between": _days_between,
     "today": lambda: date.today().isoformat(),  # server-local date, e.g. "2024-05-01"
 }
@@ -147,8 +179,8 @@ _METHODS: dict[type, dict[str, Callable[..., Any]]] = {
           "count": str.count, "find": str.find},
     dict: {"get": dict.get, "keys": lambda d: list(d.keys()), "values": lambda d: list(d.values()),
            "items": lambda d: list(d.items())},
-    list: {"count": list.count, "index": list.index},
-    tuple: {"count": tuple.count, "index": tuple.index},
+    list: {"count": list.count, "index": _index_of(list.index)},
+    tuple: {"count": tuple.count, "index": _index_of(tuple.index)},
 }
 _METHOD_NAMES = frozenset(name for table in _METHODS.values() for name in table)
 
@@ -283,6 +315,49 @@ def _check_size(value: Any) -> None:
         stack.extend(compress(members, map(_NESTED.__contains__, map(type, members))))
 
 
+def _check_text(value: Any, limit: int = MAX_LENGTH) -> None:
+    """Refuse, before converting it, a value whose text would exceed `limit` characters: str() of a list of
+    3 000-digit numbers is cheap to ask for and takes seconds to make. Stops counting at the limit."""
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 2
+        elif isinstance(item, int):
+            total += item.bit_length() * 30103 // 100_000 + 2  # decimal digits: bits × log10(2)
+        elif isinstance(item, dict):
+            total += 4 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += 2 * len(item)
+            stack.extend(item)
+        else:
+            total += 32  # float, None and the like
+        if total > limit:
+            raise _refused(f"Texten skulle bli längre än {limit} tecken.", "too_complex")
+
+
+def _shown(value: Any) -> str:
+    """repr() of a value for a message, or its type's name when that would be long."""
+    try:
+        _check_text(value, 200)
+    except SandboxError:
+        return f"({type(value).__name__})"
+    return repr(value)
+
+
+def _check_result(value: Any) -> None:
+    """What any operator or call may give: ints within MAX_INT_BITS, text within MAX_LENGTH, no complex."""
+    kind = type(value)
+    if kind is int and value.bit_length() > MAX_INT_BITS:
+        raise _refused("Ett heltal blir för stort.", "too_complex")
+    if kind is str:
+        _check_length(len(value))
+    elif kind is complex:  # (-1) ** 0.5
+        raise _refused("Beräkningen ger inget reellt tal (t.ex. roten ur ett negativt tal).", "not_storable")
+
+
 def _binop(op: type, left: Any, right: Any) -> Any:
     """Apply a binary operator, refusing first what would exhaust memory or time."""
     sequences = (str, list, tuple)
@@ -310,6 +385,7 @@ def _format(value: Any, spec: str) -> str:
         raise _refused(f"Formatet '{spec}' stöds inte.")
     if int(match["width"] or 0) > MAX_FORMAT_WIDTH or int(match["prec"] or 0) > 100:
         raise _refused("Formatet ger för lång text.", "too_complex")
+    _check_text(value)
     return format(value, spec)
 
 
@@ -318,6 +394,9 @@ def _format(value: Any, spec: str) -> str:
 # Nodes that build a new container: the only places a value can outgrow MAX_SIZE.
 _BUILDERS = (ast.BinOp, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp,
              ast.GeneratorExp)
+# Nodes whose result a builtin computed: bounded by _check_result (containers they build are no larger
+# than their arguments, which were bounded when they were built).
+_COMPUTED = (ast.BinOp, ast.UnaryOp, ast.Call)
 _CONVERSIONS: dict[int, Callable[[Any], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
 
 
@@ -340,6 +419,8 @@ class _Interpreter:
         value = self._eval(node, scope)
         if isinstance(node, _BUILDERS) and type(value) in _NESTED:
             _check_size(value)
+        if isinstance(node, _COMPUTED):
+            _check_result(value)
         return value
 
     def _eval(self, node: ast.AST, scope: Mapping[str, Any]) -> Any:
@@ -406,7 +487,9 @@ class _Interpreter:
                 return "".join(parts)
             case ast.FormattedValue(value=value, conversion=conversion, format_spec=spec):
                 result = self.visit(value, scope)
-                result = _CONVERSIONS[conversion](result) if conversion in _CONVERSIONS else result
+                if conversion in _CONVERSIONS:
+                    _check_text(result)
+                    result = _CONVERSIONS[conversion](result)
                 return _format(result, "" if spec is None else self.visit(spec, scope))
             case ast.Call(func=ast.Attribute(value=owner, attr=attr), args=args, keywords=keywords):
                 function = self.method(self.visit(owner, scope), attr)

@@ -32,6 +32,8 @@ def sandbox_error_in_chain(exc: BaseException | None) -> SandboxError | None:
 
 # --- (1) escape attempts ---------------------------------------------------------------------------------
 
+BIG = "10**1000 * 10**1000 * 10**900"  # 2 900 digits: the largest kind of number the sandbox builds
+
 ESCAPES = [
     "__import__('os')",
     "().__class__.__base__.__subclasses__()",
@@ -80,6 +82,19 @@ ESCAPES = [
     "[[0] * 100000] * 100000 == [[0] * 100000] * 100000",  # cheap to build, minutes to compare
     "str([[0] * 100000] * 20)",  # cheap to build, gigabytes to print
     "len([items * 30000 for i in range(20)])",
+    # one builtin call that would run for minutes: each is refused on its arguments before it runs
+    "round(1, -10**9)",
+    "round(10**100, -10**7)",
+    "round(1, ndigits=-10**9)",
+    "int('f' * 99999, 16)",
+    "int('9' * 4000) + 1",  # 13 000 bits: within Python's digit limit, beyond ours
+    f"str([{BIG}] * 100000)",  # a small list, 290 million digits
+    f"f'{{[{BIG}] * 100000}}'",
+    f"f'{{[{BIG}] * 100000!r}}'",
+    f"items.index([{BIG}] * 100000)",  # the error message would show the missing value
+    f"{{}}[({BIG},) * 100000]",  # and so would the missing key's
+    "(-1) ** 0.5",
+    "'ß' * 60000 == ('ß' * 60000).upper()",  # upper() of ß is SS: the result outgrows its argument
 ]
 
 
@@ -268,6 +283,9 @@ RISK = {"score": 9, "konsekvens": "allvarlig"}
         ("len(today()) == 10", {}, True),
         ("len(range(10000))", {}, 10000),
         ("'ab' * 3", {}, "ababab"),
+        ("int('ff', 16) + int(' 12 ') + round(1234, -2) + round(1.5)", {}, 1469),
+        ('f"{items!r} {str(items)}"', {"items": [1, "a"]}, "[1, 'a'] [1, 'a']"),
+        ("items.index(2)", {"items": [1, 2]}, 1),
     ],
 )
 def test_ordinary_expressions(source: str, names: dict[str, Any], expected: Any) -> None:
