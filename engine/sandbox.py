@@ -3,8 +3,11 @@
 Process owners write Python-syntax text in BPMN, DMN and YAML files: gateway conditions, DMN cells, timer
 expressions, closure-rule conditions and small script tasks. None of it ever reaches eval, exec or compile.
 The text is parsed with `ast.parse`, checked against a whitelist of syntax, functions and methods, and then
-evaluated node by node by the interpreter below, under a step budget and a wall-clock bound. Every refusal
-or failure is a `SandboxError` with a Swedish message for the process owner and an English `reason`.
+evaluated node by node by the interpreter below, under a step budget and a wall-clock bound; each builtin
+call is bounded by its arguments before it runs. What an expression returns, and what a script assigns, must
+be storable in a case (engine/storable.py). Every refusal or failure is a `SandboxError` with a Swedish
+message for the process owner and an English `reason` (e.g. too_complex, not_storable); SpiffWorkflow's
+callers also get the BPMN element (`element_id`) it was evaluated for.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from .errors import SandboxError
+from .storable import unstorable
 
 __all__ = ["check_expression", "names_used", "evaluate", "execute", "SandboxEnvironment", "SandboxScriptEngine"]
 
@@ -666,15 +670,33 @@ def _script_names(statements: list[ast.stmt], bound: set[str], used: set[str]) -
     return bound
 
 
+def _check_storable(value: Any, name: str | None = None) -> Any:
+    """`value` if a case can store it; otherwise refused, naming the script variable that holds it."""
+    problem = unstorable(value)
+    if problem is not None:
+        what = f"Skriptet ger {name} ett värde" if name else "Uttrycket ger ett värde"
+        raise _refused(f"{what} som inte kan sparas i ärendet: {problem}.", "not_storable",
+                       **({"name": name} if name else {}))
+    return value
+
+
 def evaluate(source: str, names: Mapping[str, Any]) -> Any:
-    """Evaluate the expression `source` with `names` as its variables."""
-    return _run(source, "eval", lambda tree: _Interpreter().visit(tree, names))
+    """Evaluate the expression `source` with `names` as its variables; the value must be storable."""
+    return _run(source, "eval", lambda tree: _check_storable(_Interpreter().visit(tree, names)))
 
 
 def execute(source: str, names: dict[str, Any]) -> None:
-    """Run the script `source`, assigning into `names`; on any error `names` is left unchanged."""
+    """Run the script `source`, assigning into `names`; on any error `names` is left unchanged. Every value it
+    assigns must be storable."""
     scope = dict(names)  # a copy, so a failure halfway leaves the case data untouched
-    _run(source, "exec", lambda tree: _Interpreter().run(tree.body, scope))
+
+    def run(tree: ast.Module) -> None:
+        _Interpreter().run(tree.body, scope)
+        for name, value in scope.items():
+            if name not in names or value is not names[name]:
+                _check_storable(value, name)
+
+    _run(source, "exec", run)
     for name in [name for name in names if name not in scope]:
         del names[name]
     names.update(scope)
@@ -732,6 +754,7 @@ class SandboxScriptEngine(PythonScriptEngine):
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except SandboxError as err:
+            _locate(err, task)
             raise WorkflowTaskException(err.message, task=task, exception=err) from err
 
     def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> bool:
@@ -739,7 +762,15 @@ class SandboxScriptEngine(PythonScriptEngine):
         try:
             return self.environment.execute(script, task.data, external_context)
         except SandboxError as err:
+            _locate(err, task)
             line = err.details.get("line")
             error_line = textwrap.dedent(script).splitlines()[line - 1] if line else ""
             raise WorkflowTaskException(err.message, task=task, exception=err, line_number=line,
                                         error_line=error_line) from err
+
+
+def _locate(err: SandboxError, task: Any) -> None:
+    """Name the BPMN element the expression belongs to (a gateway's condition is evaluated by the gateway)."""
+    err.details.setdefault("element_id", task.task_spec.bpmn_id)
+    if task.task_spec.bpmn_name:
+        err.details.setdefault("element_name", task.task_spec.bpmn_name)
