@@ -14,7 +14,8 @@
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
         ├── ClosureBlocked       closing rules are unmet; .unmet lists them
-        └── IllegalTransition    a status change the lifecycle does not allow
+        ├── IllegalTransition    a status change the lifecycle does not allow
+        └── StateUnreadable      a case's stored workflow state is in a format this version cannot read
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
 """
@@ -39,6 +40,7 @@ __all__ = [
     "TaskNotReady",
     "ClosureBlocked",
     "IllegalTransition",
+    "StateUnreadable",
 ]
 
 
@@ -142,3 +144,8 @@ class ClosureBlocked(Conflict):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
     default_message = "Den statusändringen är inte tillåten."
+
+
+class StateUnreadable(Conflict):
+    code = "state_unreadable"
+    default_message = "Ärendets sparade läge kan inte läsas av den här versionen av avvik. Kontakta förvaltningen."
