@@ -216,7 +216,7 @@ def test_step_budget_stops_a_huge_comprehension_quickly() -> None:
     assert info.value.details["reason"] == "too_complex"
 
 
-def test_wall_clock_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_time_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.0)
     with pytest.raises(SandboxError) as info:
         evaluate("1 + 1", {})
