@@ -31,7 +31,8 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from .errors import SandboxError
 from .storable import unstorable
 
-__all__ = ["check_expression", "names_used", "evaluate", "execute", "SandboxEnvironment", "SandboxScriptEngine"]
+__all__ = ["check_expression", "check_constants", "names_used", "evaluate", "execute", "SandboxEnvironment",
+           "SandboxScriptEngine"]
 
 MAX_SOURCE_CHARS = 10_000  # longer text is not a condition, it is a program
 MAX_DEPTH = 100  # keeps the interpreter's recursion far below Python's own limit
@@ -679,6 +680,50 @@ def _check_storable(value: Any, name: str | None = None) -> Any:
         raise _refused(f"{what} som inte kan sparas i ärendet: {problem}.", "not_storable",
                        **({"name": name} if name else {}))
     return value
+
+
+def check_constants(source: str, *, script: bool = False) -> None:
+    """Evaluate every constant part of `source` (one that reads no data: `10**10**10`, `round(1, -10**9)`)
+    under the run-time bounds, and raise the SandboxError it would raise on every case (details["part"] says
+    which part). A constant that is the whole value (the expression, or what a script assigns) must also be
+    storable. For the validator: what fails here fails on every case, so it is refused at publishing."""
+    def run(tree: ast.AST) -> None:
+        for node, whole in _constant_parts(tree):
+            try:
+                value = _Interpreter().visit(node, {})
+                if whole:
+                    _check_storable(value)
+            except Exception as exc:  # translated and re-raised by _run, with the part that failed
+                err = _as_sandbox_error(exc)
+                if not (isinstance(tree, ast.Expression) and node is tree.body):
+                    err.details["part"] = ast.unparse(node)[:200]
+                err.details.setdefault("line", node.lineno)
+                raise err from exc
+
+    _run(source, "exec" if script else "eval", run)
+
+
+def _constant_parts(tree: ast.AST) -> Iterator[tuple[ast.expr, bool]]:
+    """The largest subexpressions that read no data, each with whether it is a whole value."""
+    if isinstance(tree, ast.Expression):
+        stack: list[tuple[ast.AST, bool]] = [(tree.body, True)]
+    else:
+        stack = [(stmt, False) for stmt in reversed(tree.body)]  # type: ignore[attr-defined]  # ast.Module
+    while stack:
+        node, whole = stack.pop()
+        if isinstance(node, ast.Assign):
+            stack.append((node.value, True))
+            continue
+        if isinstance(node, ast.expr) and not isinstance(node, (ast.Starred, ast.Slice)):
+            used: set[str] = set()
+            _free_names(node, frozenset(), used)
+            if not used:
+                if whole or not isinstance(node, ast.Constant):  # a literal costs nothing to evaluate
+                    yield node, whole
+                continue
+        children = [child for child in ast.iter_child_nodes(node)
+                    if not isinstance(child, (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop))]
+        stack.extend((child, False) for child in reversed(children))  # in reading order
 
 
 def evaluate(source: str, names: Mapping[str, Any]) -> Any:

@@ -168,6 +168,34 @@ def test_storable_results_pass_and_unchanged_data_is_not_rechecked() -> None:
     assert names == {"legacy": {1: "a"}, "x": 2}
 
 
+@pytest.mark.parametrize(
+    ("source", "script", "reason", "part"),
+    [
+        ("10**10**10", False, "too_complex", None),
+        ('f"P{10**10**10}D"', False, "too_complex", None),
+        ("x > 1 and round(1, -10**9) == 0", False, "too_complex", "round(1, -10 ** 9) == 0"),
+        ("[i for i in items if 1 / 0]", False, "zero_division", "1 / 0"),
+        ("[i for i in range(10**9)]", False, "too_complex", None),
+        ("float('nan')", False, "not_storable", None),
+        ("y = x\nz = {1, 2}", True, "not_storable", "{1, 2}"),
+        ("y = x * int('f' * 99999, 16)", True, "too_complex", "int('f' * 99999, 16)"),
+    ],
+)
+def test_check_constants_evaluates_what_reads_no_data(source: str, script: bool, reason: str, part: str | None) -> None:
+    started = time.monotonic()
+    with pytest.raises(SandboxError) as info:
+        sandbox.check_constants(source, script=script)
+    assert time.monotonic() - started < 5
+    assert info.value.details["reason"] == reason
+    assert info.value.details.get("part") == part
+
+
+@pytest.mark.parametrize("source", ['"P3D"', "x > float('nan')", "today()", "{1, 2} if x else [1]", "[i for i in items]",
+                                    "items[1:2]", "x = 2 ** 60 if y else 1"])
+def test_check_constants_accepts_what_may_work(source: str) -> None:
+    sandbox.check_constants(source, script="=" in source and "==" not in source)
+
+
 def test_forbidden_name_message_is_plain_swedish() -> None:
     with pytest.raises(SandboxError) as info:
         check_expression("().__class__")
