@@ -1,7 +1,7 @@
 """JSON Schema forms: one registry per release, `$ref` by file name, every error with its field path.
 
-Protected fields are found with the one schema walker (engine/definitions/schemawalk.py) that the validator
-uses too.
+Each form is bundled into a self-contained schema when first used; protected fields are found with the one
+schema walker (engine/definitions/schemawalk.py) that the validator uses too.
 
 Messages are translated to Swedish per failing keyword, because jsonschema's own messages are English and
 written for programmers.
@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from engine.definitions.bundle import bundle
 from engine.definitions.schemawalk import PROTECTED, Node, closure, members, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
@@ -55,6 +56,8 @@ MASKED = "[skyddat]"  # what a protected value is replaced by wherever it must n
 
 @dataclass(frozen=True)
 class Form:
+    """A form of a release. `schema` is self-contained (engine/definitions/bundle.py): it is what the API
+    serves and what `validator` checks, so a client validating with it agrees with the engine."""
 
     name: str
     schema: dict[str, Any]
@@ -144,10 +147,14 @@ class FormSet:
         return table.get(area, {}).get(name) or table.get("", {}).get(name)
 
     def _build(self, name: str, area: str, ui_name: str | None) -> Form:
-        schema = self._lookup(self._schemas, name, area)
-        if schema is None:
+        if self._lookup(self._schemas, name, area) is None:
             raise DefinitionError(f"Formuläret {name} finns inte.")
-        own = self._registry(area)
+        try:
+            schema = bundle(name, self._registry(area))
+        except Exception as exc:  # the validator refuses what cannot be resolved; this is the last guard
+            raise DefinitionError(f"Formuläret {name} kan inte läsas: en hänvisning ($ref) går inte att följa.") \
+                from exc
+        own = Registry().with_resource(name, Resource.from_contents(schema, default_specification=DRAFT202012))
         root = Node(schema, own.resolver(base_uri=name), name)
         if next(ref_cycles(n for n in subschemas(root) if "$ref" in n.schema), None) is not None:
             raise DefinitionError(f"Formuläret {name} hänvisar ($ref) i en slinga och kan inte kontrolleras.")
