@@ -119,6 +119,14 @@ class Engine:
         return org.create_token(ctx, user_id, label, expires_at)
 
     @_use_case
+    def list_tokens(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
+        return org.list_tokens(ctx, user_id)
+
+    @_use_case
+    def revoke_token(self, ctx: Context, token_id: int) -> dict[str, Any]:
+        return org.revoke_token(ctx, token_id)
+
+    @_use_case
     def authenticate(self, ctx: Context, token: str) -> str:
         return org.authenticate(ctx, token)
 
