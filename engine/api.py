@@ -74,8 +74,8 @@ class Engine:
 
     # per-unit configuration
     @_use_case
-    def effective_config(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
-        return config.effective_config(ctx, unit_id, actor_id)
+    def effective_config(self, ctx: Context, unit_id: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
+        return config.effective_config(ctx, unit_id, actor_id, area)
 
     @_use_case
     def set_binding(self, ctx: Context, unit_id: str, area: str, release_hash: str, variant: str,

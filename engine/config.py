@@ -73,11 +73,14 @@ def _owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     return unit
 
 
-def effective_config(ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
+def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
+    """Every area's configuration at the unit, or only one area's (an area the newest release lacks is 404)."""
     unit = _owned_unit(ctx, unit_id, actor_id)
     _, newest = ctx.current_release()
+    if only is not None and only not in newest.areas:
+        raise NotFound(f"Området '{only}' finns inte.")
     areas = []
-    for area in sorted(newest.areas):
+    for area in sorted(newest.areas) if only is None else [only]:
         resolution = resolve(ctx, unit, area)
         if resolution is None:
             areas.append({"area": area, "error": "Den bundna releasen saknar området eller varianten."})
