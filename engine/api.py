@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import actions, catalog, config, events, exports, migration, org, releases, tasks, timers, triage
@@ -19,7 +19,7 @@ from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.definitions.release import ReleaseCache
-from engine.errors import AvvikError, StaleWrite
+from engine.errors import AvvikError, Conflict, StaleWrite
 from engine.store.db import Database
 from engine.store.types import utcnow
 
@@ -42,6 +42,14 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
             # PostgreSQL reports a serialization or deadlock failure between two writers of one case this way.
             if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
                 raise StaleWrite() from None
+            # SQLite: the write lock was not free within busy_timeout; nothing was written, so try again.
+            if "database is locked" in str(exc.orig):
+                raise Conflict("Databasen är upptagen av andra ändringar. Försök igen om en stund.") from None
+            raise
+        except IntegrityError as exc:
+            # Two writers inserted the same key at once (PostgreSQL 23505, SQLite 'UNIQUE constraint failed').
+            if getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig):
+                raise Conflict("Någon annan skapade samma sak samtidigt. Ladda om och försök igen.") from None
             raise
 
     return wrapper

@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.context import Context
 from engine.definitions.release import STANDARD, AreaDefinition, Release
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite
 from engine.rules.access import roles_at
 from engine.rules.inheritance import Resolved, ancestry, merged_variables, nearest
 from engine.store import audit as audit_store
@@ -111,10 +111,17 @@ def set_binding(
             "Releasen saknar området eller varianten.",
             errors=[{"path": "variant", "message": f"'{area}/{variant}' finns inte i releasen."}],
         )
-    binding_store.put_binding(ctx.session, unit.id, area, record.id, variant, actor_id)
+    current = binding_store.get_binding(ctx.session, unit.id, area)
+    expected = (current.release_id, current.variant) if current is not None else None
+    if not binding_store.swap_binding(ctx.session, unit.id, area, expected, record.id, variant, actor_id):
+        raise StaleWrite("Bindningen ändrades samtidigt av någon annan. Ladda om och försök igen.")
+    before = None
+    if expected is not None:
+        before_record = release_store.release_by_id(ctx.session, expected[0])
+        before = {"release": before_record.hash if before_record else None, "variant": expected[1]}
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="set",
-        after={"release": record.hash, "variant": variant},
+        before=before, after={"release": record.hash, "variant": variant},
     )
     return effective_config(ctx, unit_id, actor_id)
 
