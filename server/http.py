@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import Schema
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.api import Engine
 from server.auth import login_required
+from server.boundary import json_body
 
 __all__ = ["Endpoint", "ENDPOINTS", "endpoint", "engine"]
 
@@ -36,35 +36,6 @@ ENDPOINTS: list[Endpoint] = []
 
 def engine() -> Engine:
     return current_app.extensions["avvik.engine"]
-
-
-# Deeper JSON than any form needs is refused before it reaches recursive code (parsers, validators, storage).
-MAX_JSON_DEPTH = 32
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth, iteratively: a recursive walk would itself overflow on hostile input."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_JSON_DEPTH:
-            break
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _json_body() -> Any:
-    if not request.is_json:
-        raise UnsupportedMediaType()
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-    if data is None or _depth(data) > MAX_JSON_DEPTH:
-        raise BadRequest()
-    return data
 
 
 def endpoint(
@@ -91,7 +62,7 @@ def endpoint(
         def handler(**path: Any) -> Response:
             kwargs = dict(path)
             if body is not None:
-                kwargs["body"] = body().load(_json_body())
+                kwargs["body"] = body().load(json_body())
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
