@@ -21,6 +21,7 @@ __all__ = ["Endpoint", "ENDPOINTS", "endpoint", "engine"]
 class Endpoint:
     rule: str
     method: str
+    name: str  # blueprint.view: the operationId
     summary: str
     body: type[Schema] | None
     query: type[Schema] | None
@@ -53,11 +54,13 @@ def endpoint(
     raw_body: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such)."""
-    ENDPOINTS.append(Endpoint(
-        (blueprint.url_prefix or "") + rule, method, summary, body, query, response, many, status, public, raw_body
-    ))
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        ENDPOINTS.append(Endpoint(
+            (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
+            response, many, status, public, raw_body,
+        ))
+
         @functools.wraps(view)
         def handler(**path: Any) -> Response:
             kwargs = dict(path)
