@@ -34,6 +34,38 @@ _ERRORS = {
     "429": "För många försök",
 }
 
+# Stateful links (OpenAPI 3.1 link objects): from an operation's answer to the operations it makes possible, so
+# clients and fuzzers can follow report → event → task → claim/complete and action → transition.
+_LINKS: dict[str, dict[str, tuple[str, str, str]]] = {
+    # operationId: {link name: (target operationId, path parameter, runtime expression)}
+    "events.report": {
+        "GetEvent": ("events.get_event", "number", "$response.body#/number"),
+        "Closure": ("events.closure", "number", "$response.body#/number"),
+        "CreateAction": ("events.create_action", "number", "$response.body#/number"),
+        "Rename": ("events.rename", "number", "$response.body#/number"),
+        "AddArea": ("events.add_area", "number", "$response.body#/number"),
+    },
+    "events.get_event": {
+        "GetTask": ("tasks.get_task", "task_id", "$response.body#/open_tasks/0/id"),
+        "ClaimTask": ("tasks.claim", "task_id", "$response.body#/open_tasks/0/id"),
+        "CompleteTask": ("tasks.complete", "task_id", "$response.body#/open_tasks/0/id"),
+    },
+    "tasks.worklist": {
+        "GetTask": ("tasks.get_task", "task_id", "$response.body#/0/id"),
+        "ClaimTask": ("tasks.claim", "task_id", "$response.body#/0/id"),
+    },
+    "tasks.claim": {
+        "ReleaseTask": ("tasks.release", "task_id", "$response.body#/id"),
+        "CompleteTask": ("tasks.complete", "task_id", "$response.body#/id"),
+        "AssignTask": ("tasks.assign", "task_id", "$response.body#/id"),
+    },
+    "events.create_action": {
+        "GetAction": ("actions.get_action", "action_id", "$response.body#/id"),
+        "Transition": ("actions.transition", "action_id", "$response.body#/id"),
+        "Link": ("actions.link", "action_id", "$response.body#/id"),
+    },
+}
+
 
 def _path_parameter(kind: str | None, args: str | None, name: str) -> dict[str, Any]:
     schema: dict[str, Any]
@@ -87,6 +119,9 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
         ok["content"] = {"application/json": {"schema": {"type": "array", "items": schema} if ep.many else schema}}
     else:
         ok["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if ep.name in _LINKS:
+        ok["links"] = {name: {"operationId": target, "parameters": {parameter: expression}}
+                       for name, (target, parameter, expression) in _LINKS[ep.name].items()}
     operation["responses"][str(ep.status)] = ok
     for status in _error_statuses(ep, path_parameters):
         operation["responses"][status] = {"$ref": f"#/components/responses/E{status}"}

@@ -74,3 +74,13 @@ def test_flask_and_werkzeug_errors_have_the_error_shape_and_405_says_what_is_all
                  "bad_request")
     assert_error(client.post(f"{API}/events", data=b"\xff\xfe\x00", content_type="application/json", headers=anna),
                  400, "bad_request")
+
+
+def test_links_lead_from_an_answer_to_operations_that_exist(client: Any) -> None:
+    doc = document(client)
+    ids = {op["operationId"]: (path, op) for path, _, op in operations(doc)}
+    links = [link for _, _, op in operations(doc) for r in op["responses"].values() for link in r.get("links", {}).values()]
+    assert len(links) >= 10
+    for link in links:
+        path, _ = ids[link["operationId"]]
+        assert set(link["parameters"]) <= set(re.findall(r"{(\w+)}", path)), link
