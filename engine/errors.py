@@ -15,6 +15,7 @@
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
         ├── ClosureBlocked       closing rules are unmet; .unmet lists them
         ├── IllegalTransition    a status change the lifecycle does not allow
+        ├── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
         └── StateUnreadable      a case's stored workflow state is in a format this version cannot read
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
@@ -40,6 +41,7 @@ __all__ = [
     "TaskNotReady",
     "ClosureBlocked",
     "IllegalTransition",
+    "NoActiveConfiguration",
     "StateUnreadable",
 ]
 
@@ -144,6 +146,14 @@ class ClosureBlocked(Conflict):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
     default_message = "Den statusändringen är inte tillåten."
+
+
+class NoActiveConfiguration(Conflict):
+    code = "no_active_configuration"
+    default_message = (
+        "Enheten har ingen aktiv konfiguration för det här. En processägare behöver binda en release till enheten "
+        "eller en överordnad enhet."
+    )
 
 
 class StateUnreadable(Conflict):

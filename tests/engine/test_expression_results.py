@@ -14,7 +14,7 @@ import pytest
 from engine import Engine
 from engine.errors import SandboxError
 
-from ..definitions import copy_definitions, edit
+from ..definitions import activate_everywhere, copy_definitions, edit
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
 SCRIPT_END = 'riskbedomning["konsekvens_potentiell"] &gt;= 3</bpmn:script>'
@@ -43,7 +43,7 @@ def scripted(demo: Engine, tmp_path: Path) -> Engine:
     branches = "".join(f'\nif kategori == "{k}":\n    varde = {v}' for k, v in UNSTORABLE.items())
     edit(tree / "processes" / "vard" / "vard.bpmn",
          {SCRIPT_END: SCRIPT_END.replace("</bpmn:script>", f'\ns = riskbedomning["sannolikhet"]{branches}</bpmn:script>')})
-    demo.publish_tree(tree, label="unstorable results")
+    activate_everywhere(demo, demo.publish_tree(tree, label="unstorable results"))
     return demo
 
 

@@ -13,7 +13,7 @@ from engine import Engine
 from engine.definitions.files import read_tree
 from engine.definitions.forms import MASKED, FormSet
 
-from ..definitions import copy_definitions, edit
+from ..definitions import activate_everywhere, copy_definitions, edit
 
 PNR, SAMORDNING = "19121212-1212", "19121272-1219"
 # appended to the intake form: a list of persons with a $ref'd personnummer each, and a relative whose
@@ -42,7 +42,8 @@ def extended_tree(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def extended(demo: Engine, tmp_path: Path) -> Engine:
-    demo.publish_tree(extended_tree(tmp_path), label="protected fields in items and behind $ref")
+    published = demo.publish_tree(extended_tree(tmp_path), label="protected fields in items and behind $ref")
+    activate_everywhere(demo, published)
     return demo
 
 
