@@ -149,7 +149,8 @@ def _cycles(form: FormFile, root: Node) -> Iterator[Finding]:
         chain = " → ".join(f"{n.file}#{n.pointer}" for n in (*cycle, cycle[0]) if "$ref" in n.schema or n is cycle[0])
         yield _at(form, ERROR, "form.ref_cycle", sites[0].pointer + "/$ref",
                   f"Hänvisningen \"$ref\": \"{sites[0].schema['$ref']}\" leder i en slinga tillbaka till sig själv "
-                  f"({chain}) utan att gå ner i något fält, så kontrollen av ett ifyllt formulär skulle aldrig ta slut.",
+                  f"({chain}) utan att gå ner i något fält, så kontrollen av ett ifyllt formulär skulle aldrig "
+                  "ta slut.",
                   "Bryt slingan: låt hänvisningen peka på en definition som inte hänvisar tillbaka, eller lägg den "
                   "under properties eller items så att den gäller ett underfält.")
 

@@ -41,8 +41,8 @@ def classification(kategori: str, sannolikhet: int) -> dict[str, Any]:
 def scripted(demo: Engine, tmp_path: Path) -> Engine:
     tree = copy_definitions(tmp_path)
     branches = "".join(f'\nif kategori == "{k}":\n    varde = {v}' for k, v in UNSTORABLE.items())
-    edit(tree / "processes" / "vard" / "vard.bpmn",
-         {SCRIPT_END: SCRIPT_END.replace("</bpmn:script>", f'\ns = riskbedomning["sannolikhet"]{branches}</bpmn:script>')})
+    script = f'\ns = riskbedomning["sannolikhet"]{branches}</bpmn:script>'
+    edit(tree / "processes" / "vard" / "vard.bpmn", {SCRIPT_END: SCRIPT_END.replace("</bpmn:script>", script)})
     activate_everywhere(demo, demo.publish_tree(tree, label="unstorable results"))
     return demo
 
