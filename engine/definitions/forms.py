@@ -94,7 +94,7 @@ def _mask(value: Any, nodes: tuple[Node, ...], walker: Walker, found: list[bool]
     if not nodes:  # no schema describes this part: nothing below it is declared protected
         return value
     if any(node.schema.get(PROTECTED) is True for node in nodes):
-        if value in (None, ""):
+        if value in (None, "", [], {}):  # nothing to hide
             return value
         found.append(True)
         return MASKED
