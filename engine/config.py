@@ -57,9 +57,14 @@ def resolve(ctx: Context, unit: Unit, area: str) -> Resolution | None:
     definition = release.variants.get((area, variant))
     if definition is None:
         return None
+    declared = definition.area.declarations
     overlays: dict[str, dict[str, Any]] = {}
     for overlay in binding_store.overlays_for(ctx.session, chain, area):
-        overlays.setdefault(overlay.unit_id, {})[overlay.key] = overlay.value["value"]
+        value = overlay.value["value"]
+        # A value this release's declaration refuses (stored before the check, or the bounds narrowed since)
+        # is passed over: the unit inherits as if it had none, and no case starts on an unusable value.
+        if overlay.key in declared and declared[overlay.key].problem(value) is None:
+            overlays.setdefault(overlay.unit_id, {})[overlay.key] = value
     variables = merged_variables(chain, definition.area.variables, overlays)
     return Resolution(record, release, definition, source, variables)
 
@@ -129,17 +134,14 @@ def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict
 def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, actor_id: str) -> dict[str, Any]:
     unit = _owned_unit(ctx, unit_id, actor_id)
     resolution = resolve(ctx, unit, area)
-    if resolution is None or key not in resolution.definition.area.variables:
+    if resolution is None or key not in resolution.definition.area.declarations:
         raise InvalidInput(
             "Okänd parameter.",
             errors=[{"path": "key", "message": "Bara parametrar som området deklarerar under variables kan ändras."}],
         )
-    default = resolution.definition.area.variables[key]
-    if default is not None and type(value) is not type(default):
-        raise InvalidInput(
-            "Fel typ av värde.",
-            errors=[{"path": "value", "message": f"Samma typ som standardvärdet ({default!r}) krävs."}],
-        )
+    problem = resolution.definition.area.declarations[key].problem(value)
+    if problem is not None:
+        raise InvalidInput("Värdet passar inte parametern.", errors=[{"path": "value", "message": problem}])
     binding_store.put_overlay(ctx.session, unit.id, area, key, value, actor_id)
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="overlay", entity_id=f"{unit.id}/{area}/{key}", operation="set",

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from engine.definitions.variables import Variable, parse_variable
 from engine.errors import DefinitionError
 
 __all__ = ["ClosureRule", "Area", "Intake", "parse_area", "parse_intake"]
@@ -32,12 +33,15 @@ class Area:
     name: str
     entry_process: str
     roles: dict[str, str]  # role id -> Swedish name
-    variables: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)  # name -> default value
+    declarations: dict[str, Variable] = field(default_factory=dict)  # name -> type and bounds
     closing_tasks: frozenset[str] = frozenset()
     closure_rules: tuple[ClosureRule, ...] = ()
     retention_class: str | None = None
     # A unit kind (e.g. lab): the area's cases are handled by the nearest such unit, not where it happened.
     responsible_unit_kind: str | None = None
+    # Roles that may reopen a closed case of the area (with a reason); none: a closed case stays closed.
+    reopen_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,16 +79,19 @@ def parse_area(text: bytes, name: str) -> Area:
             for r in raw.get("closure_rules") or ()
         )
         roles = {str(k): str((v or {}).get("name", k)) for k, v in (raw.get("roles") or {}).items()}
+        declarations = {str(k): parse_variable(str(k), v) for k, v in (raw.get("variables") or {}).items()}
         return Area(
             id=str(raw["id"]),
             name=str(raw["name"]),
             entry_process=str(raw["entry_process"]),
             roles=roles,
-            variables=dict(raw.get("variables") or {}),
+            variables={name: variable.default for name, variable in declarations.items()},
+            declarations=declarations,
             closing_tasks=frozenset(raw.get("closing_tasks") or ()),
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
             responsible_unit_kind=raw.get("responsible_unit_kind"),
+            reopen_roles=frozenset(raw.get("reopen_roles") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None

@@ -63,7 +63,7 @@ def closure(number: str) -> list[dict[str, Any]]:
 @endpoint(bp, f"/events/{NUMBER}/actions", "POST", summary="Skapa en åtgärd kopplad till händelsen",
           body=ActionIn, response=ActionOut, status=201)
 def create_action(number: str, body: dict[str, Any]) -> dict[str, Any]:
-    return engine().create_action(number, current_user(), body["data"])
+    return engine().create_action(number, current_user(), body["data"], body["area"])
 
 
 @endpoint(bp, f"/events/{NUMBER}/areas", "POST", summary="Lägg till ett område vid triage (med skäl)",
