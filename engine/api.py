@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, config, events, exports, migration, org, releases, tasks, timers, triage
+from engine import actions, catalog, config, events, exports, migration, org, releases, reopening, tasks, timers, triage
 from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
@@ -181,6 +181,10 @@ class Engine:
     @_use_case
     def remove_area(self, ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
         return triage.remove_area(ctx, number, area, reason, actor_id)
+
+    @_use_case
+    def reopen_case(self, ctx: Context, number: str, area: str | None, reason: str, actor_id: str) -> dict[str, Any]:
+        return reopening.reopen_case(ctx, number, area, reason, actor_id)
 
     @_use_case
     def audit_log(self, ctx: Context, number: str, actor_id: str) -> dict[str, Any]:

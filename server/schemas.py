@@ -86,6 +86,12 @@ class AreaAddIn(AreaChangeIn):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
+class ReopenIn(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    area = fields.String(validate=validate.Length(min=1, max=40), load_default=None,
+                         metadata={"description": "The closed area case to reopen; default: the only closed one"})
+
+
 class RenameIn(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=3, max=120))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))

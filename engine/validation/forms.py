@@ -11,6 +11,7 @@ from typing import Any
 
 from referencing import Registry
 
+from engine.validation.actionlists import action_list_findings
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.formindex import DECISION, PROTECTED, properties, resolve
 from engine.validation.jsonlines import line_for, pointer, pointer_lines
@@ -187,6 +188,7 @@ def check_schema(form: FormFile, registry: Registry, complete: bool) -> list[Fin
         return []
     found = [*_header(form, schema), *_metaschema(form, schema), *_refs(form, schema, registry, complete)]
     found.extend(_fields(form, schema, registry.resolver(base_uri=form.name), ""))
+    found.extend(action_list_findings(form, registry))
     return found
 
 
