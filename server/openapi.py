@@ -16,7 +16,8 @@ __all__ = ["build_openapi"]
 _CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 _ERRORS = {
     "400": "Felaktig JSON", "401": "Inte inloggad", "403": "Saknar behörighet", "404": "Finns inte",
-    "409": "Krock med ärendets läge (stale, not_ready, closure_blocked, illegal_transition)",
+    "409": "Krock med ärendets läge (stale, not_ready, closure_blocked, illegal_transition, case_closed, "
+           "event_closed)",
     "413": "För stor begäran", "422": "Ogiltiga uppgifter", "429": "För många försök",
 }
 

@@ -117,7 +117,8 @@ class BindingIn(StrictSchema):
 
 
 class OverlayIn(StrictSchema):
-    value = fields.Raw(required=True, allow_none=False, metadata={"description": "Same JSON type as the default"})
+    value = fields.Raw(required=True, allow_none=False, metadata={
+        "description": "Must pass the variable's declaration in area.yaml (type and bounds); else 422 on value"})
 
 
 # --- responses ----------------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ _DURATION = re.compile(
 # Bounds for plain (undeclared) values; a declaration sets its own.
 _PLAIN_DURATION_MAX = "P1Y"
 _PLAIN_TEXT_MAX = 200
-_NUMBER_LIMIT = 1e9  # beyond this a number is a typo, and would overflow dates computed from it
+_PLAIN_NUMBER_LIMIT = 100_000  # e.g. days or hours: more is a typo, and dates computed from it overflow
+_NUMBER_LIMIT = 1e9  # no declaration may go beyond this
 
 
 def parse_duration(text: Any) -> timedelta | None:
@@ -91,7 +92,7 @@ def _inferred(name: str, value: Any) -> Variable:
     if isinstance(value, bool):
         return Variable(name, "boolean", value)
     if _is_number(value):
-        return Variable(name, "number", value, min=-_NUMBER_LIMIT, max=_NUMBER_LIMIT)
+        return Variable(name, "number", value, min=-_PLAIN_NUMBER_LIMIT, max=_PLAIN_NUMBER_LIMIT)
     if parse_duration(value) is not None:
         return Variable(name, "duration", value, max=_PLAIN_DURATION_MAX)
     return Variable(name, "text", value)

@@ -71,6 +71,9 @@ def advance(workflow: BpmnWorkflow) -> None:
         raise _fault(exc) from None
     except (RecursionError, MemoryError):
         raise ProcessFault("Processen blev för djup eller för stor att köra.", reason="resources") from None
+    except OverflowError:  # e.g. a timer thousands of years ahead: a date Python cannot represent
+        raise ProcessFault("Ett värde i processen är för stort (t.ex. en tidsfrist). Kontakta processägaren.",
+                           reason="overflow") from None
 
 
 def _fault(exc: BaseException) -> AvvikError:
