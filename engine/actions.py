@@ -15,7 +15,7 @@ from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import CaseClosed, EventClosed, InvalidInput, NotFound, PermissionDenied, StaleWrite
 from engine.events import handles, visible_event
-from engine.rules.access import Grant, roles_at
+from engine.rules.access import roles_at
 from engine.rules.lifecycle import INITIAL_STATUS, check_transition
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -37,15 +37,16 @@ __all__ = [
 ACTION_FORM = "atgard.json"
 
 
-def _require_handler(ctx: Context, number: str, actor_id: str) -> tuple[Event, list[Grant]]:
+def _require_handler(ctx: Context, number: str, actor_id: str) -> Any:
     event, grants = visible_event(ctx, number, actor_id)
     if not handles(grants, event):
         raise PermissionDenied("Du behöver en roll på händelsens enhet för att hantera åtgärder.")
-    return event, grants
+    return event
 
 
-def _handled_cases(ctx: Context, event: Event, grants: list[Grant]) -> list[AreaCase]:
+def _handled_cases(ctx: Context, event: Event, actor_id: str) -> list[AreaCase]:
     """The event's area cases in which the actor holds one of the area's roles on the handling unit."""
+    grants = org_store.grants_of(ctx.session, actor_id)
     cases = []
     for case in event.area_cases:
         if case.status != "removed":
@@ -55,9 +56,9 @@ def _handled_cases(ctx: Context, event: Event, grants: list[Grant]) -> list[Area
     return cases
 
 
-def _target_case(ctx: Context, event: Event, grants: list[Grant], area: str | None) -> AreaCase:
+def _target_case(ctx: Context, event: Event, actor_id: str, area: str | None) -> AreaCase:
     """The area case an action goes to: the named area, else the only one the actor handles on the event."""
-    handled = _handled_cases(ctx, event, grants)
+    handled = _handled_cases(ctx, event, actor_id)
     if area is None:
         if len(handled) == 1:
             return handled[0]
@@ -124,10 +125,10 @@ def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[Ar
 
 
 def create_action(ctx: Context, number: str, actor_id: str, data: Any, area: str | None = None) -> dict[str, Any]:
-    event, grants = _require_handler(ctx, number, actor_id)
+    event = _require_handler(ctx, number, actor_id)
     if event.status == "closed":
         raise EventClosed()
-    case = _target_case(ctx, event, grants, area)
+    case = _target_case(ctx, event, actor_id, area)
     _require_open(event, case)
     errors = action_errors(ctx, data)
     if errors:
@@ -153,8 +154,8 @@ def get_action(ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
 def link_action(ctx: Context, action_id: int, number: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
     """Link the action to (an area case of) another event, or to another area case of the same event."""
     action = _action_for(ctx, action_id, actor_id)
-    event, grants = _require_handler(ctx, number, actor_id)
-    case = _target_case(ctx, event, grants, area)
+    event = _require_handler(ctx, number, actor_id)
+    case = _target_case(ctx, event, actor_id, area)
     _require_open(event, case)
     if case not in action.cases:
         if event not in action.events:
