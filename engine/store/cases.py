@@ -91,7 +91,8 @@ def _reopen_rows(session: Session, task_ids: list[str], wanted: dict[str, TaskRo
     rows = {row.id: row for row in session.scalars(select(TaskRow).where(TaskRow.id.in_(task_ids)))}
     for task_id, row in rows.items():
         new = wanted[task_id]
-        row.name, row.role, row.spec_name, row.due_at = new.name, new.role, new.spec_name, new.due_at
+        for column in ("name", "role", "spec_name", "due_at", "unit_id", "unit_path", "event_title"):
+            setattr(row, column, getattr(new, column))
         row.created_at, row.ended_at, row.outcome, row.ended_by, row.assignee_id = now, None, None, None, None
     return rows
 
