@@ -10,12 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.cases import definition_of
+from engine.access import EventAccess, access_for, event_access
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import CaseClosed, EventClosed, InvalidInput, NotFound, PermissionDenied, StaleWrite
-from engine.events import handles, visible_event
-from engine.rules.access import roles_at
 from engine.rules.lifecycle import INITIAL_STATUS, check_transition
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -37,41 +35,18 @@ __all__ = [
 ACTION_FORM = "atgard.json"
 
 
-def _require_handler(ctx: Context, number: str, actor_id: str) -> Any:
-    event, grants = visible_event(ctx, number, actor_id)
-    if not handles(grants, event):
-        raise PermissionDenied("Du behöver en roll på händelsens enhet för att hantera åtgärder.")
-    return event
-
-
-def _handled_cases(ctx: Context, event: Event, actor_id: str) -> list[AreaCase]:
-    """The event's area cases in which the actor holds one of the area's roles on the handling unit."""
-    grants = org_store.grants_of(ctx.session, actor_id)
-    cases = []
-    for case in event.area_cases:
-        if case.status != "removed":
-            _, definition = definition_of(ctx, case)
-            if roles_at(grants, case.unit_path) & set(definition.area.roles):
-                cases.append(case)
-    return cases
-
-
-def _target_case(ctx: Context, event: Event, actor_id: str, area: str | None) -> AreaCase:
-    """The area case an action goes to: the named area, else the only one the actor handles on the event."""
-    handled = _handled_cases(ctx, event, actor_id)
-    if area is None:
-        if len(handled) == 1:
-            return handled[0]
-        choices = ", ".join(c.area for c in handled) or "inget"
-        raise InvalidInput("Ange vilket område åtgärden hör till.",
-                           errors=[{"path": "area", "message": f"Välj ett av områdena du handlägger: {choices}."}])
-    case = next((c for c in event.area_cases if c.area == area and c.status != "removed"), None)
-    if case is None:
-        raise InvalidInput("Händelsen har inget ärende i området.",
-                           errors=[{"path": "area", "message": f"Händelsen hanteras inte i området '{area}'."}])
-    if case not in handled:
-        raise PermissionDenied(f"Du har ingen roll i området '{area}' på enheten som hanterar ärendet.")
-    return case
+def _target_case(access: EventAccess, area: str | None) -> AreaCase:
+    """The area case an action goes to: the named area (as the access rule allows), else the only one the actor
+    works in on the event."""
+    if area is not None:
+        return access.writer(area).case
+    writable = [c.case for c in access.readable if c.write]
+    if len(writable) == 1:
+        return writable[0]
+    if not writable:
+        access.writer()  # refuses: 403 for a reader or the reporter, 404 for anyone else
+    raise InvalidInput("Ange vilket område åtgärden hör till.", errors=[
+        {"path": "area", "message": f"Välj ett av områdena du arbetar i: {', '.join(c.area for c in writable)}."}])
 
 
 def _require_open(event: Event, case: AreaCase) -> None:
@@ -125,25 +100,28 @@ def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[Ar
 
 
 def create_action(ctx: Context, number: str, actor_id: str, data: Any, area: str | None = None) -> dict[str, Any]:
-    event = _require_handler(ctx, number, actor_id)
-    if event.status == "closed":
-        raise EventClosed()
-    case = _target_case(ctx, event, actor_id, area)
-    _require_open(event, case)
+    access = event_access(ctx, number, actor_id)
+    case = _target_case(access, area)
+    _require_open(access.event, case)
     errors = action_errors(ctx, data)
     if errors:
         raise InvalidInput("Åtgärden är inte komplett.", errors=errors)
     return action_view(add_action(ctx, data, actor_id, [case]))
 
 
-def _action_for(ctx: Context, action_id: int, actor_id: str) -> Action:
-    """The action if the actor owns it or holds a grant over one of its events' units."""
+def _action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False) -> Action:
+    """The action if the actor owns it or reads (to change it: works in) an area of one of its events."""
     action = action_store.action_by_id(ctx.session, action_id)
     if action is None:
         raise NotFound("Åtgärden finns inte.")
+    if action.owner_id == actor_id:
+        return action
     grants = org_store.grants_of(ctx.session, actor_id)
-    if action.owner_id != actor_id and not any(handles(grants, e) for e in action.events):
+    accesses = [access_for(ctx, e, actor_id, grants) for e in action.events]
+    if not any(a.handler for a in accesses):
         raise NotFound("Åtgärden finns inte.")
+    if write and not any(c.write for a in accesses for c in a.readable):
+        raise PermissionDenied("Ändringen kräver en roll som arbetar i händelsens område, eller att du äger åtgärden.")
     return action
 
 
@@ -153,9 +131,9 @@ def get_action(ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
 
 def link_action(ctx: Context, action_id: int, number: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
     """Link the action to (an area case of) another event, or to another area case of the same event."""
-    action = _action_for(ctx, action_id, actor_id)
-    event = _require_handler(ctx, number, actor_id)
-    case = _target_case(ctx, event, actor_id, area)
+    action = _action_for(ctx, action_id, actor_id, write=True)
+    access = event_access(ctx, number, actor_id)
+    event, case = access.event, _target_case(access, area)
     _require_open(event, case)
     if case not in action.cases:
         if event not in action.events:
@@ -179,7 +157,7 @@ def transition(
 ) -> dict[str, Any]:
     """Move the action; an effect evaluation records its result, and "ej effektiv" proposes a follow-up action
     (created as föreslagen on the same cases, so no case closes before someone decides on it)."""
-    action = _action_for(ctx, action_id, actor_id)
+    action = _action_for(ctx, action_id, actor_id, write=True)
     if expected_version is not None and expected_version != action.version:
         raise StaleWrite()
     closed = [case.area for case in action.cases if case.status == "closed"]

@@ -16,7 +16,8 @@
         ├── ClosureBlocked       closing rules are unmet; .unmet lists them (and the actions that block)
         ├── CaseClosed           the area case is closed: its actions no longer move
         │   └── EventClosed      the event is closed: it takes no new actions until reopened
-        └── IllegalTransition    a status change the lifecycle does not allow
+        ├── IllegalTransition    a status change the lifecycle does not allow
+        └── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
 """
@@ -43,6 +44,7 @@ __all__ = [
     "CaseClosed",
     "EventClosed",
     "IllegalTransition",
+    "NoActiveConfiguration",
 ]
 
 
@@ -156,3 +158,11 @@ class EventClosed(CaseClosed):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
     default_message = "Den statusändringen är inte tillåten."
+
+
+class NoActiveConfiguration(Conflict):
+    code = "no_active_configuration"
+    default_message = (
+        "Enheten har ingen aktiv konfiguration för det här. En processägare behöver binda en release till enheten "
+        "eller en överordnad enhet."
+    )

@@ -40,6 +40,12 @@ class Area:
     retention_class: str | None = None
     # A unit kind (e.g. lab): the area's cases are handled by the nearest such unit, not where it happened.
     responsible_unit_kind: str | None = None
+    # access: (engine/rules/access.py): read-only roles, roles that see protected fields (None: the lane roles),
+    # and the decisions after which only restricted_to reads the case.
+    readers: tuple[str, ...] = ()
+    protected_roles: tuple[str, ...] | None = None
+    restricting_decisions: tuple[str, ...] = ()
+    restricted_to: tuple[str, ...] = ()
     # Roles that may reopen a closed case of the area (with a reason); none: a closed case stays closed.
     reopen_roles: frozenset[str] = frozenset()
 
@@ -79,6 +85,9 @@ def parse_area(text: bytes, name: str) -> Area:
             for r in raw.get("closure_rules") or ()
         )
         roles = {str(k): str((v or {}).get("name", k)) for k, v in (raw.get("roles") or {}).items()}
+        access = raw.get("access") or {}
+        restricted = access.get("restricted") or {}
+        protected = access.get("protected")
         declarations = {str(k): parse_variable(str(k), v) for k, v in (raw.get("variables") or {}).items()}
         return Area(
             id=str(raw["id"]),
@@ -91,6 +100,10 @@ def parse_area(text: bytes, name: str) -> Area:
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
             responsible_unit_kind=raw.get("responsible_unit_kind"),
+            readers=tuple(access.get("readers") or ()),
+            protected_roles=tuple(protected) if protected is not None else None,
+            restricting_decisions=tuple(restricted.get("after_decisions") or ()),
+            restricted_to=tuple(restricted.get("roles") or ()),
             reopen_roles=frozenset(raw.get("reopen_roles") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
