@@ -28,7 +28,7 @@ def track_plan(ctx: Context, case: AreaCase, form: Form | None, data: dict[str, 
     for plan in form.action_lists:
         for index, action in plan.items(data):
             item_path = "/".join((*plan.path, str(index)))
-            for error in action_errors(ctx, action):
+            for error in action_errors(ctx, case, action):
                 source = plan.item_field(error["path"].split("/")[0])
                 errors.append({"path": f"{item_path}/{source}" if source else item_path, "message": error["message"]})
             origin = f"{task_name}:{item_path}"

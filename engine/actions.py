@@ -56,14 +56,14 @@ def _require_open(event: Event, case: AreaCase) -> None:
         raise CaseClosed(f"Ärendet i området '{case.area}' är avslutat och tar inte emot åtgärder.")
 
 
-def action_errors(ctx: Context, data: Any, prefix: str = "") -> list[dict[str, str]]:
-    """Every fault of action data: the action form, and an owner who exists. Paths start with `prefix`."""
-    _, release = ctx.current_release()
+def action_errors(ctx: Context, case: AreaCase, data: Any) -> list[dict[str, str]]:
+    """Every fault of action data: the action form of the case's release, and an owner who exists."""
+    _, release = ctx.release_by_id(case.release_id)
     errors = swedish_errors(release.forms.get(ACTION_FORM), data)
     owner = data.get("ansvarig") if isinstance(data, dict) else None
     if isinstance(owner, str) and owner and org_store.get_user(ctx.session, owner) is None:
         errors.append({"path": "ansvarig", "message": "Användaren finns inte."})
-    return [{**e, "path": prefix + e["path"]} for e in errors]
+    return errors
 
 
 def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[AreaCase],
@@ -103,7 +103,7 @@ def create_action(ctx: Context, number: str, actor_id: str, data: Any, area: str
     access = event_access(ctx, number, actor_id)
     case = _target_case(access, area)
     _require_open(access.event, case)
-    errors = action_errors(ctx, data)
+    errors = action_errors(ctx, case, data)
     if errors:
         raise InvalidInput("Åtgärden är inte komplett.", errors=errors)
     return action_view(add_action(ctx, data, actor_id, [case]))
