@@ -17,7 +17,8 @@
         ├── CaseClosed           the area case is closed: its actions no longer move
         │   └── EventClosed      the event is closed: it takes no new actions until reopened
         ├── IllegalTransition    a status change the lifecycle does not allow
-        └── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
+        ├── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
+        └── StateUnreadable      a case's stored workflow state is in a format this version cannot read
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
 """
@@ -45,6 +46,7 @@ __all__ = [
     "EventClosed",
     "IllegalTransition",
     "NoActiveConfiguration",
+    "StateUnreadable",
 ]
 
 
@@ -166,3 +168,8 @@ class NoActiveConfiguration(Conflict):
         "Enheten har ingen aktiv konfiguration för det här. En processägare behöver binda en release till enheten "
         "eller en överordnad enhet."
     )
+
+
+class StateUnreadable(Conflict):
+    code = "state_unreadable"
+    default_message = "Ärendets sparade läge kan inte läsas av den här versionen av avvik. Kontakta förvaltningen."

@@ -156,7 +156,7 @@ def complete(
     if form is not None and form.protected_values(data):
         case.event.has_patient_data = True
     open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
-    _audit_task(ctx, row, case, actor_id, "complete", data=form.redact(data) if form else {})
+    _audit_task(ctx, row, case, actor_id, "complete", data=form.mask_protected(data) if form else {})
     return {
         "event_number": case.event.number,
         "event_title": case.event.title,

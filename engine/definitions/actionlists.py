@@ -6,23 +6,22 @@ owner and due date, when the task is completed — so no plan item lives only as
                                      "fields": {"titel": "vad", "ansvarig": "vem", "klart_datum": "nar"}}}
 
 `fields` maps the action form's fields (forms/atgard.json) to the item's fields; `typ` is the action type of
-every item (or map `typ` to an item field instead).
+every item (or map `typ` to an item field instead). The marked arrays are found with the one schema walker
+(engine/definitions/schemawalk.py), behind $refs and in allOf/then branches alike, but not inside another array.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
-if TYPE_CHECKING:
-    from referencing._core import Resolver
+from engine.definitions.schemawalk import Field, Node, fields
 
-__all__ = ["ACTIONS", "ACTION_FIELDS", "ActionList", "action_lists"]
+__all__ = ["ACTIONS", "ACTION_FIELDS", "ActionList", "action_lists", "marked"]
 
 ACTIONS = "x-avvik-actions"
 # the action form's fields an item may fill (forms/atgard.json)
 ACTION_FIELDS = ("titel", "typ", "beskrivning", "forvantad_effekt", "ansvarig", "klart_datum")
-_MAX_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -46,20 +45,19 @@ class ActionList:
         return next((source for field, source in self.fields if field == action_field), None)
 
 
-def action_lists(node: dict[str, Any], resolver: Resolver, prefix: tuple[str, ...] = (),
-                 depth: int = 0) -> Iterator[ActionList]:
-    """Every array marked x-avvik-actions among the form's (nested object) properties, through $ref."""
-    if depth > _MAX_DEPTH:
-        return
-    for _ in range(_MAX_DEPTH):  # a longer $ref chain is a cycle; the validator reports it
-        if "$ref" not in node:
-            break
-        resolved = resolver.lookup(node["$ref"])
-        node, resolver = {**resolved.contents, **{k: v for k, v in node.items() if k != "$ref"}}, resolved.resolver
-    marker = node.get(ACTIONS)
-    if isinstance(marker, dict) and isinstance(marker.get("fields"), dict):
-        yield ActionList(prefix, tuple((str(k), str(v)) for k, v in marker["fields"].items()), marker.get("typ"))
-        return
-    for key, child in (node.get("properties") or {}).items():
-        if isinstance(child, dict):
-            yield from action_lists(child, resolver, prefix + (key,), depth + 1)
+def marked(root: Node) -> Iterator[tuple[Field, Any]]:
+    """(field, its x-avvik-actions value) for every field of the form that carries the marker."""
+    for field in fields(root):
+        if any(ACTIONS in node.schema for node in field.declared):
+            yield field, field.keyword(ACTIONS)
+
+
+def action_lists(root: Node) -> Iterator[ActionList]:
+    """The well-formed markers on fields outside arrays (the validator reports the others)."""
+    for field, marker in marked(root):
+        if all(isinstance(s, str) for s in field.path) and isinstance(marker, dict) \
+                and isinstance(marker.get("fields"), dict):
+            typ = marker.get("typ")
+            yield ActionList(tuple(str(s) for s in field.path),
+                             tuple((str(k), str(v)) for k, v in marker["fields"].items()),
+                             typ if isinstance(typ, str) else None)
