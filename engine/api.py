@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, config, events, exports, migration, org, releases, tasks, timers, triage
+from engine import actions, catalog, config, events, exports, links, migration, org, releases, tasks, timers, triage
 from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
@@ -173,6 +173,14 @@ class Engine:
     @_use_case
     def rename_event(self, ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
         return events.rename_event(ctx, number, title, reason, actor_id)
+
+    @_use_case
+    def add_link(self, ctx: Context, number: str, link_type: str, target: str, actor_id: str) -> dict[str, Any]:
+        return links.add_link(ctx, number, link_type, target, actor_id)
+
+    @_use_case
+    def list_links(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
+        return links.list_links(ctx, number, actor_id)
 
     @_use_case
     def add_area(self, ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import links, moves
 from engine.cases import closure_results, definition_of, start_case
 from engine.config import resolve
 from engine.context import Context
@@ -158,6 +159,8 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
         for case in event.area_cases
         if isinstance(fb := case.data.get("aterkoppling"), dict) and fb.get("status") == "given"
     ]
+    view["links"] = links.links_view(ctx, event, grants, actor_id)
+    view["moves"] = moves.moves_view(ctx, event)
     if not handler:  # the reporter follows status and feedback, not the handling
         return view
     view["report"] = event.data

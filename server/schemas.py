@@ -117,6 +117,7 @@ class AreaCaseOut(Schema):
     area_name = fields.String()
     status = fields.String()
     status_label = fields.String()
+    unit_id = fields.String(metadata={"description": "The unit handling the case (after a move: the new one)"})
     version = fields.Integer()
     closed_at = fields.String(allow_none=True)
     release = fields.String()
@@ -141,8 +142,9 @@ class TaskOut(Schema):
     assignee = fields.String(allow_none=True)
     created_at = fields.String()
     ended_at = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"description": "completed, cancelled or moved"})
     ended_by = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "Why it ended, e.g. the move and its reason"})
 
 
 class TaskDetailOut(TaskOut):
@@ -213,7 +215,35 @@ class FeedbackOut(Schema):
     date = fields.String(allow_none=True)
 
 
+class EventRelationOut(Schema):
+    id = fields.Integer()
+    type = fields.String(metadata={"description": "duplicate_of, lab_deviation_for, complaint_about or related"})
+    direction = fields.String(metadata={"description": "outgoing: this event links the other; incoming: linked"})
+    label = fields.String()
+    number = fields.String()
+    title = fields.String()
+    status = fields.String()
+    created_by = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+
+
+class EventRelationIn(StrictSchema):
+    type = fields.String(required=True, metadata={"description": "duplicate_of, lab_deviation_for, "
+                                                                 "complaint_about or related"})
+    number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class MoveOut(Schema):
+    area = fields.String()
+    from_unit = fields.String(allow_none=True)
+    to_unit = fields.String()
+    at = fields.String(allow_none=True)
+    message = fields.String()
+
+
 class EventDetailOut(EventOut):
+    links = fields.List(fields.Nested(EventRelationOut))
+    moves = fields.List(fields.Nested(MoveOut))
     actions = fields.List(fields.Nested(ActionOut))
     feedback = fields.List(fields.Nested(FeedbackOut))
     report = fields.Dict()

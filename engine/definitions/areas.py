@@ -38,6 +38,8 @@ class Area:
     retention_class: str | None = None
     # A unit kind (e.g. lab): the area's cases are handled by the nearest such unit, not where it happened.
     responsible_unit_kind: str | None = None
+    # Unit kinds where the area's cases may be handled; a move at triage goes only to such a unit. Empty: any.
+    unit_kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def parse_area(text: bytes, name: str) -> Area:
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
             responsible_unit_kind=raw.get("responsible_unit_kind"),
+            unit_kinds=frozenset(str(k) for k in raw.get("unit_kinds") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None

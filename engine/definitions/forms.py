@@ -25,6 +25,8 @@ __all__ = ["FormSet", "Form"]
 
 PROTECTED = "x-avvik-protected"
 DECISION = "x-avvik-decision"
+EVENT_REF = "x-avvik-event-ref"  # an event number; the value names the link type the completed task records
+UNIT = "x-avvik-unit"  # a unit id of the same legal entity; "move" moves the area case there
 
 _format_checker = FormatChecker(formats=())
 
@@ -58,6 +60,13 @@ class Form:
     validator: Draft202012Validator
     protected_paths: tuple[tuple[str, ...], ...]  # property paths holding patient identifiers
     decision: str | None  # x-avvik-decision declared at the top level
+    event_refs: tuple[tuple[tuple[str, ...], str], ...] = ()  # (path, link type) of x-avvik-event-ref fields
+    unit_fields: tuple[tuple[tuple[str, ...], str], ...] = ()  # (path, "unit" | "move") of x-avvik-unit fields
+
+    def values_at(self, marked: tuple[tuple[tuple[str, ...], str], ...], data: Any) -> list[tuple[str, str, Any]]:
+        """(slash path, keyword value, field value) of each marked field that data fills."""
+        found = [("/".join(path), kind, _get(data, path)) for path, kind in marked]
+        return [(path, kind, value) for path, kind, value in found if value not in (None, "")]
 
     def protected_values(self, data: Any) -> bool:
         """Does data hold a value in any protected field?"""
@@ -148,24 +157,28 @@ class FormSet:
             schema=schema,
             ui_schema=self._lookup(self._ui, ui_name, area),
             validator=validator,
-            protected_paths=tuple(_protected_paths(schema, resolver, ())),
+            protected_paths=tuple(path for path, _ in _marked(schema, resolver, (), PROTECTED)),
             decision=schema.get(DECISION),
+            event_refs=tuple(_marked(schema, resolver, (), EVENT_REF)),
+            unit_fields=tuple(_marked(schema, resolver, (), UNIT)),
         )
 
 
-def _protected_paths(node: dict[str, Any], resolver: Resolver, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    """Property paths whose schema (after following $ref) is marked x-avvik-protected."""
+def _marked(
+    node: dict[str, Any], resolver: Resolver, prefix: tuple[str, ...], keyword: str
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(property path, keyword value) of every property whose schema (after following $ref) has the keyword."""
     for _ in range(20):  # a $ref chain longer than this is a cycle; the validator reports it
         if "$ref" not in node:
             break
         resolved = resolver.lookup(node["$ref"])
         node, resolver = {**resolved.contents, **{k: v for k, v in node.items() if k != "$ref"}}, resolved.resolver
-    if node.get(PROTECTED):
-        yield prefix
+    if node.get(keyword):
+        yield prefix, node[keyword]
         return
     for key, child in (node.get("properties") or {}).items():
         if isinstance(child, dict):
-            yield from _protected_paths(child, resolver, prefix + (key,))
+            yield from _marked(child, resolver, prefix + (key,), keyword)
 
 
 def swedish_errors(form: Form, data: Any) -> list[dict[str, str]]:
@@ -203,6 +216,7 @@ def _translate(error: ValidationError) -> dict[str, str]:
         "minimum": f"Lägsta tillåtna värde är {value}.",
         "maximum": f"Högsta tillåtna värde är {value}.",
         "pattern": "Värdet har fel format.",
+        "not": "Fältet ska inte fyllas i med de andra svaren.",
         "format": {
             "date": "Ange ett datum (ÅÅÅÅ-MM-DD).",
             "date-time": "Ange datum och tid med tidszon.",

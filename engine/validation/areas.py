@@ -20,6 +20,7 @@ RULE_KINDS = ("actions_terminal", "fields_filled", "decision_recorded")
 _AREA_KEYS: dict[str, type] = {
     "id": str, "name": str, "entry_process": str, "roles": dict, "variables": dict, "closing_tasks": list,
     "closure_rules": list, "retention_class": str, "responsible_unit_kind": str,
+    "unit_kinds": list,
 }
 _AREA_REQUIRED = ("id", "name", "entry_process", "roles")
 _INTAKE_KEYS: dict[str, type] = {

@@ -11,6 +11,8 @@ from typing import Any
 
 from referencing import Registry
 
+from engine.definitions.forms import EVENT_REF, UNIT
+from engine.rules.links import LINK_TYPES, UNIT_FIELD_KINDS
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.formindex import DECISION, PROTECTED, properties, resolve
 from engine.validation.jsonlines import line_for, pointer, pointer_lines
@@ -169,6 +171,11 @@ def _fields(form: FormFile, node: Any, resolver: Any, ptr: str, depth: int = 0) 
                       "loggas inte och fältet kan visas i listor.",
                       f'Lägg till "{PROTECTED}": true på fältet, eller hänvisa till common.json#/$defs/personnummer.',
                       name)
+        for keyword, allowed in ((EVENT_REF, LINK_TYPES), (UNIT, UNIT_FIELD_KINDS)):
+            if keyword in merged and merged[keyword] not in allowed:
+                yield _at(form, ERROR, "form.keyword_invalid", child_ptr + pointer(keyword),
+                          f"{keyword} på fältet '{name}' har ett okänt värde.",
+                          f"Tillåtna värden: {', '.join(allowed)}.", name)
         if "$ref" not in child:
             yield from _fields(form, child, resolver, child_ptr, depth + 1)
     for key in ("$defs", "definitions"):

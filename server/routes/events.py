@@ -21,6 +21,8 @@ from server.schemas import (
     EventFilterIn,
     EventOut,
     EventPageOut,
+    EventRelationIn,
+    EventRelationOut,
     ExportOut,
     RenameIn,
     ReportIn,
@@ -64,6 +66,18 @@ def closure(number: str) -> list[dict[str, Any]]:
           body=ActionIn, response=ActionOut, status=201)
 def create_action(number: str, body: dict[str, Any]) -> dict[str, Any]:
     return engine().create_action(number, current_user(), body["data"])
+
+
+@endpoint(bp, f"/events/{NUMBER}/links", "POST", summary="Koppla händelsen till en annan (dubblett, "
+          "laboratorieavvikelse, klagomål, relaterad)", body=EventRelationIn, response=EventRelationOut, status=201)
+def add_link(number: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().add_link(number, body["type"], body["number"], current_user())
+
+
+@endpoint(bp, f"/events/{NUMBER}/links", summary="Händelsens kopplingar åt båda hållen (de du får se)",
+          response=EventRelationOut, many=True)
+def links(number: str) -> list[dict[str, Any]]:
+    return engine().list_links(number, current_user())
 
 
 @endpoint(bp, f"/events/{NUMBER}/areas", "POST", summary="Lägg till ett område vid triage (med skäl)",

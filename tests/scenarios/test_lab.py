@@ -19,6 +19,7 @@ from ..http import (
     carry_out_action,
     complete,
     done,
+    error_paths,
     event,
     open_specs,
     submit,
@@ -148,7 +149,13 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
     assert_error(complete(client, bertil, number, "klinisk_bedomning", assessed("ja")), 403, "forbidden")
     done(client, lars, number, "klinisk_bedomning", assessed("ja"))
     assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad"]
-    done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "AVV-2026-000042"}})
+    # The link names a real vård event the quality manager may see: an unknown number is refused.
+    unknown = complete(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "AVV-2026-000042"}})
+    assert error_paths(unknown) == {"vardkoppling/handelse"}
+    vard_event = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["patient"]}, unit=LAB_UNIT)["number"]
+    done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": vard_event}})
+    assert [(link["type"], link["number"]) for link in event(client, lars, vard_event)["links"]] == [
+        ("lab_deviation_for", number)]
     assert advance(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
     action = add_action(client, lars, number, {"titel": "Skriv ut etiketter vid patienten", "typ": "korrigerande"})
     # Not effective: the nonconformity is investigated again before anyone may sign.
