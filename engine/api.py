@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, config, events, exports, links, migration, org, releases, tasks, timers, triage
+from engine import (actions, catalog, config, events, exports, links, migration, org, receipts, releases, tasks, timers,
+                    triage)
 from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
@@ -157,6 +158,14 @@ class Engine:
     def report_event(self, ctx: Context, actor_id: str | None, unit_id: str, data: Any,
                      channel: str = "personal") -> dict[str, Any]:
         return events.report_event(ctx, actor_id, unit_id, data, channel)
+
+    @_use_case
+    def submit_public_feedback(self, ctx: Context, unit_id: str, data: Any) -> dict[str, Any]:
+        return receipts.submit(ctx, unit_id, data)
+
+    @_use_case
+    def follow_public_feedback(self, ctx: Context, receipt: str, secret: str) -> dict[str, Any]:
+        return receipts.follow(ctx, receipt, secret)
 
     @_use_case
     def get_event(self, ctx: Context, number: str, actor_id: str, purpose: str = "läsa händelse") -> dict[str, Any]:

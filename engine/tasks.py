@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import links, moves
+from engine import links, moves, reported_events
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
@@ -139,6 +139,9 @@ def complete(
     refs = links.check_form_refs(ctx, case.event, form, data, actor_id) if form is not None else []
     move = moves.check_units(ctx, case, definition, form, data, actor_id) if form is not None else None
     data = form.with_defaults(data) if form is not None else {}
+    if form is not None and form.report_events:
+        data, reported = reported_events.report_events(ctx, case, form, data, actor_id)
+        refs += reported
     decision = form.decision if form is not None else None
     decisions = {decision} if decision else set()
     if info.spec_name in definition.area.closing_tasks:

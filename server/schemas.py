@@ -316,8 +316,24 @@ class FormOut(Schema):
 
 
 class ReceiptOut(Schema):
-    receipt = fields.String()
+    receipt = fields.String(metadata={"description": "Receipt code to follow the case (GET /public/feedback/{receipt})"})
+    secret = fields.String(metadata={"description": "Shown once: send it as X-Avvik-Secret to follow the case"})
     message = fields.String()
+
+
+class AnswerOut(Schema):
+    explanation = fields.String(allow_none=True)
+    measures = fields.String(allow_none=True)
+    date = fields.String(allow_none=True)
+
+
+class FeedbackStatusOut(Schema):
+    receipt = fields.String()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    received_at = fields.String()
+    answer = fields.Nested(AnswerOut, allow_none=True)
 
 
 class AuditOut(Schema):

@@ -27,6 +27,7 @@ PROTECTED = "x-avvik-protected"
 DECISION = "x-avvik-decision"
 EVENT_REF = "x-avvik-event-ref"  # an event number; the value names the link type the completed task records
 UNIT = "x-avvik-unit"  # a unit id of the same legal entity; "move" moves the area case there
+REPORT_EVENT = "x-avvik-report-event"  # a boolean: when true, report a new event linked by a sibling reference
 
 _format_checker = FormatChecker(formats=())
 
@@ -62,6 +63,7 @@ class Form:
     decision: str | None  # x-avvik-decision declared at the top level
     event_refs: tuple[tuple[tuple[str, ...], str], ...] = ()  # (path, link type) of x-avvik-event-ref fields
     unit_fields: tuple[tuple[tuple[str, ...], str], ...] = ()  # (path, "unit" | "move") of x-avvik-unit fields
+    report_events: tuple[tuple[tuple[str, ...], Any], ...] = ()  # (path, {unit, number}) of x-avvik-report-event
 
     def values_at(self, marked: tuple[tuple[tuple[str, ...], str], ...], data: Any) -> list[tuple[str, str, Any]]:
         """(slash path, keyword value, field value) of each marked field that data fills."""
@@ -161,6 +163,7 @@ class FormSet:
             decision=schema.get(DECISION),
             event_refs=tuple(_marked(schema, resolver, (), EVENT_REF)),
             unit_fields=tuple(_marked(schema, resolver, (), UNIT)),
+            report_events=tuple(_marked(schema, resolver, (), REPORT_EVENT)),
         )
 
 
