@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import links, moves
+from engine import feedback, links, moves
 from engine.cases import closure_results, definition_of, start_case
 from engine.config import resolve
 from engine.context import Context
@@ -154,11 +154,7 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
         case_view(case, names, ctx.release_by_id(case.release_id)[0].hash) for case in event.area_cases
     ]
     view["actions"] = [action_view(a) for a in action_store.actions_for_event(ctx.session, event.id)]
-    view["feedback"] = [  # what the handlers fed back to the reporter (aterkoppling.json), per area
-        {"area": case.area, "text": fb.get("text"), "date": fb.get("datum")}
-        for case in event.area_cases
-        if isinstance(fb := case.data.get("aterkoppling"), dict) and fb.get("status") == "given"
-    ]
+    view["feedback"] = feedback.for_reporter(event)
     view["links"] = links.links_view(ctx, event, grants, actor_id)
     view["moves"] = moves.moves_view(ctx, event)
     if not handler:  # the reporter follows status and feedback, not the handling

@@ -72,6 +72,8 @@ INVESTIGATED = {"utredning": {"grad": "storre", "iso_punkt": "7.2", "orsaksomrad
                               "korrigerande_atgard": "Etiketter skrivs ut vid patienten."}}
 NOT_EFFECTIVE = {"effektkontroll": {"resultat": "ej_effektiv", "metod": "Stickprov vecka 50.", "datum": "2026-12-15"}}
 EFFECTIVE = {"effektkontroll": {"resultat": "effektiv", "metod": "Stickprov vecka 3, inga fel.", "datum": "2027-01-20"}}
+FEEDBACK = {"aterkoppling": {"status": "given", "text": "Tack! Etiketter skrivs nu ut vid patienten.",
+                             "datum": "2027-01-21"}}
 SIGN = {"avslut": {"lardomar": "Etiketter skrivs ut vid patienten."}}
 
 
@@ -148,7 +150,8 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
     done(client, lars, number, "begransning", CONTAINED)
     assert_error(complete(client, bertil, number, "klinisk_bedomning", assessed("ja")), 403, "forbidden")
     done(client, lars, number, "klinisk_bedomning", assessed("ja"))
-    assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad"]
+    assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad",
+                                                  "aterkoppling_given"]
     # The link names a real vård event the quality manager may see: an unknown number is refused.
     unknown = complete(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "AVV-2026-000042"}})
     assert error_paths(unknown) == {"vardkoppling/handelse"}
@@ -161,7 +164,9 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
     # Not effective: the nonconformity is investigated again before anyone may sign.
     assert advance(client, lars, number, "effektkontroll", NOT_EFFECTIVE) == ["utredning"]
     assert advance(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
-    assert advance(client, lars, number, "effektkontroll", EFFECTIVE) == ["signera_avslut"]
+    assert advance(client, lars, number, "effektkontroll", EFFECTIVE) == ["aterkoppling"]
+    assert advance(client, lars, number, "aterkoppling", FEEDBACK) == ["signera_avslut"]
+    assert [f["text"] for f in event(client, auth("eva"), number)["feedback"]] == [FEEDBACK["aterkoppling"]["text"]]
 
     assert_error(complete(client, lars, number, "signera_avslut", SIGN), 403, "forbidden")
     assert unmet(client, bertil, number, "lab") == ["atgarder_avslutade"]
@@ -193,6 +198,7 @@ def test_no_patient_harm_needs_no_vard_link(client: Any, auth: Any) -> None:
     assert next(r for r in closure if r["id"] == "bestallare_informerad")["applies"] is False
     done(client, lars, number, "utredning", INVESTIGATED)
     done(client, lars, number, "effektkontroll", EFFECTIVE)
+    done(client, lars, number, "aterkoppling", FEEDBACK)
     assert advance(client, bertil, number, "signera_avslut", SIGN) == []
     view = event(client, bertil, number)
     assert view["status"] == "closed"
