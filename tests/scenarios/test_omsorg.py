@@ -23,6 +23,7 @@ from ..http import (
     error_paths,
     event,
     open_specs,
+    open_task,
     submit,
     unmet,
 )
@@ -164,6 +165,7 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
     assert_error(complete(client, david, number, "hsl_bedomning", HSL_ASSESSMENT), 403, "forbidden")
     done(client, maria, number, "hsl_bedomning", HSL_ASSESSMENT)
     assert "lex_maria_beslut" in unmet(client, maria, number, "omsorg", sole=True)
+    assert open_task(client, maria, number, "lex_maria_bedomning")["due_at"] is not None  # "snarast", local days
     assert_error(complete(client, sara, number, "lex_maria_bedomning", LEX_MARIA_NO), 403, "forbidden")
     assert error_paths(complete(client, maria, number, "lex_maria_bedomning", {"lex_maria": {"varde": "nej"}})) == {
         "lex_maria/motivering"}
