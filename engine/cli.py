@@ -233,7 +233,8 @@ def worker(once: bool, interval: float) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000)
 @click.option("--workers", type=click.IntRange(1, 64), default=2)
 @click.option("--with-worker", is_flag=True, help="Also run `avvik worker` (timers) as a child, stopped with the API.")
-@click.option("--worker-interval", type=click.FloatRange(min=0.1), default=5.0, help="The worker's seconds between rounds.")
+@click.option("--worker-interval", type=click.FloatRange(min=0.1), default=5.0,
+              help="The worker's seconds between rounds.")
 def serve(host: str, port: int, workers: int, with_worker: bool, worker_interval: float) -> None:
     """Run the HTTP API under gunicorn, optionally with the timer worker beside it (what `make run` does)."""
     from server.gunicorn import run

@@ -316,7 +316,7 @@ class FormOut(Schema):
 
 
 class ReceiptOut(Schema):
-    receipt = fields.String(metadata={"description": "Receipt code to follow the case (GET /public/feedback/{receipt})"})
+    receipt = fields.String(metadata={"description": "Code to follow the case: GET /public/feedback/{receipt}"})
     secret = fields.String(metadata={"description": "Shown once: send it as X-Avvik-Secret to follow the case"})
     message = fields.String()
 

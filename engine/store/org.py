@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
-__all__ = ["get_unit", "nearest_of_kind", "all_units", "units_under", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
-           "token_by_hash", "grants_from_source", "users_from_source"]
+__all__ = ["get_unit", "nearest_of_kind", "all_units", "units_under", "add_unit", "get_user", "add_user", "add_grant",
+           "grants_of", "add_token", "token_by_hash", "grants_from_source", "users_from_source"]
 
 
 def get_unit(session: Session, unit_id: str) -> Unit | None:
