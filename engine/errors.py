@@ -14,7 +14,8 @@
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
         ├── ClosureBlocked       closing rules are unmet; .unmet lists them
-        └── IllegalTransition    a status change the lifecycle does not allow
+        ├── IllegalTransition    a status change the lifecycle does not allow
+        └── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
 """
@@ -39,6 +40,7 @@ __all__ = [
     "TaskNotReady",
     "ClosureBlocked",
     "IllegalTransition",
+    "NoActiveConfiguration",
 ]
 
 
@@ -142,3 +144,11 @@ class ClosureBlocked(Conflict):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
     default_message = "Den statusändringen är inte tillåten."
+
+
+class NoActiveConfiguration(Conflict):
+    code = "no_active_configuration"
+    default_message = (
+        "Enheten har ingen aktiv konfiguration för det här. En processägare behöver binda en release till enheten "
+        "eller en överordnad enhet."
+    )

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.store.models import Event
+from engine.store.models import AreaCase
 
 __all__ = ["for_reporter"]
 
 
-def for_reporter(event: Event) -> list[dict[str, Any]]:
+def for_reporter(cases: list[AreaCase]) -> list[dict[str, Any]]:
     found = []
-    for case in event.area_cases:
+    for case in cases:
         given = case.data.get("aterkoppling")
         if isinstance(given, dict) and given.get("status") == "given":
             found.append({"area": case.area, "text": given.get("text"), "date": given.get("datum")})

@@ -17,7 +17,7 @@ from engine.config import resolve
 from engine.context import Context
 from engine.definitions.forms import Form
 from engine.definitions.release import AreaDefinition
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NoActiveConfiguration
 from engine.store import audit as audit_store
 from engine.store import org as org_store
 from engine.store.models import AreaCase, Event, TaskRow, Unit
@@ -78,8 +78,10 @@ def check_units(
         if unit is None or unit.id not in {u.id for u in candidates(ctx, case, definition, mode)}:
             errors.append({"path": path, "message": _refusal(case, definition, unit, mode)})
         elif mode == MOVE:
-            if resolve(ctx, unit, case.area) is None:
-                errors.append({"path": path, "message": "Enhetens konfiguration saknar området."})
+            try:
+                resolve(ctx, unit, case.area)
+            except NoActiveConfiguration:
+                errors.append({"path": path, "message": "Området är inte i bruk på enheten."})
                 continue
             parent = path.split("/")[:-1]
             reason = _at(data, [*parent, REASON_FIELD])
@@ -121,11 +123,11 @@ def end_moved_task(row: TaskRow, move: Move) -> None:
     row.note = f"Flyttad till {move.unit.name}" + (f": {move.reason}" if move.reason else ".")
 
 
-def moves_view(ctx: Context, event: Event) -> list[dict[str, Any]]:
-    """Every move of the event's area cases, oldest first, as the reporter may read it."""
+def moves_view(ctx: Context, event: Event, areas: set[str]) -> list[dict[str, Any]]:
+    """Every move of the event's area cases in these areas, oldest first, as the reporter may read it."""
     return [
         {"area": e.after["area"], "from_unit": (e.before or {}).get("unit"), "to_unit": e.after["unit"],
          "at": e.at.isoformat() if e.at else None, "message": f"Flyttad till {e.after['unit_name']}"}
         for e in audit_store.changes_for_event(ctx.session, event.id)
-        if e.operation == "move" and e.after
+        if e.operation == "move" and e.after and e.after.get("area") in areas
     ]

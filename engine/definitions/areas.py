@@ -40,6 +40,12 @@ class Area:
     responsible_unit_kind: str | None = None
     # Unit kinds where the area's cases may be handled; a move at triage goes only to such a unit. Empty: any.
     unit_kinds: frozenset[str] = frozenset()
+    # access: (engine/rules/access.py): read-only roles, roles that see protected fields (None: the lane roles),
+    # and the decisions after which only restricted_to reads the case.
+    readers: tuple[str, ...] = ()
+    protected_roles: tuple[str, ...] | None = None
+    restricting_decisions: tuple[str, ...] = ()
+    restricted_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ def parse_area(text: bytes, name: str) -> Area:
             for r in raw.get("closure_rules") or ()
         )
         roles = {str(k): str((v or {}).get("name", k)) for k, v in (raw.get("roles") or {}).items()}
+        access = raw.get("access") or {}
+        restricted = access.get("restricted") or {}
+        protected = access.get("protected")
         return Area(
             id=str(raw["id"]),
             name=str(raw["name"]),
@@ -88,6 +97,10 @@ def parse_area(text: bytes, name: str) -> Area:
             retention_class=raw.get("retention_class"),
             responsible_unit_kind=raw.get("responsible_unit_kind"),
             unit_kinds=frozenset(str(k) for k in raw.get("unit_kinds") or ()),
+            readers=tuple(access.get("readers") or ()),
+            protected_roles=tuple(protected) if protected is not None else None,
+            restricting_decisions=tuple(restricted.get("after_decisions") or ()),
+            restricted_to=tuple(restricted.get("roles") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None

@@ -21,6 +21,7 @@ from ..http import (
     done,
     error_paths,
     event,
+    open_task,
     open_specs,
     submit,
     unmet,
@@ -144,7 +145,8 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
 ) -> None:
     lars, anna, bertil = auth("lars"), auth("anna"), auth("bertil")
     number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
-    assert_error(complete(client, anna, number, "begransning", CONTAINED), 403, "forbidden")
+    task = open_task(client, lars, number, "begransning")["id"]  # anna sees no lab case: 404
+    assert_error(client.post(f"{API}/tasks/{task}/complete", json={"data": CONTAINED}, headers=anna), 404, "not_found")
     assert_error(complete(client, bertil, number, "begransning", CONTAINED), 403, "forbidden")
     assert unmet(client, lars, number, "lab") == ["begransning_dokumenterad"]
     done(client, lars, number, "begransning", CONTAINED)
@@ -152,10 +154,12 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
     done(client, lars, number, "klinisk_bedomning", assessed("ja"))
     assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad",
                                                   "aterkoppling_given"]
-    # The link names a real vård event the quality manager may see: an unknown number is refused.
-    unknown = complete(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "AVV-2026-000042"}})
-    assert error_paths(unknown) == {"vardkoppling/handelse"}
-    vard_event = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["patient"]}, unit=LAB_UNIT)["number"]
+    # The link names a real event handled in vård that the quality manager may see: an unknown number, or a vård
+    # event he may not read, is refused.
+    for other in ("AVV-2026-000042", submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["patient"]})["number"]):
+        unknown = complete(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": other}})
+        assert error_paths(unknown) == {"vardkoppling/handelse"}
+    vard_event = submit(client, auth("eva"), MISLABELLED, unit=LAB_UNIT)["number"]  # lab and vård
     done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": vard_event}})
     assert [(link["type"], link["number"]) for link in event(client, lars, vard_event)["links"]] == [
         ("lab_deviation_for", number)]

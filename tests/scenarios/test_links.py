@@ -8,8 +8,8 @@ from typing import Any
 
 from ..http import API, assert_error, complete, done, error_paths, event, submit
 
-SAMPLE_ONLY = {"rubrik": "Hemolyserat prov", "beskrivning": "Provet var hemolyserat.",
-               "hande_tid": "2026-11-20T08:00:00+01:00", "handelsetyp": "negativ_handelse", "drabbade": ["prov"]}
+SAMPLE = {"rubrik": "Hemolyserat prov", "beskrivning": "Provet var hemolyserat och svaret gick ut.",
+          "hande_tid": "2026-11-20T08:00:00+01:00", "handelsetyp": "negativ_handelse", "drabbade": ["prov", "patient"]}
 
 
 def link(client: Any, headers: dict[str, str], number: str, body: dict[str, Any]) -> Any:
@@ -27,7 +27,7 @@ def test_a_link_names_a_real_visible_event_and_is_seen_from_both_sides_by_who_ma
 ) -> None:
     eva, anna, lars, david = auth("eva"), auth("anna"), auth("lars"), auth("david")
     vard = submit(client, eva, report)["number"]  # Akutmottagningen: anna's, not lars's
-    lab = submit(client, eva, SAMPLE_ONLY, unit="ks-klinkem")["number"]  # the lab's, and under anna's grant
+    lab = submit(client, eva, SAMPLE, unit="ks-klinkem")["number"]  # lab (lars's) and vård (anna's)
     gotland = submit(client, eva, report, unit="rg-akut")["number"]  # anna may not see it
 
     assert error_paths(link(client, anna, vard, {"type": "related", "number": "AVV-2099-999999"})) == {"number"}
