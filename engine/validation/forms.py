@@ -11,7 +11,7 @@ from typing import Any
 
 from referencing import Registry
 
-from engine.definitions.forms import EVENT_REF, UNIT
+from engine.definitions.forms import EVENT_REF, REPORT_EVENT, UNIT
 from engine.rules.links import LINK_TYPES, UNIT_FIELD_KINDS
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.formindex import DECISION, PROTECTED, properties, resolve
@@ -176,6 +176,11 @@ def _fields(form: FormFile, node: Any, resolver: Any, ptr: str, depth: int = 0) 
                 yield _at(form, ERROR, "form.keyword_invalid", child_ptr + pointer(keyword),
                           f"{keyword} på fältet '{name}' har ett okänt värde.",
                           f"Tillåtna värden: {', '.join(allowed)}.", name)
+        if REPORT_EVENT in merged and not _reports_event(merged[REPORT_EVENT], node.get("properties") or {}):
+            yield _at(form, ERROR, "form.keyword_invalid", child_ptr + pointer(REPORT_EVENT),
+                      f"{REPORT_EVENT} på fältet '{name}' ska ange två fält bredvid det: en enhet och ett AVV-nummer.",
+                      f'Skriv t.ex. "{REPORT_EVENT}": {{"unit": "berord_enhet", "number": "kopplad_handelse"}}, där '
+                      f'"number" har "{EVENT_REF}".', name)
         if "$ref" not in child:
             yield from _fields(form, child, resolver, child_ptr, depth + 1)
     for key in ("$defs", "definitions"):
@@ -186,6 +191,14 @@ def _fields(form: FormFile, node: Any, resolver: Any, ptr: str, depth: int = 0) 
     for key in ("allOf", "anyOf", "oneOf"):
         for index, member in enumerate(node.get(key) or []) if isinstance(node.get(key), list) else ():
             yield from _fields(form, member, resolver, ptr + pointer(key, index), depth + 1)
+
+
+def _reports_event(spec: Any, siblings: dict[str, Any]) -> bool:
+    """{unit, number} naming sibling fields, the number one an event reference (engine/reported_events.py)."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("unit"), str) or not isinstance(spec.get("number"), str):
+        return False
+    number = siblings.get(spec["number"])
+    return spec["unit"] in siblings and isinstance(number, dict) and number.get(EVENT_REF) in LINK_TYPES
 
 
 def check_schema(form: FormFile, registry: Registry, complete: bool) -> list[Finding]:
