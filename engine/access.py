@@ -120,7 +120,7 @@ def report_forms(release: Release) -> list[Form]:
 
 def _masked(forms: Iterable[Form], data: dict[str, Any]) -> dict[str, Any]:
     for form in forms:
-        data = form.redact(data)
+        data = form.mask_protected(data)
     return data
 
 

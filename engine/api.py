@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (actions, catalog, config, events, exports, links, migration, org, receipts, releases, tasks, timers,
@@ -20,7 +20,7 @@ from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.definitions.release import ReleaseCache
-from engine.errors import AvvikError, StaleWrite
+from engine.errors import AvvikError, Conflict, StaleWrite
 from engine.store.db import Database
 from engine.store.types import utcnow
 
@@ -43,6 +43,14 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
             # PostgreSQL reports a serialization or deadlock failure between two writers of one case this way.
             if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
                 raise StaleWrite() from None
+            # SQLite: the write lock was not free within busy_timeout; nothing was written, so try again.
+            if "database is locked" in str(exc.orig):
+                raise Conflict("Databasen är upptagen av andra ändringar. Försök igen om en stund.") from None
+            raise
+        except IntegrityError as exc:
+            # Two writers inserted the same key at once (PostgreSQL 23505, SQLite 'UNIQUE constraint failed').
+            if getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig):
+                raise Conflict("Någon annan skapade samma sak samtidigt. Ladda om och försök igen.") from None
             raise
 
     return wrapper
@@ -80,8 +88,8 @@ class Engine:
 
     # per-unit configuration
     @_use_case
-    def effective_config(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
-        return config.effective_config(ctx, unit_id, actor_id)
+    def effective_config(self, ctx: Context, unit_id: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
+        return config.effective_config(ctx, unit_id, actor_id, area)
 
     @_use_case
     def set_binding(self, ctx: Context, unit_id: str, area: str, release_hash: str, variant: str,
@@ -123,6 +131,14 @@ class Engine:
     def create_token(self, ctx: Context, user_id: str, label: str | None = None,
                      expires_at: datetime | None = None) -> str:
         return org.create_token(ctx, user_id, label, expires_at)
+
+    @_use_case
+    def list_tokens(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
+        return org.list_tokens(ctx, user_id)
+
+    @_use_case
+    def revoke_token(self, ctx: Context, token_id: int) -> dict[str, Any]:
+        return org.revoke_token(ctx, token_id)
 
     @_use_case
     def authenticate(self, ctx: Context, token: str) -> str:

@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -178,6 +178,31 @@ def token_create(user_id: str, label: str | None, expires_days: int | None) -> N
     """Print a new API token for USER (shown once; only its hash is stored)."""
     expires = utcnow() + timedelta(days=expires_days) if expires_days else None
     click.echo(_engine().create_token(user_id, label, expires))
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@token.command("list")
+@click.argument("user_id")
+@_guarded
+def token_list(user_id: str) -> None:
+    """List USER's API tokens: id, label, created, expires, revoked (never the token itself)."""
+    tokens = _engine().list_tokens(user_id)
+    click.echo("id\tetikett\tskapad\tgår ut\tåterkallad")
+    for item in tokens:
+        click.echo("\t".join([str(item["id"]), item["label"] or "-", _when(item["created_at"]),
+                              _when(item["expires_at"]), _when(item["revoked_at"])]))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1, max=2**31 - 1))
+@_guarded
+def token_revoke(token_id: int) -> None:
+    """Revoke the API token with TOKEN_ID (from `token list`); it is refused from the next request on."""
+    item = _engine().revoke_token(token_id)
+    click.echo(f"Nyckel {item['id']} är återkallad ({_when(item['revoked_at'])}).")
 
 
 @main.group()

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.context import Context
 from engine.definitions.release import STANDARD, AreaDefinition, Release
-from engine.errors import InvalidInput, NoActiveConfiguration, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NoActiveConfiguration, NotFound, PermissionDenied, StaleWrite
 from engine.rules.access import roles_at
 from engine.rules.inheritance import Resolved, ancestry, merged_variables, nearest
 from engine.store import audit as audit_store
@@ -96,11 +96,15 @@ def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     return unit
 
 
-def effective_config(ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
+def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
+    """Every area's configuration at the unit, or only one area's (or only the intake's); an area the newest
+    release lacks is 404."""
     unit = owned_unit(ctx, unit_id, actor_id)
     _, newest = ctx.current_release()
+    if only is not None and only != INTAKE and only not in newest.areas:
+        raise NotFound(f"Området '{only}' finns inte.")
     areas = []
-    for area in sorted(newest.areas):
+    for area in sorted(newest.areas) if only is None else [a for a in [only] if a != INTAKE]:
         try:
             resolution = resolve(ctx, unit, area)
         except NoActiveConfiguration as exc:
@@ -140,12 +144,24 @@ def set_binding(
             "Releasen saknar området eller varianten.",
             errors=[{"path": "variant", "message": f"'{area}/{variant}' finns inte i releasen."}],
         )
-    binding_store.put_binding(ctx.session, unit.id, area, record.id, variant, actor_id)
+    _bind(ctx, unit, area, record, variant, actor_id)
+    return effective_config(ctx, unit_id, actor_id)
+
+
+def _bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
+    """Set the unit's own binding by compare-and-set against what was read: a concurrent change is 409 stale."""
+    current = binding_store.get_binding(ctx.session, unit.id, area)
+    expected = (current.release_id, current.variant) if current is not None else None
+    if not binding_store.swap_binding(ctx.session, unit.id, area, expected, record.id, variant, actor_id or "operator"):
+        raise StaleWrite("Bindningen ändrades samtidigt av någon annan. Ladda om och försök igen.")
+    before = None
+    if expected is not None:
+        before_record = release_store.release_by_id(ctx.session, expected[0])
+        before = {"release": before_record.hash if before_record else None, "variant": expected[1]}
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="set",
-        after={"release": record.hash, "variant": variant},
+        before=before, after={"release": record.hash, "variant": variant},
     )
-    return effective_config(ctx, unit_id, actor_id)
 
 
 def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict[str, Any]:
@@ -160,8 +176,11 @@ def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict
 
 def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, actor_id: str) -> dict[str, Any]:
     unit = owned_unit(ctx, unit_id, actor_id)
-    resolution = resolve(ctx, unit, area)
-    if key not in resolution.definition.area.variables:
+    try:
+        resolution: Resolution | None = resolve(ctx, unit, area)
+    except NoActiveConfiguration:
+        resolution = None  # an area the unit does not run has no variables to set
+    if resolution is None or key not in resolution.definition.area.variables:
         raise InvalidInput(
             "Okänd parameter.",
             errors=[{"path": "key", "message": "Bara parametrar som området deklarerar under variables kan ändras."}],
@@ -200,9 +219,5 @@ def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: st
     if record is None:
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
     for area in [INTAKE, *sorted(ctx.release(record).areas)]:
-        binding_store.put_binding(ctx.session, unit.id, area, record.id, STANDARD, actor_id or "operator")
-    audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/*", operation="activate",
-        after={"release": record.hash},
-    )
+        _bind(ctx, unit, area, record, STANDARD, actor_id)
     return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

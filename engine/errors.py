@@ -15,7 +15,8 @@
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
         ├── ClosureBlocked       closing rules are unmet; .unmet lists them
         ├── IllegalTransition    a status change the lifecycle does not allow
-        └── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
+        ├── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
+        └── StateUnreadable      a case's stored workflow state is in a format this version cannot read
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "ClosureBlocked",
     "IllegalTransition",
     "NoActiveConfiguration",
+    "StateUnreadable",
 ]
 
 
@@ -152,3 +154,8 @@ class NoActiveConfiguration(Conflict):
         "Enheten har ingen aktiv konfiguration för det här. En processägare behöver binda en release till enheten "
         "eller en överordnad enhet."
     )
+
+
+class StateUnreadable(Conflict):
+    code = "state_unreadable"
+    default_message = "Ärendets sparade läge kan inte läsas av den här versionen av avvik. Kontakta förvaltningen."

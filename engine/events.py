@@ -117,7 +117,7 @@ def report_event(
         entity_id=event.number,
         operation="report",
         event=event,
-        after={"areas": areas, "data": form.redact(data), "release": record.hash},
+        after={"areas": areas, "data": form.mask_protected(data), "release": record.hash},
     )
     return event_summary(event, _area_names(release))
 

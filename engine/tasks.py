@@ -90,18 +90,18 @@ def _audit_task(ctx: Context, row: TaskRow, case: AreaCase, actor_id: str, opera
 
 def claim(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     row, case = _open_task_for(ctx, task_id, actor_id)
-    if row.assignee_id not in (None, actor_id):
+    if row.assignee_id == actor_id:
+        return task_view(row)
+    if row.assignee_id is not None or not task_store.swap_assignee(ctx.session, row, None, actor_id):
         raise TaskNotReady("Uppgiften är redan tagen av någon annan.", assignee=row.assignee_id)
-    row.assignee_id = actor_id
     _audit_task(ctx, row, case, actor_id, "claim", assignee=actor_id)
     return task_view(row)
 
 
 def release(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     row, case = _open_task_for(ctx, task_id, actor_id)
-    if row.assignee_id != actor_id:
+    if row.assignee_id != actor_id or not task_store.swap_assignee(ctx.session, row, actor_id, None):
         raise TaskNotReady("Du har inte tagit uppgiften.")
-    row.assignee_id = None
     _audit_task(ctx, row, case, actor_id, "release")
     return task_view(row)
 
@@ -116,7 +116,8 @@ def assign(ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str,
             errors=[{"path": "user", "message": f"Användaren saknar rollen '{row.role}' på enheten."}],
         )
     before = row.assignee_id
-    row.assignee_id = user_id
+    if not task_store.swap_assignee(ctx.session, row, before, user_id):
+        raise StaleWrite("Uppgiften tilldelades samtidigt av någon annan. Ladda om och försök igen.")
     _audit_task(ctx, row, case, actor_id, "assign", assignee=user_id, previous=before)
     return task_view(row)
 
@@ -165,7 +166,7 @@ def complete(
     open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
     if move is not None:
         moves.end_moved_task(row, move)
-    _audit_task(ctx, row, case, actor_id, "complete", data=form.redact(data) if form else {})
+    _audit_task(ctx, row, case, actor_id, "complete", data=form.mask_protected(data) if form else {})
     return {
         "event_number": case.event.number,
         "event_title": case.event.title,

@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import Schema
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.api import Engine
 from server.auth import login_required
+from server.boundary import json_body
 
 __all__ = ["Endpoint", "ENDPOINTS", "endpoint", "engine"]
 
@@ -21,6 +21,7 @@ __all__ = ["Endpoint", "ENDPOINTS", "endpoint", "engine"]
 class Endpoint:
     rule: str
     method: str
+    name: str  # blueprint.view: the operationId
     summary: str
     body: type[Schema] | None
     query: type[Schema] | None
@@ -38,35 +39,6 @@ def engine() -> Engine:
     return current_app.extensions["avvik.engine"]
 
 
-# Deeper JSON than any form needs is refused before it reaches recursive code (parsers, validators, storage).
-MAX_JSON_DEPTH = 32
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth, iteratively: a recursive walk would itself overflow on hostile input."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_JSON_DEPTH:
-            break
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _json_body() -> Any:
-    if not request.is_json:
-        raise UnsupportedMediaType()
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-    if data is None or _depth(data) > MAX_JSON_DEPTH:
-        raise BadRequest()
-    return data
-
-
 def endpoint(
     blueprint: Blueprint,
     rule: str,
@@ -82,16 +54,18 @@ def endpoint(
     raw_body: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such)."""
-    ENDPOINTS.append(Endpoint(
-        (blueprint.url_prefix or "") + rule, method, summary, body, query, response, many, status, public, raw_body
-    ))
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        ENDPOINTS.append(Endpoint(
+            (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
+            response, many, status, public, raw_body,
+        ))
+
         @functools.wraps(view)
         def handler(**path: Any) -> Response:
             kwargs = dict(path)
             if body is not None:
-                kwargs["body"] = body().load(_json_body())
+                kwargs["body"] = body().load(json_body())
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)

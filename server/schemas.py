@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
-
-
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 
 class StrictSchema(Schema):
@@ -105,11 +103,27 @@ class OverlayIn(StrictSchema):
 
 # --- responses ----------------------------------------------------------------------------------------------
 
-class ErrorOut(Schema):
-    code = fields.String(required=True)
+class FieldErrorOut(Schema):
+    path = fields.String(required=True, metadata={"description": "Where: 'data/drabbade/0'; '' is the whole body"})
     message = fields.String(required=True)
-    errors = fields.List(fields.Dict())
-    unmet = fields.List(fields.Dict())
+
+
+class ErrorOut(Schema):
+    """Every 4xx/5xx. Which extra members appear depends on the code (engine/errors.py); more may be added."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True, metadata={"description": "Stable, machine-readable (e.g. not_ready)"})
+    message = fields.String(required=True, metadata={"description": "Swedish, for the person"})
+    errors = fields.List(fields.Nested(FieldErrorOut), metadata={"description": "validation_failed: each field"})
+    findings = fields.List(fields.Dict(), metadata={"description": "definition_invalid: file, line, element, fix"})
+    allowed = fields.List(fields.String(), metadata={"description": "illegal_transition: the statuses allowed next"})
+    unmet = fields.List(fields.Dict(), metadata={"description": "closure_blocked: the closing rules not met"})
+    required_role = fields.String(metadata={"description": "forbidden: the role the step needs"})
+    assignee = fields.String(allow_none=True, metadata={"description": "not_ready: who holds the task"})
+    outcome = fields.String(allow_none=True, metadata={"description": "not_ready: how the task ended"})
+    reason = fields.String(metadata={"description": "process_fault: e.g. resources"})
 
 
 class AreaCaseOut(Schema):

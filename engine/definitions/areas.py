@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from engine.definitions.yamlfile import load_yaml
 from engine.errors import DefinitionError
 
 __all__ = ["ClosureRule", "Area", "Intake", "parse_area", "parse_intake"]
@@ -59,10 +58,7 @@ class Intake:
 
 
 def _load_mapping(text: bytes, name: str) -> dict[str, Any]:
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{name} kan inte läsas: {exc}") from None
+    loaded = load_yaml(text, name)
     if not isinstance(loaded, dict):
         raise DefinitionError(f"{name} ska innehålla nycklar och värden.")
     return loaded

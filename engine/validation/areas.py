@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from engine.definitions.yamlfile import anchor_line
 from engine.validation.expressions import Expr, check_syntax
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.source import decode_text
@@ -99,6 +100,14 @@ def read_yaml(file: str, data: bytes) -> tuple[YamlDoc | None, list[Finding]]:
                               fix, line=line)]
     except Exception as exc:  # e.g. RecursionError on absurd nesting, or a YAMLError without a position
         return None, [Finding(ERROR, "yaml.syntax", file, f"YAML-filen kan inte läsas: {type(exc).__name__}.", fix)]
+    line = anchor_line(text)
+    if line is not None:
+        return None, [Finding(ERROR, "yaml.anchor", file,
+                              f"Filen använder ett YAML-ankare eller alias (&namn eller *namn) på rad {line}. Det "
+                              "är inte tillåtet i definitionsfiler: ett alias upprepar ett värde överallt där det "
+                              "nämns, och alias av alias kan göra varje ärende gigantiskt.",
+                              "Skriv ut värdet på varje ställe där det behövs i stället för att hänvisa till det.",
+                              line=line)]
     if not isinstance(loaded, dict):
         return None, [Finding(ERROR, "yaml.not_mapping", file, "Filen ska bestå av nycklar med värden (nyckel: värde).",
                               "Utgå från exemplet i docs/definitions.md.", line=1)]

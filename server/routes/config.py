@@ -50,8 +50,7 @@ def effective_config(unit_id: str) -> dict[str, Any]:
 
 @endpoint(bp, UNIT_AREA, summary="Enhetens gällande konfiguration för området", response=EffectiveConfigOut)
 def get_binding(unit_id: str, area: str) -> dict[str, Any]:
-    config = engine().effective_config(unit_id, current_user())
-    return {**config, "areas": [a for a in config["areas"] if a["area"] == area]}
+    return engine().effective_config(unit_id, current_user(), area)
 
 
 @endpoint(bp, UNIT_AREA, "PUT", summary="Binda enheten (och underenheter) till en release och variant",

@@ -165,3 +165,19 @@ def test_migration_dry_run_and_run_move_only_safe_cases(
     assert kept["areas"][0]["release"] != newer["hash"]
     log = client.get(f"{API}/audit?event={untouched}", headers=auth("revisor")).get_json()
     assert "migrate" in [c["operation"] for c in log["changes"]]
+
+
+def test_configuration_of_an_unknown_area_is_not_found_or_refused(
+    client: Any, auth: Any, published: dict[str, Any]
+) -> None:
+    petra, base = auth("petra"), f"{API}/units/ks-avd12"
+    one = client.get(f"{base}/bindings/vard", headers=petra)
+    assert one.status_code == 200 and [a["area"] for a in one.get_json()["areas"]] == ["vard"]
+    assert_error(client.get(f"{base}/bindings/finns-inte", headers=petra), 404, "not_found")
+    assert_error(client.delete(f"{base}/bindings/finns-inte", headers=petra), 404, "not_found")
+    assert_error(client.put(f"{base}/bindings/finns-inte", json={"release": published["hash"]}, headers=petra),
+                 422, "validation_failed")
+    assert_error(client.put(f"{base}/overlays/finns-inte/sla_dagar", json={"value": 3}, headers=petra),
+                 422, "validation_failed")
+    assert_error(client.delete(f"{base}/overlays/finns-inte/sla_dagar", headers=petra), 404, "not_found")
+    assert_error(client.get(f"{API}/units/finns-inte/bindings/vard", headers=petra), 404, "not_found")
