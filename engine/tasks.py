@@ -12,6 +12,7 @@ from typing import Any
 
 from engine import links, moves, reported_events
 from engine.access import case_access
+from engine.actionplans import track_plan
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
@@ -149,6 +150,7 @@ def complete(
     if form is not None and form.report_events:
         data, reported = reported_events.report_events(ctx, case, form, data, actor_id)
         refs += reported
+    track_plan(ctx, case, form, data, info.spec_name, actor_id)  # before the closing check: new items block it
     decision = form.decision if form is not None else None
     decisions = {decision} if decision else set()
     if info.spec_name in definition.area.closing_tasks:

@@ -1,7 +1,7 @@
 """process flow: event links, public receipts, task notes
 
 Revision ID: 0002_process_flow
-Revises: 0001
+Revises: 0002_actions
 Create Date: 2026-11-28 21:40:00
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0002_process_flow'
-down_revision = '0001'
+down_revision = '0002_actions'
 branch_labels = None
 depends_on = None
 
