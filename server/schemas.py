@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+
+class Whole(validate.Regexp):
+    """A Regexp that must match the whole value: with re.match, `$` also matches before a trailing newline, so
+    'AVV-2026-000001\n' would pass. The documented pattern stays the portable `^…$`."""
+
+    def __call__(self, value: str) -> str:  # type: ignore[override]
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+EVENT_NUMBER = r"^AVV-\d{4}-\d{6}$"
+RELEASE_HASH = r"^[0-9a-f]{64}$"
 
 
 class StrictSchema(Schema):
@@ -28,9 +42,22 @@ class WorklistIn(PageIn):
     scope = fields.String(load_default="available", validate=validate.OneOf(["mine", "available"]))
 
 
+# A complete intake report (README's worked example): clients and fuzzers start real cases from it.
+REPORT_EXAMPLE = {
+    "rubrik": "Fel läkemedel gavs på akuten",
+    "beskrivning": "Patienten fick fel dos av ett blodförtunnande läkemedel.",
+    "hande_tid": "2026-11-20T14:30:00+01:00",
+    "handelsetyp": "negativ_handelse",
+    "drabbade": ["patient"],
+    "personskada": "lindrig",
+    "vill_ha_aterkoppling": True,
+}
+
+
 class ReportIn(StrictSchema):
-    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    data = fields.Dict(required=True, metadata={"description": "Intake form data; schema at GET /forms/intake"})
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"example": "ks-akut"})
+    data = fields.Dict(required=True, metadata={"description": "Intake form data; schema at GET /forms/intake",
+                                                "example": REPORT_EXAMPLE})
 
 
 class FeedbackIn(StrictSchema):
@@ -61,7 +88,7 @@ class TransitionIn(StrictSchema):
 
 
 class LinkIn(StrictSchema):
-    event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+    event = fields.String(required=True, validate=Whole(EVENT_NUMBER))
 
 
 class AreaChangeIn(StrictSchema):
@@ -78,7 +105,7 @@ class RenameIn(StrictSchema):
 
 
 class AuditIn(StrictSchema):
-    event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+    event = fields.String(required=True, validate=Whole(EVENT_NUMBER))
 
 
 class ReleaseUploadIn(StrictSchema):
@@ -87,12 +114,12 @@ class ReleaseUploadIn(StrictSchema):
 
 class MigrateIn(StrictSchema):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    release = fields.String(required=True, validate=Whole(RELEASE_HASH))
     dry_run = fields.Boolean(load_default=True)
 
 
 class BindingIn(StrictSchema):
-    release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    release = fields.String(required=True, validate=Whole(RELEASE_HASH))
     variant = fields.String(load_default="standard", validate=validate.Length(min=1, max=64))
 
 
