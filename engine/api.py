@@ -76,9 +76,14 @@ class Engine:
         return releases.list_releases(ctx)
 
     @_use_case
-    def migrate_cases(self, ctx: Context, area: str, release_hash: str, actor_id: str,
+    def activate_release(self, ctx: Context, release_hash: str, unit_id: str,
+                         actor_id: str | None = None) -> dict[str, Any]:
+        return config.activate_release(ctx, release_hash, unit_id, actor_id)
+
+    @_use_case
+    def migrate_cases(self, ctx: Context, area: str, release_hash: str, unit_id: str, actor_id: str,
                       dry_run: bool = True) -> dict[str, Any]:
-        return migration.migrate_cases(ctx, area, release_hash, actor_id, dry_run)
+        return migration.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
 
     # per-unit configuration
     @_use_case
@@ -161,8 +166,8 @@ class Engine:
         return catalog.roles(ctx)
 
     @_use_case
-    def shared_form(self, ctx: Context, which: str) -> dict[str, Any]:
-        return catalog.shared_form(ctx, which)
+    def shared_form(self, ctx: Context, which: str, unit_id: str | None = None) -> dict[str, Any]:
+        return catalog.shared_form(ctx, which, unit_id)
 
     @_use_case
     def consume_rate(self, ctx: Context, key: str, limit: int, window_s: int) -> bool:

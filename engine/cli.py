@@ -94,7 +94,18 @@ def release_publish(path: Path, label: str | None) -> None:
     """Validate and publish the definition tree at PATH (with processes/ and forms/)."""
     result = _engine().publish_tree(path, label)
     state = "publicerad" if result["created"] else "fanns redan"
-    click.echo(f"Release {result['hash'][:12]} {state} (id {result['id']}).")
+    click.echo(f"Release {result['hash'][:12]} {state} (id {result['id']}). Den körs bara där den aktiveras: "
+               f"avvik release activate {result['hash']} --unit ENHET")
+
+
+@release.command("activate")
+@click.argument("release_hash")
+@click.option("--unit", "unit_id", required=True, help="The unit (a region root: the region's default).")
+@_guarded
+def release_activate(release_hash: str, unit_id: str) -> None:
+    """Bind the intake and every area of a published release at a unit (the operator's tool)."""
+    result = _engine().activate_release(release_hash, unit_id)
+    click.echo(f"Release {result['release'][:12]} aktiv på {result['unit_id']} för {', '.join(result['areas'])}.")
 
 
 @release.command("list")
@@ -233,8 +244,8 @@ def cfar_check(register: Path) -> None:
 def seed_demo_command(definitions: Path) -> None:
     """Publish the definitions and create the demo organisation and users."""
     engine = _engine()
-    engine.publish_tree(definitions, label="demo")
-    seed_demo(engine)
+    published = engine.publish_tree(definitions, label="demo")
+    seed_demo(engine, published["hash"])
     click.echo("Demoorganisationen finns. Skapa en nyckel med: avvik token create anna")
 
 

@@ -114,6 +114,7 @@ class ReleaseUploadIn(StrictSchema):
 
 class MigrateIn(StrictSchema):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=60))
     release = fields.String(required=True, validate=Whole(RELEASE_HASH))
     dry_run = fields.Boolean(load_default=True)
 
@@ -254,7 +255,15 @@ class FeedbackOut(Schema):
     date = fields.String(allow_none=True)
 
 
+class EventAccessOut(Schema):
+    handler = fields.Boolean(metadata={"description": "The caller reads at least one area of the event"})
+    reporter = fields.Boolean()
+    protected = fields.Boolean(metadata={"description": "Protected fields are shown (and the read is logged)"})
+    writable_areas = fields.List(fields.String())
+
+
 class EventDetailOut(EventOut):
+    access = fields.Nested(EventAccessOut)
     actions = fields.List(fields.Nested(ActionOut))
     feedback = fields.List(fields.Nested(FeedbackOut))
     report = fields.Dict()
@@ -298,6 +307,10 @@ class ClosureOut(Schema):
 class GrantOut(Schema):
     role = fields.String()
     unit_id = fields.String()
+    unit_name = fields.String()
+    reads = fields.List(fields.String(), metadata={"description": "Områden rollen läser under enheten"})
+    works_in = fields.List(fields.String(), metadata={"description": "Områden rollen arbetar i (skriver)"})
+    protected = fields.List(fields.String(), metadata={"description": "Områden där skyddade uppgifter visas"})
 
 
 class MeOut(Schema):
@@ -319,6 +332,11 @@ class UnitOut(Schema):
     parent = fields.String(allow_none=True)
     kind = fields.String()
     cfar = fields.String(allow_none=True)
+
+
+class FormIn(StrictSchema):
+    unit = fields.String(validate=validate.Length(min=1, max=60),
+                         metadata={"description": "Enheten vars aktiva konfiguration formuläret hämtas ur"})
 
 
 class FormOut(Schema):
@@ -368,8 +386,15 @@ class AreaConfigOut(Schema):
     error = fields.String()
 
 
+class IntakeConfigOut(Schema):
+    release = fields.String()
+    release_label = fields.String(allow_none=True)
+    error = fields.String()
+
+
 class EffectiveConfigOut(Schema):
     unit_id = fields.String()
+    intake = fields.Nested(IntakeConfigOut, metadata={"description": "Release of the intake form and routing"})
     areas = fields.List(fields.Nested(AreaConfigOut))
 
 
@@ -388,6 +413,7 @@ class MigrationCaseOut(Schema):
 class MigrationOut(Schema):
     area = fields.String()
     release = fields.String()
+    unit_id = fields.String()
     dry_run = fields.Boolean()
     cases = fields.List(fields.Nested(MigrationCaseOut))
 

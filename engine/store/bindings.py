@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from engine.store.models import Binding, Overlay
 
-__all__ = ["bindings_for", "get_binding", "swap_binding", "delete_binding", "overlays_for", "put_overlay", "delete_overlay"]
+__all__ = ["active_release_ids", "bindings_for", "get_binding", "swap_binding", "delete_binding", "overlays_for", "put_overlay", "delete_overlay"]
+
+
+def active_release_ids(session: Session, area: str | None = None) -> list[int]:
+    """The releases some unit is bound to (for `area`, or for anything), oldest first: what runs anywhere."""
+    query = select(Binding.release_id).distinct().order_by(Binding.release_id)
+    return list(session.scalars(query.where(Binding.area == area) if area is not None else query))
 
 
 def bindings_for(session: Session, unit_ids: Sequence[str], area: str | None = None) -> list[Binding]:

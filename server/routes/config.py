@@ -39,7 +39,7 @@ def publish(query: dict[str, Any]) -> dict[str, Any]:
 @endpoint(bp, "/releases/migrate", "POST", summary="Flytta öppna ärenden till en release (dry_run först)",
           body=MigrateIn, response=MigrationOut)
 def migrate(body: dict[str, Any]) -> dict[str, Any]:
-    return engine().migrate_cases(body["area"], body["release"], current_user(), body["dry_run"])
+    return engine().migrate_cases(body["area"], body["release"], body["unit"], current_user(), body["dry_run"])
 
 
 @endpoint(bp, "/units/<string:unit_id>/effective-config", summary="Vad varje område ger för enheten, och varifrån",

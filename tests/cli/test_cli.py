@@ -28,7 +28,8 @@ def avvik(db: Database) -> Any:
 
 
 def test_operator_sets_up_an_organisation_and_a_token_that_authenticates(avvik: Any, db: Database) -> None:
-    assert avvik("release", "publish", str(DEFINITIONS), "--label", "första").exit_code == 0
+    published = avvik("release", "publish", str(DEFINITIONS), "--label", "första")
+    assert published.exit_code == 0 and "avvik release activate" in published.output
     again = avvik("release", "publish", str(DEFINITIONS))
     assert again.exit_code == 0 and "fanns redan" in again.output
     assert "första" in avvik("release", "list").output
@@ -40,7 +41,13 @@ def test_operator_sets_up_an_organisation_and_a_token_that_authenticates(avvik: 
     token = avvik("token", "create", "ulla", "--expires-days", "30").output.strip()
     engine = Engine(db)
     assert engine.authenticate(token) == "ulla"
-    assert engine.me("ulla")["grants"] == [{"role": "handlaggare", "unit_id": "rg"}]
+    grant = {"role": "handlaggare", "unit_id": "rg", "unit_name": "Region Gotland"}
+    assert engine.me("ulla")["grants"] == [{**grant, "reads": [], "works_in": [], "protected": []}]  # nothing runs
+    release_hash = engine.list_releases()[0]["hash"]
+    activated = avvik("release", "activate", release_hash, "--unit", "rg")
+    assert activated.exit_code == 0 and "aktiv på rg" in activated.output
+    areas = ["omsorg", "tandvard", "vard"]  # the areas where handlaggare is a lane role
+    assert engine.me("ulla")["grants"] == [{**grant, "reads": areas, "works_in": areas, "protected": areas}]
     assert {u["id"]: u["cfar"] for u in engine.list_units()}["rg-vc"] == "01234567"
 
 
@@ -95,7 +102,7 @@ def test_identifiers_match_whole_and_names_hold_only_storable_text(
     result = avvik(*args)
     assert result.exit_code == 2 and result.output.startswith("Fel: "), result.output
     assert {u["id"] for u in demo.list_units()} == units and "z" not in units
-    assert demo.me("anna")["grants"] == [{"role": "handlaggare", "unit_id": "ks"}]
+    assert [(g["role"], g["unit_id"]) for g in demo.me("anna")["grants"]] == [("handlaggare", "ks")]
     with pytest.raises(AuthenticationFailed):
         demo.me("anna\n")  # no second anna
 
