@@ -69,9 +69,14 @@ def resolve(ctx: Context, unit: Unit, area: str) -> Resolution:
     definition = release.variants.get((area, bound.value.variant))
     if definition is None:  # set_binding checks this; a hand-edited database could still get here
         raise NoActiveConfiguration("Den bundna releasen saknar området eller varianten.", unit_id=unit.id, area=area)
+    declared = definition.area.declarations
     overlays: dict[str, dict[str, Any]] = {}
     for overlay in binding_store.overlays_for(ctx.session, chain, area):
-        overlays.setdefault(overlay.unit_id, {})[overlay.key] = overlay.value["value"]
+        value = overlay.value["value"]
+        # A value this release's declaration refuses (stored before the check, or the bounds narrowed since)
+        # is passed over: the unit inherits as if it had none, and no case starts on an unusable value.
+        if overlay.key in declared and declared[overlay.key].problem(value) is None:
+            overlays.setdefault(overlay.unit_id, {})[overlay.key] = value
     variables = merged_variables(chain, definition.area.variables, overlays)
     return Resolution(record, release, definition, str(bound.from_unit), variables)
 
@@ -97,13 +102,14 @@ def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
 
 
 def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
-    """Every area's configuration at the unit, or only one area's (an area the newest release lacks is 404)."""
+    """Every area's configuration at the unit, or only one area's (or only the intake's); an area the newest
+    release lacks is 404."""
     unit = owned_unit(ctx, unit_id, actor_id)
     _, newest = ctx.current_release()
     if only is not None and only != INTAKE and only not in newest.areas:
         raise NotFound(f"Området '{only}' finns inte.")
     areas = []
-    for area in sorted(newest.areas) if only is None else [] if only == INTAKE else [only]:
+    for area in sorted(newest.areas) if only is None else [a for a in [only] if a != INTAKE]:
         try:
             resolution = resolve(ctx, unit, area)
         except NoActiveConfiguration as exc:
@@ -143,27 +149,24 @@ def set_binding(
             "Releasen saknar området eller varianten.",
             errors=[{"path": "variant", "message": f"'{area}/{variant}' finns inte i releasen."}],
         )
-    before = _swap_binding(ctx, unit, area, record, variant, actor_id)
+    _bind(ctx, unit, area, record, variant, actor_id)
+    return effective_config(ctx, unit_id, actor_id)
+
+
+def _bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
+    """Set the unit's own binding by compare-and-set against what was read: a concurrent change is 409 stale."""
+    current = binding_store.get_binding(ctx.session, unit.id, area)
+    expected = (current.release_id, current.variant) if current is not None else None
+    if not binding_store.swap_binding(ctx.session, unit.id, area, expected, record.id, variant, actor_id or "operator"):
+        raise StaleWrite("Bindningen ändrades samtidigt av någon annan. Ladda om och försök igen.")
+    before = None
+    if expected is not None:
+        before_record = release_store.release_by_id(ctx.session, expected[0])
+        before = {"release": before_record.hash if before_record else None, "variant": expected[1]}
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="set",
         before=before, after={"release": record.hash, "variant": variant},
     )
-    return effective_config(ctx, unit_id, actor_id)
-
-
-def _swap_binding(
-    ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str
-) -> dict[str, Any] | None:
-    """Change the unit's own binding from what was read to (record, variant), or StaleWrite if someone changed it
-    meanwhile; returns what it was (None: there was none)."""
-    current = binding_store.get_binding(ctx.session, unit.id, area)
-    expected = (current.release_id, current.variant) if current is not None else None
-    if not binding_store.swap_binding(ctx.session, unit.id, area, expected, record.id, variant, actor_id):
-        raise StaleWrite("Bindningen ändrades samtidigt av någon annan. Ladda om och försök igen.")
-    if expected is None:
-        return None
-    before_record = release_store.release_by_id(ctx.session, expected[0])
-    return {"release": before_record.hash if before_record else None, "variant": expected[1]}
 
 
 def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict[str, Any]:
@@ -178,20 +181,18 @@ def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict
 
 def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, actor_id: str) -> dict[str, Any]:
     unit = owned_unit(ctx, unit_id, actor_id)
-    if area not in ctx.current_release()[1].areas:  # else resolve() would call it a missing binding (409)
-        raise InvalidInput("Okänt område.", errors=[{"path": "area", "message": f"Området '{area}' finns inte."}])
-    resolution = resolve(ctx, unit, area)
-    if key not in resolution.definition.area.variables:
+    try:
+        resolution: Resolution | None = resolve(ctx, unit, area)
+    except NoActiveConfiguration:
+        resolution = None  # an area the unit does not run has no variables to set
+    if resolution is None or key not in resolution.definition.area.declarations:
         raise InvalidInput(
             "Okänd parameter.",
             errors=[{"path": "key", "message": "Bara parametrar som området deklarerar under variables kan ändras."}],
         )
-    default = resolution.definition.area.variables[key]
-    if default is not None and type(value) is not type(default):
-        raise InvalidInput(
-            "Fel typ av värde.",
-            errors=[{"path": "value", "message": f"Samma typ som standardvärdet ({default!r}) krävs."}],
-        )
+    problem = resolution.definition.area.declarations[key].problem(value)
+    if problem is not None:
+        raise InvalidInput("Värdet passar inte parametern.", errors=[{"path": "value", "message": problem}])
     binding_store.put_overlay(ctx.session, unit.id, area, key, value, actor_id)
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="overlay", entity_id=f"{unit.id}/{area}/{key}", operation="set",
@@ -220,9 +221,5 @@ def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: st
     if record is None:
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
     for area in [INTAKE, *sorted(ctx.release(record).areas)]:
-        _swap_binding(ctx, unit, area, record, STANDARD, actor_id or "operator")
-    audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/*", operation="activate",
-        after={"release": record.hash},
-    )
+        _bind(ctx, unit, area, record, STANDARD, actor_id)
     return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from engine.store.models import Binding, Overlay
 
-__all__ = ["active_release_ids", "bindings_for", "get_binding", "swap_binding", "delete_binding", "overlays_for", "put_overlay", "delete_overlay"]
+__all__ = [
+    "active_release_ids", "bindings_for", "get_binding", "swap_binding", "delete_binding", "overlays_for",
+    "put_overlay", "delete_overlay",
+]
 
 
 def active_release_ids(session: Session, area: str | None = None) -> list[int]:

@@ -139,7 +139,7 @@ def test_twenty_binding_changes_lose_no_update(demo: Engine, published: dict[str
     winners, _ = race(lambda i: demo.set_binding("ks-avd12", "vard", published["hash"], variants[i % 2], "petra"))
     with demo.db.transaction() as session:
         chain = [(e.before, e.after) for e in session.scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == "ks-avd12/vard", AuditEntry.operation == "set")
+            select(AuditEntry).where(AuditEntry.entity == "binding", AuditEntry.entity_id == "ks-avd12/vard")
             .order_by(AuditEntry.id))]
     assert len(chain) == len(winners) + existing
     assert [before for before, _ in chain] == [None] + [after for _, after in chain[:-1]]
