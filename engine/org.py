@@ -16,7 +16,7 @@ from engine.store import org as org_store
 from engine.store.models import ApiToken, Unit
 
 __all__ = ["add_unit", "list_units", "add_user", "grant_role", "create_token", "list_tokens", "revoke_token",
-           "authenticate", "me", "hash_token"]
+           "authenticate", "me", "hash_token", "valid_id"]
 
 TOKEN_PREFIX = "avk_"
 # Matched with fullmatch: `$` would also match before a trailing newline, and 'anna\n' would be a second anna.
@@ -28,9 +28,14 @@ _IDENTIFIERS = {
 }
 
 
+def valid_id(kind: str, value: str) -> bool:
+    """Whether value is a well-formed identifier of kind ('unit', 'user', 'role'), whole: no trailing newline."""
+    return _IDENTIFIERS[kind][0].fullmatch(value) is not None
+
+
 def _check_id(kind: str, value: str) -> None:
-    pattern, message, hint = _IDENTIFIERS[kind]
-    if not pattern.fullmatch(value):
+    if not valid_id(kind, value):
+        _, message, hint = _IDENTIFIERS[kind]
         raise InvalidInput(message, errors=[{"path": kind, "message": hint}])
 
 

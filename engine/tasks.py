@@ -133,6 +133,10 @@ def complete(
         raise TaskNotReady("Uppgiften är redan avslutad.", outcome=row.outcome)
     if row.assignee_id not in (None, actor_id):
         raise TaskNotReady("Uppgiften är tagen av någon annan.", assignee=row.assignee_id)
+    # Re-asserting the assignee read is a conditional UPDATE: it locks the task row now, so a claim or completion
+    # racing this one either lands first (and this one is stale) or waits and finds the task ended.
+    if not task_store.swap_assignee(ctx.session, row, row.assignee_id, row.assignee_id):
+        raise StaleWrite()
     record, definition = definition_of(ctx, case)
     workflow = load_workflow(case, definition)
     task = runtime.ready_task(workflow, task_id)

@@ -45,6 +45,11 @@ _LINKS: dict[str, dict[str, tuple[str, str, str]]] = {
         "Rename": ("events.rename", "number", "$response.body#/number"),
         "AddArea": ("events.add_area", "number", "$response.body#/number"),
     },
+    "events.list_events": {
+        "GetEvent": ("events.get_event", "number", "$response.body#/items/0/number"),
+        "Closure": ("events.closure", "number", "$response.body#/items/0/number"),
+        "CreateAction": ("events.create_action", "number", "$response.body#/items/0/number"),
+    },
     "events.get_event": {
         "GetTask": ("tasks.get_task", "task_id", "$response.body#/open_tasks/0/id"),
         "ClaimTask": ("tasks.claim", "task_id", "$response.body#/open_tasks/0/id"),
@@ -53,6 +58,10 @@ _LINKS: dict[str, dict[str, tuple[str, str, str]]] = {
     "tasks.worklist": {
         "GetTask": ("tasks.get_task", "task_id", "$response.body#/0/id"),
         "ClaimTask": ("tasks.claim", "task_id", "$response.body#/0/id"),
+    },
+    "tasks.get_task": {
+        "ClaimTask": ("tasks.claim", "task_id", "$response.body#/id"),
+        "CompleteTask": ("tasks.complete", "task_id", "$response.body#/id"),
     },
     "tasks.claim": {
         "ReleaseTask": ("tasks.release", "task_id", "$response.body#/id"),

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+
+class Whole(validate.Regexp):
+    """A Regexp that must match the whole value: with re.match, `$` also matches before a trailing newline, so
+    'AVV-2026-000001\n' would pass. The documented pattern stays the portable `^…$`."""
+
+    def __call__(self, value: str) -> str:  # type: ignore[override]
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+EVENT_NUMBER = r"^AVV-\d{4}-\d{6}$"
+RELEASE_HASH = r"^[0-9a-f]{64}$"
 
 
 class StrictSchema(Schema):
@@ -71,7 +85,7 @@ class TransitionIn(StrictSchema):
 
 
 class LinkIn(StrictSchema):
-    event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+    event = fields.String(required=True, validate=Whole(EVENT_NUMBER))
     area = fields.String(validate=validate.Length(min=1, max=40), load_default=None,
                          metadata={"description": _AREA_CHOICE})
 
@@ -96,7 +110,7 @@ class RenameIn(StrictSchema):
 
 
 class AuditIn(StrictSchema):
-    event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+    event = fields.String(required=True, validate=Whole(EVENT_NUMBER))
 
 
 class ReleaseUploadIn(StrictSchema):
@@ -106,12 +120,12 @@ class ReleaseUploadIn(StrictSchema):
 class MigrateIn(StrictSchema):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    release = fields.String(required=True, validate=Whole(RELEASE_HASH))
     dry_run = fields.Boolean(load_default=True)
 
 
 class BindingIn(StrictSchema):
-    release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    release = fields.String(required=True, validate=Whole(RELEASE_HASH))
     variant = fields.String(load_default="standard", validate=validate.Length(min=1, max=64))
 
 

@@ -24,6 +24,8 @@ import yaml
 
 from engine.context import Context
 from engine.errors import InvalidInput
+from engine.org import valid_id
+from engine.rules.text import unstorable_paths
 from engine.store import audit as audit_store
 from engine.store import org as org_store
 
@@ -63,6 +65,9 @@ def parse_feed(raw: bytes) -> list[FeedUser]:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise _bad("Flödet är inte giltig JSON.", "") from None
+    unstorable = unstorable_paths(document)
+    if unstorable:
+        raise _bad("Flödet innehåller otillåtna tecken (NUL eller ensamma surrogattecken).", unstorable[0])
     resources = document.get("Resources") if isinstance(document, dict) else None
     if not isinstance(resources, list):
         raise _bad("Flödet saknar 'Resources' (SCIM ListResponse).", "Resources")
@@ -71,6 +76,8 @@ def parse_feed(raw: bytes) -> list[FeedUser]:
         user_id = item.get("userName") if isinstance(item, dict) else None
         if not isinstance(user_id, str) or not user_id:
             raise _bad("Användaren saknar userName.", f"Resources/{index}/userName")
+        if not valid_id("user", user_id):
+            raise _bad(f"Ogiltigt userName: {user_id!r}.", f"Resources/{index}/userName")
         name = (item.get("name") or {}).get("formatted") or item.get("displayName") or user_id
         emails = [e.get("value") for e in item.get("emails") or [] if isinstance(e, dict)]
         groups = {g.get("display") or g.get("value") for g in item.get("groups") or [] if isinstance(g, dict)}

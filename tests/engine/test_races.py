@@ -103,6 +103,19 @@ def test_twenty_completions_of_one_task_step_the_case_once(
     assert [t["spec_name"] for t in demo.get_event(number, "anna")["open_tasks"]] == ["klassificering"]
 
 
+def test_claims_racing_completions_never_leave_a_claimer_whose_task_someone_else_completed(
+    demo: Engine, handlers: list[str], triage: str
+) -> None:
+    def work(i: int) -> Any:
+        return demo.claim_task(triage, handlers[i]) if i % 2 else demo.complete_task(triage, handlers[i], ACCEPT)
+
+    winners, _ = race(work)
+    claimers = {handlers[i] for i in winners if i % 2}
+    completers = {handlers[i] for i in winners if not i % 2}
+    assert len(completers) <= 1 and len(claimers) <= 1
+    assert not (completers and claimers - completers)
+
+
 def test_twenty_transitions_of_one_action_have_one_winner(
     demo: Engine, handlers: list[str], report: dict[str, Any]
 ) -> None:

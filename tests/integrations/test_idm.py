@@ -76,3 +76,15 @@ def test_cli_sync(demo: Engine, database_url: str) -> None:
     assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.output)
     assert report["users_created"] == ["gunilla.visby", "stefan.sas"]
+
+
+@pytest.mark.parametrize("user, name", [("gunilla.visby\n", "Gunilla"), ("gunilla.visby", "Gunilla \u0000"),
+                                        ("gunilla.visby", "Gunilla \ud800")])
+def test_a_feed_with_a_malformed_user_name_or_unstorable_text_is_refused_whole(
+    demo: Engine, user: str, name: str
+) -> None:
+    feed = json.dumps({"Resources": [{"userName": user, "displayName": name}]}).encode()
+    with pytest.raises(InvalidInput):
+        demo.idm_sync(feed, MAPPING)
+    with pytest.raises(AuthenticationFailed):
+        demo.me(user)

@@ -97,3 +97,13 @@ def test_non_standard_json_numbers_are_refused_at_parsing(client: Any, auth: Any
     assert_error(post_raw(client, anna, "/events", body), 400, "bad_request")
     assert_error(client.put(f"{API}/units/ks/overlays/vard/sla_dagar", data='{"value": %s}' % number,
                             content_type="application/json", headers=auth("petra")), 400, "bad_request")
+
+
+def test_patterned_identifiers_match_whole_not_up_to_a_trailing_newline(
+    client: Any, auth: Any, published: dict[str, Any]
+) -> None:
+    assert_error(client.get(f"{API}/audit?event=AVV-2026-000001%0A", headers=auth("revisor")), 422,
+                 "validation_failed")
+    response = client.put(f"{API}/units/ks/bindings/vard", json={"release": published["hash"] + "\n"},
+                          headers=auth("petra"))
+    assert_error(response, 422, "validation_failed")

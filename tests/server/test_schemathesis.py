@@ -19,6 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from engine import Engine
+
 from ..http import API
 
 EXAMPLES = 5  # per operation and mode
@@ -58,9 +60,13 @@ def test_every_operation_answers_within_its_contract(app: Any, auth: Any) -> Non
     assert not failures, "\n".join(failures)
 
 
-def test_stateful_sequences_along_the_links_keep_the_contract(app: Any, auth: Any) -> None:
+def test_stateful_sequences_along_the_links_keep_the_contract(
+    app: Any, auth: Any, demo: Engine, report: dict[str, Any]
+) -> None:
+    for _ in range(3):  # open cases for the sequences to find: event lists and worklists lead to them
+        demo.report_event("eva", "ks-akut", report)
     schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app)
-    headers = auth("anna")  # handläggare: claims, completes and creates actions on what she reports
+    headers = auth("anna")  # handläggare at Karolinska: sees, claims and completes those cases
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
