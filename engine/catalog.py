@@ -33,7 +33,7 @@ def shared_form(ctx: Context, which: str) -> dict[str, Any]:
     )
     ui_name = release.intake.ui_form if which == "intake" else None
     form = release.forms.get(name, "", ui_name)
-    return {"schema": form.schema, "ui_schema": form.ui_schema}
+    return {"schema": form.bundled, "ui_schema": form.ui_schema}
 
 
 def consume_rate(ctx: Context, key: str, limit: int, window_s: int) -> bool:

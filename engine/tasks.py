@@ -62,7 +62,7 @@ def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     return {
         **task_view(row),
         "instructions": info.instructions,
-        "schema": form.schema if form else None,
+        "schema": form.bundled if form else None,
         "ui_schema": form.ui_schema if form else None,
         "data": case.data,
         "case_version": case.version,

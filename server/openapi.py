@@ -62,3 +62,11 @@ def build_openapi() -> dict[str, Any]:
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+if __name__ == "__main__":  # `python -m server.openapi`: the document on stdout (the web app types its client with it)
+    import json
+
+    import server.routes  # noqa: F401  registers every endpoint
+
+    print(json.dumps(build_openapi(), ensure_ascii=False, indent=1))

@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from engine.definitions.bundle import bundle
 from engine.errors import DefinitionError
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Form:
     validator: Draft202012Validator
     protected_paths: tuple[tuple[str, ...], ...]  # property paths holding patient identifiers
     decision: str | None  # x-avvik-decision declared at the top level
+    bundled: dict[str, Any]  # the schema with every referenced file embedded: what browsers render (bundle.py)
 
     def protected_values(self, data: Any) -> bool:
         """Does data hold a value in any protected field?"""
@@ -150,6 +152,7 @@ class FormSet:
             validator=validator,
             protected_paths=tuple(_protected_paths(schema, resolver, ())),
             decision=schema.get(DECISION),
+            bundled=bundle(name, lambda file: self._lookup(self._schemas, file, area)),
         )
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request
 
 from engine.errors import RateLimited
 from server.http import endpoint, engine
-from server.schemas import FeedbackIn, ReceiptOut
+from server.schemas import FeedbackIn, FormOut, ReceiptOut
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 
@@ -22,3 +22,9 @@ def feedback(body: dict[str, Any]) -> dict[str, Any]:
         raise RateLimited()
     event = engine().report_event(None, settings.public_feedback_unit, body["data"], channel="allmanhet")
     return {"receipt": event["number"], "message": "Tack! Ditt ärende är mottaget. Spara numret."}
+
+
+@endpoint(bp, "/public/feedback/form", summary="Formuläret för synpunkter och klagomål, utan inloggning",
+          response=FormOut, public=True)
+def feedback_form() -> dict[str, Any]:
+    return engine().shared_form("feedback")
