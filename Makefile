@@ -20,7 +20,7 @@ web: $(STAMP)
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p var
 	$(BIN)/python -m server.openapi > var/openapi.json
-	cd web && npx openapi-typescript ../var/openapi.json -o src/api/openapi.d.ts --silent
+	cd web && npm run --silent api-types
 	cd web && npm run --silent build
 
 ## Start the API and the web app on the embedded SQLite default with a demo organisation and the demo login.

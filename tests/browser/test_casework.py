@@ -46,7 +46,7 @@ def test_handler_works_a_vard_case_to_closure(open_page: Callable[..., Any], dem
     complete(anna)
     next_task(anna, "Utred händelsen")
     anna.get_by_label("Enkel utredning").check()
-    anna.get_by_label("Händelseförlopp och orsaker").fill("Två läkemedel med liknande förpackning stod bredvid varandra.")
+    anna.get_by_label("Händelseförlopp och orsaker").fill("Två förpackningar som liknar varandra stod bredvid varandra.")
     anna.get_by_label("Godkänd av (uppdragsgivare)").fill("bertil")
     complete(anna)
     next_task(anna, "Återkoppla till rapportören")

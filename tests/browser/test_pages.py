@@ -17,6 +17,7 @@ PAGES = [
     (None, "/synpunkter", "Vad vill du berätta?"),
     ("eva", "/rapportera", "Sök enhet"),
     ("eva", "/mina-rapporter", "{number}"),
+    ("anna", "/handelser", "{number}"),
     ("eva", "/handelser/{number}", "{title}"),
     ("anna", "/arbetslista", "{number}"),
     ("anna", "/uppgifter/{task}", "Triagera händelsen"),

@@ -26,8 +26,9 @@ def dist(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("path", ["/", "/rapportera", "/arbetslista", "/uppgifter/3f1c", "/handelser/AVV-2026-000001",
-                                  "/synpunkter", "/logga-in", "/logg/AVV-2026-000001"])
+@pytest.mark.parametrize("path", ["/", "/rapportera", "/arbetslista", "/handelser", "/uppgifter/3f1c",
+                                  "/handelser/AVV-2026-000001", "/synpunkter", "/logga-in", "/inloggad",
+                                  "/logg/AVV-2026-000001"])
 def test_pages_serve_the_app_with_a_strict_csp(demo: Engine, dist: Path, path: str) -> None:
     response = make_client(demo, web_dist=str(dist)).get(path)
     assert response.status_code == 200 and b'lang="sv"' in response.data
@@ -57,7 +58,8 @@ def test_oidc_issuer_is_allowed_to_connect(demo: Engine, dist: Path) -> None:
     assert "connect-src 'self' https://login.example.se" in client.get("/").headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [("GET", "/demo/users", None), ("POST", "/demo/login", {"user": "anna"})])
+@pytest.mark.parametrize(("method", "path", "body"),
+                         [("GET", "/demo/users", None), ("POST", "/demo/login", {"user": "anna"})])
 def test_demo_login_does_not_exist_outside_demo_mode(demo: Engine, method: str, path: str, body: Any) -> None:
     client = make_client(demo)
     assert_error(client.open(f"{API}{path}", method=method, json=body), 404, "not_found")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -44,7 +43,8 @@ def test_bundle_is_self_contained_and_validates_like_the_files(area: str, name: 
     form = FormSet(FILES).get(name, area)
     assert all(ref.startswith("#") for ref in refs(form.bundled)), name
     bundled = Draft202012Validator(form.bundled, format_checker=form.validator.format_checker)
-    for sample in ({}, {"x": 1}, json.loads(json.dumps({key: "2026-13-45" for key in form.schema.get("properties", {})}))):
+    wrong_dates = {key: "2026-13-45" for key in form.schema.get("properties", {})}
+    for sample in ({}, {"x": 1}, wrong_dates):
         assert error_paths(bundled, sample) == error_paths(form.validator, sample), (name, sample)
 
 

@@ -32,6 +32,7 @@ export const routes: RouteObject[] = [
       { path: '/mina-rapporter', element: guarded(<MyReports />) },
       { path: '/arbetslista', element: guarded(<Worklist />) },
       { path: '/uppgifter/:id', element: guarded(<TaskPage />) },
+      { path: '/handelser', element: guarded(<MyReports />) },
       { path: '/handelser/:number', element: guarded(<EventPage />) },
       { path: '/atgarder', element: guarded(<Actions />) },
       { path: '/logg', element: guarded(<Audit />) },

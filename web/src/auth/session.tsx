@@ -16,25 +16,23 @@ const SessionContext = createContext<Session>({ me: null, loading: false, logout
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [token, setTokenState] = useState(getToken());
-  const [me, setMe] = useState<Me | null>(null);
-  const [loading, setLoading] = useState(Boolean(token));
+  // Whom the token belongs to, and which token that answer was for: a new token is "loading" until /me answers.
+  const [answer, setAnswer] = useState<{ token: string; me: Me | null } | null>(null);
 
   useEffect(() => onTokenChange(() => setTokenState(getToken())), []);
   useEffect(() => {
-    if (!token) {
-      setMe(null);
-      setLoading(false);
-      return;
-    }
+    if (!token) return;
     let live = true;
-    setLoading(true);
     api.me().then(
-      (user) => live && setMe(user),
-      () => live && setMe(null),
-    ).finally(() => live && setLoading(false));
+      (user) => live && setAnswer({ token, me: user }),
+      () => live && setAnswer({ token, me: null }),
+    );
     return () => { live = false; };
   }, [token]);
 
+  const current = token && answer?.token === token ? answer : null;
+  const me = current?.me ?? null;
+  const loading = Boolean(token) && !current;
   const hasRole = useCallback(
     (...roles: string[]) => Boolean(me?.grants.some((grant) => roles.length === 0 || roles.includes(grant.role))),
     [me],

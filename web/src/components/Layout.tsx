@@ -18,7 +18,7 @@ export function Layout() {
         <nav aria-label={t.nav.label}>
           <ul>
             {me && <li><NavLink to="/rapportera">{t.nav.report}</NavLink></li>}
-            {me && <li><NavLink to="/mina-rapporter">{t.nav.myReports}</NavLink></li>}
+            {me && <li><NavLink to={handler ? '/handelser' : '/mina-rapporter'} end>{handler ? t.nav.events : t.nav.myReports}</NavLink></li>}
             {handler && <li><NavLink to="/arbetslista">{t.nav.worklist}</NavLink></li>}
             {handler && <li><NavLink to="/atgarder">{t.nav.actions}</NavLink></li>}
             {hasRole('revisor') && <li><NavLink to="/logg">{t.nav.log}</NavLink></li>}

@@ -4,10 +4,11 @@ import { Link, useLocation, useParams } from 'react-router';
 import { api, type Action } from '../api/client';
 import { useSession } from '../auth/session';
 import { ActionCard } from '../components/ActionCard';
-import { Badge, ErrorMessage, Loading, Notice, asApiError, useLoad, usePageTitle } from '../components/common';
+import { Badge, ErrorMessage, Loading, Notice, useLoad, usePageTitle } from '../components/common';
 import { AreaList, Timeline } from '../components/EventSummary';
 import { areaName, useUnitNames } from '../components/names';
 import { SchemaForm } from '../forms/SchemaForm';
+import { dataFieldErrors, useFormSubmit } from '../forms/useFormSubmit';
 import { t } from '../text';
 
 export default function EventPage() {
@@ -116,33 +117,19 @@ export default function EventPage() {
 function NewAction({ number, onCreated }: { number: string; onCreated: () => void }) {
   const form = useLoad(() => api.form('action'), []);
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof asApiError> | null>(null);
-  const [created, setCreated] = useState(false);
-  const [data, setData] = useState<Record<string, unknown>>({});
-
-  async function submit(formData: Record<string, unknown>) {
-    setData(formData);
-    setBusy(true);
-    setError(null);
-    try {
-      await api.createAction(number, formData);
-      setCreated(true);
-      setOpen(false);
-      setData({});
-      onCreated();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const sending = useFormSubmit(async (data) => {
+    const action = await api.createAction(number, data);
+    setOpen(false);
+    onCreated();
+    return action;
+  });
+  const created = sending.result;
 
   if (!open) {
     return (
       <>
         {created && <Notice kind="success">{t.event.actionCreated}</Notice>}
-        <button type="button" className="button" onClick={() => { setOpen(true); setCreated(false); }}>{t.event.newAction}</button>
+        <button type="button" className="button" onClick={() => { sending.reset(); setOpen(true); }}>{t.event.newAction}</button>
       </>
     );
   }
@@ -150,10 +137,10 @@ function NewAction({ number, onCreated }: { number: string; onCreated: () => voi
   return (
     <div className="new-action">
       <h3>{t.event.newAction}</h3>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={sending.error} />
       <SchemaForm schema={{ ...(form.data.schema as RJSFSchema), title: undefined }} uiSchema={form.data.ui_schema}
-                  formData={data} idPrefix="atgard" serverErrors={error?.errors.map((x) => ({ ...x, path: x.path.replace(/^data\//, '') }))}
-                  submitLabel={t.event.createAction} busy={busy} onSubmit={submit} />
+                  formData={sending.data} idPrefix="atgard" serverErrors={dataFieldErrors(sending.error)}
+                  submitLabel={t.event.createAction} busy={sending.busy} onSubmit={sending.submit} />
     </div>
   );
 }

@@ -1,31 +1,17 @@
 import type { RJSFSchema } from '@rjsf/utils';
-import { useState } from 'react';
-import { api, type Receipt } from '../api/client';
-import { ErrorMessage, Loading, asApiError, useLoad, usePageTitle } from '../components/common';
+import { useEffect } from 'react';
+import { api } from '../api/client';
+import { ErrorMessage, Loading, useLoad, usePageTitle } from '../components/common';
 import { SchemaForm } from '../forms/SchemaForm';
+import { dataFieldErrors, useFormSubmit } from '../forms/useFormSubmit';
 import { t } from '../text';
 
 export default function Feedback() {
   usePageTitle(t.feedback.title);
   const form = useLoad(() => api.feedbackForm(), []);
-  const [data, setData] = useState<Record<string, unknown>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof asApiError> | null>(null);
-  const [receipt, setReceipt] = useState<Receipt | null>(null);
-
-  async function submit(formData: Record<string, unknown>) {
-    setData(formData);
-    setBusy(true);
-    setError(null);
-    try {
-      setReceipt(await api.sendFeedback(formData));
-      window.scrollTo(0, 0);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const sending = useFormSubmit((data) => api.sendFeedback(data));
+  const receipt = sending.result;
+  useEffect(() => { if (receipt) window.scrollTo(0, 0); }, [receipt]);
 
   if (receipt) {
     return (
@@ -34,9 +20,7 @@ export default function Feedback() {
         <p>{t.feedback.receiptCode}</p>
         <p className="receipt-number" data-testid="receipt">{receipt.receipt}</p>
         <p>{t.feedback.receiptHint}</p>
-        <button type="button" className="button" onClick={() => { setReceipt(null); setData({}); }}>
-          {t.feedback.another}
-        </button>
+        <button type="button" className="button" onClick={sending.reset}>{t.feedback.another}</button>
       </section>
     );
   }
@@ -46,15 +30,15 @@ export default function Feedback() {
     <section className="narrow">
       <h1>{t.feedback.title}</h1>
       <p className="lead">{t.feedback.intro}</p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={sending.error} />
       <SchemaForm
         schema={{ ...schema, title: undefined }}
         uiSchema={form.data.ui_schema}
-        formData={data}
-        serverErrors={error ? error.errors.map((e) => ({ ...e, path: e.path.replace(/^data\//, '') })) : undefined}
+        formData={sending.data}
+        serverErrors={dataFieldErrors(sending.error)}
         submitLabel={t.feedback.submit}
-        busy={busy}
-        onSubmit={submit}
+        busy={sending.busy}
+        onSubmit={sending.submit}
       />
     </section>
   );

@@ -1,14 +1,12 @@
 import type { RJSFSchema } from '@rjsf/utils';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api, type EventSummary, type FieldError } from '../api/client';
-import { ErrorMessage, Loading, asApiError, useLoad, usePageTitle } from '../components/common';
+import { api } from '../api/client';
+import { ErrorMessage, Loading, useLoad, usePageTitle } from '../components/common';
 import { UnitPicker } from '../components/UnitPicker';
 import { SchemaForm } from '../forms/SchemaForm';
+import { dataFieldErrors, useFormSubmit } from '../forms/useFormSubmit';
 import { t } from '../text';
-
-const withoutPrefix = (errors: FieldError[]) =>
-  errors.map((error) => ({ ...error, path: error.path.replace(/^data\//, '') }));
 
 export default function Report() {
   usePageTitle(t.report.title);
@@ -16,28 +14,15 @@ export default function Report() {
   const units = useLoad(() => api.units(), []);
   const [unit, setUnit] = useState<string | null>(null);
   const [unitError, setUnitError] = useState<string>();
-  const [data, setData] = useState<Record<string, unknown>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof asApiError> | null>(null);
-  const [receipt, setReceipt] = useState<EventSummary | null>(null);
+  const sending = useFormSubmit((data) => api.report(unit!, data));
+  const receipt = sending.result;
+  useEffect(() => { if (receipt) window.scrollTo(0, 0); }, [receipt]);
 
-  async function submit(formData: Record<string, unknown>) {
-    setData(formData);
-    if (!unit) {
-      setUnitError(t.report.unitRequired);
-      document.querySelector<HTMLInputElement>('.unit-picker input')?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      setReceipt(await api.report(unit, formData));
-      window.scrollTo(0, 0);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+  function submit(formData: Record<string, unknown>) {
+    if (unit) return sending.submit(formData);
+    sending.setData(formData);
+    setUnitError(t.report.unitRequired);
+    document.querySelector<HTMLInputElement>('.unit-picker input')?.focus();
   }
 
   if (receipt) {
@@ -49,29 +34,32 @@ export default function Report() {
         <p>{t.report.receiptHint}</p>
         <div className="cta-list">
           <Link className="button" to="/mina-rapporter">{t.report.toMine}</Link>
-          <button type="button" className="button" onClick={() => { setReceipt(null); setData({}); setUnit(null); }}>
+          <button type="button" className="button" onClick={() => { sending.reset(); setUnit(null); }}>
             {t.report.another}
           </button>
         </div>
       </section>
     );
   }
-  if (!form.data || !units.data) return <><ErrorMessage error={form.error ?? units.error} />{!form.error && !units.error && <Loading />}</>;
+  if (!form.data || !units.data) {
+    const error = form.error ?? units.error;
+    return error ? <ErrorMessage error={error} /> : <Loading />;
+  }
   const schema = form.data.schema as RJSFSchema;
   return (
     <section className="narrow">
       <h1>{t.report.title}</h1>
       {schema.description && <p className="lead">{schema.description}</p>}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={sending.error} />
       <UnitPicker units={units.data} value={unit} error={unitError}
                   onChange={(id) => { setUnit(id); setUnitError(undefined); }} />
       <SchemaForm
         schema={{ ...schema, title: undefined, description: undefined }}
         uiSchema={form.data.ui_schema}
-        formData={data}
-        serverErrors={error ? withoutPrefix(error.errors) : undefined}
+        formData={sending.data}
+        serverErrors={dataFieldErrors(sending.error)}
         submitLabel={t.report.submit}
-        busy={busy}
+        busy={sending.busy}
         onSubmit={submit}
       />
     </section>
