@@ -200,10 +200,13 @@ def _copy(connection: psycopg.Connection[Any], statement: str, lines: Iterable[s
     return time.perf_counter() - start
 
 
-def _add_organisation(engine: Engine, units: list[UnitRow]) -> None:
-    """Units, users and grants through the engine's own use cases (their rows are few)."""
+def _add_organisation(engine: Engine, units: list[UnitRow], release_hash: str) -> None:
+    """Units, users and grants through the engine's own use cases (their rows are few); the release runs on
+    every region."""
     for unit in units:
         engine.add_unit(unit.id, unit.name, unit.kind, unit.parent)
+        if unit.parent is None:
+            engine.activate_release(release_hash, unit.id)
     for user_id in (REGION_HANDLER, HOSPITAL_HANDLER):
         engine.add_user(user_id, user_id)
     engine.grant_role(REGION_HANDLER, "handlaggare", "r1")
@@ -296,7 +299,7 @@ def bulk_load(
     now = time.time()
     units = org_tree()
     start = time.perf_counter()
-    _add_organisation(engine, units)
+    _add_organisation(engine, units, release.hash)
     seconds: dict[str, float] = {"organisation (through the engine)": time.perf_counter() - start}
     leaves = [u for u in units if u.kind not in ("region", "sjukhus")]
     plans = _task_plans(release)

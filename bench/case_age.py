@@ -28,8 +28,9 @@ UNIT, HANDLER = "bench-enhet", "bench-handlaggare"
 def prepared_rework_engine(backend: Backend) -> Engine:
     """A fresh database with only the bench's rework tree published, one unit and its handler."""
     engine = Engine(migrated(backend))
-    engine.publish_tree(REWORK_TREE, label="bench-omarbete")
+    published = engine.publish_tree(REWORK_TREE, label="bench-omarbete")
     engine.add_unit(UNIT, "Bänkenheten", "akut")
+    engine.activate_release(published["hash"], UNIT)
     engine.add_user(HANDLER, "Bänkhandläggare")
     engine.add_user(vard.REPORTER, "Rapportör")
     engine.grant_role(HANDLER, "handlaggare", UNIT)

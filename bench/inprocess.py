@@ -24,8 +24,7 @@ __all__ = ["prepared_engine", "engine_lifecycle", "run_inprocess"]
 def prepared_engine(backend: Backend) -> Engine:
     """Schema at head, the repo's processes/ + forms/ published, the demo organisation seeded."""
     engine = Engine(migrated(backend))
-    engine.publish_tree(REPO_TREE, label="bench")
-    seed_demo(engine)
+    seed_demo(engine, engine.publish_tree(REPO_TREE, label="bench")["hash"])
     return engine
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from engine.access import access_for, event_access
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite
-from engine.events import handles, visible_event
 from engine.rules.lifecycle import INITIAL_STATUS, check_transition
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -25,15 +25,15 @@ ACTION_FORM = "atgard.json"
 
 
 def _require_handler(ctx: Context, number: str, actor_id: str) -> Any:
-    event, grants = visible_event(ctx, number, actor_id)
-    if not handles(grants, event):
-        raise PermissionDenied("Du behöver en roll på händelsens enhet för att hantera åtgärder.")
-    return event
+    """The event, if the actor works in one of its areas (readers and reporters may not change actions)."""
+    access = event_access(ctx, number, actor_id)
+    access.writer()
+    return access.event
 
 
 def create_action(ctx: Context, number: str, actor_id: str, data: Any) -> dict[str, Any]:
-    event = _require_handler(ctx, number, actor_id)
-    _, release = ctx.current_release()
+    writer = event_access(ctx, number, actor_id).writer()
+    event, release = writer.case.event, writer.release
     errors = swedish_errors(release.forms.get(ACTION_FORM), data)
     owner = data.get("ansvarig") if isinstance(data, dict) else None
     if owner and org_store.get_user(ctx.session, owner) is None:
@@ -62,14 +62,19 @@ def create_action(ctx: Context, number: str, actor_id: str, data: Any) -> dict[s
     return action_view(action)
 
 
-def _action_for(ctx: Context, action_id: int, actor_id: str) -> Action:
-    """The action if the actor owns it or holds a grant over one of its events' units."""
+def _action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False) -> Action:
+    """The action if the actor owns it or reads (to change it: works in) an area of one of its events."""
     action = action_store.action_by_id(ctx.session, action_id)
     if action is None:
         raise NotFound("Åtgärden finns inte.")
+    if action.owner_id == actor_id:
+        return action
     grants = org_store.grants_of(ctx.session, actor_id)
-    if action.owner_id != actor_id and not any(handles(grants, e) for e in action.events):
+    accesses = [access_for(ctx, e, actor_id, grants) for e in action.events]
+    if not any(a.handler for a in accesses):
         raise NotFound("Åtgärden finns inte.")
+    if write and not any(c.write for a in accesses for c in a.readable):
+        raise PermissionDenied("Ändringen kräver en roll som arbetar i händelsens område, eller att du äger åtgärden.")
     return action
 
 
@@ -78,7 +83,7 @@ def get_action(ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
 
 
 def link_action(ctx: Context, action_id: int, number: str, actor_id: str) -> dict[str, Any]:
-    action = _action_for(ctx, action_id, actor_id)
+    action = _action_for(ctx, action_id, actor_id, write=True)
     event = _require_handler(ctx, number, actor_id)
     if event not in action.events:
         action.events.append(event)
@@ -92,7 +97,7 @@ def link_action(ctx: Context, action_id: int, number: str, actor_id: str) -> dic
 def transition(
     ctx: Context, action_id: int, actor_id: str, target: str, note: str | None, expected_version: int | None = None
 ) -> dict[str, Any]:
-    action = _action_for(ctx, action_id, actor_id)
+    action = _action_for(ctx, action_id, actor_id, write=True)
     if expected_version is not None and expected_version != action.version:
         raise StaleWrite()
     check_transition(action.status, target, note)

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import actions, catalog, config, events, exports, migration, org, releases, tasks, timers, triage
@@ -19,7 +19,7 @@ from engine.context import Context
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.definitions.release import ReleaseCache
-from engine.errors import AvvikError, StaleWrite
+from engine.errors import AvvikError, Conflict, StaleWrite
 from engine.store.db import Database
 from engine.store.types import utcnow
 
@@ -42,6 +42,14 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
             # PostgreSQL reports a serialization or deadlock failure between two writers of one case this way.
             if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
                 raise StaleWrite() from None
+            # SQLite: the write lock was not free within busy_timeout; nothing was written, so try again.
+            if "database is locked" in str(exc.orig):
+                raise Conflict("Databasen är upptagen av andra ändringar. Försök igen om en stund.") from None
+            raise
+        except IntegrityError as exc:
+            # Two writers inserted the same key at once (PostgreSQL 23505, SQLite 'UNIQUE constraint failed').
+            if getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig):
+                raise Conflict("Någon annan skapade samma sak samtidigt. Ladda om och försök igen.") from None
             raise
 
     return wrapper
@@ -68,14 +76,19 @@ class Engine:
         return releases.list_releases(ctx)
 
     @_use_case
-    def migrate_cases(self, ctx: Context, area: str, release_hash: str, actor_id: str,
+    def activate_release(self, ctx: Context, release_hash: str, unit_id: str,
+                         actor_id: str | None = None) -> dict[str, Any]:
+        return config.activate_release(ctx, release_hash, unit_id, actor_id)
+
+    @_use_case
+    def migrate_cases(self, ctx: Context, area: str, release_hash: str, unit_id: str, actor_id: str,
                       dry_run: bool = True) -> dict[str, Any]:
-        return migration.migrate_cases(ctx, area, release_hash, actor_id, dry_run)
+        return migration.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
 
     # per-unit configuration
     @_use_case
-    def effective_config(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
-        return config.effective_config(ctx, unit_id, actor_id)
+    def effective_config(self, ctx: Context, unit_id: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
+        return config.effective_config(ctx, unit_id, actor_id, area)
 
     @_use_case
     def set_binding(self, ctx: Context, unit_id: str, area: str, release_hash: str, variant: str,
@@ -119,6 +132,14 @@ class Engine:
         return org.create_token(ctx, user_id, label, expires_at)
 
     @_use_case
+    def list_tokens(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
+        return org.list_tokens(ctx, user_id)
+
+    @_use_case
+    def revoke_token(self, ctx: Context, token_id: int) -> dict[str, Any]:
+        return org.revoke_token(ctx, token_id)
+
+    @_use_case
     def authenticate(self, ctx: Context, token: str) -> str:
         return org.authenticate(ctx, token)
 
@@ -145,8 +166,8 @@ class Engine:
         return catalog.roles(ctx)
 
     @_use_case
-    def shared_form(self, ctx: Context, which: str) -> dict[str, Any]:
-        return catalog.shared_form(ctx, which)
+    def shared_form(self, ctx: Context, which: str, unit_id: str | None = None) -> dict[str, Any]:
+        return catalog.shared_form(ctx, which, unit_id)
 
     @_use_case
     def consume_rate(self, ctx: Context, key: str, limit: int, window_s: int) -> bool:

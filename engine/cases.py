@@ -88,7 +88,8 @@ def definition_of(ctx: Context, case: AreaCase) -> tuple[ReleaseRecord, AreaDefi
 
 
 def load_workflow(case: AreaCase, definition: AreaDefinition) -> BpmnWorkflow:
-    return serializer.load_state(case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE)
+    return serializer.load_state(case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE,
+                                 case_id=case.id)
 
 
 def _due_at(task: Task, timers: dict[str, datetime]) -> datetime | None:

@@ -1,12 +1,14 @@
-"""What the current release offers people: roles with Swedish names, and the shared forms."""
+"""What the releases offer people: roles with Swedish names, and the shared forms of the active configuration."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from engine.config import resolve_intake
 from engine.context import Context
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
+from engine.store import org as org_store
 from engine.store import ratelimits
 
 __all__ = ["SHARED_FORMS", "roles", "shared_form", "consume_rate"]
@@ -24,16 +26,20 @@ def roles(ctx: Context) -> list[dict[str, Any]]:
     return sorted(merged.values(), key=lambda r: r["id"])
 
 
-def shared_form(ctx: Context, which: str) -> dict[str, Any]:
-    _, release = ctx.current_release()
+def shared_form(ctx: Context, which: str, unit_id: str | None = None) -> dict[str, Any]:
+    """A shared form as the unit's active configuration has it (without a unit: the newest active one)."""
     if which not in SHARED_FORMS:
         raise NotFound("Formuläret finns inte.")
+    unit = org_store.get_unit(ctx.session, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        raise InvalidInput("Okänd enhet.", errors=[{"path": "unit", "message": "Enheten finns inte."}])
+    _, release = resolve_intake(ctx, unit)
     name = {"intake": release.intake.form, "public": release.intake.public_form}.get(
         SHARED_FORMS[which], SHARED_FORMS[which]
     )
     ui_name = release.intake.ui_form if which == "intake" else None
     form = release.forms.get(name, "", ui_name)
-    return {"schema": form.bundled, "ui_schema": form.ui_schema}
+    return {"schema": form.schema, "ui_schema": form.ui_schema}
 
 
 def consume_rate(ctx: Context, key: str, limit: int, window_s: int) -> bool:

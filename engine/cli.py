@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -94,7 +94,18 @@ def release_publish(path: Path, label: str | None) -> None:
     """Validate and publish the definition tree at PATH (with processes/ and forms/)."""
     result = _engine().publish_tree(path, label)
     state = "publicerad" if result["created"] else "fanns redan"
-    click.echo(f"Release {result['hash'][:12]} {state} (id {result['id']}).")
+    click.echo(f"Release {result['hash'][:12]} {state} (id {result['id']}). Den körs bara där den aktiveras: "
+               f"avvik release activate {result['hash']} --unit ENHET")
+
+
+@release.command("activate")
+@click.argument("release_hash")
+@click.option("--unit", "unit_id", required=True, help="The unit (a region root: the region's default).")
+@_guarded
+def release_activate(release_hash: str, unit_id: str) -> None:
+    """Bind the intake and every area of a published release at a unit (the operator's tool)."""
+    result = _engine().activate_release(release_hash, unit_id)
+    click.echo(f"Release {result['release'][:12]} aktiv på {result['unit_id']} för {', '.join(result['areas'])}.")
 
 
 @release.command("list")
@@ -168,6 +179,31 @@ def token_create(user_id: str, label: str | None, expires_days: int | None) -> N
     click.echo(_engine().create_token(user_id, label, expires))
 
 
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@token.command("list")
+@click.argument("user_id")
+@_guarded
+def token_list(user_id: str) -> None:
+    """List USER's API tokens: id, label, created, expires, revoked (never the token itself)."""
+    tokens = _engine().list_tokens(user_id)
+    click.echo("id\tetikett\tskapad\tgår ut\tåterkallad")
+    for item in tokens:
+        click.echo("\t".join([str(item["id"]), item["label"] or "-", _when(item["created_at"]),
+                              _when(item["expires_at"]), _when(item["revoked_at"])]))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1, max=2**31 - 1))
+@_guarded
+def token_revoke(token_id: int) -> None:
+    """Revoke the API token with TOKEN_ID (from `token list`); it is refused from the next request on."""
+    item = _engine().revoke_token(token_id)
+    click.echo(f"Nyckel {item['id']} är återkallad ({_when(item['revoked_at'])}).")
+
+
 @main.group()
 def idm() -> None:
     """Identitetshantering (IDM)."""
@@ -208,8 +244,8 @@ def cfar_check(register: Path) -> None:
 def seed_demo_command(definitions: Path) -> None:
     """Publish the definitions and create the demo organisation and users."""
     engine = _engine()
-    engine.publish_tree(definitions, label="demo")
-    seed_demo(engine)
+    published = engine.publish_tree(definitions, label="demo")
+    seed_demo(engine, published["hash"])
     click.echo("Demoorganisationen finns. Skapa en nyckel med: avvik token create anna")
 
 

@@ -1,6 +1,10 @@
 """Per-unit configuration: which release and variant of each area a unit's new cases start on (bindings), and
 unit values for an area's declared variables (overlays). Both inherit down the org tree, and the effective
-value is always explained: where it came from."""
+value is always explained: where it came from.
+
+Publishing a release activates nothing: a unit runs only what a binding on it or an ancestor names (a region
+root's binding is the region's default), and a process owner binds only where they hold the owner role. The
+intake form and routing table are bound like an area, under the key INTAKE."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 
 from engine.context import Context
 from engine.definitions.release import STANDARD, AreaDefinition, Release
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NoActiveConfiguration, NotFound, PermissionDenied, StaleWrite
 from engine.rules.access import roles_at
 from engine.rules.inheritance import Resolved, ancestry, merged_variables, nearest
 from engine.store import audit as audit_store
@@ -20,6 +24,10 @@ from engine.store.models import ReleaseRecord, Unit
 
 __all__ = [
     "OWNER_ROLE",
+    "INTAKE",
+    "owned_unit",
+    "resolve_intake",
+    "activate_release",
     "Resolution",
     "resolve",
     "effective_config",
@@ -30,6 +38,7 @@ __all__ = [
 ]
 
 OWNER_ROLE = "processagare"
+INTAKE = "intake"  # binding key of the intake form and routing table (processes/intake.yaml)
 
 
 @dataclass(frozen=True)
@@ -37,34 +46,48 @@ class Resolution:
     record: ReleaseRecord
     release: Release
     definition: AreaDefinition
-    binding_from: str | None  # unit id whose binding applies; None: the newest release's standard variant
+    binding_from: str  # unit id whose binding applies
     variables: dict[str, Resolved]
 
     def initial_data(self) -> dict[str, Any]:
         return {key: resolved.value for key, resolved in self.variables.items()}
 
 
-def resolve(ctx: Context, unit: Unit, area: str) -> Resolution | None:
-    """What a new case of `area` at `unit` starts on; None if that release has no such area."""
+def _binding(ctx: Context, unit: Unit, key: str) -> Resolved:
     chain = ancestry(unit.path)
-    bound = nearest(chain, {b.unit_id: b for b in binding_store.bindings_for(ctx.session, chain, area)})
+    bound = nearest(chain, {b.unit_id: b for b in binding_store.bindings_for(ctx.session, chain, key)})
     if bound is None:
-        record, release = ctx.current_release()
-        variant, source = STANDARD, None
-    else:
-        record, release = ctx.release_by_id(bound.value.release_id)
-        variant, source = bound.value.variant, bound.from_unit
-    definition = release.variants.get((area, variant))
-    if definition is None:
-        return None
+        raise NoActiveConfiguration(unit_id=unit.id, area=key)
+    return bound
+
+
+def resolve(ctx: Context, unit: Unit, area: str) -> Resolution:
+    """What a new case of `area` at `unit` starts on: the nearest binding up the tree, else no_active_configuration."""
+    chain = ancestry(unit.path)
+    bound = _binding(ctx, unit, area)
+    record, release = ctx.release_by_id(bound.value.release_id)
+    definition = release.variants.get((area, bound.value.variant))
+    if definition is None:  # set_binding checks this; a hand-edited database could still get here
+        raise NoActiveConfiguration("Den bundna releasen saknar området eller varianten.", unit_id=unit.id, area=area)
     overlays: dict[str, dict[str, Any]] = {}
     for overlay in binding_store.overlays_for(ctx.session, chain, area):
         overlays.setdefault(overlay.unit_id, {})[overlay.key] = overlay.value["value"]
     variables = merged_variables(chain, definition.area.variables, overlays)
-    return Resolution(record, release, definition, source, variables)
+    return Resolution(record, release, definition, str(bound.from_unit), variables)
 
 
-def _owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
+def resolve_intake(ctx: Context, unit: Unit | None) -> tuple[ReleaseRecord, Release]:
+    """The release whose intake form and routing table a report at `unit` goes through; with no unit (a form
+    shown before the unit is chosen), the newest release bound for intake anywhere."""
+    if unit is not None:
+        return ctx.release_by_id(_binding(ctx, unit, INTAKE).value.release_id)
+    active = binding_store.active_release_ids(ctx.session, INTAKE)
+    if not active:
+        raise NoActiveConfiguration(area=INTAKE)
+    return ctx.release_by_id(active[-1])
+
+
+def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     unit = org_store.get_unit(ctx.session, unit_id)
     if unit is None:
         raise NotFound("Enheten finns inte.")
@@ -73,14 +96,19 @@ def _owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     return unit
 
 
-def effective_config(ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
-    unit = _owned_unit(ctx, unit_id, actor_id)
+def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
+    """Every area's configuration at the unit, or only one area's (or only the intake's); an area the newest
+    release lacks is 404."""
+    unit = owned_unit(ctx, unit_id, actor_id)
     _, newest = ctx.current_release()
+    if only is not None and only != INTAKE and only not in newest.areas:
+        raise NotFound(f"Området '{only}' finns inte.")
     areas = []
-    for area in sorted(newest.areas):
-        resolution = resolve(ctx, unit, area)
-        if resolution is None:
-            areas.append({"area": area, "error": "Den bundna releasen saknar området eller varianten."})
+    for area in sorted(newest.areas) if only is None else [a for a in [only] if a != INTAKE]:
+        try:
+            resolution = resolve(ctx, unit, area)
+        except NoActiveConfiguration as exc:
+            areas.append({"area": area, "error": exc.message})
             continue
         areas.append({
             "area": area,
@@ -93,31 +121,51 @@ def effective_config(ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any
                 for key, r in sorted(resolution.variables.items())
             ],
         })
-    return {"unit_id": unit.id, "areas": areas}
+    try:
+        record, _ = resolve_intake(ctx, unit)
+        intake: dict[str, Any] = {"release": record.hash, "release_label": record.label}
+    except NoActiveConfiguration as exc:
+        intake = {"error": exc.message}
+    return {"unit_id": unit.id, "intake": intake, "areas": areas}
 
 
 def set_binding(
     ctx: Context, unit_id: str, area: str, release_hash: str, variant: str, actor_id: str
 ) -> dict[str, Any]:
-    unit = _owned_unit(ctx, unit_id, actor_id)
+    unit = owned_unit(ctx, unit_id, actor_id)
     record = release_store.release_by_hash(ctx.session, release_hash)
     if record is None:
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
-    if (area, variant) not in ctx.release(record).variants:
+    if area == INTAKE and variant != STANDARD:
+        raise InvalidInput("Intaget har bara standardvarianten.",
+                           errors=[{"path": "variant", "message": f"Använd '{STANDARD}'."}])
+    if area != INTAKE and (area, variant) not in ctx.release(record).variants:
         raise InvalidInput(
             "Releasen saknar området eller varianten.",
             errors=[{"path": "variant", "message": f"'{area}/{variant}' finns inte i releasen."}],
         )
-    binding_store.put_binding(ctx.session, unit.id, area, record.id, variant, actor_id)
-    audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="set",
-        after={"release": record.hash, "variant": variant},
-    )
+    _bind(ctx, unit, area, record, variant, actor_id)
     return effective_config(ctx, unit_id, actor_id)
 
 
+def _bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
+    """Set the unit's own binding by compare-and-set against what was read: a concurrent change is 409 stale."""
+    current = binding_store.get_binding(ctx.session, unit.id, area)
+    expected = (current.release_id, current.variant) if current is not None else None
+    if not binding_store.swap_binding(ctx.session, unit.id, area, expected, record.id, variant, actor_id or "operator"):
+        raise StaleWrite("Bindningen ändrades samtidigt av någon annan. Ladda om och försök igen.")
+    before = None
+    if expected is not None:
+        before_record = release_store.release_by_id(ctx.session, expected[0])
+        before = {"release": before_record.hash if before_record else None, "variant": expected[1]}
+    audit_store.record_change(
+        ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="set",
+        before=before, after={"release": record.hash, "variant": variant},
+    )
+
+
 def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict[str, Any]:
-    unit = _owned_unit(ctx, unit_id, actor_id)
+    unit = owned_unit(ctx, unit_id, actor_id)
     if not binding_store.delete_binding(ctx.session, unit.id, area):
         raise NotFound("Enheten har ingen egen bindning för området.")
     audit_store.record_change(
@@ -127,8 +175,11 @@ def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict
 
 
 def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, actor_id: str) -> dict[str, Any]:
-    unit = _owned_unit(ctx, unit_id, actor_id)
-    resolution = resolve(ctx, unit, area)
+    unit = owned_unit(ctx, unit_id, actor_id)
+    try:
+        resolution: Resolution | None = resolve(ctx, unit, area)
+    except NoActiveConfiguration:
+        resolution = None  # an area the unit does not run has no variables to set
     if resolution is None or key not in resolution.definition.area.variables:
         raise InvalidInput(
             "Okänd parameter.",
@@ -149,10 +200,24 @@ def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, act
 
 
 def remove_overlay(ctx: Context, unit_id: str, area: str, key: str, actor_id: str) -> dict[str, Any]:
-    unit = _owned_unit(ctx, unit_id, actor_id)
+    unit = owned_unit(ctx, unit_id, actor_id)
     if not binding_store.delete_overlay(ctx.session, unit.id, area, key):
         raise NotFound("Enheten har inget eget värde för parametern.")
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="overlay", entity_id=f"{unit.id}/{area}/{key}", operation="remove",
     )
     return effective_config(ctx, unit_id, actor_id)
+
+
+def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: str | None) -> dict[str, Any]:
+    """Bind the intake and every area (standard variant) of a release at a unit: how a region goes live on a
+    release. With an actor, only on a unit they own; without one, the operator's CLI."""
+    unit = owned_unit(ctx, unit_id, actor_id) if actor_id is not None else org_store.get_unit(ctx.session, unit_id)
+    if unit is None:
+        raise NotFound("Enheten finns inte.")
+    record = release_store.release_by_hash(ctx.session, release_hash)
+    if record is None:
+        raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+    for area in [INTAKE, *sorted(ctx.release(record).areas)]:
+        _bind(ctx, unit, area, record, STANDARD, actor_id)
+    return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
@@ -21,6 +21,7 @@ class Context:
     session: Session
     releases: ReleaseCache
     clock: Callable[[], datetime]
+    _records: dict[int, ReleaseRecord] = field(default_factory=dict)  # by id, for this use case
 
     def release(self, record: ReleaseRecord) -> Release:
         """The parsed release of a stored record; parsed once per process, then shared from the cache."""
@@ -31,13 +32,15 @@ class Context:
         return self.releases.put(parse_release(files))
 
     def release_by_id(self, release_id: int) -> tuple[ReleaseRecord, Release]:
-        record = release_store.release_by_id(self.session, release_id)
+        record = self._records.get(release_id) or release_store.release_by_id(self.session, release_id)
+        if record is not None:
+            self._records[release_id] = record
         if record is None:
             raise DefinitionError("Ärendets release finns inte längre.")
         return record, self.release(record)
 
     def current_release(self) -> tuple[ReleaseRecord, Release]:
-        """The newest published release: what new cases start on."""
+        """The newest published release: what exists, not what runs (bindings decide that)."""
         record = release_store.latest_release(self.session)
         if record is None:
             raise DefinitionError("Inga definitioner är publicerade. Kör 'avvik release publish'.")

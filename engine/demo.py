@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from engine.api import Engine
 
-__all__ = ["UNITS", "USERS", "seed_demo"]
+__all__ = ["UNITS", "USERS", "REGION_ROOTS", "seed_demo"]
 
 # (id, name, kind, parent, cfar)
 UNITS: list[tuple[str, str, str, str | None, str | None]] = [
@@ -58,10 +58,16 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
 ]
 
 
-def seed_demo(engine: Engine) -> None:
-    """Create the demo units and users (idempotent)."""
+# The region roots: binding a release there makes it each region's default (publishing alone activates nothing).
+REGION_ROOTS = [unit_id for unit_id, _, _, parent, _ in UNITS if parent is None]
+
+
+def seed_demo(engine: Engine, release_hash: str) -> None:
+    """Create the demo units and users and run the release on both regions (idempotent)."""
     for unit_id, name, kind, parent, cfar in UNITS:
         engine.add_unit(unit_id, name, kind, parent, cfar)
+    for root in REGION_ROOTS:
+        engine.activate_release(release_hash, root)
     for user_id, name, grants in USERS:
         engine.add_user(user_id, name)
         for role, unit_id in grants:

@@ -14,7 +14,9 @@
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
         ├── ClosureBlocked       closing rules are unmet; .unmet lists them
-        └── IllegalTransition    a status change the lifecycle does not allow
+        ├── IllegalTransition    a status change the lifecycle does not allow
+        ├── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
+        └── StateUnreadable      a case's stored workflow state is in a format this version cannot read
 
 The server maps the branches to HTTP status codes in one place; the engine knows nothing of HTTP.
 """
@@ -39,6 +41,8 @@ __all__ = [
     "TaskNotReady",
     "ClosureBlocked",
     "IllegalTransition",
+    "NoActiveConfiguration",
+    "StateUnreadable",
 ]
 
 
@@ -142,3 +146,16 @@ class ClosureBlocked(Conflict):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
     default_message = "Den statusändringen är inte tillåten."
+
+
+class NoActiveConfiguration(Conflict):
+    code = "no_active_configuration"
+    default_message = (
+        "Enheten har ingen aktiv konfiguration för det här. En processägare behöver binda en release till enheten "
+        "eller en överordnad enhet."
+    )
+
+
+class StateUnreadable(Conflict):
+    code = "state_unreadable"
+    default_message = "Ärendets sparade läge kan inte läsas av den här versionen av avvik. Kontakta förvaltningen."

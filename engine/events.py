@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import closure_results, definition_of, start_case
-from engine.config import resolve
+from engine.access import EventAccess, access_for, event_access, visible_scopes
+from engine.cases import closure_results, start_case
+from engine.config import resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
-from engine.errors import DefinitionError, InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, PermissionDenied
 from engine.integrations import cfar
-from engine.rules.access import Grant, covers_any, roles_at
+from engine.rules.access import roles_at
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -19,7 +20,7 @@ from engine.store import cases as case_store
 from engine.store import events as event_store
 from engine.store import org as org_store
 from engine.store import tasks as task_store
-from engine.store.models import Event, Unit
+from engine.store.models import AuditEntry, Event, Unit
 from engine.views import (
     action_view,
     audit_view,
@@ -33,8 +34,6 @@ from engine.views import (
 __all__ = [
     "AUDITOR_ROLE",
     "CHANNELS",
-    "handles",
-    "visible_event",
     "routing_facts",
     "route",
     "report_event",
@@ -77,15 +76,14 @@ def report_event(
 ) -> dict[str, Any]:
     if channel not in CHANNELS:
         raise InvalidInput("Okänd kanal.", errors=[{"path": "channel", "message": "Okänd kanal."}])
-    record, release = ctx.current_release()
-    form = release.forms.get(release.intake.public_form if channel == "allmanhet" else release.intake.form)
-    errors = swedish_errors(form, data)
     unit = org_store.get_unit(ctx.session, unit_id) if isinstance(unit_id, str) else None
     if unit is None:
-        errors.insert(0, {"path": "unit_id", "message": "Okänd enhet."})
+        raise InvalidInput("Rapporten är inte komplett.", errors=[{"path": "unit_id", "message": "Okänd enhet."}])
+    record, release = resolve_intake(ctx, unit)
+    form = release.forms.get(release.intake.public_form if channel == "allmanhet" else release.intake.form)
+    errors = swedish_errors(form, data)
     if errors:
         raise InvalidInput("Rapporten är inte komplett.", errors=errors)
-    assert unit is not None
     data = form.with_defaults(data)
     areas = route(release, data, unit.kind, channel)
     now = ctx.clock()
@@ -109,8 +107,6 @@ def report_event(
     facts = routing_facts(ctx, unit, channel, areas)
     for area in areas:
         resolution = resolve(ctx, unit, area)
-        if resolution is None:
-            raise DefinitionError(f"Enhetens konfiguration saknar området '{area}'. Kontakta processägaren.")
         start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
                    {**data, **facts})
     audit_store.record_change(
@@ -120,7 +116,7 @@ def report_event(
         entity_id=event.number,
         operation="report",
         event=event,
-        after={"areas": areas, "data": form.redact(data), "release": record.hash},
+        after={"areas": areas, "data": form.mask_protected(data), "release": record.hash},
     )
     return event_summary(event, _area_names(release))
 
@@ -129,47 +125,54 @@ def _area_names(release: Release) -> dict[str, str]:
     return {area_id: d.area.name for area_id, d in release.areas.items()}
 
 
-def handles(grants: list[Grant], event: Event) -> bool:
-    """A grant over the unit where it happened, or over a unit handling one of its area cases."""
-    return covers_any(grants, [event.unit_path, *(case.unit_path for case in event.area_cases)])
-
-
-def visible_event(ctx: Context, number: str, actor_id: str) -> tuple[Event, list[Grant]]:
-    """The event if the actor reported it or holds a grant over its unit; otherwise NotFound (no leak)."""
-    event = event_store.event_by_number(ctx.session, number)
-    grants = org_store.grants_of(ctx.session, actor_id)
-    if event is None or not (event.reporter_id == actor_id or handles(grants, event)):
-        raise NotFound("Händelsen finns inte eller så saknar du behörighet.")
-    return event, grants
+def _summary(ctx: Context, access: EventAccess) -> dict[str, Any]:
+    """The event with the areas this user may see: every live area to its reporter, else the readable ones."""
+    names = {c.case.area: c.definition.area.name for c in access.cases}
+    view = event_summary(access.event, names)
+    shown = {c.case.id for c in (access.cases if access.reporter else access.readable)}
+    view["areas"] = [a for a in view["areas"] if a["id"] in shown]
+    return view
 
 
 def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[str, Any]:
-    event, grants = visible_event(ctx, number, actor_id)
-    handler = handles(grants, event)
-    _, release = ctx.current_release()
-    names = _area_names(release)
-    view = event_summary(event, names)
-    view["areas"] = [
-        case_view(case, names, ctx.release_by_id(case.release_id)[0].hash) for case in event.area_cases
-    ]
+    access = event_access(ctx, number, actor_id)
+    event = access.event
+    view = _summary(ctx, access)
+    readable = access.readable
+    shown = access.cases if access.reporter else readable
+    view["areas"] = [case_view(c.case, {c.case.area: c.definition.area.name}, c.release.hash) for c in shown]
     view["actions"] = [action_view(a) for a in action_store.actions_for_event(ctx.session, event.id)]
     view["feedback"] = [  # what the handlers fed back to the reporter (aterkoppling.json), per area
-        {"area": case.area, "text": fb.get("text"), "date": fb.get("datum")}
-        for case in event.area_cases
-        if isinstance(fb := case.data.get("aterkoppling"), dict) and fb.get("status") == "given"
+        {"area": c.case.area, "text": fb.get("text"), "date": fb.get("datum")}
+        for c in shown
+        if isinstance(fb := c.case.data.get("aterkoppling"), dict) and fb.get("status") == "given"
     ]
-    if not handler:  # the reporter follows status and feedback, not the handling
+    view["access"] = {"handler": access.handler, "reporter": access.reporter, "protected": access.protected,
+                      "writable_areas": sorted(c.case.area for c in readable if c.write)}
+    if not access.handler:  # the reporter follows status and feedback, not the handling
         return view
-    view["report"] = event.data
-    view["case_data"] = {case.area: case.data for case in event.area_cases}
-    all_tasks = task_store.tasks_for_event(ctx.session, event.id)
+    visible_cases = {c.case.id for c in readable}
+    view["report"] = access.report()
+    view["case_data"] = {c.case.area: c.data() for c in readable}
+    all_tasks = [t for t in task_store.tasks_for_event(ctx.session, event.id) if t.area_case_id in visible_cases]
     view["open_tasks"] = [task_view(t) for t in all_tasks if t.ended_at is None]
     view["task_history"] = [task_view(t) for t in all_tasks if t.ended_at is not None]
-    view["decisions"] = [decision_view(d) for d in case_store.decisions_for_event(ctx.session, event.id)]
-    view["history"] = audit_view(audit_store.changes_for_event(ctx.session, event.id))
-    if event.has_patient_data:
+    view["decisions"] = [decision_view(d) for d in case_store.decisions_for_event(ctx.session, event.id)
+                         if d.area_case_id in visible_cases]
+    view["history"] = audit_view(_visible_history(ctx, access))
+    if event.has_patient_data and access.protected:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=event, purpose=purpose)
     return view
+
+
+def _visible_history(ctx: Context, access: EventAccess) -> list[AuditEntry]:
+    """The change log without the entries of areas the user may not read (a task's data, a case's changes)."""
+    hidden_cases = {str(c.case.id) for c in access.cases if not c.read}
+    hidden_tasks = {t.id for t in task_store.tasks_for_event(ctx.session, access.event.id)
+                    if str(t.area_case_id) in hidden_cases}
+    return [e for e in audit_store.changes_for_event(ctx.session, access.event.id)
+            if not (e.entity == "task" and e.entity_id in hidden_tasks)
+            and not (e.entity == "area_case" and e.entity_id in hidden_cases)]
 
 
 def list_events(
@@ -192,7 +195,7 @@ def list_events(
         unit_path = unit.path
     events, total = event_store.list_events(
         ctx.session,
-        visible_paths=sorted({g.unit_path for g in grants}),
+        visible=visible_scopes(ctx, grants),
         reporter_id=actor_id,
         unit_path=unit_path,
         area=area,
@@ -201,10 +204,9 @@ def list_events(
         limit=limit,
         offset=offset,
     )
-    _, release = ctx.current_release()
-    names = _area_names(release)
-    return {
-        "items": [event_summary(e, names) for e in events],
+    accesses = [access_for(ctx, e, actor_id, grants) for e in events]
+    return {  # the index narrows by role and area; the exact rule (restricted cases too) is checked per row
+        "items": [_summary(ctx, a) for a in accesses if a.reporter or a.handler],
         "total": min(total, event_store.COUNT_CAP),
         "total_capped": total > event_store.COUNT_CAP,  # shown as "more than 1 000"
         "limit": limit,
@@ -214,12 +216,11 @@ def list_events(
 
 def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
     """Per area case: can it close now, and each rule with whether it is met ("varför kan jag inte avsluta?")."""
-    event, grants = visible_event(ctx, number, actor_id)
-    if not handles(grants, event):
-        raise NotFound("Händelsen finns inte eller så saknar du behörighet.")
+    access = event_access(ctx, number, actor_id)
+    access.require_handler()
     result = []
-    for case in event.area_cases:
-        _, definition = definition_of(ctx, case)
+    for readable in access.readable:
+        case, definition = readable.case, readable.definition
         results = closure_results(ctx, case, definition, case.data)
         result.append(
             {
@@ -235,9 +236,9 @@ def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, A
 def rename_event(ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
     """A handler may sharpen the title; the new one follows the event everywhere (tasks included), and the
     old one stays in the history."""
-    event, grants = visible_event(ctx, number, actor_id)
-    if not handles(grants, event):
-        raise PermissionDenied("Bara den som handlägger händelsen kan byta rubrik.")
+    access = event_access(ctx, number, actor_id)
+    access.writer()
+    event = access.event
     title, reason = title.strip(), reason.strip()
     errors = [{"path": p, "message": "Fältet måste fyllas i."} for p, v in (("title", title), ("reason", reason)) if not v]
     if errors:
@@ -248,18 +249,20 @@ def rename_event(ctx: Context, number: str, title: str, reason: str, actor_id: s
     audit_store.record_change(ctx.session, actor_id=actor_id, entity="event", entity_id=event.number,
                               operation="rename", event=event, before={"title": before},
                               after={"title": title, "reason": reason})
-    _, release = ctx.current_release()
-    return event_summary(event, _area_names(release))
+    return _summary(ctx, access)
 
 
 def audit_log(ctx: Context, number: str, actor_id: str) -> dict[str, Any]:
-    """The change log and the read log of one event, for the auditing role over its unit."""
-    event, grants = visible_event(ctx, number, actor_id)
-    if AUDITOR_ROLE not in roles_at(grants, event.unit_path):
+    """The change log and the read log of one event, for the auditing role over its unit, of the areas that
+    role may read."""
+    access = event_access(ctx, number, actor_id)
+    event = access.event
+    if AUDITOR_ROLE not in roles_at(access.grants, event.unit_path):
         raise PermissionDenied("Loggarna kräver rollen revisor på händelsens enhet.")
+    access.require_handler()
     return {
         "event_number": event.number,
         "event_title": event.title,
-        "changes": audit_view(audit_store.changes_for_event(ctx.session, event.id)),
+        "changes": audit_view(_visible_history(ctx, access)),
         "reads": read_view(audit_store.reads_for_event(ctx.session, event.id)),
     }

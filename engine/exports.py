@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import definition_of
+from engine.access import event_access
 from engine.context import Context
-from engine.errors import NotFound
-from engine.events import handles, visible_event
+from engine.errors import NotFound, PermissionDenied
 from engine.integrations import cfar
 from engine.rules.inheritance import ancestry
 from engine.store import audit as audit_store
@@ -28,11 +27,11 @@ def _unit(unit: Unit | None) -> dict[str, Any] | None:
 
 
 def export_document(ctx: Context, number: str, area: str, export_id: str, actor_id: str) -> dict[str, Any]:
-    event, grants = visible_event(ctx, number, actor_id)
-    case = next((c for c in event.area_cases if c.area == area and c.status != "removed"), None)
-    if case is None or not handles(grants, event):
-        raise NotFound("Händelsen har inget sådant ärende, eller så saknar du behörighet.")
-    _, definition = definition_of(ctx, case)
+    access = event_access(ctx, number, actor_id)
+    writer = access.writer(area)
+    if not writer.protected:  # the documents carry the identifiers the authority needs
+        raise PermissionDenied("Exporten innehåller skyddade personuppgifter som din roll inte får se i området.")
+    event, case, definition = access.event, writer.case, writer.definition
     template = definition.exports.get(export_id)
     if template is None:
         raise NotFound(f"Området har ingen export som heter '{export_id}'.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.cases import definition_of, load_workflow, save_step
-from engine.config import OWNER_ROLE
+from engine.config import owned_unit
 from engine.context import Context
 from engine.definitions.release import Release
 from engine.errors import InvalidInput
@@ -21,18 +21,20 @@ from engine.store.models import AreaCase, ReleaseRecord
 __all__ = ["migrate_cases"]
 
 
-def migrate_cases(ctx: Context, area: str, release_hash: str, actor_id: str, dry_run: bool) -> dict[str, Any]:
+def migrate_cases(ctx: Context, area: str, release_hash: str, unit_id: str, actor_id: str,
+                  dry_run: bool) -> dict[str, Any]:
+    """Open cases of `area` handled under `unit_id`, a unit the actor owns."""
+    unit = owned_unit(ctx, unit_id, actor_id)
     target = release_store.release_by_hash(ctx.session, release_hash)
     if target is None:
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
     release = ctx.release(target)
-    owned = [g.unit_path for g in org_store.grants_of(ctx.session, actor_id) if g.role == OWNER_ROLE]
-    results = []
-    for case in case_store.open_cases(ctx.session, area, exclude_release_id=target.id):
-        if not any(covers(path, case.event.unit_path) for path in owned):
-            continue
-        results.append(_one(ctx, case, target, release, actor_id, dry_run))
-    return {"area": area, "release": target.hash, "dry_run": dry_run, "cases": results}
+    results = [
+        _one(ctx, case, target, release, actor_id, dry_run)
+        for case in case_store.open_cases(ctx.session, area, exclude_release_id=target.id)
+        if covers(unit.path, case.unit_path)
+    ]
+    return {"area": area, "release": target.hash, "unit_id": unit.id, "dry_run": dry_run, "cases": results}
 
 
 def _one(ctx: Context, case: AreaCase, target: ReleaseRecord, release: Release, actor_id: str,

@@ -8,15 +8,38 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from engine.access import what_role_sees
 from engine.context import Context
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
+from engine.rules.text import storable
 from engine.store import org as org_store
-from engine.store.models import Unit
+from engine.store.models import ApiToken, Unit
 
-__all__ = ["add_unit", "list_units", "add_user", "grant_role", "create_token", "authenticate", "me", "hash_token"]
+__all__ = ["add_unit", "list_units", "add_user", "grant_role", "create_token", "list_tokens", "revoke_token",
+           "authenticate", "me", "hash_token"]
 
 TOKEN_PREFIX = "avk_"
-_CFAR = re.compile(r"^\d{8}$")
+# Matched with fullmatch: `$` would also match before a trailing newline, and 'anna\n' would be a second anna.
+_CFAR = re.compile(r"\d{8}")
+_IDENTIFIERS = {
+    "unit": (re.compile(r"[a-z0-9_-]{1,60}"), "Ogiltigt enhets-id.", "Små bokstäver, siffror, - och _."),
+    "user": (re.compile(r"[A-Za-z0-9_.@-]{1,100}"), "Ogiltigt användar-id.", "Otillåtna tecken."),
+    "role": (re.compile(r"[a-z0-9_]{1,64}"), "Ogiltigt roll-id.", "Små bokstäver, siffror och _."),
+}
+
+
+def _check_id(kind: str, value: str) -> None:
+    pattern, message, hint = _IDENTIFIERS[kind]
+    if not pattern.fullmatch(value):
+        raise InvalidInput(message, errors=[{"path": kind, "message": hint}])
+
+
+def _check_text(**fields: str | None) -> None:
+    bad = [name for name, value in fields.items() if value is not None and not storable(value)]
+    if bad:
+        raise InvalidInput("Texten innehåller otillåtna tecken.",
+                           errors=[{"path": name, "message": "NUL och ensamma surrogattecken är inte tillåtna."}
+                                   for name in bad])
 
 
 def hash_token(token: str) -> str:
@@ -26,10 +49,10 @@ def hash_token(token: str) -> str:
 def add_unit(
     ctx: Context, unit_id: str, name: str, kind: str, parent_id: str | None = None, cfar: str | None = None
 ) -> dict[str, Any]:
-    if cfar is not None and not _CFAR.match(cfar):
+    if cfar is not None and not _CFAR.fullmatch(cfar):
         raise InvalidInput("Ogiltigt CFAR-nummer.", errors=[{"path": "cfar", "message": "Åtta siffror."}])
-    if not re.match(r"^[a-z0-9_-]{1,60}$", unit_id):
-        raise InvalidInput("Ogiltigt enhets-id.", errors=[{"path": "id", "message": "Små bokstäver, siffror, - och _."}])
+    _check_id("unit", unit_id)
+    _check_text(name=name, kind=kind)
     parent = org_store.get_unit(ctx.session, parent_id) if parent_id else None
     if parent_id and parent is None:
         raise InvalidInput("Okänd överordnad enhet.", errors=[{"path": "parent", "message": "Enheten finns inte."}])
@@ -47,13 +70,14 @@ def list_units(ctx: Context) -> list[dict[str, Any]]:
 
 
 def add_user(ctx: Context, user_id: str, name: str | None = None, email: str | None = None) -> dict[str, Any]:
-    if not re.match(r"^[A-Za-z0-9_.@-]{1,100}$", user_id):
-        raise InvalidInput("Ogiltigt användar-id.", errors=[{"path": "user", "message": "Otillåtna tecken."}])
+    _check_id("user", user_id)
+    _check_text(name=name, email=email)
     user = org_store.get_user(ctx.session, user_id) or org_store.add_user(ctx.session, user_id, name or user_id, email)
     return {"id": user.id, "name": user.name, "email": user.email}
 
 
 def grant_role(ctx: Context, user_id: str, role: str, unit_id: str) -> None:
+    _check_id("role", role)
     if org_store.get_user(ctx.session, user_id) is None:
         raise NotFound(f"Användaren {user_id} finns inte.")
     if org_store.get_unit(ctx.session, unit_id) is None:
@@ -65,9 +89,33 @@ def create_token(ctx: Context, user_id: str, label: str | None = None, expires_a
     """A new API token for the user. Only its hash is stored: the token is shown once."""
     if org_store.get_user(ctx.session, user_id) is None:
         raise NotFound(f"Användaren {user_id} finns inte.")
+    _check_text(label=label)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     org_store.add_token(ctx.session, user_id, hash_token(token), label, expires_at)
     return token
+
+
+def _token_view(record: ApiToken) -> dict[str, Any]:
+    """What an operator may see of a token: never the token, never its hash."""
+    return {"id": record.id, "label": record.label, "created_at": record.created_at,
+            "expires_at": record.expires_at, "revoked_at": record.revoked_at}
+
+
+def list_tokens(ctx: Context, user_id: str) -> list[dict[str, Any]]:
+    if org_store.get_user(ctx.session, user_id) is None:
+        raise NotFound(f"Användaren {user_id} finns inte.")
+    return [_token_view(t) for t in org_store.tokens_of(ctx.session, user_id)]
+
+
+def revoke_token(ctx: Context, token_id: int) -> dict[str, Any]:
+    """Revoke a token; the next request that presents it is refused. Revoking twice keeps the first time."""
+    record = org_store.token_by_id(ctx.session, token_id)
+    if record is None:
+        raise NotFound(f"Nyckeln {token_id} finns inte.")
+    if record.revoked_at is None:
+        record.revoked_at = ctx.clock()
+        ctx.session.flush()
+    return _token_view(record)
 
 
 def authenticate(ctx: Context, token: str) -> str:
@@ -87,9 +135,11 @@ def me(ctx: Context, user_id: str) -> dict[str, Any]:
     if user is None or not user.active:
         raise AuthenticationFailed()
     grants = org_store.grants_of(ctx.session, user_id)
+    units = {g.unit_id: org_store.get_unit(ctx.session, g.unit_id) for g in grants}
     return {
         "id": user.id,
         "name": user.name,
         "email": user.email,
-        "grants": [{"role": g.role, "unit_id": g.unit_id} for g in grants],
+        "grants": [{"role": g.role, "unit_id": g.unit_id, "unit_name": getattr(units[g.unit_id], "name", g.unit_id),
+                    **what_role_sees(ctx, g.role)} for g in grants],
     }

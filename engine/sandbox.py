@@ -3,8 +3,11 @@
 Process owners write Python-syntax text in BPMN, DMN and YAML files: gateway conditions, DMN cells, timer
 expressions, closure-rule conditions and small script tasks. None of it ever reaches eval, exec or compile.
 The text is parsed with `ast.parse`, checked against a whitelist of syntax, functions and methods, and then
-evaluated node by node by the interpreter below, under a step budget and a wall-clock bound. Every refusal
-or failure is a `SandboxError` with a Swedish message for the process owner and an English `reason`.
+evaluated node by node by the interpreter below, under a step budget and a time bound; each builtin
+call is bounded by its arguments before it runs. What an expression returns, and what a script assigns, must
+be storable in a case (engine/storable.py). Every refusal or failure is a `SandboxError` with a Swedish
+message for the process owner and an English `reason` (e.g. too_complex, not_storable); SpiffWorkflow's
+callers also get the BPMN element (`element_id`) it was evaluated for.
 """
 
 from __future__ import annotations
@@ -26,13 +29,16 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from .errors import SandboxError
+from .storable import unstorable
 
-__all__ = ["check_expression", "names_used", "evaluate", "execute", "SandboxEnvironment", "SandboxScriptEngine"]
+__all__ = ["check_expression", "check_constants", "names_used", "evaluate", "execute", "SandboxEnvironment",
+           "SandboxScriptEngine"]
 
 MAX_SOURCE_CHARS = 10_000  # longer text is not a condition, it is a program
 MAX_DEPTH = 100  # keeps the interpreter's recursion far below Python's own limit
 MAX_STEPS = 100_000  # nodes evaluated plus comprehension turns, per call
-MAX_SECONDS = 0.5  # wall-clock bound, checked at every step
+MAX_SECONDS = 0.5  # CPU time of the evaluating thread, checked at every step: a loaded machine
+#                    pausing the thread is not the expression's cost, and must not refuse it
 MAX_EXPONENT = 1_000
 MAX_INT_BITS = 10_000  # products and powers beyond this are refused before they are computed
 MAX_LENGTH = 100_000  # longest str/list/tuple an operation may build, checked before building it
@@ -40,6 +46,8 @@ MAX_SIZE = 1_000_000  # largest value counting shared parts as copies: [big_list
 #                       but comparing or printing it is not
 MAX_RANGE = 10_000
 MAX_FORMAT_WIDTH = 1_000  # f"{x:>999999999}" would allocate a gigabyte
+MAX_NDIGITS = 1_000  # round(1, -10**9) computes 10**(10**9) before it rounds
+MAX_INT_DIGITS = 4_300  # longest text int() reads (Python's own bound for base 10; int('f'*99999, 16) has none)
 
 
 # --- errors ---------------------------------------------------------------------------------------------
@@ -72,10 +80,12 @@ def _as_sandbox_error(exc: Exception) -> SandboxError:
         return exc
     if isinstance(exc, (RecursionError, MemoryError)):
         return _refused("Uttrycket är för komplext att beräkna.", "too_complex")
-    detail = f"{type(exc).__name__}: {exc}"
+    arg = _shown(exc.args[0]) if exc.args else "?"
+    # str(KeyError(k)) is repr(k): a key too large to show would take as long to print as to build
+    detail = f"{type(exc).__name__}: {arg if isinstance(exc, KeyError) else exc}"
     for kind, reason, message in _FAILURES:
         if isinstance(exc, kind):
-            return _failed(message.format(arg=repr(exc.args[0]) if exc.args else "?"), reason, detail=detail)
+            return _failed(message.format(arg=arg), reason, detail=detail)
     return _failed("Uttrycket kunde inte beräknas.", "runtime_error", detail=detail)
 
 
@@ -108,14 +118,42 @@ def _sum(values: Any, start: int | float = 0) -> Any:
     return sum(values, start)
 
 
+def _round(number: Any, ndigits: int | None = None) -> Any:
+    """round(), refused beyond MAX_NDIGITS digits either side of the point."""
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_NDIGITS:
+        raise _refused(f"round() får avrunda till högst {MAX_NDIGITS} siffror.", "too_complex")
+    return round(number, ndigits)
+
+
+def _int(value: Any = 0, base: int | None = None) -> int:
+    """int(), reading at most MAX_INT_DIGITS characters of text (the result's size is checked after)."""
+    if isinstance(value, str) and len(value) > MAX_INT_DIGITS:
+        raise _refused(f"int() får läsa högst {MAX_INT_DIGITS} tecken.", "too_complex")
+    return int(value) if base is None else int(value, base)
+
+
+def _str(value: Any = "") -> str:
+    """str(), refused before converting a value whose text would be too long (a list of huge numbers)."""
+    _check_text(value)
+    return str(value)
+
+
+def _index_of(method: Callable[..., int]) -> Callable[..., int]:
+    """list.index / tuple.index: the error for a missing value shows it, so it must be short enough to show."""
+    def index(sequence: Any, value: Any, *bounds: int) -> int:
+        _check_text(value)
+        return method(sequence, value, *bounds)
+    return index
+
+
 def _days_between(start: str, end: str) -> int:
     """Whole days from start to end, both ISO dates or datetimes ("2024-05-01", "2024-05-01T10:00:00Z")."""
     return (datetime.fromisoformat(end).date() - datetime.fromisoformat(start).date()).days
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "len": len, "min": min, "max": max, "sum": _sum, "abs": abs, "round": round, "int": int, "float": float,
-    "str": str, "bool": bool, "sorted": sorted, "any": any, "all": all, "list": list, "dict": dict, "set": set,
+    "len": len, "min": min, "max": max, "sum": _sum, "abs": abs, "round": _round, "int": _int, "float": float,
+    "str": _str, "bool": bool, "sorted": sorted, "any": any, "all": all, "list": list, "dict": dict, "set": set,
     "tuple": tuple, "range": _range, "days_between": _days_between,
     "today": lambda: date.today().isoformat(),  # server-local date, e.g. "2024-05-01"
 }
@@ -147,8 +185,8 @@ _METHODS: dict[type, dict[str, Callable[..., Any]]] = {
           "count": str.count, "find": str.find},
     dict: {"get": dict.get, "keys": lambda d: list(d.keys()), "values": lambda d: list(d.values()),
            "items": lambda d: list(d.items())},
-    list: {"count": list.count, "index": list.index},
-    tuple: {"count": tuple.count, "index": tuple.index},
+    list: {"count": list.count, "index": _index_of(list.index)},
+    tuple: {"count": tuple.count, "index": _index_of(tuple.index)},
 }
 _METHOD_NAMES = frozenset(name for table in _METHODS.values() for name in table)
 
@@ -283,6 +321,49 @@ def _check_size(value: Any) -> None:
         stack.extend(compress(members, map(_NESTED.__contains__, map(type, members))))
 
 
+def _check_text(value: Any, limit: int = MAX_LENGTH) -> None:
+    """Refuse, before converting it, a value whose text would exceed `limit` characters: str() of a list of
+    3 000-digit numbers is cheap to ask for and takes seconds to make. Stops counting at the limit."""
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 2
+        elif isinstance(item, int):
+            total += item.bit_length() * 30103 // 100_000 + 2  # decimal digits: bits × log10(2)
+        elif isinstance(item, dict):
+            total += 4 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += 2 * len(item)
+            stack.extend(item)
+        else:
+            total += 32  # float, None and the like
+        if total > limit:
+            raise _refused(f"Texten skulle bli längre än {limit} tecken.", "too_complex")
+
+
+def _shown(value: Any) -> str:
+    """repr() of a value for a message, or its type's name when that would be long."""
+    try:
+        _check_text(value, 200)
+    except SandboxError:
+        return f"({type(value).__name__})"
+    return repr(value)
+
+
+def _check_result(value: Any) -> None:
+    """What any operator or call may give: ints within MAX_INT_BITS, text within MAX_LENGTH, no complex."""
+    kind = type(value)
+    if kind is int and value.bit_length() > MAX_INT_BITS:
+        raise _refused("Ett heltal blir för stort.", "too_complex")
+    if kind is str:
+        _check_length(len(value))
+    elif kind is complex:  # (-1) ** 0.5
+        raise _refused("Beräkningen ger inget reellt tal (t.ex. roten ur ett negativt tal).", "not_storable")
+
+
 def _binop(op: type, left: Any, right: Any) -> Any:
     """Apply a binary operator, refusing first what would exhaust memory or time."""
     sequences = (str, list, tuple)
@@ -310,6 +391,7 @@ def _format(value: Any, spec: str) -> str:
         raise _refused(f"Formatet '{spec}' stöds inte.")
     if int(match["width"] or 0) > MAX_FORMAT_WIDTH or int(match["prec"] or 0) > 100:
         raise _refused("Formatet ger för lång text.", "too_complex")
+    _check_text(value)
     return format(value, spec)
 
 
@@ -318,6 +400,9 @@ def _format(value: Any, spec: str) -> str:
 # Nodes that build a new container: the only places a value can outgrow MAX_SIZE.
 _BUILDERS = (ast.BinOp, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp,
              ast.GeneratorExp)
+# Nodes whose result a builtin computed: bounded by _check_result (containers they build are no larger
+# than their arguments, which were bounded when they were built).
+_COMPUTED = (ast.BinOp, ast.UnaryOp, ast.Call)
 _CONVERSIONS: dict[int, Callable[[Any], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
 
 
@@ -326,13 +411,13 @@ class _Interpreter:
 
     def __init__(self) -> None:
         self.steps = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
+        self.deadline = time.thread_time() + MAX_SECONDS
 
     def tick(self) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise _refused("Uttrycket kräver för många beräkningssteg.", "too_complex")
-        if time.monotonic() > self.deadline:
+        if time.thread_time() >= self.deadline:
             raise _refused("Uttrycket tar för lång tid att beräkna.", "too_complex")
 
     def visit(self, node: ast.AST, scope: Mapping[str, Any]) -> Any:
@@ -340,6 +425,8 @@ class _Interpreter:
         value = self._eval(node, scope)
         if isinstance(node, _BUILDERS) and type(value) in _NESTED:
             _check_size(value)
+        if isinstance(node, _COMPUTED):
+            _check_result(value)
         return value
 
     def _eval(self, node: ast.AST, scope: Mapping[str, Any]) -> Any:
@@ -406,7 +493,9 @@ class _Interpreter:
                 return "".join(parts)
             case ast.FormattedValue(value=value, conversion=conversion, format_spec=spec):
                 result = self.visit(value, scope)
-                result = _CONVERSIONS[conversion](result) if conversion in _CONVERSIONS else result
+                if conversion in _CONVERSIONS:
+                    _check_text(result)
+                    result = _CONVERSIONS[conversion](result)
                 return _format(result, "" if spec is None else self.visit(spec, scope))
             case ast.Call(func=ast.Attribute(value=owner, attr=attr), args=args, keywords=keywords):
                 function = self.method(self.visit(owner, scope), attr)
@@ -583,15 +672,77 @@ def _script_names(statements: list[ast.stmt], bound: set[str], used: set[str]) -
     return bound
 
 
+def _check_storable(value: Any, name: str | None = None) -> Any:
+    """`value` if a case can store it; otherwise refused, naming the script variable that holds it."""
+    problem = unstorable(value)
+    if problem is not None:
+        what = f"Skriptet ger {name} ett värde" if name else "Uttrycket ger ett värde"
+        raise _refused(f"{what} som inte kan sparas i ärendet: {problem}.", "not_storable",
+                       **({"name": name} if name else {}))
+    return value
+
+
+def check_constants(source: str, *, script: bool = False) -> None:
+    """Evaluate every constant part of `source` (one that reads no data: `10**10**10`, `round(1, -10**9)`)
+    under the run-time bounds, and raise the SandboxError it would raise on every case (details["part"] says
+    which part). A constant that is the whole value (the expression, or what a script assigns) must also be
+    storable. For the validator: what fails here fails on every case, so it is refused at publishing."""
+    def run(tree: ast.AST) -> None:
+        for node, whole in _constant_parts(tree):
+            try:
+                value = _Interpreter().visit(node, {})
+                if whole:
+                    _check_storable(value)
+            except Exception as exc:  # translated and re-raised by _run, with the part that failed
+                err = _as_sandbox_error(exc)
+                if not (isinstance(tree, ast.Expression) and node is tree.body):
+                    err.details["part"] = ast.unparse(node)[:200]
+                err.details.setdefault("line", node.lineno)
+                raise err from exc
+
+    _run(source, "exec" if script else "eval", run)
+
+
+def _constant_parts(tree: ast.AST) -> Iterator[tuple[ast.expr, bool]]:
+    """The largest subexpressions that read no data, each with whether it is a whole value."""
+    if isinstance(tree, ast.Expression):
+        stack: list[tuple[ast.AST, bool]] = [(tree.body, True)]
+    else:
+        stack = [(stmt, False) for stmt in reversed(tree.body)]  # type: ignore[attr-defined]  # ast.Module
+    while stack:
+        node, whole = stack.pop()
+        if isinstance(node, ast.Assign):
+            stack.append((node.value, True))
+            continue
+        if isinstance(node, ast.expr) and not isinstance(node, (ast.Starred, ast.Slice)):
+            used: set[str] = set()
+            _free_names(node, frozenset(), used)
+            if not used:
+                if whole or not isinstance(node, ast.Constant):  # a literal costs nothing to evaluate
+                    yield node, whole
+                continue
+        children = [child for child in ast.iter_child_nodes(node)
+                    if not isinstance(child, (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop))]
+        stack.extend((child, False) for child in reversed(children))  # in reading order
+
+
 def evaluate(source: str, names: Mapping[str, Any]) -> Any:
-    """Evaluate the expression `source` with `names` as its variables."""
-    return _run(source, "eval", lambda tree: _Interpreter().visit(tree, names))
+    """Evaluate the expression `source` with `names` as its variables; the value must be storable."""
+    return _run(source, "eval", lambda tree: _check_storable(_Interpreter().visit(tree, names)))
 
 
 def execute(source: str, names: dict[str, Any]) -> None:
-    """Run the script `source`, assigning into `names`; on any error `names` is left unchanged."""
+    """Run the script `source`, assigning into `names`; on any error `names` is left unchanged. Every value it
+    assigns must be storable."""
     scope = dict(names)  # a copy, so a failure halfway leaves the case data untouched
-    _run(source, "exec", lambda tree: _Interpreter().run(tree.body, scope))
+
+    def run(tree: ast.Module) -> None:
+        _Interpreter().run(tree.body, scope)
+        for name, value in scope.items():
+            if name not in names or value is not names[name]:
+                _check_storable(value, name)
+
+    _run(source, "exec", run)
     for name in [name for name in names if name not in scope]:
         del names[name]
     names.update(scope)
@@ -649,6 +800,7 @@ class SandboxScriptEngine(PythonScriptEngine):
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except SandboxError as err:
+            _locate(err, task)
             raise WorkflowTaskException(err.message, task=task, exception=err) from err
 
     def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> bool:
@@ -656,7 +808,15 @@ class SandboxScriptEngine(PythonScriptEngine):
         try:
             return self.environment.execute(script, task.data, external_context)
         except SandboxError as err:
+            _locate(err, task)
             line = err.details.get("line")
             error_line = textwrap.dedent(script).splitlines()[line - 1] if line else ""
             raise WorkflowTaskException(err.message, task=task, exception=err, line_number=line,
                                         error_line=error_line) from err
+
+
+def _locate(err: SandboxError, task: Any) -> None:
+    """Name the BPMN element the expression belongs to (a gateway's condition is evaluated by the gateway)."""
+    err.details.setdefault("element_id", task.task_spec.bpmn_id)
+    if task.task_spec.bpmn_name:
+        err.details.setdefault("element_name", task.task_spec.bpmn_name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.access import case_access
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
@@ -32,16 +33,18 @@ def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: i
 
 
 def _task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
-    """The task if the actor holds its role on its unit; a task they cannot act on is 403, one they cannot
-    see at all is 404."""
+    """The task if the actor holds its role on its unit; a task they cannot act on is 403, one of an area case
+    they cannot read is 404."""
     row = task_store.task_by_id(ctx.session, task_id)
     grants = org_store.grants_of(ctx.session, actor_id)
     if row is None or not any(covers(g.unit_path, row.unit_path) for g in grants):
         raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
-    if row.role not in roles_at(grants, row.unit_path):
-        raise PermissionDenied(f"Uppgiften kräver rollen '{row.role}' på enheten.", required_role=row.role)
     case = case_store.case_for_step(ctx.session, row.area_case_id)
     assert case is not None  # the foreign key guarantees it
+    if row.role not in roles_at(grants, row.unit_path):
+        if not case_access(ctx, grants, case).read:
+            raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
+        raise PermissionDenied(f"Uppgiften kräver rollen '{row.role}' på enheten.", required_role=row.role)
     return row, case
 
 
@@ -53,18 +56,21 @@ def _open_task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, 
 
 
 def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
+    """The task's form and the case data as the actor may see it: a lane role works its task even on a restricted
+    case, but sees protected values only where the area grants them."""
     row, case = _task_for(ctx, task_id, actor_id)
-    record, definition = definition_of(ctx, case)
+    access = case_access(ctx, org_store.grants_of(ctx.session, actor_id), case)
+    definition = access.definition
     info = definition.user_tasks[row.spec_name]
-    form = ctx.release(record).forms.get(info.form, case.area, info.ui_form) if info.form else None
-    if case.event.has_patient_data:
+    form = access.release.forms.get(info.form, case.area, info.ui_form) if info.form else None
+    if case.event.has_patient_data and access.protected:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=case.event, purpose=f"uppgift {row.spec_name}")
     return {
         **task_view(row),
         "instructions": info.instructions,
-        "schema": form.bundled if form else None,
+        "schema": form.schema if form else None,
         "ui_schema": form.ui_schema if form else None,
-        "data": case.data,
+        "data": access.data(),
         "case_version": case.version,
     }
 
@@ -83,18 +89,18 @@ def _audit_task(ctx: Context, row: TaskRow, case: AreaCase, actor_id: str, opera
 
 def claim(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     row, case = _open_task_for(ctx, task_id, actor_id)
-    if row.assignee_id not in (None, actor_id):
+    if row.assignee_id == actor_id:
+        return task_view(row)
+    if row.assignee_id is not None or not task_store.swap_assignee(ctx.session, row, None, actor_id):
         raise TaskNotReady("Uppgiften är redan tagen av någon annan.", assignee=row.assignee_id)
-    row.assignee_id = actor_id
     _audit_task(ctx, row, case, actor_id, "claim", assignee=actor_id)
     return task_view(row)
 
 
 def release(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     row, case = _open_task_for(ctx, task_id, actor_id)
-    if row.assignee_id != actor_id:
+    if row.assignee_id != actor_id or not task_store.swap_assignee(ctx.session, row, actor_id, None):
         raise TaskNotReady("Du har inte tagit uppgiften.")
-    row.assignee_id = None
     _audit_task(ctx, row, case, actor_id, "release")
     return task_view(row)
 
@@ -109,7 +115,8 @@ def assign(ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str,
             errors=[{"path": "user", "message": f"Användaren saknar rollen '{row.role}' på enheten."}],
         )
     before = row.assignee_id
-    row.assignee_id = user_id
+    if not task_store.swap_assignee(ctx.session, row, before, user_id):
+        raise StaleWrite("Uppgiften tilldelades samtidigt av någon annan. Ladda om och försök igen.")
     _audit_task(ctx, row, case, actor_id, "assign", assignee=user_id, previous=before)
     return task_view(row)
 
@@ -148,7 +155,7 @@ def complete(
     if form is not None and form.protected_values(data):
         case.event.has_patient_data = True
     open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
-    _audit_task(ctx, row, case, actor_id, "complete", data=form.redact(data) if form else {})
+    _audit_task(ctx, row, case, actor_id, "complete", data=form.mask_protected(data) if form else {})
     return {
         "event_number": case.event.number,
         "event_title": case.event.title,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import definition_of, roll_up, start_case
+from engine.access import event_access
+from engine.cases import roll_up, start_case
 from engine.config import resolve
 from engine.context import Context
-from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.events import routing_facts, visible_event
+from engine.errors import Conflict, InvalidInput, NoActiveConfiguration, PermissionDenied
+from engine.events import routing_facts
 from engine.rules.access import roles_at
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
@@ -25,14 +26,19 @@ def _reason(reason: str | None) -> str:
 
 
 def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
-    event, grants = visible_event(ctx, number, actor_id)
+    access = event_access(ctx, number, actor_id)
+    access.require_handler()
+    event, grants = access.event, access.grants
     reason = _reason(reason)
     unit = org_store.get_unit(ctx.session, event.unit_id)
-    resolution = resolve(ctx, unit, area) if unit is not None else None
-    if resolution is None:
-        raise InvalidInput("Okänt område.", errors=[{"path": "area", "message": f"Området '{area}' finns inte."}])
+    assert unit is not None  # the foreign key guarantees it
+    try:
+        resolution = resolve(ctx, unit, area)
+    except NoActiveConfiguration:
+        raise InvalidInput("Okänt område.", errors=[
+            {"path": "area", "message": f"Området '{area}' finns inte i enhetens konfiguration."}]) from None
     name = resolution.definition.area.name
-    if not roles_at(grants, event.unit_path) & set(resolution.definition.area.roles):
+    if not roles_at(grants, event.unit_path) & resolution.definition.access.workers:
         raise PermissionDenied(f"Du saknar en roll i området '{name}' på enheten.")
     if any(c.area == area and c.status != "removed" for c in event.area_cases):
         raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
@@ -48,18 +54,19 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
 
 
 def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
-    event, grants = visible_event(ctx, number, actor_id)
+    access = event_access(ctx, number, actor_id)
+    access.require_handler()
+    event = access.event
     reason = _reason(reason)
-    active = [c for c in event.area_cases if c.status not in ("removed",)]
-    case = next((c for c in active if c.area == area), None)
-    if case is None:
+    active = [c for c in access.cases if c.case.area == area]
+    if not active:
         raise InvalidInput("Området finns inte på händelsen.", errors=[{"path": "area", "message": "Finns inte."}])
-    _, definition = definition_of(ctx, case)
-    if not roles_at(grants, case.unit_path) & set(definition.area.roles):
-        raise PermissionDenied(f"Du saknar en roll i området '{definition.area.name}' på enheten.")
+    if not active[0].write:
+        raise PermissionDenied(f"Du saknar en roll i området '{active[0].definition.area.name}' på enheten.")
+    case, definition = active[0].case, active[0].definition
     if case.status == "closed":
         raise Conflict("Ett avslutat ärende kan inte tas bort.")
-    if len(active) == 1:
+    if len(access.cases) == 1:
         raise Conflict("Händelsen måste handläggas inom minst ett område. Lägg till det rätta området först.")
     before = case.status
     case.status = "removed"

@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine.api import Engine
 from engine.store.db import Database
-from server import errors
+from server import boundary, errors
 from server.auth import OidcVerifier
 from server.config import Settings
 from server.web import register_web
@@ -35,4 +35,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     register_web(app)
     app.extensions["avvik.openapi"] = build_openapi()
     errors.register(app)
+    boundary.register(app)
     return app

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import (
     AuthenticationFailed,
@@ -86,9 +86,15 @@ def _validation(error: ValidationError) -> Response:
 
 
 def _http(error: HTTPException) -> Response:
+    """werkzeug's and Flask's own errors (404, 405, 413, 415, a BadRequest) in the one error shape."""
     status = error.code or 500
     code, message = _HTTP_CODES.get(status, ("error", "Något gick fel."))
-    return error_response(status, code, message)
+    if hasattr(error, "avvik_code"):  # the input boundary's own 400s say what was wrong
+        code, message = error.avvik_code, str(error.description)
+    response = error_response(status, code, message)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
 
 
 def _unexpected(error: Exception) -> Response:

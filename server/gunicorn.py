@@ -1,12 +1,87 @@
-"""`avvik serve`: the API under gunicorn, stateless workers sharing the database."""
+"""`avvik serve`: the API under gunicorn, stateless workers sharing the database.
+
+gunicorn answers requests it cannot parse itself (request line or headers too long, too many headers, not HTTP),
+before the app sees them, with an HTML page. JsonErrorWorker answers them in the API's error shape instead, and
+closes every connection gracefully: input the app did not read (a refused oversized body, the rest of a too-long
+line) is drained, within bounds, so the client reads the answer instead of a connection reset.
+"""
 
 from __future__ import annotations
 
+import json
+import socket
+import time
+from http import HTTPStatus
 from typing import Any
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import errors as http_errors
+from gunicorn.workers.sync import SyncWorker
 
-__all__ = ["run"]
+__all__ = ["run", "JsonErrorWorker"]
+
+# (exception, status, code, Swedish message); the first match decides. Anything else is a 500.
+_CLIENT_ERRORS: list[tuple[type[BaseException], int, str, str]] = [
+    (http_errors.LimitRequestLine, 414, "uri_too_long", "Adressen är för lång."),
+    (http_errors.LimitRequestHeaders, 431, "headers_too_large", "Begärans huvuden är för många eller för stora."),
+    (http_errors.UnsupportedTransferCoding, 501, "not_implemented", "Överföringskodningen stöds inte."),
+    (http_errors.ForbiddenProxyRequest, 403, "forbidden", "Begäran är inte tillåten."),
+    (http_errors.ConfigurationProblem, 500, "internal_error", "Servern är felkonfigurerad."),
+    (http_errors.ParseException, 400, "bad_request", "Begäran är inte giltig HTTP."),
+]
+# Bounds on draining what the app did not read before closing: a client cannot hold a worker for long.
+_DRAIN_BYTES = 16 * 1024 * 1024
+_DRAIN_SECONDS = 2.0
+
+
+class _LingeringSocket:
+    """The client socket; on close, if input is still waiting, half-close and read it away first (bounded), so
+    the kernel ends the connection with FIN instead of a reset that can destroy the response in flight."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+    def close(self) -> None:
+        try:
+            if self._sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+                self._sock.shutdown(socket.SHUT_WR)
+                self._sock.settimeout(0.5)
+                drained, deadline = 0, time.monotonic() + _DRAIN_SECONDS
+                while drained < _DRAIN_BYTES and time.monotonic() < deadline:
+                    chunk = self._sock.recv(65536)
+                    if not chunk:
+                        break
+                    drained += len(chunk)
+        except OSError:
+            pass  # nothing waiting (EAGAIN), or the client is gone
+        finally:
+            self._sock.close()
+
+
+class JsonErrorWorker(SyncWorker):  # type: ignore[misc]
+    def handle(self, listener: Any, client: socket.socket, addr: Any) -> None:
+        super().handle(listener, _LingeringSocket(client), addr)
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        status, code, message = next(
+            ((s, c, m) for cls, s, c, m in _CLIENT_ERRORS if isinstance(exc, cls)),
+            (500, "internal_error", "Ett oväntat fel inträffade och ändringen sparades inte. Försök igen."),
+        )
+        if status == 500:
+            self.log.exception("Error handling request")
+        else:
+            self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
+        body = json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+        head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        try:
+            util.write_nonblock(client, head.encode("latin-1") + body)
+        except Exception:  # noqa: BLE001 - the client may be gone; there is no one left to tell
+            self.log.debug("Failed to send error message.")
 
 
 class _Application(BaseApplication):  # type: ignore[misc]
@@ -25,4 +100,7 @@ class _Application(BaseApplication):  # type: ignore[misc]
 
 
 def run(host: str, port: int, workers: int) -> None:
-    _Application({"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 60}).run()
+    _Application({
+        "bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 60,
+        "worker_class": f"{__name__}.JsonErrorWorker",
+    }).run()

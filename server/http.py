@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import Schema
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.api import Engine
 from server.auth import login_required
+from server.boundary import json_body
 
 __all__ = ["Endpoint", "ENDPOINTS", "endpoint", "engine"]
 
@@ -21,6 +21,7 @@ __all__ = ["Endpoint", "ENDPOINTS", "endpoint", "engine"]
 class Endpoint:
     rule: str
     method: str
+    name: str  # blueprint.view: the operationId
     summary: str
     body: type[Schema] | None
     query: type[Schema] | None
@@ -29,6 +30,7 @@ class Endpoint:
     status: int
     public: bool
     raw_body: bool
+    errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -36,35 +38,6 @@ ENDPOINTS: list[Endpoint] = []
 
 def engine() -> Engine:
     return current_app.extensions["avvik.engine"]
-
-
-# Deeper JSON than any form needs is refused before it reaches recursive code (parsers, validators, storage).
-MAX_JSON_DEPTH = 32
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth, iteratively: a recursive walk would itself overflow on hostile input."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_JSON_DEPTH:
-            break
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _json_body() -> Any:
-    if not request.is_json:
-        raise UnsupportedMediaType()
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-    if data is None or _depth(data) > MAX_JSON_DEPTH:
-        raise BadRequest()
-    return data
 
 
 def endpoint(
@@ -80,18 +53,22 @@ def endpoint(
     status: int = 200,
     public: bool = False,
     raw_body: bool = False,
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such)."""
-    ENDPOINTS.append(Endpoint(
-        (blueprint.url_prefix or "") + rule, method, summary, body, query, response, many, status, public, raw_body
-    ))
+    """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
+    further error statuses the view answers."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        ENDPOINTS.append(Endpoint(
+            (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
+            response, many, status, public, raw_body, errors,
+        ))
+
         @functools.wraps(view)
         def handler(**path: Any) -> Response:
             kwargs = dict(path)
             if body is not None:
-                kwargs["body"] = body().load(_json_body())
+                kwargs["body"] = body().load(json_body())
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
-
-
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 
 class StrictSchema(Schema):
@@ -89,6 +87,7 @@ class ReleaseUploadIn(StrictSchema):
 
 class MigrateIn(StrictSchema):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=60))
     release = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     dry_run = fields.Boolean(load_default=True)
 
@@ -104,11 +103,27 @@ class OverlayIn(StrictSchema):
 
 # --- responses ----------------------------------------------------------------------------------------------
 
-class ErrorOut(Schema):
-    code = fields.String(required=True)
+class FieldErrorOut(Schema):
+    path = fields.String(required=True, metadata={"description": "Where: 'data/drabbade/0'; '' is the whole body"})
     message = fields.String(required=True)
-    errors = fields.List(fields.Dict())
-    unmet = fields.List(fields.Dict())
+
+
+class ErrorOut(Schema):
+    """Every 4xx/5xx. Which extra members appear depends on the code (engine/errors.py); more may be added."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True, metadata={"description": "Stable, machine-readable (e.g. not_ready)"})
+    message = fields.String(required=True, metadata={"description": "Swedish, for the person"})
+    errors = fields.List(fields.Nested(FieldErrorOut), metadata={"description": "validation_failed: each field"})
+    findings = fields.List(fields.Dict(), metadata={"description": "definition_invalid: file, line, element, fix"})
+    allowed = fields.List(fields.String(), metadata={"description": "illegal_transition: the statuses allowed next"})
+    unmet = fields.List(fields.Dict(), metadata={"description": "closure_blocked: the closing rules not met"})
+    required_role = fields.String(metadata={"description": "forbidden: the role the step needs"})
+    assignee = fields.String(allow_none=True, metadata={"description": "not_ready: who holds the task"})
+    outcome = fields.String(allow_none=True, metadata={"description": "not_ready: how the task ended"})
+    reason = fields.String(metadata={"description": "process_fault: e.g. resources"})
 
 
 class AreaCaseOut(Schema):
@@ -213,7 +228,15 @@ class FeedbackOut(Schema):
     date = fields.String(allow_none=True)
 
 
+class EventAccessOut(Schema):
+    handler = fields.Boolean(metadata={"description": "The caller reads at least one area of the event"})
+    reporter = fields.Boolean()
+    protected = fields.Boolean(metadata={"description": "Protected fields are shown (and the read is logged)"})
+    writable_areas = fields.List(fields.String())
+
+
 class EventDetailOut(EventOut):
+    access = fields.Nested(EventAccessOut)
     actions = fields.List(fields.Nested(ActionOut))
     feedback = fields.List(fields.Nested(FeedbackOut))
     report = fields.Dict()
@@ -257,6 +280,10 @@ class ClosureOut(Schema):
 class GrantOut(Schema):
     role = fields.String()
     unit_id = fields.String()
+    unit_name = fields.String()
+    reads = fields.List(fields.String(), metadata={"description": "Områden rollen läser under enheten"})
+    works_in = fields.List(fields.String(), metadata={"description": "Områden rollen arbetar i (skriver)"})
+    protected = fields.List(fields.String(), metadata={"description": "Områden där skyddade uppgifter visas"})
 
 
 class MeOut(Schema):
@@ -278,6 +305,11 @@ class UnitOut(Schema):
     parent = fields.String(allow_none=True)
     kind = fields.String()
     cfar = fields.String(allow_none=True)
+
+
+class FormIn(StrictSchema):
+    unit = fields.String(validate=validate.Length(min=1, max=60),
+                         metadata={"description": "Enheten vars aktiva konfiguration formuläret hämtas ur"})
 
 
 class FormOut(Schema):
@@ -327,8 +359,15 @@ class AreaConfigOut(Schema):
     error = fields.String()
 
 
+class IntakeConfigOut(Schema):
+    release = fields.String()
+    release_label = fields.String(allow_none=True)
+    error = fields.String()
+
+
 class EffectiveConfigOut(Schema):
     unit_id = fields.String()
+    intake = fields.Nested(IntakeConfigOut, metadata={"description": "Release of the intake form and routing"})
     areas = fields.List(fields.Nested(AreaConfigOut))
 
 
@@ -347,6 +386,7 @@ class MigrationCaseOut(Schema):
 class MigrationOut(Schema):
     area = fields.String()
     release = fields.String()
+    unit_id = fields.String()
     dry_run = fields.Boolean()
     cases = fields.List(fields.Nested(MigrationCaseOut))
 

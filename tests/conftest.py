@@ -64,7 +64,7 @@ def published(engine: Engine) -> dict[str, Any]:
 
 @pytest.fixture
 def demo(engine: Engine, published: dict[str, Any]) -> Engine:
-    seed_demo(engine)
+    seed_demo(engine, published["hash"])
     return engine
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from engine import Engine
 from engine.cli import main
+from engine.demo import REGION_ROOTS
 
 from .conftest import DEFINITIONS
 
@@ -34,10 +35,18 @@ def edit(path: Path, replacements: dict[str, str]) -> None:
 def publish_with(
     engine: Engine, tmp_path: Path, area: str, replacements: dict[str, str], label: str
 ) -> dict[str, Any]:
-    """Publish a copy of the definitions whose processes/<area>/area.yaml has the replacements (a shorter clock)."""
+    """Publish a copy of the definitions whose processes/<area>/area.yaml has the replacements (a shorter clock)
+    and run it on both demo regions."""
     tree = copy_definitions(tmp_path)
     edit(tree / "processes" / area / "area.yaml", replacements)
-    return engine.publish_tree(tree, label=label)
+    return activate_everywhere(engine, engine.publish_tree(tree, label=label))
+
+
+def activate_everywhere(engine: Engine, published: dict[str, Any]) -> dict[str, Any]:
+    """Bind a published release at every demo region root, as a region's process owner would."""
+    for root in REGION_ROOTS:
+        engine.activate_release(published["hash"], root)
+    return published
 
 
 def fire_due_timers(database_url: str) -> Result:

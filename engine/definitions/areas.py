@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from engine.definitions.yamlfile import load_yaml
 from engine.errors import DefinitionError
 
 __all__ = ["ClosureRule", "Area", "Intake", "parse_area", "parse_intake"]
@@ -38,6 +37,12 @@ class Area:
     retention_class: str | None = None
     # A unit kind (e.g. lab): the area's cases are handled by the nearest such unit, not where it happened.
     responsible_unit_kind: str | None = None
+    # access: (engine/rules/access.py): read-only roles, roles that see protected fields (None: the lane roles),
+    # and the decisions after which only restricted_to reads the case.
+    readers: tuple[str, ...] = ()
+    protected_roles: tuple[str, ...] | None = None
+    restricting_decisions: tuple[str, ...] = ()
+    restricted_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,7 @@ class Intake:
 
 
 def _load_mapping(text: bytes, name: str) -> dict[str, Any]:
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{name} kan inte läsas: {exc}") from None
+    loaded = load_yaml(text, name)
     if not isinstance(loaded, dict):
         raise DefinitionError(f"{name} ska innehålla nycklar och värden.")
     return loaded
@@ -75,6 +77,9 @@ def parse_area(text: bytes, name: str) -> Area:
             for r in raw.get("closure_rules") or ()
         )
         roles = {str(k): str((v or {}).get("name", k)) for k, v in (raw.get("roles") or {}).items()}
+        access = raw.get("access") or {}
+        restricted = access.get("restricted") or {}
+        protected = access.get("protected")
         return Area(
             id=str(raw["id"]),
             name=str(raw["name"]),
@@ -85,6 +90,10 @@ def parse_area(text: bytes, name: str) -> Area:
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
             responsible_unit_kind=raw.get("responsible_unit_kind"),
+            readers=tuple(access.get("readers") or ()),
+            protected_roles=tuple(protected) if protected is not None else None,
+            restricting_decisions=tuple(restricted.get("after_decisions") or ()),
+            restricted_to=tuple(restricted.get("roles") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None

@@ -1,49 +1,64 @@
-"""One self-contained JSON Schema document per form, for clients that cannot resolve `$ref` across files.
+"""Self-contained form schemas: every external `$ref` copied into the form's own `$defs`.
 
-The forms refer to each other by file name (`common.json#/$defs/datum`). A browser form renderer only follows
-local pointers, so every file a form reaches is embedded under `$defs["<file name>"]` (without its `$id`, so it
-keeps the root's base URI) and every reference is rewritten to a local pointer. Validation on the server keeps
-using the original files; the bundle is what clients render and pre-check with.
+Forms refer to shared definitions by file name (`common.json#/$defs/datumtid`), which only avvik's registry
+can resolve. The schema the engine validates with and the API serves is bundled instead: each schema another
+file provides is copied under `$defs` (named after its file and pointer, e.g. `common.datumtid`) and every
+reference to it rewritten to `#/$defs/common.datumtid`, so any JSON Schema 2020-12 validator (jsonschema, ajv
+in the browser) checks data exactly as the engine does, with no network and no file access.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import json
+from typing import Any
+from urllib.parse import urljoin
+
+from referencing import Registry
+
+from engine.definitions.schemawalk import Node, json_pointer, subschemas
 
 __all__ = ["bundle"]
 
+_RESOURCE_KEYS = ("$id", "$schema", "$defs")  # a copy is a definition in the bundle, not a document of its own
 
-def bundle(name: str, lookup: Callable[[str], dict[str, Any] | None]) -> dict[str, Any]:
-    """The schema `name` with every file it references, transitively, embedded and all `$ref`s local."""
-    embedded: dict[str, Any] = {}
 
-    def local(ref: str, current: str) -> str:
-        file, _, fragment = ref.partition("#")
-        target = file or current
-        if target == name:
-            return "#" + fragment
-        if target not in embedded:
-            schema = lookup(target)
-            if schema is None:  # unknown file: the release validator reports it; leave the reference as written
-                return ref
-            embedded[target] = None  # placeholder first: a file that refers back to itself must not recurse
-            embedded[target] = {k: v for k, v in rewrite(schema, target).items() if k not in ("$id", "$schema")}
-        return f"#/$defs/{target.replace('~', '~0').replace('/', '~1')}{fragment}"
+def bundle(name: str, registry: Registry) -> dict[str, Any]:
+    """The form `name` (a resource of `registry`) with every schema of another file copied into its $defs."""
+    root = json.loads(json.dumps(registry.contents(name)))  # a copy: the registry's schemas stay as written
+    names: dict[tuple[str, str], str] = {}  # (file, fragment) -> name of its copy under $defs
+    defs = root.setdefault("$defs", {}) if isinstance(root.get("$defs", {}), dict) else {}
+    pending: list[tuple[Any, str]] = [(root, name)]  # (schema whose $refs to rewrite, the file it came from)
+    while pending:
+        schema, file = pending.pop()
+        for node in [n.schema for n in subschemas(Node(schema, None, file))]:
+            ref = node.get("$ref")
+            if not isinstance(ref, str):
+                continue
+            base, _, fragment = ref.partition("#")
+            target = urljoin(file, base) if base else file
+            if target == name:
+                node["$ref"] = "#" + fragment
+                continue
+            key = (target, fragment)
+            if key not in names:
+                names[key] = _fresh_name(target, fragment, defs)
+                copied = json.loads(json.dumps(registry.resolver(base_uri=target).lookup("#" + fragment).contents))
+                if isinstance(copied, dict):
+                    for resource_key in _RESOURCE_KEYS:
+                        copied.pop(resource_key, None)
+                defs[names[key]] = copied
+                pending.append((copied, target))
+            node["$ref"] = "#" + json_pointer("$defs", names[key])
+    if not defs:
+        root.pop("$defs", None)
+    return root
 
-    def rewrite(node: Any, current: str) -> Any:
-        if isinstance(node, list):
-            return [rewrite(item, current) for item in node]
-        if not isinstance(node, dict):
-            return node
-        copy = {key: rewrite(value, current) for key, value in node.items()}
-        if isinstance(node.get("$ref"), str):
-            copy["$ref"] = local(node["$ref"], current)
-        return copy
 
-    root = lookup(name)
-    if root is None:
-        raise KeyError(name)
-    result = rewrite(root, name)
-    if embedded:
-        result["$defs"] = {**result.get("$defs", {}), **embedded}
-    return result
+def _fresh_name(file: str, fragment: str, taken: dict[str, Any]) -> str:
+    """`common.datumtid` for common.json#/$defs/datumtid, `riskbedomning` for riskbedomning.json; never one
+    of the names already in $defs."""
+    parts = [p for p in fragment.split("/") if p and p != "$defs"]
+    candidate = ".".join([file.rsplit("/", 1)[-1].removesuffix(".json"), *parts]).replace("~", "_")
+    while candidate in taken:
+        candidate += "_"
+    return candidate

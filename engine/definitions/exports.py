@@ -19,8 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from engine.definitions.yamlfile import load_yaml
 from engine.errors import DefinitionError
 
 __all__ = ["SOURCE_ROOTS", "ExportTemplate", "parse_export"]
@@ -61,8 +60,8 @@ def _get(data: Any, dotted: str) -> Any:
 
 def parse_export(text: bytes, name: str) -> ExportTemplate:
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, name)
         fields = tuple((str(target), str(source)) for target, source in raw["fields"].items())
         return ExportTemplate(str(raw["id"]), str(raw["title"]), raw.get("note"), fields)
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         raise DefinitionError(f"{name} är inte en giltig exportmall.") from None

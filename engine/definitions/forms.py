@@ -1,5 +1,8 @@
 """JSON Schema forms: one registry per release, `$ref` by file name, every error with its field path.
 
+Each form is bundled into a self-contained schema when first used; protected fields are found with the one
+schema walker (engine/definitions/schemawalk.py) that the validator uses too.
+
 Messages are translated to Swedish per failing keyword, because jsonschema's own messages are English and
 written for programmers.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -17,14 +20,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from engine.definitions.bundle import bundle
+from engine.definitions.schemawalk import PROTECTED, Node, closure, members, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
-if TYPE_CHECKING:
-    from referencing._core import Resolver
+__all__ = ["FormSet", "Form", "MASKED", "swedish_errors"]
 
-__all__ = ["FormSet", "Form"]
-
-PROTECTED = "x-avvik-protected"
 DECISION = "x-avvik-decision"
 
 _format_checker = FormatChecker(formats=())
@@ -51,19 +51,33 @@ def _is_email(value: object) -> bool:
     return bool(local and at and "." in domain and not any(c.isspace() for c in value))
 
 
+MASKED = "[skyddat]"  # what a protected value is replaced by wherever it must not be shown
+
+
 @dataclass(frozen=True)
 class Form:
+    """A form of a release. `schema` is self-contained (engine/definitions/bundle.py): it is what the API
+    serves and what `validator` checks, so a client validating with it agrees with the engine."""
+
     name: str
     schema: dict[str, Any]
     ui_schema: dict[str, Any] | None
     validator: Draft202012Validator
-    protected_paths: tuple[tuple[str, ...], ...]  # property paths holding patient identifiers
+    root: Node  # the schema as the walker sees it (engine/definitions/schemawalk.py)
     decision: str | None  # x-avvik-decision declared at the top level
-    bundled: dict[str, Any]  # the schema with every referenced file embedded: what browsers render (bundle.py)
 
     def protected_values(self, data: Any) -> bool:
-        """Does data hold a value in any protected field?"""
-        return any(_get(data, path) not in (None, "") for path in self.protected_paths)
+        """Does data hold a value in any protected field (however deep: in array items, behind a $ref)?"""
+        found: list[bool] = []
+        _mask(data, closure([self.root]), found)
+        return bool(found)
+
+    def mask_protected(self, data: Any) -> Any:
+        """A copy of data with every non-empty protected value replaced by MASKED: for the change log, which
+        must not duplicate patient data, and for callers who may not see it. Fields are found by walking the
+        data with the schema, so a protected field inside array items, behind a $ref or in an allOf/oneOf
+        branch is masked too; nothing else changes."""
+        return _mask(data, closure([self.root]), [])
 
     def with_defaults(self, data: dict[str, Any]) -> dict[str, Any]:
         """data plus the schema's `default` for each top-level field left out: conditions may read every field."""
@@ -74,25 +88,20 @@ class Form:
         }
         return {**defaults, **data}
 
-    def redact(self, data: dict[str, Any]) -> dict[str, Any]:
-        """A copy of data with protected values replaced, for logs that must not duplicate patient data."""
-        copy = json.loads(json.dumps(data))
-        for path in self.protected_paths:
-            parent = _get(copy, path[:-1])
-            if isinstance(parent, dict) and parent.get(path[-1]) not in (None, ""):
-                parent[path[-1]] = REDACTED
-        return copy
 
-
-REDACTED = "[skyddat]"
-
-
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
+def _mask(value: Any, nodes: tuple[Node, ...], found: list[bool]) -> Any:
+    if not nodes:  # no schema describes this part: nothing below it is declared protected
+        return value
+    if any(node.schema.get(PROTECTED) is True for node in nodes):
+        if value in (None, ""):
+            return value
+        found.append(True)
+        return MASKED
+    if isinstance(value, dict):
+        return {key: _mask(item, members(nodes, key), found) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask(item, members(nodes, index), found) for index, item in enumerate(value)]
+    return value
 
 
 class FormSet:
@@ -138,37 +147,26 @@ class FormSet:
         return table.get(area, {}).get(name) or table.get("", {}).get(name)
 
     def _build(self, name: str, area: str, ui_name: str | None) -> Form:
-        schema = self._lookup(self._schemas, name, area)
-        if schema is None:
+        if self._lookup(self._schemas, name, area) is None:
             raise DefinitionError(f"Formuläret {name} finns inte.")
-        registry = self._registry(area)
-        validator = Draft202012Validator(schema, registry=registry, format_checker=_format_checker)
-        resolver = registry.resolver(base_uri=name)
+        try:
+            schema = bundle(name, self._registry(area))
+        except Exception as exc:  # the validator refuses what cannot be resolved; this is the last guard
+            raise DefinitionError(f"Formuläret {name} kan inte läsas: en hänvisning ($ref) går inte att följa.") \
+                from exc
+        own = Registry().with_resource(name, Resource.from_contents(schema, default_specification=DRAFT202012))
+        root = Node(schema, own.resolver(base_uri=name), name)
+        if next(ref_cycles(n for n in subschemas(root) if "$ref" in n.schema), None) is not None:
+            raise DefinitionError(f"Formuläret {name} hänvisar ($ref) i en slinga och kan inte kontrolleras.")
         ui_name = ui_name or name.removesuffix(".json") + ".ui.json"
         return Form(
             name=name,
             schema=schema,
             ui_schema=self._lookup(self._ui, ui_name, area),
-            validator=validator,
-            protected_paths=tuple(_protected_paths(schema, resolver, ())),
+            validator=Draft202012Validator(schema, registry=own, format_checker=_format_checker),
+            root=root,
             decision=schema.get(DECISION),
-            bundled=bundle(name, lambda file: self._lookup(self._schemas, file, area)),
         )
-
-
-def _protected_paths(node: dict[str, Any], resolver: Resolver, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    """Property paths whose schema (after following $ref) is marked x-avvik-protected."""
-    for _ in range(20):  # a $ref chain longer than this is a cycle; the validator reports it
-        if "$ref" not in node:
-            break
-        resolved = resolver.lookup(node["$ref"])
-        node, resolver = {**resolved.contents, **{k: v for k, v in node.items() if k != "$ref"}}, resolved.resolver
-    if node.get(PROTECTED):
-        yield prefix
-        return
-    for key, child in (node.get("properties") or {}).items():
-        if isinstance(child, dict):
-            yield from _protected_paths(child, resolver, prefix + (key,))
 
 
 def swedish_errors(form: Form, data: Any) -> list[dict[str, str]]:

@@ -19,6 +19,7 @@ from engine.definitions.exports import ExportTemplate, parse_export
 from engine.definitions.files import content_hash
 from engine.definitions.forms import FormSet
 from engine.errors import DefinitionError
+from engine.rules.access import AreaAccess
 
 __all__ = [
     "STANDARD",
@@ -53,6 +54,7 @@ class AreaDefinition:
     subprocess_specs: dict[str, BpmnProcessSpec]
     user_tasks: dict[str, UserTaskInfo]
     exports: dict[str, ExportTemplate]
+    access: AreaAccess
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,21 @@ def _definition(files: Mapping[str, bytes], area: Area, variant: str) -> AreaDef
         template.id: template
         for template in (parse_export(files[p], p) for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
     }
-    return AreaDefinition(area, variant, spec, subprocess_specs, _user_tasks(spec, subprocess_specs), exports)
+    user_tasks = _user_tasks(spec, subprocess_specs)
+    return AreaDefinition(area, variant, spec, subprocess_specs, user_tasks, exports, _access(area, user_tasks))
+
+
+def _access(area: Area, user_tasks: dict[str, UserTaskInfo]) -> AreaAccess:
+    """The lane roles work in the area; the area adds readers and narrows protected fields and restricted cases."""
+    workers = frozenset(area.roles) | {t.role for t in user_tasks.values() if t.role}
+    return AreaAccess(
+        area=area.id,
+        workers=workers,
+        readers=frozenset(area.readers) - workers,
+        protected=frozenset(area.protected_roles) if area.protected_roles is not None else workers,
+        restricting_decisions=frozenset(area.restricting_decisions),
+        restricted_to=frozenset(area.restricted_to),
+    )
 
 
 def variant_names(files: Mapping[str, bytes], area_id: str) -> list[str]:

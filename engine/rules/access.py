@@ -1,11 +1,17 @@
-"""Authorization as pure functions: a role granted on a unit covers that unit's whole subtree."""
+"""Authorization as pure functions: role × unit subtree × area.
+
+A role granted on a unit covers that unit's whole subtree. Within that subtree a role reads an area case only if
+it takes part in the area: a lane role of the area's processes (who also writes) or a reader the area declares.
+Protected fields (x-avvik-protected) go only to the roles the area names for them. A restricted case (one of the
+area's restricting decisions recorded, e.g. lex Sarah) is readable only by the roles the area names for that.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
-__all__ = ["Grant", "covers", "covers_any", "roles_at"]
+__all__ = ["Grant", "AreaAccess", "covers", "covers_any", "roles_at", "case_roles"]
 
 
 @dataclass(frozen=True)
@@ -13,6 +19,35 @@ class Grant:
     role: str
     unit_id: str
     unit_path: str
+
+
+@dataclass(frozen=True)
+class AreaAccess:
+    """Who takes part in one area, from its area.yaml and the lanes of its processes."""
+
+    area: str
+    workers: frozenset[str]  # lane roles: read and write (actions, title, areas, exports)
+    readers: frozenset[str]  # declared readers: read only
+    protected: frozenset[str]  # see protected fields unmasked
+    restricting_decisions: frozenset[str] = frozenset()  # once one of these is recorded ...
+    restricted_to: frozenset[str] = frozenset()  # ... only these roles read the case
+
+    def restricted(self, case_data: Mapping[str, Any]) -> bool:
+        return any(case_data.get(kind) not in (None, {}, "") for kind in self.restricting_decisions)
+
+    def can_read(self, roles: set[str], case_data: Mapping[str, Any]) -> bool:
+        allowed = self.restricted_to if self.restricted(case_data) else self.workers | self.readers
+        return bool(roles & allowed)
+
+    def can_write(self, roles: set[str], case_data: Mapping[str, Any]) -> bool:
+        return self.can_read(roles, case_data) and bool(roles & self.workers)
+
+    def sees_protected(self, roles: set[str], case_data: Mapping[str, Any]) -> bool:
+        return self.can_read(roles, case_data) and bool(roles & self.protected)
+
+    @property
+    def all_roles(self) -> frozenset[str]:
+        return self.workers | self.readers
 
 
 def covers(grant_path: str, unit_path: str) -> bool:
@@ -27,3 +62,9 @@ def covers_any(grants: Iterable[Grant], unit_paths: Iterable[str]) -> bool:
 
 def roles_at(grants: Iterable[Grant], unit_path: str) -> set[str]:
     return {g.role for g in grants if covers(g.unit_path, unit_path)}
+
+
+def case_roles(grants: Iterable[Grant], case_unit_path: str, event_unit_path: str) -> set[str]:
+    """The roles a user holds over an area case: over the unit handling it or the unit where it happened."""
+    grants = list(grants)
+    return roles_at(grants, case_unit_path) | roles_at(grants, event_unit_path)

@@ -19,6 +19,8 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from engine.errors import StateUnreadable
+
 __all__ = ["STATE_VERSION", "dump_state", "load_state", "spec_registry"]
 
 STATE_VERSION = 1
@@ -64,9 +66,17 @@ def load_state(
     spec: BpmnProcessSpec,
     subprocess_specs: dict[str, BpmnProcessSpec],
     script_engine: PythonScriptEngine,
+    case_id: int | None = None,
 ) -> BpmnWorkflow:
-    if state.get("v") != STATE_VERSION:
-        raise ValueError(f"unknown workflow state version {state.get('v')!r}")
+    """The workflow saved by dump_state; StateUnreadable (naming the case) if it was saved in another format."""
+    version = state.get("v") if isinstance(state, dict) else None
+    if version != STATE_VERSION:
+        # e.g. written by a newer avvik after a rollback of the server: refuse, never guess
+        raise StateUnreadable(
+            f"Ärende {case_id}: det sparade läget har formatversion {version!r}, men den här versionen av avvik "
+            f"läser bara version {STATE_VERSION}. Ingenting ändrades. Kontakta förvaltningen.",
+            area_case_id=case_id, version=version, supported=STATE_VERSION,
+        )
     return _serializer.from_dict(
         state["wf"], spec=spec, subprocess_specs=subprocess_specs, script_engine=script_engine
     )

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.store.models import Binding, Overlay
 
-__all__ = ["bindings_for", "put_binding", "delete_binding", "overlays_for", "put_overlay", "delete_overlay"]
+__all__ = [
+    "active_release_ids", "bindings_for", "get_binding", "swap_binding", "delete_binding", "overlays_for",
+    "put_overlay", "delete_overlay",
+]
+
+
+def active_release_ids(session: Session, area: str | None = None) -> list[int]:
+    """The releases some unit is bound to (for `area`, or for anything), oldest first: what runs anywhere."""
+    query = select(Binding.release_id).distinct().order_by(Binding.release_id)
+    return list(session.scalars(query.where(Binding.area == area) if area is not None else query))
 
 
 def bindings_for(session: Session, unit_ids: Sequence[str], area: str | None = None) -> list[Binding]:
@@ -19,14 +30,30 @@ def bindings_for(session: Session, unit_ids: Sequence[str], area: str | None = N
     return list(session.scalars(query))
 
 
-def put_binding(session: Session, unit_id: str, area: str, release_id: int, variant: str, by: str) -> Binding:
-    binding = session.get(Binding, (unit_id, area))
-    if binding is None:
-        binding = Binding(unit_id=unit_id, area=area)
-        session.add(binding)
-    binding.release_id, binding.variant, binding.created_by = release_id, variant, by
-    session.flush()
-    return binding
+def get_binding(session: Session, unit_id: str, area: str) -> Binding | None:
+    return session.get(Binding, (unit_id, area))
+
+
+def swap_binding(
+    session: Session, unit_id: str, area: str, expected: tuple[int, str] | None, release_id: int, variant: str,
+    by: str,
+) -> bool:
+    """Compare-and-set of the unit's own binding: insert it if there was none (`expected` None), else change it
+    only if it still is the (release_id, variant) read. Of concurrent changes from one state exactly one matches;
+    the others change nothing. True if this one won."""
+    if expected is None:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement: Any = insert(Binding.__table__).values(
+            unit_id=unit_id, area=area, release_id=release_id, variant=variant, created_by=by
+        ).on_conflict_do_nothing(index_elements=["unit_id", "area"])
+    else:
+        statement = update(Binding.__table__).where(
+            Binding.unit_id == unit_id, Binding.area == area,
+            Binding.release_id == expected[0], Binding.variant == expected[1],
+        ).values(release_id=release_id, variant=variant, created_by=by)
+    won = session.execute(statement.returning(Binding.__table__.c.unit_id)).first() is not None
+    session.expire_all()  # the ORM's copy of the row, if any, is older than the statement
+    return won
 
 
 def delete_binding(session: Session, unit_id: str, area: str) -> bool:

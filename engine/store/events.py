@@ -52,7 +52,7 @@ def _escape_like(text: str) -> str:
 def list_events(
     session: Session,
     *,
-    visible_paths: Sequence[str],
+    visible: Sequence[tuple[str, Sequence[str]]],
     reporter_id: str | None,
     unit_path: str | None,
     area: str | None,
@@ -61,15 +61,22 @@ def list_events(
     limit: int,
     offset: int,
 ) -> tuple[list[Event], int]:
-    """Events the caller may see (under a granted unit, or reported by them), newest first, with the total
-    (counted up to COUNT_CAP: an exact count of a whole region's history costs more than the page itself).
+    """Events the caller may see, newest first, with the total (counted up to COUNT_CAP: an exact count of a whole
+    region's history costs more than the page itself). `visible` is (unit path, areas) per grant: an event is in
+    if it has a live case of one of those areas that happened or is handled under that path; or if the caller
+    reported it.
 
     The newest-first scan walks the primary key backwards and stops after a page; every condition is checked per
     row with an index lookup at most, never by building the set of all visible events first."""
-    scope: list[ColumnElement[bool]] = [Event.unit_path.between(path, path + "\uffff") for path in visible_paths]
-    if visible_paths:  # also events handled by a unit under a grant (e.g. the lab for a ward's sample)
-        handled = or_(*(AreaCase.unit_path.between(path, path + "\uffff") for path in visible_paths))
-        scope.append(exists().where(AreaCase.event_id == Event.id, handled))
+    scope: list[ColumnElement[bool]] = [
+        exists().where(
+            AreaCase.event_id == Event.id,
+            AreaCase.area.in_(areas),
+            AreaCase.status != "removed",
+            or_(Event.unit_path.between(path, path + "\uffff"), AreaCase.unit_path.between(path, path + "\uffff")),
+        )
+        for path, areas in visible
+    ]
     if reporter_id is not None:
         scope.append(Event.reporter_id == reporter_id)
     if not scope:

@@ -11,7 +11,7 @@ from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
 __all__ = ["get_unit", "nearest_of_kind", "all_units", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
-           "token_by_hash", "grants_from_source", "users_from_source"]
+           "token_by_hash", "token_by_id", "tokens_of", "grants_from_source", "users_from_source"]
 
 
 def get_unit(session: Session, unit_id: str) -> Unit | None:
@@ -92,3 +92,11 @@ def add_token(session: Session, user_id: str, token_hash: str, label: str | None
 
 def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+
+def token_by_id(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def tokens_of(session: Session, user_id: str) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))

@@ -6,15 +6,32 @@ from typing import Sequence
 
 from sqlalchemy import nulls_last, select, union, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
 
-__all__ = ["task_by_id", "tasks_for_event", "worklist", "retitle"]
+__all__ = ["task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee"]
 
 
 def task_by_id(session: Session, task_id: str) -> TaskRow | None:
     return session.get(TaskRow, task_id)
+
+
+def swap_assignee(session: Session, row: TaskRow, expected: str | None, assignee: str | None) -> bool:
+    """Set an open task's assignee only if it still is `expected`, in one conditional UPDATE: of concurrent
+    claims that all read 'unassigned' exactly one matches, the others change nothing (PostgreSQL re-checks the
+    condition after the first commits). True if this one won."""
+    result = session.execute(
+        update(TaskRow)
+        .where(TaskRow.id == row.id, TaskRow.ended_at.is_(None), TaskRow.assignee_id.is_not_distinct_from(expected))
+        .values(assignee_id=assignee)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(row, "assignee_id", assignee)
+    return True
 
 
 def tasks_for_event(session: Session, event_id: int) -> list[TaskRow]:

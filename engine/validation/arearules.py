@@ -144,6 +144,19 @@ def _rules(ds: DefinitionSet, doc: YamlDoc, registry: Registry, used: set[str]) 
                           line=doc.line("closure_rules", index, "decision"), element_id=rule_id)
 
 
+def _restricting(doc: YamlDoc, decisions: set[Any]) -> Iterator[Finding]:
+    """access: restricted: after_decisions must name decisions some form of the area records."""
+    restricted = (get(doc, "access", dict) or {}).get("restricted")
+    names = restricted.get("after_decisions") if isinstance(restricted, dict) else None
+    for pos, name in enumerate(names if isinstance(names, list) else []):
+        if isinstance(name, str) and name not in decisions:
+            yield Finding(ERROR, "area.restricted_decision_unknown", doc.file,
+                          f"Ärendet ska begränsas efter beslutet '{name}', men inget formulär i området deklarerar "
+                          f"\"{DECISION}\": \"{name}\".",
+                          "Rätta beslutsnamnet under access: restricted: after_decisions:.",
+                          line=doc.line("access", "restricted", "after_decisions", pos))
+
+
 def area_findings(ds: DefinitionSet, scope: Scope, base: Scope, registry: Registry,
                   intake_fields: set[str] | None) -> list[Finding]:
     """All area rules for one folder: the area itself (scope is base) or one of its variants."""
@@ -174,6 +187,7 @@ def area_findings(ds: DefinitionSet, scope: Scope, base: Scope, registry: Regist
     found.extend(unknown_name_findings(exprs, known, _NAME_SCOPE))
     found.extend(timer_variable_findings(exprs, doc))
     found.extend(_rules(ds, doc, registry, used))
+    found.extend(_restricting(doc, {registry.contents(n).get(DECISION) for n in used if n in registry}))
     if not variant:
         intake_form = get(ds.intake, "form", str)
         forms = used | ({intake_form} if intake_form else set())

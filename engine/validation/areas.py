@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from engine.definitions.yamlfile import anchor_line
 from engine.validation.expressions import Expr, check_syntax
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.source import decode_text
@@ -19,8 +20,10 @@ __all__ = ["YamlDoc", "read_yaml", "check_area", "check_intake", "RULE_KINDS"]
 RULE_KINDS = ("actions_terminal", "fields_filled", "decision_recorded")
 _AREA_KEYS: dict[str, type] = {
     "id": str, "name": str, "entry_process": str, "roles": dict, "variables": dict, "closing_tasks": list,
-    "closure_rules": list, "retention_class": str, "responsible_unit_kind": str,
+    "closure_rules": list, "retention_class": str, "responsible_unit_kind": str, "access": dict,
 }
+_ACCESS_KEYS: dict[str, type] = {"readers": list, "protected": list, "restricted": dict}
+_RESTRICTED_KEYS: dict[str, type] = {"after_decisions": list, "roles": list}
 _AREA_REQUIRED = ("id", "name", "entry_process", "roles")
 _INTAKE_KEYS: dict[str, type] = {
     "form": str, "ui_form": str, "public_form": str, "routing_process": str, "fallback_area": str,
@@ -96,6 +99,14 @@ def read_yaml(file: str, data: bytes) -> tuple[YamlDoc | None, list[Finding]]:
                               fix, line=line)]
     except Exception as exc:  # e.g. RecursionError on absurd nesting, or a YAMLError without a position
         return None, [Finding(ERROR, "yaml.syntax", file, f"YAML-filen kan inte läsas: {type(exc).__name__}.", fix)]
+    line = anchor_line(text)
+    if line is not None:
+        return None, [Finding(ERROR, "yaml.anchor", file,
+                              f"Filen använder ett YAML-ankare eller alias (&namn eller *namn) på rad {line}. Det "
+                              "är inte tillåtet i definitionsfiler: ett alias upprepar ett värde överallt där det "
+                              "nämns, och alias av alias kan göra varje ärende gigantiskt.",
+                              "Skriv ut värdet på varje ställe där det behövs i stället för att hänvisa till det.",
+                              line=line)]
     if not isinstance(loaded, dict):
         return None, [Finding(ERROR, "yaml.not_mapping", file, "Filen ska bestå av nycklar med värden (nyckel: värde).",
                               "Utgå från exemplet i docs/definitions.md.", line=1)]
@@ -183,6 +194,41 @@ def check_area(doc: YamlDoc, folder: str | None) -> list[Finding]:
                              "Skriv t.ex. closing_tasks: [signera_avslut].", line=doc.line("closing_tasks")))
     if isinstance(data.get("closure_rules"), list):
         found.extend(_rules(doc, data["closure_rules"]))
+    if isinstance(data.get("access"), dict):
+        found.extend(_access(doc, data["access"], set(data["roles"]) if isinstance(data.get("roles"), dict) else set()))
+    return found
+
+
+def _names(doc: YamlDoc, value: Any, path: tuple[str, ...]) -> list[str] | Finding:
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return value
+    return Finding(ERROR, "area.invalid_value", doc.file, f"{path[-1]}: ska vara en lista med roll- eller beslutsnamn.",
+                   f"Skriv t.ex. {path[-1]}: [verksamhetschef].", line=doc.line(*path))
+
+
+def _access(doc: YamlDoc, access: dict[str, Any], roles: set[str]) -> list[Finding]:
+    """access: readers (read-only roles), protected (who sees protected fields) and restricted cases."""
+    found = _keys(doc, "area", access, _ACCESS_KEYS, (), ("access",), "access:")
+    restricted = access.get("restricted") if isinstance(access.get("restricted"), dict) else {}
+    if restricted:
+        found += _keys(doc, "area", restricted, _RESTRICTED_KEYS, ("after_decisions", "roles"),
+                       ("access", "restricted"), "access: restricted:")
+    lists = {path: _names(doc, value, path) for path, value in (
+        (("access", "readers"), access.get("readers")), (("access", "protected"), access.get("protected")),
+        (("access", "restricted", "after_decisions"), restricted.get("after_decisions")),
+        (("access", "restricted", "roles"), restricted.get("roles"))) if value is not None}
+    found += [v for v in lists.values() if isinstance(v, Finding)]
+    readers = lists.get(("access", "readers"))
+    known = roles | set(readers if isinstance(readers, list) else ())
+    for path in (("access", "protected"), ("access", "restricted", "roles")):
+        names = lists.get(path)
+        for name in names if isinstance(names, list) else ():
+            if name not in known:
+                found.append(Finding(ERROR, "area.access_role_unknown", doc.file,
+                                     f"Rollen '{name}' under {path[-1]}: varken arbetar i området (roles:) eller "
+                                     "läser det (access: readers:).",
+                                     "Lägg till rollen under roles: eller access: readers:, eller rätta stavningen.",
+                                     line=doc.line(*path)))
     return found
 
 

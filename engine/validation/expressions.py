@@ -1,7 +1,9 @@
-"""Expressions from definition files, checked by avvik's sandbox without running them.
+"""Expressions from definition files, checked by avvik's sandbox before they reach a case.
 
 Gateway conditions, timers, script tasks, DMN cells and closure-rule `when`s all run in engine/sandbox.py at
-run time; here each one is parsed with the same whitelist so a refusal shows up at publishing, not on a case.
+run time; here each one is parsed with the same whitelist, and its constant parts (those that read no data,
+such as `10**10**10` in a timer) are evaluated under the same bounds, so a refusal or a failure that would hit
+every case shows up at publishing instead.
 """
 
 from __future__ import annotations
@@ -33,7 +35,11 @@ _FIXES = {
                      'Skriv uttrycket med Python-syntax, t.ex. triage["beslut"] == "accepterad" '
                      "(text inom citattecken, == för jämförelse, and/or/not)."),
     "too_complex": ("expression.too_complex", "Förenkla uttrycket eller dela upp det i flera steg."),
+    "not_storable": ("expression.not_storable",
+                     "Låt uttrycket ge text, tal, sant/falskt, listor eller tabeller med text som nycklar."),
 }
+_FAILS = ("expression.always_fails",
+          "Rätta den delen: den läser inga uppgifter från ärendet, så den misslyckas likadant för varje ärende.")
 _FORBIDDEN = ("expression.forbidden",
               "Använd bara data från ärendet, tillåtna funktioner (len, min, max, today, days_between …) och "
               "jämförelser; se docs/definitions.md.")
@@ -64,10 +70,11 @@ class Expr:
 
 def _refusal(expr: Expr) -> Exception | None:
     from engine.errors import SandboxError
-    from engine.sandbox import check_expression
+    from engine.sandbox import check_constants, check_expression
 
     try:
         check_expression(expr.source, script=expr.script)
+        check_constants(expr.source, script=expr.script)
     except SandboxError as err:
         return err
     except Exception as err:  # the sandbox is someone else's code: a bug there is still a finding, not a crash
@@ -82,12 +89,14 @@ def check_syntax(expr: Expr) -> list[Finding]:
         return []
     details = getattr(err, "details", {}) or {}
     reason = str(details.get("reason", "syntax_error"))
-    code, fix = _FIXES.get(reason, _FORBIDDEN)
+    code, fix = _FAILS if getattr(err, "code", None) == "expression_failed" else _FIXES.get(reason, _FORBIDDEN)
     line = expr.line
     inner = details.get("line")
     if expr.script and line and isinstance(inner, int):
         line = line + inner - 1
     message = getattr(err, "message", None) or str(err)
+    if details.get("part"):
+        message = f"{message} (delen {details['part'][:80]})"
     return [Finding(ERROR, code, expr.file, f"{expr.label} {expr.quoted()} kan inte användas: {message}", fix,
                     line=line, element_id=expr.element_id, element_name=expr.element_name)]
 

@@ -1,4 +1,5 @@
-"""Form files (JSON Schema 2020-12) and their uiSchemas: syntax, metaschema, $refs, titles, protected fields."""
+"""Form files (JSON Schema 2020-12) and their uiSchemas: syntax, metaschema, $refs and $ref loops, titles,
+protected fields; walked with the engine's own schema walker (engine/definitions/schemawalk.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from typing import Any
 from referencing import Registry
 
 from engine.validation.findings import ERROR, WARNING, Finding
-from engine.validation.formindex import DECISION, PROTECTED, properties, resolve
+from engine.definitions.schemawalk import ANY_ITEM, PROTECTED, Node, children, closure, ref_cycles, subschemas
+from engine.definitions.schemawalk import fields as walk_fields
+from engine.validation.formindex import DECISION, root_node
 from engine.validation.jsonlines import line_for, pointer, pointer_lines
 from engine.validation.source import decode_text
 
@@ -21,7 +24,6 @@ __all__ = ["FormFile", "read_form", "check_schema", "check_ui"]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Names that suggest a patient identifier: such a field must be protected (logged reads, never in lists).
 PATIENT_ID = re.compile(r"personnummer|samordningsnummer|reservnummer|patient_?id", re.IGNORECASE)
-_DATA_KEYS = {"const", "enum", "default", "examples"}  # values here are data, not schemas
 
 
 @dataclass
@@ -122,80 +124,80 @@ def _metaschema(form: FormFile, schema: dict[str, Any]) -> Iterator[Finding]:
                   "Rätta nyckelordet enligt JSON Schema 2020-12 (t.ex. type som \"string\", required som lista).")
 
 
-def _refs(form: FormFile, schema: dict[str, Any], registry: Registry, complete: bool) -> Iterator[Finding]:
-    resolver = registry.resolver(base_uri=form.name)
-    stack: list[tuple[Any, str]] = [(schema, "")]
-    while stack:
-        node, ptr = stack.pop()
-        if isinstance(node, list):
-            stack.extend((v, ptr + pointer(i)) for i, v in enumerate(node))
+def _refs(form: FormFile, root: Node, registry: Registry, complete: bool) -> Iterator[Finding]:
+    for node in subschemas(root):
+        ref = node.schema.get("$ref")
+        if not isinstance(ref, str) or node.follow() is not None:
             continue
-        if not isinstance(node, dict):
-            continue
-        stack.extend((v, ptr + pointer(k)) for k, v in node.items() if k not in _DATA_KEYS)
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            continue
-        try:
-            resolver.lookup(ref)
-        except Exception:
-            target = ref.split("#", 1)[0]
-            if not complete and target and target not in registry:
-                continue  # validated alone: the other form is simply not here
-            yield _at(form, ERROR, "form.ref_unresolvable", ptr + "/$ref",
-                      f"Hänvisningen \"$ref\": \"{ref}\" går inte att följa: formuläret eller definitionen finns inte.",
-                      "Rätta filnamnet och sökvägen, t.ex. \"common.json#/$defs/datum\", eller lägg till den saknade "
-                      "definitionen.")
+        target = ref.split("#", 1)[0]
+        if not complete and target and target not in registry:
+            continue  # validated alone: the other form is simply not here
+        yield _at(form, ERROR, "form.ref_unresolvable", node.pointer + "/$ref",
+                  f"Hänvisningen \"$ref\": \"{ref}\" går inte att följa: formuläret eller definitionen finns inte.",
+                  "Rätta filnamnet och sökvägen, t.ex. \"common.json#/$defs/datum\", eller lägg till den saknade "
+                  "definitionen.")
 
 
-def _fields(form: FormFile, node: Any, resolver: Any, ptr: str, depth: int = 0) -> Iterator[Finding]:
-    if not isinstance(node, dict) or depth > 30:
-        return
-    for name, child in (node.get("properties") or {}).items():
-        if not isinstance(child, dict):
-            continue
-        child_ptr = ptr + pointer("properties", name)
-        try:
-            merged, _ = resolve(child, resolver)
-        except Exception:
-            continue  # the $ref finding says what is wrong
-        if merged.get("type") != "object" and "properties" not in merged and not merged.get("title"):
-            yield _at(form, WARNING, "form.title_missing", child_ptr,
-                      f"Fältet '{name}' saknar en svensk rubrik (title), så den som fyller i ser bara det tekniska "
-                      "namnet.", f'Lägg till "title": "…" på fältet {name}.', name)
-        if PATIENT_ID.search(name) and merged.get(PROTECTED) is not True:
-            yield _at(form, ERROR, "form.protected_missing", child_ptr,
-                      f"Fältet '{name}' ser ut att innehålla en patientidentitet men är inte skyddat: läsningar "
-                      "loggas inte och fältet kan visas i listor.",
-                      f'Lägg till "{PROTECTED}": true på fältet, eller hänvisa till common.json#/$defs/personnummer.',
-                      name)
-        if "$ref" not in child:
-            yield from _fields(form, child, resolver, child_ptr, depth + 1)
-    for key in ("$defs", "definitions"):
-        for name, child in (node.get(key) or {}).items() if isinstance(node.get(key), dict) else ():
-            yield from _fields(form, child, resolver, ptr + pointer(key, name), depth + 1)
-    if isinstance(node.get("items"), dict) and "$ref" not in node["items"]:
-        yield from _fields(form, node["items"], resolver, ptr + "/items", depth + 1)
-    for key in ("allOf", "anyOf", "oneOf"):
-        for index, member in enumerate(node.get(key) or []) if isinstance(node.get(key), list) else ():
-            yield from _fields(form, member, resolver, ptr + pointer(key, index), depth + 1)
+def _cycles(form: FormFile, root: Node) -> Iterator[Finding]:
+    """A $ref loop that never reaches a field: validating the first submission would never end."""
+    reported: set[str] = set()
+    for cycle in ref_cycles(n for n in subschemas(root) if "$ref" in n.schema):
+        sites = sorted((n for n in cycle if "$ref" in n.schema and n.file == form.name), key=lambda n: n.pointer)
+        if not sites or sites[0].pointer in reported:
+            continue  # a loop through other files only is reported in them
+        reported.add(sites[0].pointer)
+        chain = " → ".join(f"{n.file}#{n.pointer}" for n in (*cycle, cycle[0]) if "$ref" in n.schema or n is cycle[0])
+        yield _at(form, ERROR, "form.ref_cycle", sites[0].pointer + "/$ref",
+                  f"Hänvisningen \"$ref\": \"{sites[0].schema['$ref']}\" leder i en slinga tillbaka till sig själv "
+                  f"({chain}) utan att gå ner i något fält, så kontrollen av ett ifyllt formulär skulle aldrig ta slut.",
+                  "Bryt slingan: låt hänvisningen peka på en definition som inte hänvisar tillbaka, eller lägg den "
+                  "under properties eller items så att den gäller ett underfält.")
+
+
+def _fields(form: FormFile, root: Node) -> Iterator[Finding]:
+    """Each field declared in this file (from the top, and in each of its $defs) needs a title, and one named
+    like a patient identifier must be protected."""
+    seen: set[str] = set()
+    defs = [n for key in ("$defs", "definitions") for name in (root.schema.get(key) or {})
+            if isinstance(root.schema.get(key), dict) and (n := root.at(key, name)) is not None]
+    for top in (root, *defs):
+        for found in walk_fields(top):
+            name = found.path[-1]
+            if any("$ref" in n.schema and n.follow() is None for n in found.nodes):
+                continue  # what it refers to is not here (or not found: the $ref finding says so)
+            for site in found.declared:
+                if site.file != form.name or site.pointer in seen or not isinstance(name, str):
+                    continue
+                seen.add(site.pointer)
+                is_object = found.keyword("type") == "object" or any("properties" in n.schema for n in found.nodes)
+                if not is_object and not found.keyword("title"):
+                    yield _at(form, WARNING, "form.title_missing", site.pointer,
+                              f"Fältet '{name}' saknar en svensk rubrik (title), så den som fyller i ser bara det "
+                              "tekniska namnet.", f'Lägg till "title": "…" på fältet {name}.', name)
+                if PATIENT_ID.search(name) and not found.protected:
+                    yield _at(form, ERROR, "form.protected_missing", site.pointer,
+                              f"Fältet '{name}' ser ut att innehålla en patientidentitet men är inte skyddat: "
+                              "läsningar loggas inte och fältet kan visas i listor.",
+                              f'Lägg till "{PROTECTED}": true på fältet, eller hänvisa till '
+                              "common.json#/$defs/personnummer.", name)
 
 
 def check_schema(form: FormFile, registry: Registry, complete: bool) -> list[Finding]:
     schema = form.content
     if not isinstance(schema, dict):
         return []
-    found = [*_header(form, schema), *_metaschema(form, schema), *_refs(form, schema, registry, complete)]
-    found.extend(_fields(form, schema, registry.resolver(base_uri=form.name), ""))
+    root = Node(schema, registry.resolver(base_uri=form.name), form.name)
+    found = [*_header(form, schema), *_metaschema(form, schema), *_refs(form, root, registry, complete)]
+    cycles = list(_cycles(form, root))
+    found.extend(cycles)
+    if not cycles:  # the fields of a schema that loops are not worth listing
+        found.extend(_fields(form, root))
     return found
 
 
-def _ui_walk(form: FormFile, ui: dict[str, Any], schema: Any, resolver: Any, ptr: str) -> Iterator[Finding]:
-    try:
-        merged, resolver = resolve(schema, resolver)
-    except Exception:
-        return
-    fields = {name: (child, res) for name, child, res in properties(merged, resolver)}
+def _ui_walk(form: FormFile, ui: dict[str, Any], nodes: tuple[Node, ...], ptr: str) -> Iterator[Finding]:
+    parts = children(nodes)
+    fields = {name: declared for name, declared in parts.items() if isinstance(name, str)}
     fix = "Rätta fältnamnet så att det finns i formuläret, eller ta bort inställningen."
     for key, value in ui.items():
         if key == "ui:order" and isinstance(value, list):
@@ -205,15 +207,14 @@ def _ui_walk(form: FormFile, ui: dict[str, Any], schema: Any, resolver: Any, ptr
                               f"ui:order nämner fältet '{item}', som inte finns i formuläret.", fix, str(item))
         elif key.startswith("ui:"):
             continue
-        elif key == "items" and isinstance(merged.get("items"), dict):
+        elif key == "items" and ANY_ITEM in parts:
             if isinstance(value, dict):
-                yield from _ui_walk(form, value, merged["items"], resolver, ptr + "/items")
+                yield from _ui_walk(form, value, closure(parts[ANY_ITEM]), ptr + "/items")
         elif key not in fields:
             yield _at(form, ERROR, "form.ui_unknown_field", ptr + pointer(key),
                       f"Visningsinställningen gäller fältet '{key}', som inte finns i formuläret.", fix, key)
         elif isinstance(value, dict):
-            child, res = fields[key]
-            yield from _ui_walk(form, value, child, res, ptr + pointer(key))
+            yield from _ui_walk(form, value, closure(fields[key]), ptr + pointer(key))
 
 
 def check_ui(form: FormFile, schema_name: str | None, registry: Registry, complete: bool) -> list[Finding]:
@@ -226,8 +227,5 @@ def check_ui(form: FormFile, schema_name: str | None, registry: Registry, comple
         return [_at(form, WARNING, "form.ui_without_schema", "",
                     f"Det finns inget formulär {form.name.removesuffix('.ui.json')}.json som visningsinställningarna "
                     "hör till.", "Döp filen efter formuläret: <formulär>.ui.json, eller ta bort den.")]
-    try:
-        schema = registry.contents(schema_name)
-    except Exception:
-        return []
-    return list(_ui_walk(form, form.content, schema, registry.resolver(base_uri=schema_name), ""))
+    root = root_node(registry, schema_name)
+    return list(_ui_walk(form, form.content, closure([root]), "")) if root else []

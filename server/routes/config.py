@@ -39,7 +39,7 @@ def publish(query: dict[str, Any]) -> dict[str, Any]:
 @endpoint(bp, "/releases/migrate", "POST", summary="Flytta öppna ärenden till en release (dry_run först)",
           body=MigrateIn, response=MigrationOut)
 def migrate(body: dict[str, Any]) -> dict[str, Any]:
-    return engine().migrate_cases(body["area"], body["release"], current_user(), body["dry_run"])
+    return engine().migrate_cases(body["area"], body["release"], body["unit"], current_user(), body["dry_run"])
 
 
 @endpoint(bp, "/units/<string:unit_id>/effective-config", summary="Vad varje område ger för enheten, och varifrån",
@@ -50,8 +50,7 @@ def effective_config(unit_id: str) -> dict[str, Any]:
 
 @endpoint(bp, UNIT_AREA, summary="Enhetens gällande konfiguration för området", response=EffectiveConfigOut)
 def get_binding(unit_id: str, area: str) -> dict[str, Any]:
-    config = engine().effective_config(unit_id, current_user())
-    return {**config, "areas": [a for a in config["areas"] if a["area"] == area]}
+    return engine().effective_config(unit_id, current_user(), area)
 
 
 @endpoint(bp, UNIT_AREA, "PUT", summary="Binda enheten (och underenheter) till en release och variant",

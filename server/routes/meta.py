@@ -8,7 +8,7 @@ from flask import Blueprint, current_app
 
 from server.auth import current_user
 from server.http import endpoint, engine
-from server.schemas import FormOut, HealthOut, MeOut, RoleOut, UnitOut
+from server.schemas import FormIn, FormOut, HealthOut, MeOut, RoleOut, UnitOut
 
 bp = Blueprint("meta", __name__, url_prefix="/api/v1")
 
@@ -24,7 +24,7 @@ def openapi() -> dict[str, Any]:
     return current_app.extensions["avvik.openapi"]
 
 
-@endpoint(bp, "/me", summary="Den inloggade användaren och dess roller", response=MeOut)
+@endpoint(bp, "/me", summary="Den inloggade användaren, dess roller och vilka områden de ger", response=MeOut)
 def me() -> dict[str, Any]:
     return engine().me(current_user())
 
@@ -40,6 +40,6 @@ def units() -> list[dict[str, Any]]:
 
 
 @endpoint(bp, "/forms/<string:which>", summary="Ett gemensamt formulär: intake, feedback eller action",
-          response=FormOut)
-def form(which: str) -> dict[str, Any]:
-    return engine().shared_form(which)
+          query=FormIn, response=FormOut)
+def form(which: str, query: dict[str, Any]) -> dict[str, Any]:
+    return engine().shared_form(which, query.get("unit"))

@@ -70,7 +70,7 @@ def session_config() -> dict[str, Any]:
 
 
 @endpoint(bp, "/demo/users", summary="Demoanvändare (endast i demoläge, annars 404)", response=DemoUserOut,
-          many=True, public=True)
+          many=True, public=True, errors=(404,))
 def demo_users() -> list[dict[str, Any]]:
     _require_demo()
     roles = {role["id"]: role["name"] for role in engine().roles()}
@@ -81,7 +81,7 @@ def demo_users() -> list[dict[str, Any]]:
 
 
 @endpoint(bp, "/demo/login", "POST", summary="Logga in som demoanvändare (endast i demoläge, annars 404)",
-          body=DemoLoginIn, response=DemoLoginOut, public=True)
+          body=DemoLoginIn, response=DemoLoginOut, public=True, errors=(404,))
 def demo_login(body: dict[str, Any]) -> dict[str, Any]:
     _require_demo()
     if body["user"] not in {user_id for user_id, _, _ in USERS}:

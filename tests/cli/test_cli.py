@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from engine import Database, Engine
 from engine.cli import main
+from engine.errors import AuthenticationFailed
 
 from ..conftest import DEFINITIONS
 
@@ -27,7 +28,8 @@ def avvik(db: Database) -> Any:
 
 
 def test_operator_sets_up_an_organisation_and_a_token_that_authenticates(avvik: Any, db: Database) -> None:
-    assert avvik("release", "publish", str(DEFINITIONS), "--label", "första").exit_code == 0
+    published = avvik("release", "publish", str(DEFINITIONS), "--label", "första")
+    assert published.exit_code == 0 and "avvik release activate" in published.output
     again = avvik("release", "publish", str(DEFINITIONS))
     assert again.exit_code == 0 and "fanns redan" in again.output
     assert "första" in avvik("release", "list").output
@@ -39,7 +41,13 @@ def test_operator_sets_up_an_organisation_and_a_token_that_authenticates(avvik: 
     token = avvik("token", "create", "ulla", "--expires-days", "30").output.strip()
     engine = Engine(db)
     assert engine.authenticate(token) == "ulla"
-    assert engine.me("ulla")["grants"] == [{"role": "handlaggare", "unit_id": "rg"}]
+    grant = {"role": "handlaggare", "unit_id": "rg", "unit_name": "Region Gotland"}
+    assert engine.me("ulla")["grants"] == [{**grant, "reads": [], "works_in": [], "protected": []}]  # nothing runs
+    release_hash = engine.list_releases()[0]["hash"]
+    activated = avvik("release", "activate", release_hash, "--unit", "rg")
+    assert activated.exit_code == 0 and "aktiv på rg" in activated.output
+    areas = ["omsorg", "tandvard", "vard"]  # the areas where handlaggare is a lane role
+    assert engine.me("ulla")["grants"] == [{**grant, "reads": areas, "works_in": areas, "protected": areas}]
     assert {u["id"]: u["cfar"] for u in engine.list_units()}["rg-vc"] == "01234567"
 
 
@@ -74,3 +82,42 @@ def test_publishing_a_broken_tree_is_refused_with_findings(avvik: Any, tmp_path:
     (tmp_path / "processes" / "x" / "area.yaml").write_text("id: [")
     result = avvik("release", "publish", str(tmp_path))
     assert result.exit_code == 1 and "area.yaml" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("user", "add", "anna\n"),
+        ("user", "add", "anna", "--name", "An\x00na"),
+        ("unit", "add", "rs\n", "Region", "region"),
+        ("unit", "add", "z", "Enhet \ud800", "avdelning"),
+        ("unit", "add", "z", "Enhet", "avdelning", "--cfar", "12345678\n"),
+        ("role", "grant", "anna", "handlaggare\n", "rs"),
+    ],
+)
+def test_identifiers_match_whole_and_names_hold_only_storable_text(
+    avvik: Any, demo: Engine, args: tuple[str, ...]
+) -> None:
+    units = {u["id"] for u in demo.list_units()}
+    result = avvik(*args)
+    assert result.exit_code == 2 and result.output.startswith("Fel: "), result.output
+    assert {u["id"] for u in demo.list_units()} == units and "z" not in units
+    assert [(g["role"], g["unit_id"]) for g in demo.me("anna")["grants"]] == [("handlaggare", "ks")]
+    with pytest.raises(AuthenticationFailed):
+        demo.me("anna\n")  # no second anna
+
+
+def test_tokens_are_listed_without_secrets_and_revoked(avvik: Any, demo: Engine) -> None:
+    first = avvik("token", "create", "anna", "--label", "laptop").output.strip()
+    second = avvik("token", "create", "anna", "--expires-days", "7").output.strip()
+    listing = avvik("token", "list", "anna")
+    assert listing.exit_code == 0
+    rows = [line.split("\t") for line in listing.output.strip().splitlines()[1:]]
+    assert [(r[1], r[4]) for r in rows] == [("laptop", "-"), ("-", "-")] and rows[1][3] != "-"
+    assert first not in listing.output and second not in listing.output
+    assert avvik("token", "revoke", rows[0][0]).exit_code == 0
+    assert avvik("token", "list", "anna").output.splitlines()[1].split("\t")[4] != "-"
+    assert demo.authenticate(second) == "anna"
+    for args in (("token", "revoke", "999999"), ("token", "list", "okand")):
+        result = avvik(*args)
+        assert result.exit_code == 2 and result.output.startswith("Fel: ")

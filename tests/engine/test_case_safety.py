@@ -12,7 +12,7 @@ import pytest
 from engine import Engine
 from engine.errors import StaleWrite
 
-from ..definitions import copy_definitions, edit, fire_due_timers, publish_with
+from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers, publish_with
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
 
@@ -102,6 +102,7 @@ def test_case_keeps_its_release_after_the_definitions_change(
     newer = demo.publish_tree(tree, label="ny")
     assert newer["created"] and newer["hash"] != published["hash"]
     assert demo.publish_tree(tree)["created"] is False  # an identical tree is not stored twice
+    activate_everywhere(demo, newer)
 
     new_number = demo.report_event("eva", "ks-akut", report)["number"]
     old_next = casework.complete(old_number, "triage", ACCEPT)["next_tasks"]

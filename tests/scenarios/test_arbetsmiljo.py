@@ -137,9 +137,12 @@ def test_tasks_refuse_users_without_the_lanes_role(client: Any, auth: Any) -> No
     so_task = open_task(client, karin, number, "skyddsombud_informeras")
     assert (klass["role"], so_task["role"]) == ("chef", "skyddsombud")
     data = classification("medarbetare", "lindrig", am_typ="stickskada")
-    for who in ("sven", "anna", "hanna"):  # skyddsombud, vård handläggare, HR: all see the unit, none is chef
+    for who in ("sven", "hanna"):  # skyddsombud, HR: both work in the area at the unit, neither is chef
         assert_error(client.post(f"{API}/tasks/{klass['id']}/complete", json={"data": data}, headers=auth(who)),
                      403, "forbidden")
+    # a vård handläggare at the same unit does not see the arbetsmiljö case at all
+    assert_error(client.post(f"{API}/tasks/{klass['id']}/complete", json={"data": data}, headers=auth("anna")),
+                 404, "not_found")
     assert_error(client.post(f"{API}/tasks/{so_task['id']}/complete", json={"data": SKYDDSOMBUD_OK}, headers=karin),
                  403, "forbidden")
     assert_error(client.post(f"{API}/tasks/{klass['id']}/complete", json={"data": data}, headers=auth("david")),

@@ -20,11 +20,13 @@ from ..http import (
     carry_out_action,
     complete,
     done,
+    done_from_worklist,
     error_paths,
     event,
     open_specs,
     submit,
     unmet,
+    worklist,
 )
 UNIT = "rg-aldre"
 
@@ -132,11 +134,17 @@ def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
     assert "utredning_godkand" in unmet(client, vera, number, "omsorg", sole=True)
     assert error_paths(complete(client, sara, number, "slutfor_utredning", LS_INVESTIGATION_ONGOING))
     done(client, sara, number, "slutfor_utredning", LS_INVESTIGATION_DONE)
-    done(client, david, number, "informera_enskild", INFORMED)
-    done(client, david, number, "aterkoppling", FEEDBACK)
+    # After the lex Sarah decision the case is restricted: the handläggare works the tasks of the lane from the
+    # worklist, sees protected values masked there, and no longer reads the case or changes its actions.
+    assert_error(client.get(f"{API}/events/{number}", headers=david), 404, "not_found")
+    assert worklist(client, david, number) == ["informera_enskild"]
+    done_from_worklist(client, david, number, "informera_enskild", INFORMED)
+    done_from_worklist(client, david, number, "aterkoppling", FEEDBACK)
+    assert_error(client.post(f"{API}/events/{number}/actions", json={"data": {"titel": "x", "typ": "forebyggande"}},
+                             headers=david), 404, "not_found")
 
-    action = add_action(client, david, number, {"titel": "Ny bemanningsrutin för natten", "typ": "forebyggande",
-                                                "ansvarig": "david"})
+    action = add_action(client, vera, number, {"titel": "Ny bemanningsrutin för natten", "typ": "forebyggande",
+                                               "ansvarig": "david"})
     assert unmet(client, vera, number, "omsorg", sole=True) == ["atgarder_avslutade"]
     assert_error(complete(client, sara, number, "signera_avslut", SIGN), 403, "forbidden")
     blocked = assert_error(complete(client, vera, number, "signera_avslut", SIGN), 409, "closure_blocked")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 from typing import Any, Iterator
 
 import pytest
@@ -28,3 +30,42 @@ def test_report_and_worklist_through_gunicorn(server: str, demo: Engine, report:
     assert numbers == {event["number"]}
     status, error = call(f"{server}/tasks", "avk_wrong")
     assert status == 401 and error["code"] == "unauthenticated"
+
+
+def raw_exchange(base: str, request: bytes) -> tuple[int, dict[str, str], Any]:
+    """Send raw bytes, read the whole answer until the server closes; a reset fails the test."""
+    host, port = base.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, json.loads(body)
+
+
+def test_requests_gunicorn_refuses_itself_get_the_json_error_shape(server: str, demo: Engine) -> None:
+    token = demo.create_token("anna").encode()
+    big_body = b"a" * 3_000_000
+    cases = [
+        (b"GET /api/v1/health?" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: t\r\n\r\n", 414, "uri_too_long"),
+        (b"GET /api/v1/health HTTP/1.1\r\nHost: t\r\nX-A: " + b"a" * 10_000 + b"\r\n\r\n", 431, "headers_too_large"),
+        (b"GET /api/v1/health HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n", 431,
+         "headers_too_large"),
+        (b"\x00\x01 not http\r\n\r\n", 400, "bad_request"),
+        (b"GET /api/v1/health HTTP/9.9\r\n\r\n", 400, "bad_request"),
+        (b"POST /api/v1/events HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 3000000"
+         b"\r\n\r\n" + big_body, 401, "unauthenticated"),
+        (b"POST /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token + b"\r\nContent-Type: "
+         b"application/json\r\nContent-Length: 3000000\r\n\r\n" + big_body, 413, "too_large"),
+        (b"POST /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token + b"\r\nContent-Type: "
+         b"application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400, "bad_request"),
+    ]
+    for request, status, code in cases:
+        got, headers, body = raw_exchange(server, request)
+        assert (got, body["code"]) == (status, code), request[:60]
+        assert headers["content-type"] == "application/json" and body["message"]
+    got, headers, body = raw_exchange(server, b"DELETE /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert (got, body["code"]) == (405, "method_not_allowed") and "GET" in headers["allow"]

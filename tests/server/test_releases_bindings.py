@@ -65,7 +65,7 @@ def test_child_unit_inherits_the_pilot_and_the_config_says_from_where(
     assert (vard["variant"], vard["inherited_from"], vard["release"]) == (
         "patientmedverkan", "ks-avd12", published["hash"])
     sibling = client.get(f"{API}/units/ks-akut/effective-config", headers=auth("petra")).get_json()
-    assert next(a for a in sibling["areas"] if a["area"] == "vard")["inherited_from"] is None
+    assert next(a for a in sibling["areas"] if a["area"] == "vard")["inherited_from"] == "rs"  # the region default
     number = submit(client, auth("eva"), report, unit="ks-avd12-nattjour")["number"]
     assert walk_to_investigation(client, auth, number) == ["patientens_berattelse"]
 
@@ -149,13 +149,14 @@ def test_migration_dry_run_and_run_move_only_safe_cases(
          {'name="Triagera händelsen"': 'name="Triagera händelsen (ny text)"'})
     newer = upload(client, petra, zipped(tmp_path), label="ny triagetext").get_json()
 
-    dry = client.post(f"{API}/releases/migrate", json={"area": "vard", "release": newer["hash"]}, headers=petra)
+    dry = client.post(f"{API}/releases/migrate", json={"area": "vard", "release": newer["hash"], "unit": "ks"},
+                      headers=petra)
     cases = {c["event_number"]: c for c in dry.get_json()["cases"]}
     assert cases[untouched]["safe"] is True and cases[untouched]["moved"] is False
     assert cases[started]["safe"] is False and cases[started]["blocking"] == ["triage"]
 
     run = client.post(f"{API}/releases/migrate", headers=petra,
-                      json={"area": "vard", "release": newer["hash"], "dry_run": False}).get_json()
+                      json={"area": "vard", "release": newer["hash"], "unit": "ks", "dry_run": False}).get_json()
     assert {c["event_number"]: c["moved"] for c in run["cases"]} == {untouched: True, started: False}
     moved = client.get(f"{API}/events/{untouched}", headers=anna).get_json()
     assert moved["areas"][0]["release"] == newer["hash"]
@@ -164,3 +165,19 @@ def test_migration_dry_run_and_run_move_only_safe_cases(
     assert kept["areas"][0]["release"] != newer["hash"]
     log = client.get(f"{API}/audit?event={untouched}", headers=auth("revisor")).get_json()
     assert "migrate" in [c["operation"] for c in log["changes"]]
+
+
+def test_configuration_of_an_unknown_area_is_not_found_or_refused(
+    client: Any, auth: Any, published: dict[str, Any]
+) -> None:
+    petra, base = auth("petra"), f"{API}/units/ks-avd12"
+    one = client.get(f"{base}/bindings/vard", headers=petra)
+    assert one.status_code == 200 and [a["area"] for a in one.get_json()["areas"]] == ["vard"]
+    assert_error(client.get(f"{base}/bindings/finns-inte", headers=petra), 404, "not_found")
+    assert_error(client.delete(f"{base}/bindings/finns-inte", headers=petra), 404, "not_found")
+    assert_error(client.put(f"{base}/bindings/finns-inte", json={"release": published["hash"]}, headers=petra),
+                 422, "validation_failed")
+    assert_error(client.put(f"{base}/overlays/finns-inte/sla_dagar", json={"value": 3}, headers=petra),
+                 422, "validation_failed")
+    assert_error(client.delete(f"{base}/overlays/finns-inte/sla_dagar", headers=petra), 404, "not_found")
+    assert_error(client.get(f"{API}/units/finns-inte/bindings/vard", headers=petra), 404, "not_found")

@@ -8,20 +8,26 @@ from ..http import API, assert_error, submit
 
 
 def test_add_and_remove_an_area_with_a_reason(client: Any, auth: Any, report: dict[str, Any]) -> None:
-    anna, klara = auth("anna"), auth("klara")
+    anna, bertil, klara = auth("anna"), auth("bertil"), auth("klara")
     number = submit(client, auth("eva"), report)["number"]
     assert_error(client.post(f"{API}/events/{number}/areas", json={"area": "synpunkter"}, headers=anna),
                  422, "validation_failed")  # no reason
     assert_error(client.post(f"{API}/events/{number}/areas", json={"area": "synpunkter", "reason": "Klagomål"},
                              headers=anna), 403, "forbidden")  # handläggare is not a synpunkter role
-    added = client.post(f"{API}/events/{number}/areas", headers=klara,
+    assert_error(client.post(f"{API}/events/{number}/areas", json={"area": "synpunkter", "reason": "Klagomål"},
+                             headers=klara), 404, "not_found")  # sees no area of the event yet
+    # the verksamhetschef works in both areas at Karolinska
+    added = client.post(f"{API}/events/{number}/areas", headers=bertil,
                         json={"area": "synpunkter", "reason": "Patientens dotter har också klagat."})
     assert added.status_code == 201, added.get_json()
     assert_error(client.post(f"{API}/events/{number}/areas", json={"area": "synpunkter", "reason": "igen"},
                              headers=klara), 409, "conflict")
-    event = client.get(f"{API}/events/{number}", headers=klara).get_json()
+    event = client.get(f"{API}/events/{number}", headers=bertil).get_json()
     assert [a["area"] for a in event["areas"]] == ["vard", "synpunkter"]
     assert {t["spec_name"] for t in event["open_tasks"]} == {"triage", "bekrafta"}
+    event = client.get(f"{API}/events/{number}", headers=klara).get_json()  # klara sees her area only
+    assert [a["area"] for a in event["areas"]] == ["synpunkter"]
+    assert {t["spec_name"] for t in event["open_tasks"]} == {"bekrafta"} and set(event["case_data"]) == {"synpunkter"}
 
     removed = client.post(f"{API}/events/{number}/areas/vard/remove", headers=anna,
                           json={"reason": "Gäller bara bemötande, ingen vårdskada."})

@@ -31,7 +31,7 @@ HOSTILE: list[tuple[str, bytes, dict[str, str]]] = [
     ("deep_json", b"[" * 100_000 + b"]" * 100_000, {"form": "form.too_deep", "ui": "form.too_deep"}),
     ("deep_json_objects", b'{"a":' * 50_000 + b"1" + b"}" * 50_000, {"form": "form.too_deep"}),
     ("deep_yaml", b"a: " + b"[" * 5_000 + b"]" * 5_000, {"area": "yaml.syntax", "intake": "yaml.syntax"}),
-    ("yaml_aliases", YAML_ALIASES, {"area": "area.missing_key", "intake": "intake.missing_key"}),
+    ("yaml_aliases", YAML_ALIASES, {"area": "yaml.anchor", "intake": "yaml.anchor"}),
     ("yaml_python_tag", b'!!python/object/apply:os.system ["echo owned"]\n', {"area": "yaml.syntax"}),
     ("invalid_utf8", b'{"title": "caf\xe9 \xff"}', {"bpmn": "xml.syntax", "form": "file.encoding",
                                                     "area": "file.encoding", "intake": "file.encoding"}),

@@ -142,6 +142,7 @@ export const t = {
     ruleNotApplicable: 'Gäller inte',
     linked: 'Kopplade händelser',
     feedback: 'Återkoppling',
+    protectedMasked: 'Skyddade uppgifter (till exempel personnummer) är dolda för dig.',
     patientLogNotice: 'Händelsen kan innehålla patientuppgifter. Varje gång du läser den loggas det (HSLF-FS 2016:40).',
     auditLink: 'Ändrings- och läslogg',
     exports: 'Dokument att ladda ner',

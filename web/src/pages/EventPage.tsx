@@ -16,7 +16,10 @@ export default function EventPage() {
   const location = useLocation();
   const { hasRole } = useSession();
   const event = useLoad(() => api.event(number), [number]);
-  const handler = hasRole();
+  const access = event.data?.access;
+  // What the caller may do here is the server's word (access); before it answers, the roles are the guess.
+  const handler = access ? access.handler : hasRole();
+  const writer = access ? access.writable_areas.length > 0 : handler;
   const closure = useLoad(() => (handler ? api.closure(number) : Promise.resolve([])), [number, handler]);
   usePageTitle(event.data ? `${event.data.number} ${event.data.title}` : number);
   const unitName = useUnitNames();
@@ -38,7 +41,7 @@ export default function EventPage() {
     <article className="event-page">
       <p className="kicker">{e.number}</p>
       <h1>{e.title}</h1>
-      <p className="notice-log" role="note">{t.event.patientLogNotice}</p>
+      <p className="notice-log" role="note">{access && !access.protected ? t.event.protectedMasked : t.event.patientLogNotice}</p>
       <dl className="task-meta">
         <div><dt>{t.event.unit}</dt><dd>{unitName(e.unit_id)}</dd></div>
         <div><dt>{t.event.reported}</dt><dd>{t.time.format(e.created_at)}</dd></div>
@@ -102,7 +105,7 @@ export default function EventPage() {
             <h2 id="atgarder">{t.event.actions}</h2>
             {e.actions.length === 0 && <p>{t.event.noActions}</p>}
             {e.actions.map((action) => <ActionCard key={action.id} action={action} onChanged={replaceAction} />)}
-            <NewAction number={e.number} onCreated={() => { event.reload(); closure.reload(); }} />
+            {writer && <NewAction number={e.number} onCreated={() => { event.reload(); closure.reload(); }} />}
           </section>}
           <section aria-labelledby="tidslinje">
             <h2 id="tidslinje">{t.event.timeline}</h2>

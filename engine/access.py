@@ -1,0 +1,185 @@
+"""Who sees and changes what: the one place every use case asks, by role × unit subtree × area.
+
+The rule itself is pure (engine/rules/access.py); this module applies it to stored events: which of an event's
+area cases a user may read or write, whether protected fields are shown to them, and the masked copies of data
+for everyone else. Someone who may see no area of an event (and did not report it) is told it does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from engine.context import Context
+from engine.definitions.forms import Form
+from engine.definitions.release import AreaDefinition, Release
+from engine.errors import NotFound, PermissionDenied
+from engine.rules.access import AreaAccess, Grant, case_roles
+from engine.store import bindings as binding_store
+from engine.store import events as event_store
+from engine.store import org as org_store
+from engine.store.models import AreaCase, Event
+
+__all__ = [
+    "NOT_VISIBLE",
+    "CaseAccess",
+    "EventAccess",
+    "event_access",
+    "access_for",
+    "case_access",
+    "active_access",
+    "role_areas",
+    "what_role_sees",
+    "visible_scopes",
+    "report_forms",
+]
+
+NOT_VISIBLE = "Händelsen finns inte eller så saknar du behörighet."
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    case: AreaCase
+    release: Release
+    definition: AreaDefinition
+    roles: frozenset[str]
+
+    @property
+    def read(self) -> bool:
+        return self.case.status != "removed" and self.definition.access.can_read(set(self.roles), self.case.data)
+
+    @property
+    def write(self) -> bool:
+        return self.read and self.definition.access.can_write(set(self.roles), self.case.data)
+
+    @property
+    def protected(self) -> bool:
+        return self.read and self.definition.access.sees_protected(set(self.roles), self.case.data)
+
+    def forms(self) -> list[Form]:
+        """Every form whose fields can be in this case's data: the report's and the area's task forms."""
+        names = {info.form for info in self.definition.user_tasks.values() if info.form}
+        area = self.definition.area.id
+        return report_forms(self.release) + [self.release.forms.get(n, area) for n in sorted(names)]
+
+    def data(self) -> dict[str, Any]:
+        """The case data as this user may see it: protected values masked unless the area grants them."""
+        return self.case.data if self.protected else _masked(self.forms(), self.case.data)
+
+
+@dataclass(frozen=True)
+class EventAccess:
+    event: Event
+    grants: list[Grant]
+    reporter: bool
+    cases: list[CaseAccess]  # every live area case of the event, readable or not
+
+    @property
+    def readable(self) -> list[CaseAccess]:
+        return [c for c in self.cases if c.read]
+
+    @property
+    def handler(self) -> bool:
+        return bool(self.readable)
+
+    @property
+    def protected(self) -> bool:
+        return any(c.protected for c in self.cases)
+
+    def areas(self) -> set[str]:
+        return {c.case.area for c in self.readable}
+
+    def require_handler(self) -> None:
+        """The reporter knows the event exists: 403 for them, 404 for everyone else."""
+        if not self.handler:
+            if self.reporter:
+                raise PermissionDenied("Som rapportör följer du status och återkoppling, inte handläggningen.")
+            raise NotFound(NOT_VISIBLE)
+
+    def writer(self, area: str | None = None) -> CaseAccess:
+        """The case the user may change: of `area`, or any writable one. Readers get 403, others 404."""
+        self.require_handler()
+        candidates = [c for c in self.readable if area is None or c.case.area == area]
+        if area is not None and not candidates:
+            raise NotFound("Händelsen har inget sådant område, eller så saknar du behörighet.")
+        for candidate in candidates:
+            if candidate.write:
+                return candidate
+        raise PermissionDenied("Ändringen kräver en roll som arbetar i området på händelsens enhet.")
+
+    def report(self) -> dict[str, Any]:
+        """The report as this user may see it: protected values only to someone who sees them in some area."""
+        if self.protected or not self.cases:
+            return self.event.data
+        return _masked(report_forms(self.cases[0].release), self.event.data)
+
+
+def report_forms(release: Release) -> list[Form]:
+    return [release.forms.get(release.intake.form), release.forms.get(release.intake.public_form)]
+
+
+def _masked(forms: Iterable[Form], data: dict[str, Any]) -> dict[str, Any]:
+    for form in forms:
+        data = form.mask_protected(data)
+    return data
+
+
+def case_access(ctx: Context, grants: list[Grant], case: AreaCase) -> CaseAccess:
+    record, release = ctx.release_by_id(case.release_id)
+    definition = release.variants[(case.area, case.variant)]
+    return CaseAccess(case, release, definition, frozenset(case_roles(grants, case.unit_path, case.event.unit_path)))
+
+
+def access_for(ctx: Context, event: Event, actor_id: str | None, grants: list[Grant]) -> EventAccess:
+    cases = [case_access(ctx, grants, c) for c in event.area_cases if c.status != "removed"]
+    return EventAccess(event, grants, actor_id is not None and event.reporter_id == actor_id, cases)
+
+
+def event_access(ctx: Context, number: str, actor_id: str) -> EventAccess:
+    """The event as the actor may see it; NotFound (no leak) if they reported it not and see none of its areas."""
+    event = event_store.event_by_number(ctx.session, number) if isinstance(number, str) else None
+    if event is None:
+        raise NotFound(NOT_VISIBLE)
+    access = access_for(ctx, event, actor_id, org_store.grants_of(ctx.session, actor_id))
+    if not (access.reporter or access.handler):
+        raise NotFound(NOT_VISIBLE)
+    return access
+
+
+def active_access(ctx: Context) -> list[AreaAccess]:
+    """The access declarations of every area variant some unit runs."""
+    result = []
+    for release_id in binding_store.active_release_ids(ctx.session):
+        _, release = ctx.release_by_id(release_id)
+        result.extend(definition.access for definition in release.variants.values())
+    return result
+
+
+def role_areas(ctx: Context) -> dict[str, set[str]]:
+    """Role -> the areas it may read in some active release: a superset the list queries narrow down by index."""
+    result: dict[str, set[str]] = {}
+    for access in active_access(ctx):
+        for role in access.all_roles | access.restricted_to:
+            result.setdefault(role, set()).add(access.area)
+    return result
+
+
+def what_role_sees(ctx: Context, role: str) -> dict[str, list[str]]:
+    """For `GET /me`: the areas a role reads, works in and sees protected fields of, in the active releases."""
+    declared = active_access(ctx)
+    return {
+        "reads": sorted({a.area for a in declared if role in a.all_roles}),
+        "works_in": sorted({a.area for a in declared if role in a.workers}),
+        "protected": sorted({a.area for a in declared if role in a.protected}),
+    }
+
+
+def visible_scopes(ctx: Context, grants: list[Grant]) -> list[tuple[str, list[str]]]:
+    """(unit path, areas) pairs a user's grants cover, merged per path."""
+    areas_of = role_areas(ctx)
+    scopes: dict[str, set[str]] = {}
+    for grant in grants:
+        if areas_of.get(grant.role):
+            scopes.setdefault(grant.unit_path, set()).update(areas_of[grant.role])
+    return [(path, sorted(areas)) for path, areas in sorted(scopes.items())]
+
