@@ -91,7 +91,7 @@ export const api = {
   me: () => request<Me>('GET', '/me'),
   roles: () => request<Role[]>('GET', '/roles'),
   units: () => request<Unit[]>('GET', '/units'),
-  form: (which: 'intake' | 'action') => request<Form>('GET', `/forms/${which}`),
+  form: (which: 'intake' | 'action', unit?: string) => request<Form>('GET', `/forms/${which}${q({ unit })}`),
   feedbackForm: () => request<Form>('GET', '/public/feedback/form'),
   sendFeedback: (data: unknown) => request<Receipt>('POST', '/public/feedback', { data }),
 

@@ -24,7 +24,7 @@ export function useFormSubmit<T>(send: (data: Data) => Promise<T>) {
     }
   }
   const reset = () => { setResult(null); setData({}); };
-  return { data, setData, busy, error, result, submit, reset };
+  return { data, busy, error, result, submit, reset };
 }
 
 /** The server names fields of a form sent as `{data: …}` as `data/<field>`; the form knows them as `<field>`. */

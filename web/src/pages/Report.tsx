@@ -10,17 +10,19 @@ import { t } from '../text';
 
 export default function Report() {
   usePageTitle(t.report.title);
-  const form = useLoad(() => api.form('intake'), []);
   const units = useLoad(() => api.units(), []);
   const [unit, setUnit] = useState<string | null>(null);
+  // The intake form is the chosen unit's (units may run different releases); what was typed stays.
+  const form = useLoad(() => api.form('intake', unit ?? undefined), [unit]);
+  const [draft, setDraft] = useState<Record<string, unknown>>({});
   const [unitError, setUnitError] = useState<string>();
   const sending = useFormSubmit((data) => api.report(unit!, data));
   const receipt = sending.result;
   useEffect(() => { if (receipt) window.scrollTo(0, 0); }, [receipt]);
 
   function submit(formData: Record<string, unknown>) {
+    setDraft(formData);
     if (unit) return sending.submit(formData);
-    sending.setData(formData);
     setUnitError(t.report.unitRequired);
     document.querySelector<HTMLInputElement>('.unit-picker input')?.focus();
   }
@@ -34,7 +36,7 @@ export default function Report() {
         <p>{t.report.receiptHint}</p>
         <div className="cta-list">
           <Link className="button" to="/mina-rapporter">{t.report.toMine}</Link>
-          <button type="button" className="button" onClick={() => { sending.reset(); setUnit(null); }}>
+          <button type="button" className="button" onClick={() => { sending.reset(); setDraft({}); setUnit(null); }}>
             {t.report.another}
           </button>
         </div>
@@ -56,7 +58,8 @@ export default function Report() {
       <SchemaForm
         schema={{ ...schema, title: undefined, description: undefined }}
         uiSchema={form.data.ui_schema}
-        formData={sending.data}
+        formData={draft}
+        onChange={setDraft}
         serverErrors={dataFieldErrors(sending.error)}
         submitLabel={t.report.submit}
         busy={sending.busy}
