@@ -10,7 +10,7 @@ written for programmers.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterator, Mapping
 
@@ -19,8 +19,9 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from engine.definitions.actionlists import ActionList, action_lists
 from engine.definitions.bundle import bundle
-from engine.definitions.schemawalk import PROTECTED, Node, closure, members, ref_cycles, subschemas
+from engine.definitions.schemawalk import PROTECTED, Node, Walker, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
 __all__ = ["FormSet", "Form", "MASKED", "swedish_errors"]
@@ -65,11 +66,13 @@ class Form:
     validator: Draft202012Validator
     root: Node  # the schema as the walker sees it (engine/definitions/schemawalk.py)
     decision: str | None  # x-avvik-decision declared at the top level
+    walker: Walker = field(default_factory=Walker, repr=False, compare=False)
+    action_lists: tuple[ActionList, ...] = ()  # arrays whose items become actions (x-avvik-actions)
 
     def protected_values(self, data: Any) -> bool:
         """Does data hold a value in any protected field (however deep: in array items, behind a $ref)?"""
         found: list[bool] = []
-        _mask(data, closure([self.root]), found)
+        _mask(data, self.walker.closure([self.root]), self.walker, found)
         return bool(found)
 
     def mask_protected(self, data: Any) -> Any:
@@ -77,7 +80,7 @@ class Form:
         must not duplicate patient data, and for callers who may not see it. Fields are found by walking the
         data with the schema, so a protected field inside array items, behind a $ref or in an allOf/oneOf
         branch is masked too; nothing else changes."""
-        return _mask(data, closure([self.root]), [])
+        return _mask(data, self.walker.closure([self.root]), self.walker, [])
 
     def with_defaults(self, data: dict[str, Any]) -> dict[str, Any]:
         """data plus the schema's `default` for each top-level field left out: conditions may read every field."""
@@ -89,18 +92,18 @@ class Form:
         return {**defaults, **data}
 
 
-def _mask(value: Any, nodes: tuple[Node, ...], found: list[bool]) -> Any:
+def _mask(value: Any, nodes: tuple[Node, ...], walker: Walker, found: list[bool]) -> Any:
     if not nodes:  # no schema describes this part: nothing below it is declared protected
         return value
     if any(node.schema.get(PROTECTED) is True for node in nodes):
-        if value in (None, ""):
+        if value in (None, "", [], {}):  # nothing to hide
             return value
         found.append(True)
         return MASKED
     if isinstance(value, dict):
-        return {key: _mask(item, members(nodes, key), found) for key, item in value.items()}
+        return {key: _mask(item, walker.members(nodes, key), walker, found) for key, item in value.items()}
     if isinstance(value, list):
-        return [_mask(item, members(nodes, index), found) for index, item in enumerate(value)]
+        return [_mask(item, walker.members(nodes, index), walker, found) for index, item in enumerate(value)]
     return value
 
 
@@ -166,6 +169,7 @@ class FormSet:
             validator=Draft202012Validator(schema, registry=own, format_checker=_format_checker),
             root=root,
             decision=schema.get(DECISION),
+            action_lists=tuple(action_lists(root)),
         )
 
 

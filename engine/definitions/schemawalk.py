@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-__all__ = ["PROTECTED", "DATA_KEYS", "ANY_ITEM", "ANY_KEY", "Node", "Field", "closure", "members", "children",
-           "fields", "subschemas", "ref_cycles", "json_pointer"]
+__all__ = ["PROTECTED", "DATA_KEYS", "ANY_ITEM", "ANY_KEY", "Node", "Field", "Walker", "closure", "members",
+           "children", "fields", "subschemas", "ref_cycles", "json_pointer"]
 
 PROTECTED = "x-avvik-protected"
 
@@ -121,16 +121,48 @@ def closure(nodes: Iterable[Node]) -> tuple[Node, ...]:
 def members(nodes: Iterable[Node], key: str | int) -> tuple[Node, ...]:
     """The schemas describing the member `key` of a value the closed set `nodes` describes: a property name
     of an object, or an index of an array."""
-    found = []
+    return closure(_declaring(nodes, key))
+
+
+def _declaring(nodes: Iterable[Node], key: str | int) -> Iterator[Node]:
     for node in nodes:
         if isinstance(key, str):
             declared = isinstance(node.schema.get("properties"), dict) and key in node.schema["properties"]
-            found.append(node.at("properties", key) if declared else node.at("additionalProperties"))
+            member = node.at("properties", key) if declared else node.at("additionalProperties")
         else:
             prefix = node.schema.get("prefixItems")
-            found.append(node.at("prefixItems", key) if isinstance(prefix, list) and key < len(prefix)
-                         else node.at("items"))
-    return closure(n for n in found if n is not None)
+            member = node.at("prefixItems", key) if isinstance(prefix, list) and key < len(prefix) else node.at("items")
+        if member is not None:
+            yield member
+
+
+class Walker:
+    """closure() and members() remembered by schema object, for walking many documents with one form (the
+    engine masks every submission). The schemas must live as long as the walker, as a Form's do."""
+
+    MAX_REMEMBERED = 10_000  # member names come from data; beyond this they are computed, not remembered
+
+    def __init__(self) -> None:
+        self._closures: dict[int, tuple[Node, ...]] = {}
+        self._members: dict[tuple[frozenset[int], str | int], tuple[Node, ...]] = {}
+
+    def closure(self, nodes: Iterable[Node]) -> tuple[Node, ...]:
+        found: dict[int, Node] = {}
+        for node in nodes:
+            if id(node.schema) not in self._closures:
+                self._closures[id(node.schema)] = closure([node])
+            found.update((id(n.schema), n) for n in self._closures[id(node.schema)])
+        return tuple(found.values())
+
+    def members(self, nodes: tuple[Node, ...], key: str | int) -> tuple[Node, ...]:
+        if not isinstance(key, str) and not any(isinstance(n.schema.get("prefixItems"), list) for n in nodes):
+            key = 0  # every element of the array has the same schemas
+        remembered = (frozenset(id(n.schema) for n in nodes), key)
+        if remembered not in self._members:
+            if len(self._members) >= self.MAX_REMEMBERED:
+                return self.closure(_declaring(nodes, key))
+            self._members[remembered] = self.closure(_declaring(nodes, key))
+        return self._members[remembered]
 
 
 def children(nodes: Iterable[Node]) -> dict[Segment, list[Node]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from referencing import Registry
 
+from engine.validation.actionlists import action_list_findings
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.definitions.schemawalk import ANY_ITEM, PROTECTED, Node, children, closure, ref_cycles, subschemas
 from engine.definitions.schemawalk import fields as walk_fields
@@ -149,7 +150,8 @@ def _cycles(form: FormFile, root: Node) -> Iterator[Finding]:
         chain = " → ".join(f"{n.file}#{n.pointer}" for n in (*cycle, cycle[0]) if "$ref" in n.schema or n is cycle[0])
         yield _at(form, ERROR, "form.ref_cycle", sites[0].pointer + "/$ref",
                   f"Hänvisningen \"$ref\": \"{sites[0].schema['$ref']}\" leder i en slinga tillbaka till sig själv "
-                  f"({chain}) utan att gå ner i något fält, så kontrollen av ett ifyllt formulär skulle aldrig ta slut.",
+                  f"({chain}) utan att gå ner i något fält, så kontrollen av ett ifyllt formulär skulle aldrig "
+                  "ta slut.",
                   "Bryt slingan: låt hänvisningen peka på en definition som inte hänvisar tillbaka, eller lägg den "
                   "under properties eller items så att den gäller ett underfält.")
 
@@ -158,9 +160,9 @@ def _fields(form: FormFile, root: Node) -> Iterator[Finding]:
     """Each field declared in this file (from the top, and in each of its $defs) needs a title, and one named
     like a patient identifier must be protected."""
     seen: set[str] = set()
-    defs = [n for key in ("$defs", "definitions") for name in (root.schema.get(key) or {})
-            if isinstance(root.schema.get(key), dict) and (n := root.at(key, name)) is not None]
-    for top in (root, *defs):
+    definitions = [n for key in ("$defs", "definitions") if isinstance(root.schema.get(key), dict)
+                   for name in root.schema[key] if (n := root.at(key, name)) is not None]
+    for top in (root, *definitions):  # a definition's fields are checked where it is written, used or not
         for found in walk_fields(top):
             name = found.path[-1]
             if any("$ref" in n.schema and n.follow() is None for n in found.nodes):
@@ -169,7 +171,7 @@ def _fields(form: FormFile, root: Node) -> Iterator[Finding]:
                 if site.file != form.name or site.pointer in seen or not isinstance(name, str):
                     continue
                 seen.add(site.pointer)
-                is_object = found.keyword("type") == "object" or any("properties" in n.schema for n in found.nodes)
+                is_object = any(n.schema.get("type") == "object" or "properties" in n.schema for n in found.nodes)
                 if not is_object and not found.keyword("title"):
                     yield _at(form, WARNING, "form.title_missing", site.pointer,
                               f"Fältet '{name}' saknar en svensk rubrik (title), så den som fyller i ser bara det "
@@ -192,6 +194,7 @@ def check_schema(form: FormFile, registry: Registry, complete: bool) -> list[Fin
     found.extend(cycles)
     if not cycles:  # the fields of a schema that loops are not worth listing
         found.extend(_fields(form, root))
+        found.extend(action_list_findings(form, root, registry))
     return found
 
 

@@ -15,6 +15,7 @@ from engine import Engine
 from engine.errors import SandboxError
 
 from ..definitions import activate_everywhere, copy_definitions, edit
+from ..http import assert_error, complete, done, submit
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
 SCRIPT_END = 'riskbedomning["konsekvens_potentiell"] &gt;= 3</bpmn:script>'
@@ -41,8 +42,8 @@ def classification(kategori: str, sannolikhet: int) -> dict[str, Any]:
 def scripted(demo: Engine, tmp_path: Path) -> Engine:
     tree = copy_definitions(tmp_path)
     branches = "".join(f'\nif kategori == "{k}":\n    varde = {v}' for k, v in UNSTORABLE.items())
-    edit(tree / "processes" / "vard" / "vard.bpmn",
-         {SCRIPT_END: SCRIPT_END.replace("</bpmn:script>", f'\ns = riskbedomning["sannolikhet"]{branches}</bpmn:script>')})
+    script = f'\ns = riskbedomning["sannolikhet"]{branches}</bpmn:script>'
+    edit(tree / "processes" / "vard" / "vard.bpmn", {SCRIPT_END: SCRIPT_END.replace("</bpmn:script>", script)})
     activate_everywhere(demo, demo.publish_tree(tree, label="unstorable results"))
     return demo
 
@@ -63,3 +64,15 @@ def test_unstorable_script_results_refuse_the_step_and_leave_the_case_unchanged(
     result = casework.complete(number, "klassificering", classification("fall", 1))
     assert [t["spec_name"] for t in result["next_tasks"]] == ["utredning"]
     assert scripted.get_event(number, "anna")["case_data"]["vard"]["varde"] == [1, 2]
+
+
+def test_over_http_the_refusal_is_422_expression_refused_with_the_element(
+    scripted: Engine, client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    anna = auth("anna")
+    number = submit(client, anna, report)["number"]
+    done(client, anna, number, "triage", ACCEPT)
+    body = assert_error(complete(client, anna, number, "klassificering", classification("kommunikation", 3)),
+                        422, "expression_refused")
+    assert (body["element_id"], body["element_name"], body["reason"]) == ("riskpoang", "Beräkna riskpoäng",
+                                                                          "not_storable")

@@ -33,7 +33,8 @@ DATA = {"berorda": [{"namn": "Ada", "personnummer": PNR}, {"namn": "Bo"}], "anho
 def extended_tree(tmp_path: Path) -> Path:
     tree = copy_definitions(tmp_path)
     edit(tree / "forms" / "intake.json", {
-        '"additionalProperties": false,': f'"additionalProperties": false,\n  "$defs": {{"person": {json.dumps(PERSON)}}},',
+        '"additionalProperties": false,':
+            f'"additionalProperties": false,\n  "$defs": {{"person": {json.dumps(PERSON)}}},',
         '  "properties": {\n': '  "properties": {\n' + "".join(f"    {json.dumps(k)}: {json.dumps(v)},\n"
                                                            for k, v in FIELDS.items()),
     })
@@ -42,8 +43,8 @@ def extended_tree(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def extended(demo: Engine, tmp_path: Path) -> Engine:
-    label = "protected fields in items and behind $ref"
-    activate_everywhere(demo, demo.publish_tree(extended_tree(tmp_path), label=label))
+    published = demo.publish_tree(extended_tree(tmp_path), label="protected fields in items and behind $ref")
+    activate_everywhere(demo, published)
     return demo
 
 

@@ -41,7 +41,8 @@ def test_publishing_an_area_with_a_yaml_alias_bomb_is_refused_with_its_line(engi
 def test_the_release_loader_refuses_anchors_too(parse: object) -> None:
     with pytest.raises(DefinitionError) as refused:
         parse(b"id: a\nname: &n A\ntitle: *n\n", "processes/a/area.yaml")  # type: ignore[operator]
-    assert refused.value.message == "processes/a/area.yaml använder YAML-ankare eller alias (rad 2), som inte är tillåtna."
+    assert refused.value.message == \
+        "processes/a/area.yaml använder YAML-ankare eller alias (rad 2), som inte är tillåtna."
 
 
 def with_ref_loop(tree: Path) -> Path:

@@ -190,8 +190,8 @@ def test_check_constants_evaluates_what_reads_no_data(source: str, script: bool,
     assert info.value.details.get("part") == part
 
 
-@pytest.mark.parametrize("source", ['"P3D"', "x > float('nan')", "today()", "{1, 2} if x else [1]", "[i for i in items]",
-                                    "items[1:2]", "x = 2 ** 60 if y else 1"])
+@pytest.mark.parametrize("source", ['"P3D"', "x > float('nan')", "today()", "{1, 2} if x else [1]",
+                                    "[i for i in items]", "items[1:2]", "x = 2 ** 60 if y else 1"])
 def test_check_constants_accepts_what_may_work(source: str) -> None:
     sandbox.check_constants(source, script="=" in source and "==" not in source)
 

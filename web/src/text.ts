@@ -156,7 +156,10 @@ export const t = {
     mine: 'Mina åtgärder',
     overdue: 'Försenade åtgärder',
     empty: 'Du har inga åtgärder.',
-    note: 'Kommentar (krävs när en åtgärd avbryts)',
+    note: 'Kommentar (krävs när en åtgärd avbryts; vad utvärderingen visade)',
+    result: 'Effektens resultat',
+    effect: 'Utvärderad effekt',
+    results: { effektiv: 'Effektiv', delvis: 'Delvis effektiv', ej_effektiv: 'Inte effektiv (en uppföljande åtgärd skapas)' } as Record<string, string>,
     changed: (label: string) => `Åtgärden har status ${label}.`,
     transitions: {
       beslutad: 'Besluta',

@@ -113,6 +113,6 @@ export const api = {
     request<CompleteResult>('POST', `/tasks/${enc(id)}/complete`, { data, case_version: caseVersion }),
 
   myActions: () => request<Action[]>('GET', '/actions'),
-  transition: (id: number, to: string, note: string | null, version: number) =>
-    request<Action>('POST', `/actions/${id}/transition`, { to, note, version }),
+  transition: (id: number, to: string, note: string | null, version: number, result?: string) =>
+    request<Action>('POST', `/actions/${id}/transition`, { to, note, version, ...(result && { result }) }),
 };

@@ -12,6 +12,7 @@ export function ActionCard({ action, onChanged, showEvents = false }: {
   action: Action; onChanged: (action: Action) => void; showEvents?: boolean;
 }) {
   const [note, setNote] = useState('');
+  const [result, setResult] = useState('');
   const [error, setError] = useState<ReturnType<typeof asApiError> | null>(null);
   const [busy, setBusy] = useState(false);
   const next = t.action.next[action.status] ?? [];
@@ -21,7 +22,8 @@ export function ActionCard({ action, onChanged, showEvents = false }: {
     setBusy(true);
     setError(null);
     try {
-      onChanged(await api.transition(action.id, to, note.trim() || null, action.version));
+      const evaluated = to === 'effekt_utvarderad' ? result || undefined : undefined;
+      onChanged(await api.transition(action.id, to, note.trim() || null, action.version, evaluated));
       setNote('');
     } catch (e) {
       setError(asApiError(e));
@@ -38,6 +40,7 @@ export function ActionCard({ action, onChanged, showEvents = false }: {
         {overdue && <Badge tone="bad">{t.worklist.overdue}</Badge>}
       </header>
       {action.description && <p>{action.description}</p>}
+      {action.effect && <p className="who-small">{t.action.effect}: {action.effect.result_label}{action.effect.note && ` – ${action.effect.note}`}</p>}
       <dl className="task-meta">
         {action.owner && <div><dt>{t.action.owner}</dt><dd>{action.owner}</dd></div>}
         {action.due_date && <div><dt>{t.action.due}</dt><dd>{action.due_date}</dd></div>}
@@ -50,7 +53,16 @@ export function ActionCard({ action, onChanged, showEvents = false }: {
       <ErrorMessage error={error} />
       {next.length > 0 && (
         <div className="action-buttons">
-          {next.includes('avbruten') && (
+          {next.includes('effekt_utvarderad') && (
+            <>
+              <label htmlFor={`result-${action.id}`}>{t.action.result}</label>
+              <select id={`result-${action.id}`} className="form-control" value={result} onChange={(event) => setResult(event.target.value)}>
+                <option value="">{t.form.choose}</option>
+                {Object.entries(t.action.results).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+              </select>
+            </>
+          )}
+          {next.some((to) => to === 'avbruten' || to === 'effekt_utvarderad') && (
             <>
               <label htmlFor={`note-${action.id}`}>{t.action.note}</label>
               <input id={`note-${action.id}`} className="form-control" value={note} onChange={(event) => setNote(event.target.value)} />
