@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench bench-scale validate clean
+.PHONY: run test install web bench bench-scale validate clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,15 +14,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the API on the embedded SQLite default with a demo organisation, and the timer worker beside it
-## (SLA clocks and escalations fire; both stop together).
-run: $(STAMP)
+## The web app (web/): install the locked npm packages, type the client against the API's OpenAPI document,
+## build web/dist (served by `avvik serve` at /).
+web: $(STAMP)
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p var
+	$(BIN)/python -m server.openapi > var/openapi.json
+	cd web && npm run --silent api-types
+	cd web && npm run --silent build
+
+## Start the API and the web app on the embedded SQLite default with a demo organisation and the demo login,
+## and the timer worker beside it (SLA clocks and escalations fire; both stop together).
+run: $(STAMP) web
 	$(BIN)/avvik db upgrade
 	$(BIN)/avvik seed-demo
-	$(BIN)/avvik serve --with-worker
+	AVVIK_DEMO=1 $(BIN)/avvik serve --with-worker
 
-## Run the whole test suite (SQLite by default; set AVVIK_TEST_DATABASE_URL for PostgreSQL).
-test: $(STAMP)
+## Run the whole test suite, browser tests included (SQLite by default; set AVVIK_TEST_DATABASE_URL for PostgreSQL).
+test: $(STAMP) web
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)
@@ -36,4 +45,4 @@ bench-scale: $(STAMP)
 	$(BIN)/python -m bench.run --scale
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist web/src/api/openapi.d.ts

@@ -12,6 +12,7 @@ from engine.store.db import Database
 from server import boundary, errors
 from server.auth import OidcVerifier
 from server.config import Settings
+from server.web import register_web
 
 __all__ = ["create_app"]
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    register_web(app)
     app.extensions["avvik.openapi"] = build_openapi()
     errors.register(app)
     boundary.register(app)

@@ -30,11 +30,21 @@ class OidcVerifier:
     def enabled(self) -> bool:
         return bool(self._jwks and self.settings.oidc_issuer and self.settings.oidc_audience)
 
+    @staticmethod
+    def _signing_key(jwks: jwt.PyJWKClient, token: str) -> jwt.PyJWK:
+        """The key the token names; a token without `kid` (optional, RFC 7515) fits only a JWKS of one key."""
+        if "kid" in jwt.get_unverified_header(token):
+            return jwks.get_signing_key_from_jwt(token)
+        keys = jwks.get_signing_keys()
+        if len(keys) != 1:
+            raise jwt.InvalidTokenError("token without kid, JWKS with several keys")
+        return keys[0]
+
     def user_id(self, token: str) -> str:
         if not self.enabled or self._jwks is None:
             raise AuthenticationFailed()
         try:
-            key = self._jwks.get_signing_key_from_jwt(token)
+            key = self._signing_key(self._jwks, token)
             claims = jwt.decode(
                 token,
                 key.key,

@@ -20,6 +20,9 @@ class Settings:
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
     oidc_user_claim: str = "preferred_username"  # AVVIK_OIDC_USER_CLAIM: the claim that names an avvik user
+    oidc_client_id: str | None = None  # AVVIK_OIDC_CLIENT_ID: the web app's public client (code + PKCE)
+    demo: bool = False  # AVVIK_DEMO=1 (set by `make run` only): the web app lists demo users and logs them in
+    web_dist: str | None = None  # AVVIK_WEB_DIST: the built web app; None: web/dist beside the server package
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -37,4 +40,7 @@ class Settings:
             oidc_audience=env.get("AVVIK_OIDC_AUDIENCE") or None,
             oidc_jwks_url=env.get("AVVIK_OIDC_JWKS_URL") or None,
             oidc_user_claim=env.get("AVVIK_OIDC_USER_CLAIM") or cls.oidc_user_claim,
+            oidc_client_id=env.get("AVVIK_OIDC_CLIENT_ID") or None,
+            demo=env.get("AVVIK_DEMO") == "1",
+            web_dist=env.get("AVVIK_WEB_DIST") or None,
         )

@@ -30,6 +30,7 @@ class Endpoint:
     status: int
     public: bool
     raw_body: bool
+    errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -52,13 +53,15 @@ def endpoint(
     status: int = 200,
     public: bool = False,
     raw_body: bool = False,
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such)."""
+    """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
+    further error statuses the view answers."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body,
+            response, many, status, public, raw_body, errors,
         ))
 
         @functools.wraps(view)

@@ -92,7 +92,7 @@ def _path_parameter(kind: str | None, args: str | None, name: str) -> dict[str, 
 
 def _error_statuses(ep: Endpoint, has_path_parameters: bool) -> list[str]:
     """The error statuses this operation can answer (400 for any request: path and query are checked)."""
-    statuses = {"400"}
+    statuses = {"400", *map(str, ep.errors)}
     if not ep.public:
         statuses |= {"401", "403", "404"}
     if has_path_parameters:
@@ -160,3 +160,11 @@ def build_openapi() -> dict[str, Any]:
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+if __name__ == "__main__":  # `python -m server.openapi`: the document on stdout (the web app types its client with it)
+    import json
+
+    import server.routes  # noqa: F401  registers every endpoint
+
+    print(json.dumps(build_openapi(), ensure_ascii=False, indent=1))

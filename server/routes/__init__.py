@@ -5,8 +5,9 @@ from server.routes.config import bp as config
 from server.routes.events import bp as events
 from server.routes.meta import bp as meta
 from server.routes.public import bp as public
+from server.routes.session import bp as session
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public, config]
+BLUEPRINTS = [meta, events, tasks, actions, public, config, session]
 
 __all__ = ["BLUEPRINTS"]

@@ -9,63 +9,21 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from engine import Engine
+from tests.live import call, free_port, serve, wait_until_up
 
 from ..definitions import publish_with
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def call(url: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET")
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(100):
-        try:
-            if call(f"{base}/health")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    pytest.fail("gunicorn did not start: " + process.communicate(timeout=20)[1].decode())
-
-
 @pytest.fixture
 def server(demo: Engine) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "AVVIK_DATABASE_URL": demo.db.url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serve(demo.db.url) as origin:
+        yield f"{origin}/api/v1"
 
 
 def test_report_and_worklist_through_gunicorn(server: str, demo: Engine, report: dict[str, Any]) -> None:
@@ -134,7 +92,7 @@ def test_serve_with_worker_fires_timers_beside_the_api_and_stops_with_it(
         env={**os.environ, "AVVIK_DATABASE_URL": demo.db.url}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/api/v1", process)
+        wait_until_up(f"http://127.0.0.1:{port}", process)
         for _ in range(150):
             if [t["event_number"] for t in demo.worklist("bertil")] == [number]:
                 break  # the triage was escalated to the verksamhetschef by the worker

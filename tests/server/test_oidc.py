@@ -49,10 +49,10 @@ def oidc_client(demo: Engine, keys: tuple[Any, str]) -> Any:
     return create_app(settings, engine=demo).test_client()
 
 
-def token(key: Any, **claims: Any) -> str:
+def token(key: Any, kid: str | None = "k1", **claims: Any) -> str:
     now = int(time.time())
     body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 300, "preferred_username": "anna", **claims}
-    return jwt.encode(body, key, algorithm="RS256", headers={"kid": "k1"})
+    return jwt.encode(body, key, algorithm="RS256", headers={"kid": kid} if kid else None)
 
 
 def test_valid_jwt_maps_to_the_user(oidc_client: Any, keys: tuple[Any, str]) -> None:
@@ -80,3 +80,11 @@ def test_jwt_signed_by_another_key_is_401(oidc_client: Any) -> None:
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     response = oidc_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token(stranger)}"})
     assert response.status_code == 401
+
+
+def test_a_token_without_kid_is_verified_with_the_only_key(oidc_client: Any, keys: tuple[Any, str]) -> None:
+    """Some providers (and oidc-provider-mock) leave `kid` out when they have one key."""
+    response = oidc_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token(keys[0], kid=None)}"})
+    assert response.status_code == 200 and response.get_json()["id"] == "anna"
+    forged = token(rsa.generate_private_key(public_exponent=65537, key_size=2048), kid=None)
+    assert oidc_client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
