@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from engine import notifications
 from engine.access import access_for, event_access
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
@@ -59,6 +60,7 @@ def create_action(ctx: Context, number: str, actor_id: str, data: Any) -> dict[s
         ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="create", event=event,
         after={"title": action.title, "status": action.status, "owner": owner},
     )
+    notifications.action_assigned(ctx, action, actor_id)
     return action_view(action)
 
 
