@@ -14,8 +14,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, config, events, exports, migration, notifications, org, outbox, releases, tasks
-from engine import timers, triage
+from engine import actions, catalog, config, events, exports, migration, notifications, org, outbox, releases
+from engine import reopening, tasks, timers, triage
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -207,6 +207,10 @@ class Engine:
         return triage.remove_area(ctx, number, area, reason, actor_id)
 
     @_use_case
+    def reopen_case(self, ctx: Context, number: str, area: str | None, reason: str, actor_id: str) -> dict[str, Any]:
+        return reopening.reopen_case(ctx, number, area, reason, actor_id)
+
+    @_use_case
     def audit_log(self, ctx: Context, number: str, actor_id: str) -> dict[str, Any]:
         return events.audit_log(ctx, number, actor_id)
 
@@ -239,21 +243,23 @@ class Engine:
 
     # actions
     @_use_case
-    def create_action(self, ctx: Context, number: str, actor_id: str, data: Any) -> dict[str, Any]:
-        return actions.create_action(ctx, number, actor_id, data)
+    def create_action(self, ctx: Context, number: str, actor_id: str, data: Any,
+                      area: str | None = None) -> dict[str, Any]:
+        return actions.create_action(ctx, number, actor_id, data, area)
 
     @_use_case
     def get_action(self, ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
         return actions.get_action(ctx, action_id, actor_id)
 
     @_use_case
-    def link_action(self, ctx: Context, action_id: int, number: str, actor_id: str) -> dict[str, Any]:
-        return actions.link_action(ctx, action_id, number, actor_id)
+    def link_action(self, ctx: Context, action_id: int, number: str, actor_id: str,
+                    area: str | None = None) -> dict[str, Any]:
+        return actions.link_action(ctx, action_id, number, actor_id, area)
 
     @_use_case
     def transition_action(self, ctx: Context, action_id: int, actor_id: str, target: str, note: str | None = None,
-                          expected_version: int | None = None) -> dict[str, Any]:
-        return actions.transition(ctx, action_id, actor_id, target, note, expected_version)
+                          expected_version: int | None = None, result: str | None = None) -> dict[str, Any]:
+        return actions.transition(ctx, action_id, actor_id, target, note, expected_version, result)
 
     @_use_case
     def my_actions(self, ctx: Context, actor_id: str) -> list[dict[str, Any]]:

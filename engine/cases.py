@@ -14,7 +14,7 @@ from engine import notifications
 from engine.context import Context
 from engine.definitions.release import AreaDefinition
 from engine.errors import ClosureBlocked
-from engine.rules.closure import RuleResult, evaluate_rules, unmet
+from engine.rules.closure import ActionState, RuleResult, evaluate_rules, unmet
 from engine.runtime import serializer
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
@@ -165,8 +165,9 @@ def closure_results(
     ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = ()
 ) -> list[RuleResult]:
     decisions = case_store.decision_kinds(ctx.session, case.id) | set(extra_decisions)
-    statuses = action_store.action_statuses_for_event(ctx.session, case.event_id)
-    return evaluate_rules(definition.area.closure_rules, data, decisions, statuses)
+    actions = [ActionState(a.id, a.title, a.status, a.owner_id)
+               for a in action_store.actions_for_case(ctx.session, case.id)]
+    return evaluate_rules(definition.area.closure_rules, data, decisions, actions)
 
 
 def ensure_closable(
@@ -174,6 +175,10 @@ def ensure_closable(
 ) -> None:
     missing = unmet(closure_results(ctx, case, definition, data, extra_decisions))
     if missing:
+        blocking = [f"#{a['id']} {a['title']} ({a['status_label']}, {a['owner'] or 'ingen ansvarig'})"
+                    for m in missing for a in m.get("actions", ())]
         raise ClosureBlocked(
-            "Ärendet kan inte avslutas än: " + " ".join(m["message"] for m in missing), unmet=missing
+            "Ärendet kan inte avslutas än: " + " ".join(m["message"] for m in missing)
+            + (f" Öppna åtgärder: {'; '.join(blocking)}." if blocking else ""),
+            unmet=missing,
         )

@@ -69,9 +69,14 @@ def resolve(ctx: Context, unit: Unit, area: str) -> Resolution:
     definition = release.variants.get((area, bound.value.variant))
     if definition is None:  # set_binding checks this; a hand-edited database could still get here
         raise NoActiveConfiguration("Den bundna releasen saknar området eller varianten.", unit_id=unit.id, area=area)
+    declared = definition.area.declarations
     overlays: dict[str, dict[str, Any]] = {}
     for overlay in binding_store.overlays_for(ctx.session, chain, area):
-        overlays.setdefault(overlay.unit_id, {})[overlay.key] = overlay.value["value"]
+        value = overlay.value["value"]
+        # A value this release's declaration refuses (stored before the check, or the bounds narrowed since)
+        # is passed over: the unit inherits as if it had none, and no case starts on an unusable value.
+        if overlay.key in declared and declared[overlay.key].problem(value) is None:
+            overlays.setdefault(overlay.unit_id, {})[overlay.key] = value
     variables = merged_variables(chain, definition.area.variables, overlays)
     return Resolution(record, release, definition, str(bound.from_unit), variables)
 
@@ -180,17 +185,14 @@ def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, act
         resolution: Resolution | None = resolve(ctx, unit, area)
     except NoActiveConfiguration:
         resolution = None  # an area the unit does not run has no variables to set
-    if resolution is None or key not in resolution.definition.area.variables:
+    if resolution is None or key not in resolution.definition.area.declarations:
         raise InvalidInput(
             "Okänd parameter.",
             errors=[{"path": "key", "message": "Bara parametrar som området deklarerar under variables kan ändras."}],
         )
-    default = resolution.definition.area.variables[key]
-    if default is not None and type(value) is not type(default):
-        raise InvalidInput(
-            "Fel typ av värde.",
-            errors=[{"path": "value", "message": f"Samma typ som standardvärdet ({default!r}) krävs."}],
-        )
+    problem = resolution.definition.area.declarations[key].problem(value)
+    if problem is not None:
+        raise InvalidInput("Värdet passar inte parametern.", errors=[{"path": "value", "message": problem}])
     binding_store.put_overlay(ctx.session, unit.id, area, key, value, actor_id)
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="overlay", entity_id=f"{unit.id}/{area}/{key}", operation="set",

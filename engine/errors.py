@@ -13,7 +13,9 @@
     └── Conflict                 the request clashes with the current state
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
-        ├── ClosureBlocked       closing rules are unmet; .unmet lists them
+        ├── ClosureBlocked       closing rules are unmet; .unmet lists them (and the actions that block)
+        ├── CaseClosed           the area case is closed: its actions no longer move
+        │   └── EventClosed      the event is closed: it takes no new actions until reopened
         ├── IllegalTransition    a status change the lifecycle does not allow
         ├── NoActiveConfiguration  no release is bound for the unit (publishing alone activates nothing)
         └── StateUnreadable      a case's stored workflow state is in a format this version cannot read
@@ -40,6 +42,8 @@ __all__ = [
     "StaleWrite",
     "TaskNotReady",
     "ClosureBlocked",
+    "CaseClosed",
+    "EventClosed",
     "IllegalTransition",
     "NoActiveConfiguration",
     "StateUnreadable",
@@ -141,6 +145,16 @@ class ClosureBlocked(Conflict):
     def __init__(self, message: str | None = None, unmet: list[dict[str, Any]] | None = None) -> None:
         self.unmet = list(unmet or [])
         super().__init__(message, unmet=self.unmet)
+
+
+class CaseClosed(Conflict):
+    code = "case_closed"
+    default_message = "Ärendet är avslutat. Det kan öppnas igen, med skäl, av en roll som får göra det."
+
+
+class EventClosed(CaseClosed):
+    code = "event_closed"
+    default_message = "Händelsen är avslutad och tar inte emot nya åtgärder. Den kan öppnas igen, med skäl."
 
 
 class IllegalTransition(Conflict):

@@ -12,6 +12,7 @@ from typing import Any
 
 from engine import notifications
 from engine.access import case_access
+from engine.actionplans import track_plan
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
@@ -145,6 +146,7 @@ def complete(
     elif data not in ({}, None):
         raise InvalidInput("Uppgiften har inget formulär.", errors=[{"path": "", "message": "Inga uppgifter väntas."}])
     data = form.with_defaults(data) if form is not None else {}
+    track_plan(ctx, case, form, data, info.spec_name, actor_id)  # before the closing check: new items block it
     decision = form.decision if form is not None else None
     decisions = {decision} if decision else set()
     if info.spec_name in definition.area.closing_tasks:

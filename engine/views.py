@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from engine.cases import CASE_STATUS_LABELS, EVENT_STATUS_LABELS
+from engine.rules.lifecycle import EFFECT_LABELS
 from engine.rules.lifecycle import STATUS_LABELS as ACTION_STATUS_LABELS
 from engine.store.models import Action, AreaCase, AuditEntry, Decision, Event, Notification, ReadLogEntry, TaskRow
 
@@ -90,6 +91,10 @@ def action_view(action: Action) -> dict[str, Any]:
         "motivation": action.motivation,
         "version": action.version,
         "events": [{"number": e.number, "title": e.title} for e in action.events],
+        "areas": [{"event_number": c.event.number, "area": c.area, "status": c.status} for c in action.cases],
+        "effect": {"result": action.effect_result, "result_label": EFFECT_LABELS.get(action.effect_result, ""),
+                   "note": action.effect_note} if action.effect_result else None,
+        "follow_up_of": action.follow_up_of,
     }
 
 

@@ -26,7 +26,7 @@ _ERRORS = {
     "403": "Saknar behörighet (required_role)",
     "404": "Finns inte, eller du får inte veta att det finns",
     "409": "Krock med nuvarande läge: stale, not_ready, closure_blocked (unmet), illegal_transition (allowed), "
-           "conflict (någon annan hann före; försök igen)",
+           "case_closed, event_closed, conflict (någon annan hann före; försök igen)",
     "413": "För stor begäran",
     "415": "Fel Content-Type",
     "422": "Ogiltiga uppgifter: validation_failed (errors med path), definition_invalid (findings), "

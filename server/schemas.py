@@ -49,19 +49,31 @@ class AssignIn(StrictSchema):
     user = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
+_AREA_CHOICE = ("The area case the action belongs to; default: the only area the caller handles on the event "
+                "(else 422 on area)")
+
+
 class ActionIn(StrictSchema):
     data = fields.Dict(required=True, metadata={"description": "Action form data; schema at GET /forms/action"})
+    area = fields.String(validate=validate.Length(min=1, max=40), load_default=None,
+                         metadata={"description": _AREA_CHOICE})
 
 
 class TransitionIn(StrictSchema):
     to = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    note = fields.String(validate=validate.Length(max=5000), load_default=None)
+    note = fields.String(validate=validate.Length(max=5000), load_default=None,
+                         metadata={"description": "Motivation (avbruten) or what the effect evaluation showed"})
+    result = fields.String(load_default=None, validate=validate.OneOf(["effektiv", "delvis", "ej_effektiv"]),
+                           metadata={"description": "Required with to=effekt_utvarderad; ej_effektiv creates a "
+                                                    "follow-up action (status foreslagen), returned as follow_up"})
     version = fields.Integer(validate=validate.Range(min=0),
                              metadata={"description": "The action's version as read; a newer one gives 409 stale"})
 
 
 class LinkIn(StrictSchema):
     event = fields.String(required=True, validate=validate.Regexp(r"^AVV-\d{4}-\d{6}$"))
+    area = fields.String(validate=validate.Length(min=1, max=40), load_default=None,
+                         metadata={"description": _AREA_CHOICE})
 
 
 class AreaChangeIn(StrictSchema):
@@ -70,6 +82,12 @@ class AreaChangeIn(StrictSchema):
 
 class AreaAddIn(AreaChangeIn):
     area = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class ReopenIn(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    area = fields.String(validate=validate.Length(min=1, max=40), load_default=None,
+                         metadata={"description": "The closed area case to reopen; default: the only closed one"})
 
 
 class RenameIn(StrictSchema):
@@ -98,7 +116,8 @@ class BindingIn(StrictSchema):
 
 
 class OverlayIn(StrictSchema):
-    value = fields.Raw(required=True, allow_none=False, metadata={"description": "Same JSON type as the default"})
+    value = fields.Raw(required=True, allow_none=False, metadata={
+        "description": "Must pass the variable's declaration in area.yaml (type and bounds); else 422 on value"})
 
 
 # --- responses ----------------------------------------------------------------------------------------------
@@ -168,6 +187,18 @@ class TaskDetailOut(TaskOut):
     case_version = fields.Integer()
 
 
+class ActionAreaOut(Schema):
+    event_number = fields.String()
+    area = fields.String()
+    status = fields.String()
+
+
+class EffectOut(Schema):
+    result = fields.String()
+    result_label = fields.String()
+    note = fields.String(allow_none=True)
+
+
 class ActionOut(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -181,6 +212,11 @@ class ActionOut(Schema):
     motivation = fields.String(allow_none=True)
     version = fields.Integer()
     events = fields.List(fields.Nested(EventLinkOut))
+    areas = fields.List(fields.Nested(ActionAreaOut))
+    effect = fields.Nested(EffectOut, allow_none=True)
+    follow_up_of = fields.Integer(allow_none=True)
+    follow_up = fields.Nested(lambda: ActionOut(), metadata={"description": "The follow-up an ej_effektiv "
+                                                                           "evaluation created"})
 
 
 class DecisionOut(Schema):
@@ -263,11 +299,21 @@ class CompleteOut(Schema):
     next_tasks = fields.List(fields.Nested(TaskOut))
 
 
+class BlockingActionOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    owner = fields.String(allow_none=True)
+
+
 class RuleOut(Schema):
     id = fields.String()
     met = fields.Boolean()
     applies = fields.Boolean()
     message = fields.String()
+    actions = fields.List(fields.Nested(BlockingActionOut),
+                          metadata={"description": "actions_terminal rules: each action not yet terminal"})
 
 
 class ClosureOut(Schema):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.definitions.variables import Variable, parse_variable
 from engine.definitions.yamlfile import load_yaml
 from engine.errors import DefinitionError
 
@@ -31,7 +32,8 @@ class Area:
     name: str
     entry_process: str
     roles: dict[str, str]  # role id -> Swedish name
-    variables: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)  # name -> default value
+    declarations: dict[str, Variable] = field(default_factory=dict)  # name -> type and bounds
     closing_tasks: frozenset[str] = frozenset()
     closure_rules: tuple[ClosureRule, ...] = ()
     retention_class: str | None = None
@@ -43,6 +45,8 @@ class Area:
     protected_roles: tuple[str, ...] | None = None
     restricting_decisions: tuple[str, ...] = ()
     restricted_to: tuple[str, ...] = ()
+    # Roles that may reopen a closed case of the area (with a reason); none: a closed case stays closed.
+    reopen_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,14 @@ def parse_area(text: bytes, name: str) -> Area:
         access = raw.get("access") or {}
         restricted = access.get("restricted") or {}
         protected = access.get("protected")
+        declarations = {str(k): parse_variable(str(k), v) for k, v in (raw.get("variables") or {}).items()}
         return Area(
             id=str(raw["id"]),
             name=str(raw["name"]),
             entry_process=str(raw["entry_process"]),
             roles=roles,
-            variables=dict(raw.get("variables") or {}),
+            variables={name: variable.default for name, variable in declarations.items()},
+            declarations=declarations,
             closing_tasks=frozenset(raw.get("closing_tasks") or ()),
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
@@ -94,6 +100,7 @@ def parse_area(text: bytes, name: str) -> Area:
             protected_roles=tuple(protected) if protected is not None else None,
             restricting_decisions=tuple(restricted.get("after_decisions") or ()),
             restricted_to=tuple(restricted.get("roles") or ()),
+            reopen_roles=frozenset(raw.get("reopen_roles") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(f"{name} saknar eller har fel på nyckeln {exc}.") from None

@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from engine.definitions.actionlists import ActionList, action_lists
 from engine.definitions.bundle import bundle
 from engine.definitions.schemawalk import PROTECTED, Node, Walker, ref_cycles, subschemas
 from engine.errors import DefinitionError
@@ -66,6 +67,7 @@ class Form:
     root: Node  # the schema as the walker sees it (engine/definitions/schemawalk.py)
     decision: str | None  # x-avvik-decision declared at the top level
     walker: Walker = field(default_factory=Walker, repr=False, compare=False)
+    action_lists: tuple[ActionList, ...] = ()  # arrays whose items become actions (x-avvik-actions)
 
     def protected_values(self, data: Any) -> bool:
         """Does data hold a value in any protected field (however deep: in array items, behind a $ref)?"""
@@ -167,6 +169,7 @@ class FormSet:
             validator=Draft202012Validator(schema, registry=own, format_checker=_format_checker),
             root=root,
             decision=schema.get(DECISION),
+            action_lists=tuple(action_lists(root)),
         )
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "fire_timers",
     "current_data",
     "advance",
+    "reopen",
 ]
 
 # A deviation process moves a handful of automatic steps between human tasks; far more means a loop.
@@ -70,6 +71,9 @@ def advance(workflow: BpmnWorkflow) -> None:
         raise _fault(exc) from None
     except (RecursionError, MemoryError):
         raise ProcessFault("Processen blev för djup eller för stor att köra.", reason="resources") from None
+    except OverflowError:  # e.g. a timer thousands of years ahead: a date Python cannot represent
+        raise ProcessFault("Ett värde i processen är för stort (t.ex. en tidsfrist). Kontakta processägaren.",
+                           reason="overflow") from None
 
 
 def _fault(exc: BaseException) -> AvvikError:
@@ -120,6 +124,24 @@ def complete_task(workflow: BpmnWorkflow, task: Task, data: dict[str, Any]) -> N
     except SpiffWorkflowException as exc:
         raise _fault(exc) from None
     advance(workflow)
+
+
+def reopen(workflow: BpmnWorkflow, closing_tasks: Iterable[str]) -> Task | None:
+    """Make a finished case's last closing task (else its last user task) ready again, so the case is handled
+    and closed anew; None if no person ever completed a task in it."""
+    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.manual]
+    closing = set(closing_tasks)
+    candidates = [t for t in done if t.task_spec.name in closing] or done
+    if not candidates:
+        return None
+    task = max(candidates, key=lambda t: t.last_state_change)
+    try:
+        workflow.reset_from_task_id(task.id)
+    except SpiffWorkflowException as exc:
+        raise _fault(exc) from None
+    workflow.completed = False  # SpiffWorkflow sets the flag once and never clears it itself
+    advance(workflow)
+    return task
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:

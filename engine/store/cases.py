@@ -76,9 +76,25 @@ def sync_tasks(
             row.ended_at, row.outcome, row.ended_by = ended_at, "completed", completed[1]
         else:
             row.ended_at, row.outcome = ended_at, "cancelled"
-    session.add_all(row for task_id, row in wanted.items() if task_id not in open_rows)
+    reopened = _reopen_rows(session, [task_id for task_id in wanted if task_id not in open_rows], wanted, ended_at)
+    session.add_all(row for task_id, row in wanted.items() if task_id not in open_rows and task_id not in reopened)
     session.flush()
-    return [open_rows.get(task_id, row) for task_id, row in wanted.items()]
+    return [open_rows.get(task_id) or reopened.get(task_id) or row for task_id, row in wanted.items()]
+
+
+def _reopen_rows(session: Session, task_ids: list[str], wanted: dict[str, TaskRow],
+                 now: datetime) -> dict[str, TaskRow]:
+    """Ended tasks that are ready again (a reopened case resets its closing task, which keeps its id) open again;
+    who completed them before stays in the audit log."""
+    if not task_ids:
+        return {}
+    rows = {row.id: row for row in session.scalars(select(TaskRow).where(TaskRow.id.in_(task_ids)))}
+    for task_id, row in rows.items():
+        new = wanted[task_id]
+        for column in ("name", "role", "spec_name", "due_at", "unit_id", "unit_path", "event_title"):
+            setattr(row, column, getattr(new, column))
+        row.created_at, row.ended_at, row.outcome, row.ended_by, row.assignee_id = now, None, None, None, None
+    return rows
 
 
 def replace_timers(session: Session, case_id: int, due: dict[str, datetime]) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "TimerRow",
     "Action",
     "ActionEvent",
+    "ActionCase",
     "Decision",
     "AuditEntry",
     "ReadLogEntry",
@@ -209,7 +210,7 @@ class TimerRow(Base):
 
 
 class Action(Base):
-    """An åtgärd: first-class, linked to one or more events."""
+    """An åtgärd: first-class, linked to one or more events and to the area cases whose closure it holds up."""
 
     __tablename__ = "actions"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,8 +224,15 @@ class Action(Base):
     motivation: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
+    # effect evaluation (status effekt_utvarderad): effektiv | delvis | ej_effektiv, and what was seen
+    effect_result: Mapped[str | None] = mapped_column(String(20))
+    effect_note: Mapped[str | None] = mapped_column(Text)
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))  # the action judged ej effektiv
+    # where a generated action came from: "<task spec>:<form array path>/<index>" for a plan item
+    origin: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     events: Mapped[list[Event]] = relationship(secondary="action_events", order_by="Event.id")
+    cases: Mapped[list[AreaCase]] = relationship(secondary="action_cases", order_by="AreaCase.id")
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -232,6 +240,14 @@ class ActionEvent(Base):
     __tablename__ = "action_events"
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True, index=True)
+
+
+class ActionCase(Base):
+    """An action belongs to one or more area cases; an area's closure counts only its own actions."""
+
+    __tablename__ = "action_cases"
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), primary_key=True)
+    area_case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), primary_key=True, index=True)
 
 
 class Decision(Base):

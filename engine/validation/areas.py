@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from engine.definitions.variables import declaration_problems
 from engine.definitions.yamlfile import anchor_line
 from engine.validation.expressions import Expr, check_syntax
 from engine.validation.findings import ERROR, WARNING, Finding
@@ -21,6 +22,7 @@ RULE_KINDS = ("actions_terminal", "fields_filled", "decision_recorded")
 _AREA_KEYS: dict[str, type] = {
     "id": str, "name": str, "entry_process": str, "roles": dict, "variables": dict, "closing_tasks": list,
     "closure_rules": list, "retention_class": str, "responsible_unit_kind": str, "access": dict,
+    "reopen_roles": list,
 }
 _ACCESS_KEYS: dict[str, type] = {"readers": list, "protected": list, "restricted": dict}
 _RESTRICTED_KEYS: dict[str, type] = {"after_decisions": list, "roles": list}
@@ -182,12 +184,14 @@ def check_area(doc: YamlDoc, folder: str | None) -> list[Finding]:
             found.append(Finding(WARNING, "area.role_without_name", doc.file,
                                  f"Rollen '{role}' saknar ett svenskt namn.",
                                  f"Skriv t.ex. {role}: {{name: Handläggare}}.", line=doc.line("roles", role)))
-    for name in (data.get("variables") or {}) if isinstance(data.get("variables"), dict) else ():
+    for name, raw in (data.get("variables") or {}).items() if isinstance(data.get("variables"), dict) else ():
         if not (isinstance(name, str) and name.isidentifier() and not name.startswith("_")):
             found.append(Finding(ERROR, "area.invalid_value", doc.file,
                                  f"Variabelnamnet '{name}' kan inte användas i uttryck.",
                                  "Använd små bokstäver, siffror och understreck, t.ex. sla_triage_days.",
                                  line=doc.line("variables", name)))
+        found.extend(_variable(doc, str(name), raw))
+    found.extend(_reopen_roles(doc))
     tasks = data.get("closing_tasks")
     if isinstance(tasks, list) and not all(isinstance(t, str) for t in tasks):
         found.append(Finding(ERROR, "area.invalid_value", doc.file, "closing_tasks: ska vara en lista med uppgifts-id.",
@@ -230,6 +234,30 @@ def _access(doc: YamlDoc, access: dict[str, Any], roles: set[str]) -> list[Findi
                                      "Lägg till rollen under roles: eller access: readers:, eller rätta stavningen.",
                                      line=doc.line(*path)))
     return found
+
+
+def _variable(doc: YamlDoc, name: str, raw: Any) -> list[Finding]:
+    """The same check the engine makes on a unit's overlay (engine/definitions/variables.py)."""
+    return [
+        Finding(ERROR, "area.variable_invalid", doc.file, f"Variabeln {name}: {message}",
+                "Deklarera variabeln som {type: duration, default: P5D, min: PT1H, max: P30D} (typerna duration, "
+                "number, boolean, enum, text; se docs/definitions.md).",
+                line=doc.line("variables", name, *((key,) if key else ())), element_id=name)
+        for key, message in declaration_problems(name, raw)
+    ]
+
+
+def _reopen_roles(doc: YamlDoc) -> list[Finding]:
+    roles, reopen = doc.data.get("roles"), doc.data.get("reopen_roles")
+    if not isinstance(reopen, list) or not isinstance(roles, dict):
+        return []
+    return [
+        Finding(ERROR, "area.reopen_role_unknown", doc.file,
+                f"reopen_roles: nämner rollen '{role}', som inte finns under roles:.",
+                "Ange roller som området deklarerar under roles:, t.ex. reopen_roles: [verksamhetschef].",
+                line=doc.line("reopen_roles", index), element_id=str(role))
+        for index, role in enumerate(reopen) if role not in roles
+    ]
 
 
 def check_intake(doc: YamlDoc) -> list[Finding]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from referencing import Registry
 
+from engine.validation.actionlists import action_list_findings
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.definitions.schemawalk import ANY_ITEM, PROTECTED, Node, children, closure, ref_cycles, subschemas
 from engine.definitions.schemawalk import fields as walk_fields
@@ -193,6 +194,7 @@ def check_schema(form: FormFile, registry: Registry, complete: bool) -> list[Fin
     found.extend(cycles)
     if not cycles:  # the fields of a schema that loops are not worth listing
         found.extend(_fields(form, root))
+        found.extend(action_list_findings(form, root, registry))
     return found
 
 

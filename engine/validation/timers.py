@@ -113,6 +113,8 @@ def timer_variable_findings(exprs: Iterable[Expr], doc: YamlDoc) -> Iterator[Fin
             continue
         for name in dict.fromkeys(_results(tree.body)):
             value = variables.get(name)
+            if isinstance(value, dict):  # a declaration ({type: duration, default: P5D, ...}): its default
+                value = value.get("default")
             if value is not None and not (isinstance(value, str) and _valid_iso(expr.timer, value)):
                 yield Finding(ERROR, "area.timer_variable_invalid", doc.file,
                               f"Variabeln {name} används som tid i timern '{expr.element_name or expr.element_id}' "

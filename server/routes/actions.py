@@ -26,10 +26,11 @@ def get_action(action_id: int) -> dict[str, Any]:
 @endpoint(bp, "/actions/<int(max=2147483647):action_id>/transition", "POST", summary="Ändra åtgärdens status",
           body=TransitionIn, response=ActionOut)
 def transition(action_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    return engine().transition_action(action_id, current_user(), body["to"], body["note"], body.get("version"))
+    return engine().transition_action(action_id, current_user(), body["to"], body["note"], body.get("version"),
+                                      body["result"])
 
 
 @endpoint(bp, "/actions/<int(max=2147483647):action_id>/events", "POST", summary="Koppla åtgärden till ytterligare en händelse",
           body=LinkIn, response=ActionOut)
 def link(action_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    return engine().link_action(action_id, body["event"], current_user())
+    return engine().link_action(action_id, body["event"], current_user(), body["area"])

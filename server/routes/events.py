@@ -17,12 +17,14 @@ from server.schemas import (
     AuditIn,
     AuditOut,
     ClosureOut,
+    CompleteOut,
     EventDetailOut,
     EventFilterIn,
     EventOut,
     EventPageOut,
     ExportOut,
     RenameIn,
+    ReopenIn,
     ReportIn,
 )
 
@@ -60,10 +62,16 @@ def closure(number: str) -> list[dict[str, Any]]:
     return engine().closure_status(number, current_user())
 
 
+@endpoint(bp, f"/events/{NUMBER}/reopen", "POST", summary="Öppna ett avslutat ärende igen (med skäl; area.yaml "
+          "reopen_roles säger vem som får)", body=ReopenIn, response=CompleteOut)
+def reopen(number: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().reopen_case(number, body["area"], body["reason"], current_user())
+
+
 @endpoint(bp, f"/events/{NUMBER}/actions", "POST", summary="Skapa en åtgärd kopplad till händelsen",
           body=ActionIn, response=ActionOut, status=201)
 def create_action(number: str, body: dict[str, Any]) -> dict[str, Any]:
-    return engine().create_action(number, current_user(), body["data"])
+    return engine().create_action(number, current_user(), body["data"], body["area"])
 
 
 @endpoint(bp, f"/events/{NUMBER}/areas", "POST", summary="Lägg till ett område vid triage (med skäl)",

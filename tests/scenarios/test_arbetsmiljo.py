@@ -17,7 +17,6 @@ from engine import Engine
 from ..definitions import fire_due_timers, publish_with
 from ..http import (
     API,
-    add_action,
     assert_error,
     carry_out_action,
     closure,
@@ -283,9 +282,7 @@ def test_closing_is_refused_with_the_unmet_rules_until_everything_is_done(client
 
     done(client, karin, number, "fk_anmalan", FK_YES)
     done(client, karin, number, "utredning", INVESTIGATION)
-    action_id = add_action(client, karin, number, {
-        "titel": "Kanylburk på varje provtagningsvagn", "typ": "korrigerande", "ansvarig": "karin",
-        "klart_datum": "2026-12-15"})["id"]
+    action_id = plan_action(client, karin, number)["id"]  # the handlingsplan's item became an action
     done(client, karin, number, "aterkoppling", FEEDBACK)
     # the chef's work is done, but the skyddsombud has not confirmed: closing is not offered yet
     assert worklist(client, karin, number) == []
@@ -333,8 +330,53 @@ def test_skyddsombud_confirming_first_blocks_nothing_and_counts_at_closure(clien
                        ("fk_anmalan", FK_YES), ("utredning", INVESTIGATION), ("aterkoppling", FEEDBACK)):
         done(client, karin, number, spec, data)
     assert worklist(client, karin, number) == ["signera_avslut"]
+    assert unmet_ids(closure(client, karin, number, "arbetsmiljo")) == ["atgarder_avslutade"]  # the plan's item
+    carry_out_action(client, karin, plan_action(client, karin, number)["id"])
     status = closure(client, karin, number, "arbetsmiljo")
     assert status["can_close"] is True, unmet_ids(status)
+    assert done(client, karin, number, "signera_avslut", SIGN)["case"]["status"] == "closed"
+
+
+def plan_action(client: Any, headers: dict[str, str], number: str) -> dict[str, Any]:
+    """The one action the investigation's handlingsplan created."""
+    actions = client.get(f"{API}/events/{number}", headers=headers).get_json()["actions"]
+    assert [a["title"] for a in actions] == ["Kanylburk på varje provtagningsvagn"]
+    return actions[0]
+
+
+def test_handlingsplan_items_become_actions_and_the_case_cannot_close_until_they_are_done(
+    client: Any, auth: Any
+) -> None:
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
+    karin, sven = auth("karin"), auth("sven")
+    done(client, sven, number, "skyddsombud_informeras", SKYDDSOMBUD_OK)
+    for spec, data in (("klassificering", classification("medarbetare", "lindrig", am_typ="stickskada")),
+                       ("fk_anmalan", FK_YES)):
+        done(client, karin, number, spec, data)
+    plan = [{"vad": "Kanylburk på varje provtagningsvagn", "vem": "karin", "nar": "2026-12-15"},
+            {"vad": "Utbilda nyanställda i stickskador", "vem": "finns-inte", "nar": "2027-01-31"}]
+    investigation = {**INVESTIGATION, "handlingsplan": {"behov": "atgarder", "atgarder": plan}}
+    body = assert_error(complete(client, karin, number, "utredning", investigation), 422, "validation_failed")
+    assert body["errors"] == [{"path": "handlingsplan/atgarder/1/vem", "message": "Användaren finns inte."}]
+    assert client.get(f"{API}/events/{number}", headers=karin).get_json()["actions"] == []  # nothing half-made
+
+    plan[1]["vem"] = "sven"
+    done(client, karin, number, "utredning", investigation)
+    actions = client.get(f"{API}/events/{number}", headers=karin).get_json()["actions"]
+    assert [(a["title"], a["owner"], a["due_date"], a["status"], [c["area"] for c in a["areas"]])
+            for a in actions] == [
+        ("Kanylburk på varje provtagningsvagn", "karin", "2026-12-15", "foreslagen", ["arbetsmiljo"]),
+        ("Utbilda nyanställda i stickskador", "sven", "2027-01-31", "foreslagen", ["arbetsmiljo"]),
+    ]
+    assert [a["title"] for a in client.get(f"{API}/actions", headers=sven).get_json()] == [
+        "Utbilda nyanställda i stickskador"]  # the owner finds it among their own
+    done(client, karin, number, "aterkoppling", FEEDBACK)
+    blocked = assert_error(complete(client, karin, number, "signera_avslut", SIGN), 409, "closure_blocked")
+    assert [a["owner"] for a in blocked["unmet"][0]["actions"]] == ["karin", "sven"]
+    carry_out_action(client, karin, actions[0]["id"])
+    cancelled = client.post(f"{API}/actions/{actions[1]['id']}/transition", headers=sven,
+                            json={"to": "avbruten", "note": "Ingår i regionens introduktion."})
+    assert cancelled.status_code == 200
     assert done(client, karin, number, "signera_avslut", SIGN)["case"]["status"] == "closed"
 
 

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..definitions import copy_definitions, edit
+from ..definitions import copy_definitions, edit, publish_with
 from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS, INVESTIGATION, LEX_MARIA_YES
 from ..http import API, assert_error, complete, open_task, submit
 
@@ -181,3 +181,50 @@ def test_configuration_of_an_unknown_area_is_not_found_or_refused(
                  422, "validation_failed")
     assert_error(client.delete(f"{base}/overlays/finns-inte/sla_dagar", headers=petra), 404, "not_found")
     assert_error(client.get(f"{API}/units/finns-inte/bindings/vard", headers=petra), 404, "not_found")
+
+
+NINE_HUNDRED_KB = "P" + "1" * 900_000 + "D"
+
+
+def test_an_overlay_outside_the_declaration_is_refused_with_the_field(
+    demo: Any, client: Any, auth: Any, report: dict[str, Any], tmp_path: Path
+) -> None:
+    petra = auth("petra")
+
+    def refused(value: Any, message: str, unit: str = "ks-avd12", area: str = "vard", key: str = "sla_triage") -> None:
+        body = assert_error(client.put(f"{API}/units/{unit}/overlays/{area}/{key}", json={"value": value},
+                                       headers=petra), 422, "validation_failed")
+        assert [e["path"] for e in body["errors"]] == ["value"] and message in body["errors"][0]["message"], value
+
+    # a plain area.yaml value (sla_triage: P5D) declares a duration of at most a year
+    for bad in ("fem dagar", "P999999999D", NINE_HUNDRED_KB, True, {"a": 1}, ["P1D"]):
+        refused(bad, "ISO 8601")
+    refused("P2Y", "P1Y")
+    refused("P999999999D", "ISO 8601", unit="rg-aldre", area="omsorg")
+    config = client.get(f"{API}/units/ks-avd12/effective-config", headers=petra).get_json()
+    vard = next(a for a in config["areas"] if a["area"] == "vard")
+    assert {"key": "sla_triage", "value": "P5D", "from_unit": None} in vard["variables"]  # nothing was stored
+    # a declaration sets its own bounds
+    publish_with(demo, tmp_path, "vard",
+                 {"sla_triage: P5D": "sla_triage: {type: duration, default: P5D, min: PT1H, max: P30D}"}, "gränser")
+    refused("P31D", "P30D")
+    refused("PT1M", "PT1H")
+    # a valid overlay is used, and the case it starts can be stepped
+    assert client.put(f"{API}/units/ks-avd12/overlays/vard/sla_triage", json={"value": "PT12H"},
+                      headers=petra).status_code == 200
+    number = submit(client, auth("eva"), report, unit="ks-avd12")["number"]
+    assert complete(client, auth("anna"), number, "triage", ACCEPT).status_code == 200
+
+
+def test_a_stored_overlay_the_declaration_refuses_is_passed_over(
+    demo: Any, client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    from engine.store import bindings as binding_store
+
+    with demo.db.transaction() as session:  # as stored before overlays were checked
+        binding_store.put_overlay(session, "ks", "vard", "sla_triage", "fem dagar", "petra")
+    config = client.get(f"{API}/units/ks-akut/effective-config", headers=auth("petra")).get_json()
+    vard = next(a for a in config["areas"] if a["area"] == "vard")
+    assert {"key": "sla_triage", "value": "P5D", "from_unit": None} in vard["variables"]
+    number = submit(client, auth("eva"), report)["number"]  # was a 500 for every report at the unit
+    assert complete(client, auth("anna"), number, "triage", ACCEPT).status_code == 200
