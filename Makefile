@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the API on the embedded SQLite default with a demo organisation.
+## Start the API on the embedded SQLite default with a demo organisation, and the timer worker beside it
+## (SLA clocks and escalations fire; both stop together).
 run: $(STAMP)
 	$(BIN)/avvik db upgrade
 	$(BIN)/avvik seed-demo
-	$(BIN)/avvik serve
+	$(BIN)/avvik serve --with-worker
 
 ## Run the whole test suite (SQLite by default; set AVVIK_TEST_DATABASE_URL for PostgreSQL).
 test: $(STAMP)

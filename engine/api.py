@@ -14,8 +14,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import actions, catalog, config, events, exports, migration, notifications, org, outbox, releases
-from engine import reopening, tasks, timers, triage
+from engine import (actions, catalog, config, events, exports, links, migration, notifications, org, outbox,
+                    receipts, releases, reopening, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -183,6 +183,14 @@ class Engine:
         return events.report_event(ctx, actor_id, unit_id, data, channel)
 
     @_use_case
+    def submit_public_feedback(self, ctx: Context, unit_id: str, data: Any) -> dict[str, Any]:
+        return receipts.submit(ctx, unit_id, data)
+
+    @_use_case
+    def follow_public_feedback(self, ctx: Context, receipt: str, secret: str) -> dict[str, Any]:
+        return receipts.follow(ctx, receipt, secret)
+
+    @_use_case
     def get_event(self, ctx: Context, number: str, actor_id: str, purpose: str = "läsa händelse") -> dict[str, Any]:
         return events.get_event(ctx, number, actor_id, purpose)
 
@@ -197,6 +205,14 @@ class Engine:
     @_use_case
     def rename_event(self, ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
         return events.rename_event(ctx, number, title, reason, actor_id)
+
+    @_use_case
+    def add_link(self, ctx: Context, number: str, link_type: str, target: str, actor_id: str) -> dict[str, Any]:
+        return links.add_link(ctx, number, link_type, target, actor_id)
+
+    @_use_case
+    def list_links(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
+        return links.list_links(ctx, number, actor_id)
 
     @_use_case
     def add_area(self, ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:

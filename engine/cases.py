@@ -55,7 +55,8 @@ def start_case(
     """Start `definition` for the event; `variables` are the area's declared variables with unit overlays,
     `data` the report plus the routing facts."""
     unit = _responsible_unit(ctx, event, definition.area.responsible_unit_kind)
-    initial = {**variables, **data, "event_number": event.number, "event_title": event.title}
+    initial = {**variables, **data, "event_number": event.number, "event_title": event.title,
+               "mottagen": event.created_at.isoformat()}  # receipt: clocks that run from it (complaints)
     workflow = runtime.start_workflow(definition.spec, definition.subprocess_specs, initial)
     case = AreaCase(
         event_id=event.id,
@@ -125,6 +126,7 @@ def save_step(
     rows = []
     for task in runtime.ready_user_tasks(workflow):
         info = definition.user_tasks[task.task_spec.name]
+        unit = _task_unit(ctx, case, info.unit_field)
         rows.append(
             TaskRow(
                 id=str(task.id),
@@ -134,8 +136,8 @@ def save_step(
                 event_title=event.title,
                 area=case.area,
                 role=info.role,
-                unit_id=case.unit_id,
-                unit_path=case.unit_path,
+                unit_id=unit.id if unit else case.unit_id,
+                unit_path=unit.path if unit else case.unit_path,
                 spec_name=info.spec_name,
                 name=info.name,
                 due_at=_due_at(task, timers),
@@ -149,6 +151,14 @@ def save_step(
     notifications.tasks_created(ctx, event, definition.area, created, fired)
     notifications.feedback_given(ctx, case, before)
     return open_tasks
+
+
+def _task_unit(ctx: Context, case: AreaCase, field: str | None) -> Unit | None:
+    """The unit a task's `avvikUnitField` names in the case data (validated by the form), if any."""
+    value: Any = case.data if field else None
+    for key in (field or "").split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return org_store.get_unit(ctx.session, value) if isinstance(value, str) else None
 
 
 def _any_human_step_done(workflow: BpmnWorkflow) -> bool:

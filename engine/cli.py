@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -304,11 +305,23 @@ def outbox_retry(notification_id: int) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000)
 @click.option("--workers", type=click.IntRange(1, 64), default=2)
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the HTTP API under gunicorn."""
+@click.option("--with-worker", is_flag=True, help="Also run `avvik worker` (timers) as a child, stopped with the API.")
+@click.option("--worker-interval", type=click.FloatRange(min=0.1), default=5.0,
+              help="The worker's seconds between rounds.")
+def serve(host: str, port: int, workers: int, with_worker: bool, worker_interval: float) -> None:
+    """Run the HTTP API under gunicorn, optionally with the timer worker beside it (what `make run` does)."""
     from server.gunicorn import run
 
-    run(host, port, workers)
+    child = None
+    if with_worker:  # a process of its own, as in production, so a slow round never holds up a request
+        child = subprocess.Popen([sys.executable, "-m", "engine.cli", "worker", "--interval", str(worker_interval)])
+        click.echo(f"Timerarbetaren körs (pid {child.pid}).", err=True)
+    try:
+        run(host, port, workers)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ UNITS: list[tuple[str, str, str, str | None, str | None]] = [
     ("ks-akut", "Akutmottagningen Solna", "akut", "ks", "90000001"),
     ("ks-avd12", "Vårdavdelning 12, Solna", "avdelning", "ks", "90000002"),
     ("ks-klinkem", "Klinisk kemi, Solna", "lab", "ks", "90000003"),
+    ("sos", "Södersjukhuset", "sjukhus", "rs", None),
+    ("sos-akut", "Akutmottagningen Södersjukhuset", "akut", "sos", "90000006"),
     ("rs-tand", "Folktandvården Eastmaninstitutet", "tandvard", "rs", "90000004"),
     ("rs-klagomal", "Patient- och klagomålsfunktionen, Region Stockholm", "klagomal", "rs", "90000005"),
     ("rg", "Region Gotland", "region", None, None),
@@ -37,6 +39,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("eva", "Eva Rapportör", []),
     ("revisor", "Rut Revisor", [("revisor", "rs"), ("revisor", "rg")]),
     ("petra", "Petra Processägare", [("processagare", "rs"), ("processagare", "rg")]),
+    # Södersjukhuset: where a report moved at triage is handled
+    ("olof", "Olof Handläggare Södersjukhuset", [("handlaggare", "sos")]),
+    ("stina", "Stina Verksamhetschef Södersjukhuset", [("verksamhetschef", "sos")]),
     # tandvård
     ("tina", "Tina Handläggare tandvård", [("handlaggare", "rs-tand")]),
     ("tor", "Tor Verksamhetschef tandvård", [("verksamhetschef", "rs-tand")]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import feedback, links, moves
 from engine.access import EventAccess, access_for, event_access, visible_scopes
 from engine.cases import closure_results, start_case
 from engine.config import resolve, resolve_intake
@@ -142,11 +143,9 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
     shown = access.cases if access.reporter else readable
     view["areas"] = [case_view(c.case, {c.case.area: c.definition.area.name}, c.release.hash) for c in shown]
     view["actions"] = [action_view(a) for a in action_store.actions_for_event(ctx.session, event.id)]
-    view["feedback"] = [  # what the handlers fed back to the reporter (aterkoppling.json), per area
-        {"area": c.case.area, "text": fb.get("text"), "date": fb.get("datum")}
-        for c in shown
-        if isinstance(fb := c.case.data.get("aterkoppling"), dict) and fb.get("status") == "given"
-    ]
+    view["feedback"] = feedback.for_reporter([c.case for c in shown])
+    view["links"] = links.links_view(ctx, event, access.grants, actor_id)
+    view["moves"] = moves.moves_view(ctx, event, {c.case.area for c in shown})
     view["access"] = {"handler": access.handler, "reporter": access.reporter, "protected": access.protected,
                       "writable_areas": sorted(c.case.area for c in readable if c.write)}
     if not access.handler:  # the reporter follows status and feedback, not the handling

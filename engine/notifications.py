@@ -4,7 +4,8 @@ Recipients are resolved when the change happens, one row per person, by the acce
 engine/rules/access.py), never by a copy of it:
 - a task created (by a step or by an escalation timer) goes to whoever finds it in their worklist: its lane role
   on its unit or an ancestor (`roles_at`, as engine/tasks.py decides who may work it);
-- a case moved to a unit goes to everyone who may read the area case there (`case_access(...).read`);
+- a case moved to a unit goes to everyone with a role over that unit who may read the area case
+  (`case_access(...).read`);
 - an assignment to the assignee, an action to its owner, feedback to the reporter (not when anonymous).
 Resolving at once makes the inbox a plain list per person and keeps a later grant from revealing earlier cases.
 
@@ -159,11 +160,13 @@ def _feedback(data: dict[str, Any]) -> bool:
     return isinstance(feedback, dict) and feedback.get("status") == "given"
 
 
-def case_moved(ctx: Context, case: AreaCase, area_name: str, unit_name: str) -> None:
-    """Call after an area case moved to another unit: everyone who may now read it there learns of it."""
+def case_moved(ctx: Context, case: AreaCase, unit_name: str) -> None:
+    """After an area case moved to another unit (engine/moves.py): everyone with a role over that unit who may
+    read the case learns of it (those reading it through the event's own unit knew it already)."""
     event = case.event
-    candidates = outbox_store.users_with_roles_over(ctx.session, [case.unit_path, event.unit_path], None)
+    candidates = outbox_store.users_with_roles_over(ctx.session, [case.unit_path], None)
     readers = [u for u in candidates if case_access(ctx, org_store.grants_of(ctx.session, u), case).read]
-    lines = [f"Område: {area_name}", f"Ansvarig enhet: {unit_name}"]
+    _, release = ctx.release_by_id(case.release_id)
+    lines = [f"Område: {release.variants[(case.area, case.variant)].area.name}", f"Ansvarig enhet: {unit_name}"]
     _write(ctx, _Message("case_moved", event, event.number, event.title, lines, f"/handelser/{event.number}"),
            readers)

@@ -27,6 +27,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .errors import SandboxError
 from .storable import unstorable
@@ -151,10 +152,18 @@ def _days_between(start: str, end: str) -> int:
     return (datetime.fromisoformat(end).date() - datetime.fromisoformat(start).date()).days
 
 
+def _add_duration(start: str, duration: str) -> str:
+    """The ISO datetime an ISO 8601 duration after start, for a timeDate clock that runs from an earlier moment
+    (a complaint's answer is due four weeks from receipt, whenever the answering task starts)."""
+    moment = datetime.fromisoformat(start)
+    parsed = TimerEventDefinition.parse_iso_duration(duration)
+    return (moment + TimerEventDefinition.get_timedelta_from_start(parsed, moment)).isoformat()
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "len": len, "min": min, "max": max, "sum": _sum, "abs": abs, "round": _round, "int": _int, "float": float,
     "str": _str, "bool": bool, "sorted": sorted, "any": any, "all": all, "list": list, "dict": dict, "set": set,
-    "tuple": tuple, "range": _range, "days_between": _days_between,
+    "tuple": tuple, "range": _range, "days_between": _days_between, "add_duration": _add_duration,
     "today": lambda: date.today().isoformat(),  # server-local date, e.g. "2024-05-01"
 }
 # No `key=` and no **mapping: nothing in the sandbox may be called except the functions above.

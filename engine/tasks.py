@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import notifications
+from engine import links, moves, notifications, reported_events
 from engine.access import case_access
 from engine.actionplans import track_plan
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
@@ -70,7 +70,7 @@ def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     return {
         **task_view(row),
         "instructions": info.instructions,
-        "schema": form.schema if form else None,
+        "schema": moves.offer_units(ctx, case, definition, form) if form else None,
         "ui_schema": form.ui_schema if form else None,
         "data": access.data(),
         "case_version": case.version,
@@ -145,7 +145,12 @@ def complete(
             raise InvalidInput("Formuläret innehåller fel.", errors=errors)
     elif data not in ({}, None):
         raise InvalidInput("Uppgiften har inget formulär.", errors=[{"path": "", "message": "Inga uppgifter väntas."}])
+    refs = links.check_form_refs(ctx, case.event, form, data, actor_id) if form is not None else []
+    move = moves.check_units(ctx, case, definition, form, data, actor_id) if form is not None else None
     data = form.with_defaults(data) if form is not None else {}
+    if form is not None and form.report_events:
+        data, reported = reported_events.report_events(ctx, case, form, data, actor_id)
+        refs += reported
     track_plan(ctx, case, form, data, info.spec_name, actor_id)  # before the closing check: new items block it
     decision = form.decision if form is not None else None
     decisions = {decision} if decision else set()
@@ -158,7 +163,12 @@ def complete(
         _record_decision(ctx, case, decision, data.get(decision) or {}, actor_id, task_id)
     if form is not None and form.protected_values(data):
         case.event.has_patient_data = True
+    links.record_form_links(ctx, case, refs, actor_id)
+    if move is not None:
+        moves.apply(ctx, case, move, actor_id)
     open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
+    if move is not None:
+        moves.end_moved_task(row, move)
     _audit_task(ctx, row, case, actor_id, "complete", data=form.mask_protected(data) if form else {})
     return {
         "event_number": case.event.number,

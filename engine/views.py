@@ -49,6 +49,7 @@ def case_view(case: AreaCase, area_names: dict[str, str], release_hash: str | No
         "area_name": area_names.get(case.area, case.area),
         "status": case.status,
         "status_label": CASE_STATUS_LABELS.get(case.status, case.status),
+        "unit_id": case.unit_id,
         "version": case.version,
         "closed_at": _iso(case.closed_at),
     }
@@ -74,6 +75,7 @@ def task_view(task: TaskRow) -> dict[str, Any]:
         "ended_at": _iso(task.ended_at),
         "outcome": task.outcome,
         "ended_by": task.ended_by,
+        "note": task.note,
     }
 
 

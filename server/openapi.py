@@ -94,7 +94,7 @@ def _error_statuses(ep: Endpoint, has_path_parameters: bool) -> list[str]:
         statuses.add("422")
     if ep.method != "GET" and not ep.public:
         statuses.add("409")
-    if ep.method != "GET" and ep.public:
+    if ep.public and "/public/" in ep.rule:  # the public channel is rate limited per address, reads included
         statuses.add("429")
     return sorted(statuses)
 

@@ -151,6 +151,7 @@ class AreaCaseOut(Schema):
     area_name = fields.String()
     status = fields.String()
     status_label = fields.String()
+    unit_id = fields.String(metadata={"description": "The unit handling the case (after a move: the new one)"})
     version = fields.Integer()
     closed_at = fields.String(allow_none=True)
     release = fields.String()
@@ -175,8 +176,9 @@ class TaskOut(Schema):
     assignee = fields.String(allow_none=True)
     created_at = fields.String()
     ended_at = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"description": "completed, cancelled or moved"})
     ended_by = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "Why it ended, e.g. the move and its reason"})
 
 
 class TaskDetailOut(TaskOut):
@@ -264,6 +266,32 @@ class FeedbackOut(Schema):
     date = fields.String(allow_none=True)
 
 
+class EventRelationOut(Schema):
+    id = fields.Integer()
+    type = fields.String(metadata={"description": "duplicate_of, lab_deviation_for, complaint_about or related"})
+    direction = fields.String(metadata={"description": "outgoing: this event links the other; incoming: linked"})
+    label = fields.String()
+    number = fields.String()
+    title = fields.String()
+    status = fields.String()
+    created_by = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+
+
+class EventRelationIn(StrictSchema):
+    type = fields.String(required=True, metadata={"description": "duplicate_of, lab_deviation_for, "
+                                                                 "complaint_about or related"})
+    number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class MoveOut(Schema):
+    area = fields.String()
+    from_unit = fields.String(allow_none=True)
+    to_unit = fields.String()
+    at = fields.String(allow_none=True)
+    message = fields.String()
+
+
 class EventAccessOut(Schema):
     handler = fields.Boolean(metadata={"description": "The caller reads at least one area of the event"})
     reporter = fields.Boolean()
@@ -273,6 +301,8 @@ class EventAccessOut(Schema):
 
 class EventDetailOut(EventOut):
     access = fields.Nested(EventAccessOut)
+    links = fields.List(fields.Nested(EventRelationOut))
+    moves = fields.List(fields.Nested(MoveOut))
     actions = fields.List(fields.Nested(ActionOut))
     feedback = fields.List(fields.Nested(FeedbackOut))
     report = fields.Dict()
@@ -364,8 +394,24 @@ class FormOut(Schema):
 
 
 class ReceiptOut(Schema):
-    receipt = fields.String()
+    receipt = fields.String(metadata={"description": "Code to follow the case: GET /public/feedback/{receipt}"})
+    secret = fields.String(metadata={"description": "Shown once: send it as X-Avvik-Secret to follow the case"})
     message = fields.String()
+
+
+class AnswerOut(Schema):
+    explanation = fields.String(allow_none=True)
+    measures = fields.String(allow_none=True)
+    date = fields.String(allow_none=True)
+
+
+class FeedbackStatusOut(Schema):
+    receipt = fields.String()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    received_at = fields.String()
+    answer = fields.Nested(AnswerOut, allow_none=True)
 
 
 class AuditOut(Schema):

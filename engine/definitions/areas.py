@@ -39,6 +39,8 @@ class Area:
     retention_class: str | None = None
     # A unit kind (e.g. lab): the area's cases are handled by the nearest such unit, not where it happened.
     responsible_unit_kind: str | None = None
+    # Unit kinds where the area's cases may be handled; a move at triage goes only to such a unit. Empty: any.
+    unit_kinds: frozenset[str] = frozenset()
     # access: (engine/rules/access.py): read-only roles, roles that see protected fields (None: the lane roles),
     # and the decisions after which only restricted_to reads the case.
     readers: tuple[str, ...] = ()
@@ -96,6 +98,7 @@ def parse_area(text: bytes, name: str) -> Area:
             closure_rules=rules,
             retention_class=raw.get("retention_class"),
             responsible_unit_kind=raw.get("responsible_unit_kind"),
+            unit_kinds=frozenset(str(k) for k in raw.get("unit_kinds") or ()),
             readers=tuple(access.get("readers") or ()),
             protected_roles=tuple(protected) if protected is not None else None,
             restricting_decisions=tuple(restricted.get("after_decisions") or ()),

@@ -21,12 +21,15 @@ from referencing.jsonschema import DRAFT202012
 
 from engine.definitions.actionlists import ActionList, action_lists
 from engine.definitions.bundle import bundle
-from engine.definitions.schemawalk import PROTECTED, Node, Walker, ref_cycles, subschemas
+from engine.definitions.schemawalk import PROTECTED, Node, Walker, fields, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
 __all__ = ["FormSet", "Form", "MASKED", "swedish_errors"]
 
 DECISION = "x-avvik-decision"
+EVENT_REF = "x-avvik-event-ref"  # an event number; the value names the link type the completed task records
+UNIT = "x-avvik-unit"  # a unit id of the same legal entity; "move" moves the area case there
+REPORT_EVENT = "x-avvik-report-event"  # a boolean: when true, report a new event linked by a sibling reference
 
 _format_checker = FormatChecker(formats=())
 
@@ -68,6 +71,14 @@ class Form:
     decision: str | None  # x-avvik-decision declared at the top level
     walker: Walker = field(default_factory=Walker, repr=False, compare=False)
     action_lists: tuple[ActionList, ...] = ()  # arrays whose items become actions (x-avvik-actions)
+    event_refs: tuple[tuple[tuple[str, ...], str], ...] = ()  # (path, link type) of x-avvik-event-ref fields
+    unit_fields: tuple[tuple[tuple[str, ...], str], ...] = ()  # (path, "unit" | "move") of x-avvik-unit fields
+    report_events: tuple[tuple[tuple[str, ...], Any], ...] = ()  # (path, {unit, number}) of x-avvik-report-event
+
+    def values_at(self, marked: tuple[tuple[tuple[str, ...], str], ...], data: Any) -> list[tuple[str, str, Any]]:
+        """(slash path, keyword value, field value) of each marked field that data fills."""
+        found = [("/".join(path), kind, _get(data, path)) for path, kind in marked]
+        return [(path, kind, value) for path, kind, value in found if value not in (None, "")]
 
     def protected_values(self, data: Any) -> bool:
         """Does data hold a value in any protected field (however deep: in array items, behind a $ref)?"""
@@ -170,7 +181,25 @@ class FormSet:
             root=root,
             decision=schema.get(DECISION),
             action_lists=tuple(action_lists(root)),
+            event_refs=tuple(_marked(root, EVENT_REF)),
+            unit_fields=tuple(_marked(root, UNIT)),
+            report_events=tuple(_marked(root, REPORT_EVENT)),
         )
+
+
+def _marked(root: Node, keyword: str) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(property path, keyword value) of every field outside arrays whose schema carries the keyword, found with
+    the one schema walker (behind $refs and in allOf/then branches alike)."""
+    for found in fields(root):
+        value = found.keyword(keyword)
+        if value and all(isinstance(segment, str) for segment in found.path):
+            yield tuple(str(segment) for segment in found.path), value
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def swedish_errors(form: Form, data: Any) -> list[dict[str, str]]:
@@ -208,6 +237,7 @@ def _translate(error: ValidationError) -> dict[str, str]:
         "minimum": f"Lägsta tillåtna värde är {value}.",
         "maximum": f"Högsta tillåtna värde är {value}.",
         "pattern": "Värdet har fel format.",
+        "not": "Fältet ska inte fyllas i med de andra svaren.",
         "format": {
             "date": "Ange ett datum (ÅÅÅÅ-MM-DD).",
             "date-time": "Ange datum och tid med tidszon.",

@@ -41,9 +41,13 @@ class UserTaskInfo:
     form: str | None
     ui_form: str | None
     instructions: str | None
+    unit_field: str | None = None  # dotted case-data field naming the unit whose role holders get the task
 
 
 STANDARD = "standard"
+# A user task property: the task goes to the unit named in this (dotted) case-data field instead of the case's
+# own unit, e.g. the unit a complaint concerns gets a task to contribute.
+UNIT_FIELD_PROPERTY = "avvikUnitField"
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,7 @@ def _user_tasks(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSp
                 form=properties.get("formJsonSchemaFilename"),
                 ui_form=properties.get("formUiSchemaFilename"),
                 instructions=extensions.get("instructionsForEndUser"),
+                unit_field=properties.get(UNIT_FIELD_PROPERTY),
             )
     return tasks
 

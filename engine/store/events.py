@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.store.models import AreaCase, Event, EventCounter
 
-__all__ = ["COUNT_CAP", "next_event_number", "add_event", "event_by_number", "event_by_id", "list_events"]
+__all__ = ["COUNT_CAP", "next_event_number", "add_event", "event_by_number", "event_by_receipt", "event_by_id",
+           "list_events"]
 
 COUNT_CAP = 1_000
 
@@ -38,6 +39,12 @@ def add_event(session: Session, event: Event) -> Event:
 def event_by_number(session: Session, number: str) -> Event | None:
     return session.scalar(
         select(Event).where(Event.number == number).options(selectinload(Event.area_cases))
+    )
+
+
+def event_by_receipt(session: Session, receipt: str) -> Event | None:
+    return session.scalar(
+        select(Event).where(Event.public_receipt == receipt).options(selectinload(Event.area_cases))
     )
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "Action",
     "ActionEvent",
     "ActionCase",
+    "EventLink",
     "Decision",
     "AuditEntry",
     "ReadLogEntry",
@@ -138,6 +139,10 @@ class Event(Base):
     data: Mapped[dict[str, Any]]
     has_patient_data: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[created_at] = mapped_column(index=True)
+    # Public channel only: the receipt code the complainant follows the case with, and the SHA-256 of the
+    # secret that goes with it (the secret itself is shown once, never stored).
+    public_receipt: Mapped[str | None] = mapped_column(String(40), unique=True)
+    public_secret_hash: Mapped[str | None] = mapped_column(String(64))
     area_cases: Mapped[list[AreaCase]] = relationship(back_populates="event", order_by="AreaCase.id")
 
 
@@ -194,8 +199,9 @@ class TaskRow(Base):
     assignee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
     ended_at: Mapped[datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(20))  # completed | cancelled (e.g. by a boundary timer)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # completed | cancelled (by a boundary timer) | moved
     ended_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)  # why it ended, when that is more than "completed" (a move)
 
 
 class TimerRow(Base):
@@ -248,6 +254,23 @@ class ActionCase(Base):
     __tablename__ = "action_cases"
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), primary_key=True)
     area_case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), primary_key=True, index=True)
+
+
+class EventLink(Base):
+    """A typed relation from one event to another (duplicate of, lab deviation for, complaint about, related),
+    read from both sides. `area_case_id` is the case whose task recorded it, if a task did."""
+
+    __tablename__ = "event_links"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "type"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    type: Mapped[str_code]
+    area_case_id: Mapped[int | None] = mapped_column(ForeignKey("area_cases.id"))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+    source: Mapped[Event] = relationship(foreign_keys=[source_id])
+    target: Mapped[Event] = relationship(foreign_keys=[target_id])
 
 
 class Decision(Base):

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
-__all__ = ["get_unit", "nearest_of_kind", "all_units", "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token",
-           "token_by_hash", "token_by_id", "tokens_of", "grants_from_source", "users_from_source"]
+__all__ = ["get_unit", "nearest_of_kind", "all_units", "units_under", "add_unit", "get_user", "add_user", "add_grant",
+           "grants_of", "add_token", "token_by_hash", "token_by_id", "tokens_of", "grants_from_source",
+           "users_from_source"]
 
 
 def get_unit(session: Session, unit_id: str) -> Unit | None:
@@ -20,6 +21,11 @@ def get_unit(session: Session, unit_id: str) -> Unit | None:
 
 def all_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).order_by(Unit.path)))
+
+
+def units_under(session: Session, path: str) -> list[Unit]:
+    """The unit at path and its whole subtree, in tree order."""
+    return list(session.scalars(select(Unit).where(Unit.path.between(path, path + "\uffff")).order_by(Unit.path)))
 
 
 def add_unit(session: Session, unit_id: str, name: str, kind: str, parent: Unit | None, cfar: str | None) -> Unit:

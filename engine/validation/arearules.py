@@ -117,6 +117,18 @@ def _task(ds: DefinitionSet, base: Scope, bpmn: BpmnDoc, task: UserTask, used: s
             used.add(name)
 
 
+def _unit_fields(docs: list[BpmnDoc], registry: Registry, used: set[str]) -> Iterator[Finding]:
+    """avvikUnitField must name a field some form of the area has (it holds the unit the task goes to)."""
+    for bpmn in docs:
+        for task in bpmn.user_tasks:
+            if task.unit_field and not any(has_path(registry, name, task.unit_field) for name in used):
+                yield at(ERROR, "bpmn.unit_field_unknown", bpmn.file, _node(bpmn, task.id),
+                         f"Uppgiften '{task.name or task.id}' ska gå till enheten i fältet '{task.unit_field}', "
+                         "men inget formulär i området har det fältet.",
+                         "Rätta avvikUnitField till ett fält (med punkter) i ett av områdets formulär, helst ett "
+                         'med "x-avvik-unit".')
+
+
 def _rules(ds: DefinitionSet, doc: YamlDoc, registry: Registry, used: set[str]) -> Iterator[Finding]:
     """fields_filled must name fields some form of the area has; decision_recorded a decision a form declares."""
     intake_form = get(ds.intake, "form", str)
@@ -187,6 +199,7 @@ def area_findings(ds: DefinitionSet, scope: Scope, base: Scope, registry: Regist
     found.extend(unknown_name_findings(exprs, known, _NAME_SCOPE))
     found.extend(timer_variable_findings(exprs, doc))
     found.extend(_rules(ds, doc, registry, used))
+    found.extend(_unit_fields(scope.bpmn, registry, used))
     found.extend(_restricting(doc, {registry.contents(n).get(DECISION) for n in used if n in registry}))
     if not variant:
         intake_form = get(ds.intake, "form", str)

@@ -22,7 +22,7 @@ RULE_KINDS = ("actions_terminal", "fields_filled", "decision_recorded")
 _AREA_KEYS: dict[str, type] = {
     "id": str, "name": str, "entry_process": str, "roles": dict, "variables": dict, "closing_tasks": list,
     "closure_rules": list, "retention_class": str, "responsible_unit_kind": str, "access": dict,
-    "reopen_roles": list,
+    "reopen_roles": list, "unit_kinds": list,
 }
 _ACCESS_KEYS: dict[str, type] = {"readers": list, "protected": list, "restricted": dict}
 _RESTRICTED_KEYS: dict[str, type] = {"after_decisions": list, "roles": list}

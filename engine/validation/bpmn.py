@@ -18,6 +18,7 @@ __all__ = ["UserTask", "BpmnDoc", "read_bpmn"]
 
 _FORM = "formJsonSchemaFilename"
 _UI_FORM = "formUiSchemaFilename"
+_UNIT_FIELD = "avvikUnitField"  # the task goes to the unit this case-data field names (engine/definitions/release.py)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class UserTask:
     lane: str | None
     form: str | None
     ui_form: str | None
+    unit_field: str | None = None
 
 
 @dataclass
@@ -62,7 +64,7 @@ def _lanes(root: etree._Element) -> dict[str, str | None]:
 def _user_task(file: str, node: etree._Element, lanes: dict[str, str | None]) -> tuple[UserTask, list[Finding]]:
     props = {p.get("name"): p.get("value") for p in _spiff(node, "spiffworkflow:properties/spiffworkflow:property")}
     task = UserTask(node.get("id", ""), node.get("name") or None, node.sourceline, lanes.get(node.get("id", "")),
-                    props.get(_FORM) or None, props.get(_UI_FORM) or None)
+                    props.get(_FORM) or None, props.get(_UI_FORM) or None, props.get(_UNIT_FIELD) or None)
     found = []
     if task.form is None:
         found.append(at(ERROR, "bpmn.user_task_without_form", file, node,

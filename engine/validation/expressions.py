@@ -18,7 +18,8 @@ from engine.validation.findings import ERROR, Finding
 __all__ = ["Expr", "check_syntax", "free_names", "assigned_names", "unknown_name_findings", "ENGINE_NAMES"]
 
 # Names the engine puts into every case's data itself (see docs/definitions.md and engine/routing).
-ENGINE_NAMES = frozenset({"enhetstyp", "kanal", "event_number", "event_title", "omraden", "arbetsstalle_cfar"})
+ENGINE_NAMES = frozenset({"enhetstyp", "kanal", "event_number", "event_title", "omraden", "arbetsstalle_cfar",
+                          "mottagen"})
 
 _LABELS = {
     "condition": "Villkoret",

@@ -12,9 +12,11 @@ from typing import Any
 
 from referencing import Registry
 
+from engine.definitions.forms import EVENT_REF, REPORT_EVENT, UNIT
+from engine.rules.links import LINK_TYPES, UNIT_FIELD_KINDS
 from engine.validation.actionlists import action_list_findings
 from engine.validation.findings import ERROR, WARNING, Finding
-from engine.definitions.schemawalk import ANY_ITEM, PROTECTED, Node, children, closure, ref_cycles, subschemas
+from engine.definitions.schemawalk import ANY_ITEM, PROTECTED, Field, Node, children, closure, ref_cycles, subschemas
 from engine.definitions.schemawalk import fields as walk_fields
 from engine.validation.formindex import DECISION, root_node
 from engine.validation.jsonlines import line_for, pointer, pointer_lines
@@ -163,7 +165,8 @@ def _fields(form: FormFile, root: Node) -> Iterator[Finding]:
     definitions = [n for key in ("$defs", "definitions") if isinstance(root.schema.get(key), dict)
                    for name in root.schema[key] if (n := root.at(key, name)) is not None]
     for top in (root, *definitions):  # a definition's fields are checked where it is written, used or not
-        for found in walk_fields(top):
+        every = list(walk_fields(top))
+        for found in every:
             name = found.path[-1]
             if any("$ref" in n.schema and n.follow() is None for n in found.nodes):
                 continue  # what it refers to is not here (or not found: the $ref finding says so)
@@ -182,6 +185,33 @@ def _fields(form: FormFile, root: Node) -> Iterator[Finding]:
                               "läsningar loggas inte och fältet kan visas i listor.",
                               f'Lägg till "{PROTECTED}": true på fältet, eller hänvisa till '
                               "common.json#/$defs/personnummer.", name)
+                siblings = {f.path[-1]: f for f in every if f.path[:-1] == found.path[:-1]}
+                yield from _keywords(form, found, site, siblings)
+
+
+def _keywords(form: FormFile, found: Field, site: Node, siblings: dict[Any, Field]) -> Iterator[Finding]:
+    """x-avvik-event-ref and x-avvik-unit name a known kind; x-avvik-report-event names two sibling fields."""
+    name = str(found.path[-1])
+    for keyword, allowed in ((EVENT_REF, LINK_TYPES), (UNIT, UNIT_FIELD_KINDS)):
+        value = found.keyword(keyword)
+        if value is not None and value not in allowed:
+            yield _at(form, ERROR, "form.keyword_invalid", site.pointer + pointer(keyword),
+                      f"{keyword} på fältet '{name}' har ett okänt värde.", f"Tillåtna värden: {', '.join(allowed)}.",
+                      name)
+    spec = found.keyword(REPORT_EVENT)
+    if spec is not None and not _reports_event(spec, siblings):
+        yield _at(form, ERROR, "form.keyword_invalid", site.pointer + pointer(REPORT_EVENT),
+                  f"{REPORT_EVENT} på fältet '{name}' ska ange två fält bredvid det: en enhet och ett AVV-nummer.",
+                  f'Skriv t.ex. "{REPORT_EVENT}": {{"unit": "berord_enhet", "number": "kopplad_handelse"}}, där '
+                  f'"number" har "{EVENT_REF}".', name)
+
+
+def _reports_event(spec: Any, siblings: dict[Any, Field]) -> bool:
+    """{unit, number} naming sibling fields, the number one an event reference (engine/reported_events.py)."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("unit"), str) or not isinstance(spec.get("number"), str):
+        return False
+    number = siblings.get(spec["number"])
+    return spec["unit"] in siblings and number is not None and number.keyword(EVENT_REF) in LINK_TYPES
 
 
 def check_schema(form: FormFile, registry: Registry, complete: bool) -> list[Finding]:

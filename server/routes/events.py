@@ -22,6 +22,8 @@ from server.schemas import (
     EventFilterIn,
     EventOut,
     EventPageOut,
+    EventRelationIn,
+    EventRelationOut,
     ExportOut,
     RenameIn,
     ReopenIn,
@@ -72,6 +74,18 @@ def reopen(number: str, body: dict[str, Any]) -> dict[str, Any]:
           body=ActionIn, response=ActionOut, status=201)
 def create_action(number: str, body: dict[str, Any]) -> dict[str, Any]:
     return engine().create_action(number, current_user(), body["data"], body["area"])
+
+
+@endpoint(bp, f"/events/{NUMBER}/links", "POST", summary="Koppla händelsen till en annan (dubblett, "
+          "laboratorieavvikelse, klagomål, relaterad)", body=EventRelationIn, response=EventRelationOut, status=201)
+def add_link(number: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().add_link(number, body["type"], body["number"], current_user())
+
+
+@endpoint(bp, f"/events/{NUMBER}/links", summary="Händelsens kopplingar åt båda hållen (de du får se)",
+          response=EventRelationOut, many=True)
+def links(number: str) -> list[dict[str, Any]]:
+    return engine().list_links(number, current_user())
 
 
 @endpoint(bp, f"/events/{NUMBER}/areas", "POST", summary="Lägg till ett område vid triage (med skäl)",

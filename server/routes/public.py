@@ -1,4 +1,5 @@
-"""The public channel: patients and relatives send complaints and suggestions without logging in."""
+"""The public channel: patients and relatives send complaints and suggestions without logging in, and follow
+them with the receipt code and secret they got (header `X-Avvik-Secret`, or query `?secret=`)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,39 @@ from flask import Blueprint, current_app, request
 
 from engine.errors import RateLimited
 from server.http import endpoint, engine
-from server.schemas import FeedbackIn, ReceiptOut
+from server.schemas import FeedbackIn, FeedbackStatusOut, FormOut, ReceiptOut
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
+SECRET_HEADER = "X-Avvik-Secret"
 
 
-@endpoint(bp, "/public/feedback", "POST", summary="Lämna synpunkt eller klagomål utan inloggning",
-          body=FeedbackIn, response=ReceiptOut, status=201, public=True)
-def feedback(body: dict[str, Any]) -> dict[str, Any]:
+def _limit(bucket: str) -> None:
+    """Per client address and window, shared by every API worker: guessing receipts costs as much as spamming."""
     settings = current_app.extensions["avvik.settings"]
-    if not engine().consume_rate(f"public:{request.remote_addr}", settings.public_rate_limit,
+    if not engine().consume_rate(f"{bucket}:{request.remote_addr}", settings.public_rate_limit,
                                  settings.public_rate_window_s):
         raise RateLimited()
-    event = engine().report_event(None, settings.public_feedback_unit, body["data"], channel="allmanhet")
-    return {"receipt": event["number"], "message": "Tack! Ditt ärende är mottaget. Spara numret."}
+
+
+@endpoint(bp, "/public/feedback", "POST", summary="Lämna synpunkt eller klagomål utan inloggning; svaret har en "
+          "kvittokod och ett lösenord som bara visas en gång", body=FeedbackIn, response=ReceiptOut, status=201,
+          public=True)
+def feedback(body: dict[str, Any]) -> dict[str, Any]:
+    _limit("public")
+    return engine().submit_public_feedback(current_app.extensions["avvik.settings"].public_feedback_unit,
+                                           body["data"])
+
+
+@endpoint(bp, "/public/feedback/<string:receipt>", summary="Följ ditt ärende utan inloggning: status och svar. "
+          f"Lösenordet i huvudet {SECRET_HEADER} (eller ?secret=); fel kod eller lösenord ger 404",
+          response=FeedbackStatusOut, public=True)
+def follow(receipt: str) -> dict[str, Any]:
+    _limit("public-follow")
+    secret = request.headers.get(SECRET_HEADER) or request.args.get("secret") or ""
+    return engine().follow_public_feedback(receipt, secret)
+
+
+@endpoint(bp, "/forms/feedback", summary="Formuläret för synpunkter och klagomål (utan inloggning)",
+          response=FormOut, public=True)
+def feedback_form() -> dict[str, Any]:
+    return engine().shared_form("feedback")

@@ -12,9 +12,6 @@ import pytest
 
 from engine import Engine
 from engine import tasks as task_use_cases
-from engine.context import Context
-from engine.notifications import case_moved
-from engine.store import cases as case_store
 
 from ..definitions import fire_due_timers, publish_with
 from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS, FEEDBACK, INVESTIGATION, LEX_MARIA_YES, PATIENT_INFORMED
@@ -137,17 +134,21 @@ def test_an_action_notifies_its_owner_when_given_when_due_soon_and_when_overdue(
     assert later.raise_action_deadlines() == 0  # a closed action is nobody's deadline
 
 
-def test_a_case_moved_to_a_unit_notifies_who_may_read_it_there(demo: Engine, report: dict[str, Any]) -> None:
+def test_a_case_moved_to_a_unit_notifies_who_may_read_it_there(
+    demo: Engine, casework: Any, report: dict[str, Any]
+) -> None:
     number = demo.report_event("eva", "ks-akut", report)["number"]
-    with demo.db.transaction() as session:
-        ctx = Context(session, demo.releases, demo.clock)
-        case = case_store.case_for_step(session, demo.get_event(number, "anna")["areas"][0]["id"])
-        assert case is not None
-        case_moved(ctx, case, "Vård", "Akutmottagningen Solna")
-    moved = {r["user_id"] for r in _rows(demo, kind="case_moved")}
-    # vård's lane roles and readers over ks-akut; not arbetsmiljö's roles on the same unit, nor other regions
-    assert {"anna", "bertil", "cecilia", "revisor"} <= moved
-    assert not moved & {"sven", "karin", "hanna", "david", "tina", "eva"}
+    casework.complete(number, "triage", {"triage": {"beslut": "flyttad", "ny_enhet": "sos-akut",
+                                                    "motivering": "Felet uppstod på Södersjukhuset."}})
+    moved = {r["user_id"]: r for r in _rows(demo, kind="case_moved")}
+    # vård's roles over Södersjukhuset's akut (and region-wide readers); not Karolinska's, nor arbetsmiljö's
+    assert {"olof", "cecilia", "revisor"} <= set(moved)
+    assert not set(moved) & {"anna", "bertil", "sven", "karin", "david", "tina", "eva"}
+    assert moved["olof"]["link"] == f"/handelser/{number}"
+    assert "Ansvarig enhet: Akutmottagningen Södersjukhuset" in moved["olof"]["body"]
+    assert "Område: Vård" in moved["olof"]["body"]
+    new_triage = _rows(demo, kind="task_created", user_id="olof")
+    assert [r["event_number"] for r in new_triage] == [number]
 
 
 def test_an_overdue_step_escalates_to_the_manager_with_a_notification(

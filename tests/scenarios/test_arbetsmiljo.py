@@ -23,6 +23,7 @@ from ..http import (
     closure_rules,
     complete,
     done,
+    event,
     open_task,
     submit,
     unmet_ids,
@@ -413,3 +414,23 @@ def test_work_injury_report_is_prefilled_for_the_e_service_and_the_read_is_logge
     assert assert_error(client.get(f"{API}/events/{number}/areas/arbetsmiljo/exports/okand", headers=karin),
                         404, "not_found")
     assert assert_error(client.get(url, headers=auth("david")), 404, "not_found")
+
+
+def test_the_forsakringskassan_report_has_a_clock_that_escalates_to_hr(
+    demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
+) -> None:
+    publish_with(demo, tmp_path, "arbetsmiljo", {"sla_fk_arbetsskada: PT8H": "sla_fk_arbetsskada: PT1S"},
+                 label="kort FK-frist")
+    karin, hanna = auth("karin"), auth("hanna")
+    number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
+    injury = classification("medarbetare", "lindrig", am_typ="stickskada")
+    after = done(client, karin, number, "klassificering", injury)
+    fk = [t for t in after["next_tasks"] if t["spec_name"] == "fk_anmalan"]
+    assert len(fk) == 1 and fk[0]["due_at"] is not None  # "omedelbart" (SFB 42 kap. 10 §), local hours
+    time.sleep(1.2)
+    assert "1 ärenden" in fire_due_timers(database_url).output
+    assert "fk_anmalan" not in worklist(client, karin, number)
+    assert worklist(client, hanna, number) == ["fk_anmalan_eskalerad"]
+    done(client, hanna, number, "fk_anmalan_eskalerad", FK_YES)
+    decisions = event(client, hanna, number)["decisions"]
+    assert [(d["kind"], d["decided_by"]) for d in decisions] == [("fk_arbetsskada", "hanna")]

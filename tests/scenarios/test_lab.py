@@ -19,6 +19,7 @@ from ..http import (
     carry_out_action,
     complete,
     done,
+    error_paths,
     event,
     open_task,
     open_specs,
@@ -72,6 +73,8 @@ INVESTIGATED = {"utredning": {"grad": "storre", "iso_punkt": "7.2", "orsaksomrad
                               "korrigerande_atgard": "Etiketter skrivs ut vid patienten."}}
 NOT_EFFECTIVE = {"effektkontroll": {"resultat": "ej_effektiv", "metod": "Stickprov vecka 50.", "datum": "2026-12-15"}}
 EFFECTIVE = {"effektkontroll": {"resultat": "effektiv", "metod": "Stickprov vecka 3, inga fel.", "datum": "2027-01-20"}}
+FEEDBACK = {"aterkoppling": {"status": "given", "text": "Tack! Etiketter skrivs nu ut vid patienten.",
+                             "datum": "2027-01-21"}}
 SIGN = {"avslut": {"lardomar": "Etiketter skrivs ut vid patienten."}}
 
 
@@ -149,14 +152,25 @@ def test_handling_with_possible_patient_harm_runs_to_closure_with_the_right_peop
     done(client, lars, number, "begransning", CONTAINED)
     assert_error(complete(client, bertil, number, "klinisk_bedomning", assessed("ja")), 403, "forbidden")
     done(client, lars, number, "klinisk_bedomning", assessed("ja"))
-    assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad"]
-    done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": "AVV-2026-000042"}})
+    assert unmet(client, lars, number, "lab") == ["vardavvikelse_kopplad", "avvikelse_utredd", "effekt_kontrollerad",
+                                                  "aterkoppling_given"]
+    # The link names a real event handled in vård that the quality manager may see: an unknown number, or a vård
+    # event he may not read, is refused.
+    for other in ("AVV-2026-000042", submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["patient"]})["number"]):
+        unknown = complete(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": other}})
+        assert error_paths(unknown) == {"vardkoppling/handelse"}
+    vard_event = submit(client, auth("eva"), MISLABELLED, unit=LAB_UNIT)["number"]  # lab and vård
+    done(client, lars, number, "koppla_vardavvikelse", {"vardkoppling": {"handelse": vard_event}})
+    assert [(link["type"], link["number"]) for link in event(client, lars, vard_event)["links"]] == [
+        ("lab_deviation_for", number)]
     assert advance(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
     action = add_action(client, lars, number, {"titel": "Skriv ut etiketter vid patienten", "typ": "korrigerande"})
     # Not effective: the nonconformity is investigated again before anyone may sign.
     assert advance(client, lars, number, "effektkontroll", NOT_EFFECTIVE) == ["utredning"]
     assert advance(client, lars, number, "utredning", INVESTIGATED) == ["effektkontroll"]
-    assert advance(client, lars, number, "effektkontroll", EFFECTIVE) == ["signera_avslut"]
+    assert advance(client, lars, number, "effektkontroll", EFFECTIVE) == ["aterkoppling"]
+    assert advance(client, lars, number, "aterkoppling", FEEDBACK) == ["signera_avslut"]
+    assert [f["text"] for f in event(client, auth("eva"), number)["feedback"]] == [FEEDBACK["aterkoppling"]["text"]]
 
     assert_error(complete(client, lars, number, "signera_avslut", SIGN), 403, "forbidden")
     assert unmet(client, bertil, number, "lab") == ["atgarder_avslutade"]
@@ -188,6 +202,7 @@ def test_no_patient_harm_needs_no_vard_link(client: Any, auth: Any) -> None:
     assert next(r for r in closure if r["id"] == "bestallare_informerad")["applies"] is False
     done(client, lars, number, "utredning", INVESTIGATED)
     done(client, lars, number, "effektkontroll", EFFECTIVE)
+    done(client, lars, number, "aterkoppling", FEEDBACK)
     assert advance(client, bertil, number, "signera_avslut", SIGN) == []
     view = event(client, bertil, number)
     assert view["status"] == "closed"

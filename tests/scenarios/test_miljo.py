@@ -69,6 +69,7 @@ NOT_EFFECTIVE = {"effektutvardering": {"resultat": "ej_effektiv",
                                        "datum": "2027-01-10"}}
 EFFECTIVE = {"effektutvardering": {"resultat": "effektiv", "metod": "Skyddsrond: alla förråd invallade.",
                                    "ledningssystem_andras": False, "datum": "2027-02-10"}}
+FEEDBACK = {"aterkoppling": {"status": "given", "text": "Tack! Alla förråd är nu invallade.", "datum": "2027-01-21"}}
 SIGN = {"avslut": {"lardomar": "Kemikalier förvaras invallat."}}
 
 
@@ -98,7 +99,7 @@ def test_disturbance_and_pollution_are_two_separate_decisions_then_closure(clien
         "tillsyn_driftstorning", "tillsyn_fororening"]
     assert all(t["due_at"] for t in event(client, mikael, number)["open_tasks"])
     assert unmet(client, mikael, number, "miljo") == ["tillsyn_driftstorning_beslut", "tillsyn_fororening_beslut",
-                                                      "utredning_gjord", "effekt_utvarderad"]
+                                                      "utredning_gjord", "effekt_utvarderad", "aterkoppling_given"]
     task = open_task(client, mikael, number, "tillsyn_driftstorning")["id"]  # anna sees no miljö case: 404
     assert_error(client.post(f"{API}/tasks/{task}/complete", json={"data": NOTIFIED}, headers=anna), 404, "not_found")
     assert_error(complete(client, bertil, number, "tillsyn_driftstorning", NOTIFIED), 403, "forbidden")
@@ -113,13 +114,16 @@ def test_disturbance_and_pollution_are_two_separate_decisions_then_closure(clien
 
     assert advance(client, mikael, number, "tillsyn_driftstorning", NOTIFIED) == ["tillsyn_fororening"]
     assert unmet(client, mikael, number, "miljo") == ["tillsyn_fororening_beslut", "utredning_gjord",
-                                                      "effekt_utvarderad"]
+                                                      "effekt_utvarderad", "aterkoppling_given"]
     assert advance(client, mikael, number, "tillsyn_fororening", NOT_POLLUTION) == ["utredning"]
     assert advance(client, mikael, number, "utredning", INVESTIGATED) == ["effektutvardering"]
     action = add_action(client, mikael, number, {"titel": "Invallning i alla kemikalieförråd", "typ": "korrigerande"})
     assert advance(client, mikael, number, "effektutvardering", NOT_EFFECTIVE) == ["utredning"]
     assert advance(client, mikael, number, "utredning", INVESTIGATED) == ["effektutvardering"]
-    assert advance(client, mikael, number, "effektutvardering", EFFECTIVE) == ["signera_avslut"]
+    assert advance(client, mikael, number, "effektutvardering", EFFECTIVE) == ["aterkoppling"]
+    assert "aterkoppling_given" in unmet(client, mikael, number, "miljo")
+    assert advance(client, mikael, number, "aterkoppling", FEEDBACK) == ["signera_avslut"]
+    assert [f["text"] for f in event(client, auth("eva"), number)["feedback"]] == [FEEDBACK["aterkoppling"]["text"]]
 
     assert_error(complete(client, mikael, number, "signera_avslut", SIGN), 403, "forbidden")
     blocked = assert_error(complete(client, bertil, number, "signera_avslut", SIGN), 409, "closure_blocked")
@@ -148,6 +152,7 @@ def test_a_disturbance_outside_a_permit_or_notification_activity_needs_no_notice
     assert status["tillsyn_fororening_beslut"]["applies"] is False
     done(client, mikael, number, "utredning", INVESTIGATED)
     done(client, mikael, number, "effektutvardering", EFFECTIVE)
+    done(client, mikael, number, "aterkoppling", FEEDBACK)
     assert advance(client, bertil, number, "signera_avslut", SIGN) == []
     view = event(client, bertil, number)
     assert view["status"] == "closed" and view["decisions"] == []

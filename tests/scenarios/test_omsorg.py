@@ -24,6 +24,7 @@ from ..http import (
     error_paths,
     event,
     open_specs,
+    open_task,
     submit,
     unmet,
     worklist,
@@ -172,6 +173,7 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
     assert_error(complete(client, david, number, "hsl_bedomning", HSL_ASSESSMENT), 403, "forbidden")
     done(client, maria, number, "hsl_bedomning", HSL_ASSESSMENT)
     assert "lex_maria_beslut" in unmet(client, maria, number, "omsorg", sole=True)
+    assert open_task(client, maria, number, "lex_maria_bedomning")["due_at"] is not None  # "snarast", local days
     assert_error(complete(client, sara, number, "lex_maria_bedomning", LEX_MARIA_NO), 403, "forbidden")
     assert error_paths(complete(client, maria, number, "lex_maria_bedomning", {"lex_maria": {"varde": "nej"}})) == {
         "lex_maria/motivering"}
@@ -245,3 +247,23 @@ def test_brukare_identifier_is_protected(client: Any, auth: Any, care_report: di
     log = client.get(f"{API}/audit?event={number}", headers=auth("revisor")).get_json()
     assert ("vera", "GET /events/{number}") in [(r["actor"], r["purpose"]) for r in log["reads"]]
     assert "19300101-1234" not in repr(log["changes"])
+
+
+def test_the_sas_decision_on_lex_sarah_has_a_clock_that_escalates(
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+) -> None:
+    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_beslut: P3D": "sla_lex_sarah_beslut: PT1S"},
+                 label="kort SAS-klocka")
+    david, sara, vera = auth("david"), auth("sara"), auth("vera")
+    number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
+    done(client, david, number, "triage", ACCEPT)
+    done(client, david, number, "klassificering", CLASSIFY_LEX_SARAH)
+    done(client, david, number, "omedelbar_atgard", REMEDY)
+    decide = done(client, sara, number, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING)["next_tasks"]
+    assert [(t["spec_name"], t["due_at"] is not None) for t in decide] == [("lex_sarah_bedomning", True)]
+    time.sleep(1.2)
+    assert "1 ärenden" in fire_due_timers(database_url).output
+    assert open_specs(client, sara, number) == ["lex_sarah_bedomning_eskalerad"]
+    assert [t["role"] for t in client.get(f"{API}/tasks", headers=vera).get_json()] == ["verksamhetschef"]
+    done(client, vera, number, "lex_sarah_bedomning_eskalerad", LEX_SARAH_YES)
+    assert [(d["kind"], d["decided_by"]) for d in event(client, vera, number)["decisions"]] == [("lex_sarah", "vera")]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from engine import Engine
+
+from ..definitions import publish_with
 
 
 def free_port() -> int:
@@ -36,6 +40,17 @@ def call(url: str, token: str | None = None, body: Any = None) -> tuple[int, Any
         return error.code, json.loads(error.read())
 
 
+def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(100):
+        try:
+            if call(f"{base}/health")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    pytest.fail("gunicorn did not start: " + process.communicate(timeout=20)[1].decode())
+
+
 @pytest.fixture
 def server(demo: Engine) -> Iterator[str]:
     port = free_port()
@@ -46,15 +61,7 @@ def server(demo: Engine) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        for _ in range(100):
-            try:
-                if call(f"{base}/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            process.terminate()
-            pytest.fail("gunicorn did not start: " + process.communicate(timeout=20)[1].decode())
+        wait_until_up(base, process)
         yield base
     finally:
         process.terminate()
@@ -112,3 +119,31 @@ def test_requests_gunicorn_refuses_itself_get_the_json_error_shape(server: str, 
         assert headers["content-type"] == "application/json" and body["message"]
     got, headers, body = raw_exchange(server, b"DELETE /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
     assert (got, body["code"]) == (405, "method_not_allowed") and "GET" in headers["allow"]
+
+
+def test_serve_with_worker_fires_timers_beside_the_api_and_stops_with_it(
+    demo: Engine, report: dict[str, Any], tmp_path: Path
+) -> None:
+    """`make run` runs `avvik serve --with-worker`: an SLA clock fires without anyone running the worker."""
+    publish_with(demo, tmp_path, "vard", {"sla_triage: P5D": "sla_triage: PT1S"}, label="kort triage")
+    number = demo.report_event("eva", "ks-akut", report)["number"]
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", "1", "--with-worker",
+         "--worker-interval", "0.2"],
+        env={**os.environ, "AVVIK_DATABASE_URL": demo.db.url}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/api/v1", process)
+        for _ in range(150):
+            if [t["event_number"] for t in demo.worklist("bertil")] == [number]:
+                break  # the triage was escalated to the verksamhetschef by the worker
+            time.sleep(0.1)
+        else:
+            pytest.fail("the worker did not fire the triage clock")
+    finally:
+        process.terminate()
+        stderr = process.communicate(timeout=40)[1].decode()
+    worker_pid = int(re.search(r"pid (\d+)", stderr).group(1))  # type: ignore[union-attr]
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pid, 0)

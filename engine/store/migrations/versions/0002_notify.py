@@ -1,7 +1,7 @@
 """notifications: the outbox and personal settings
 
 Revision ID: 0002_notify
-Revises: 0002_actions
+Revises: 0003_process_flow
 Create Date: 2026-11-28 22:40:00
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0002_notify'
-down_revision = '0002_actions'
+down_revision = '0003_process_flow'
 branch_labels = None
 depends_on = None
 
