@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from engine import notifications
-from engine.access import EventAccess, access_for, event_access
+from engine.access import EventAccess, case_access, event_access
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import CaseClosed, EventClosed, InvalidInput, NotFound, PermissionDenied, StaleWrite
@@ -112,17 +112,17 @@ def create_action(ctx: Context, number: str, actor_id: str, data: Any, area: str
 
 
 def _action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False) -> Action:
-    """The action if the actor owns it or reads (to change it: works in) an area of one of its events."""
+    """The action if the actor owns it or reads (to change it: works in) one of the area cases it belongs to."""
     action = action_store.action_by_id(ctx.session, action_id)
     if action is None:
         raise NotFound("Åtgärden finns inte.")
     if action.owner_id == actor_id:
         return action
     grants = org_store.grants_of(ctx.session, actor_id)
-    accesses = [access_for(ctx, e, actor_id, grants) for e in action.events]
-    if not any(a.handler for a in accesses):
+    cases = [case_access(ctx, grants, case) for case in action.cases]
+    if not any(c.read for c in cases):
         raise NotFound("Åtgärden finns inte.")
-    if write and not any(c.write for a in accesses for c in a.readable):
+    if write and not any(c.write for c in cases):
         raise PermissionDenied("Ändringen kräver en roll som arbetar i händelsens område, eller att du äger åtgärden.")
     return action
 

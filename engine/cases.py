@@ -12,6 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import notifications
 from engine.context import Context
+from engine.definitions.forms import value_at
 from engine.definitions.release import AreaDefinition
 from engine.errors import ClosureBlocked
 from engine.rules.closure import ActionState, RuleResult, evaluate_rules, unmet
@@ -155,9 +156,7 @@ def save_step(
 
 def _task_unit(ctx: Context, case: AreaCase, field: str | None) -> Unit | None:
     """The unit a task's `avvikUnitField` names in the case data (validated by the form), if any."""
-    value: Any = case.data if field else None
-    for key in (field or "").split("."):
-        value = value.get(key) if isinstance(value, dict) else None
+    value = value_at(case.data, field.split(".")) if field else None
     return org_store.get_unit(ctx.session, value) if isinstance(value, str) else None
 
 

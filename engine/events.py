@@ -142,7 +142,9 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
     readable = access.readable
     shown = access.cases if access.reporter else readable
     view["areas"] = [case_view(c.case, {c.case.area: c.definition.area.name}, c.release.hash) for c in shown]
-    view["actions"] = [action_view(a) for a in action_store.actions_for_event(ctx.session, event.id)]
+    visible_ids = {c.case.id for c in shown}  # an area's actions to who reads it; the reporter sees all
+    view["actions"] = [action_view(a) for a in action_store.actions_for_event(ctx.session, event.id)
+                       if a.owner_id == actor_id or {c.id for c in a.cases} & visible_ids]
     view["feedback"] = feedback.for_reporter([c.case for c in shown])
     view["links"] = links.links_view(ctx, event, access.grants, actor_id)
     view["moves"] = moves.moves_view(ctx, event, {c.case.area for c in shown})

@@ -16,7 +16,7 @@ from typing import Any
 from engine import notifications
 from engine.config import resolve
 from engine.context import Context
-from engine.definitions.forms import Form
+from engine.definitions.forms import Form, value_at
 from engine.definitions.release import AreaDefinition
 from engine.errors import InvalidInput, NoActiveConfiguration
 from engine.store import audit as audit_store
@@ -85,7 +85,7 @@ def check_units(
                 errors.append({"path": path, "message": "Området är inte i bruk på enheten."})
                 continue
             parent = path.split("/")[:-1]
-            reason = _at(data, [*parent, REASON_FIELD])
+            reason = value_at(data, [*parent, REASON_FIELD])
             move = Move(unit, str(reason) if reason else None)
     if errors:
         raise InvalidInput("Formuläret innehåller fel.", errors=errors)
@@ -100,12 +100,6 @@ def _refusal(case: AreaCase, definition: AreaDefinition, unit: Unit | None, mode
     if unit.id == case.unit_id:
         return "Ärendet handläggs redan på enheten."
     return f"Området '{definition.area.name}' kan inte handläggas på en enhet av typen '{unit.kind}'."
-
-
-def _at(data: Any, path: list[str]) -> Any:
-    for key in path:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
 
 
 def apply(ctx: Context, case: AreaCase, move: Move, actor_id: str) -> None:

@@ -13,17 +13,11 @@ from typing import Any
 
 from engine import events
 from engine.context import Context
-from engine.definitions.forms import Form
+from engine.definitions.forms import Form, value_at
 from engine.store import events as event_store
 from engine.store.models import AreaCase, Event
 
 __all__ = ["report_events"]
-
-
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
 
 
 def _intake_data(event: Event) -> dict[str, Any]:
@@ -47,13 +41,13 @@ def report_events(
     refs = dict(form.event_refs)
     for path, spec in form.report_events:
         number_path = (*path[:-1], spec["number"])
-        if _get(data, path) is not True or _get(data, number_path):
+        if value_at(data, path) is not True or value_at(data, number_path):
             continue
-        unit = _get(data, (*path[:-1], spec["unit"])) or case.unit_id
+        unit = value_at(data, (*path[:-1], spec["unit"])) or case.unit_id
         summary = events.report_event(ctx, actor_id, unit, _intake_data(case.event))
         target = event_store.event_by_number(ctx.session, summary["number"])
         assert target is not None  # just written in this transaction
         data = copy.deepcopy(data)
-        _get(data, number_path[:-1])[number_path[-1]] = target.number
+        value_at(data, number_path[:-1])[number_path[-1]] = target.number
         reported.append((refs[number_path], target))
     return data, reported

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -24,7 +24,7 @@ from engine.definitions.bundle import bundle
 from engine.definitions.schemawalk import PROTECTED, Node, Walker, fields, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
-__all__ = ["FormSet", "Form", "MASKED", "swedish_errors"]
+__all__ = ["FormSet", "Form", "MASKED", "swedish_errors", "value_at"]
 
 DECISION = "x-avvik-decision"
 EVENT_REF = "x-avvik-event-ref"  # an event number; the value names the link type the completed task records
@@ -77,7 +77,7 @@ class Form:
 
     def values_at(self, marked: tuple[tuple[tuple[str, ...], str], ...], data: Any) -> list[tuple[str, str, Any]]:
         """(slash path, keyword value, field value) of each marked field that data fills."""
-        found = [("/".join(path), kind, _get(data, path)) for path, kind in marked]
+        found = [("/".join(path), kind, value_at(data, path)) for path, kind in marked]
         return [(path, kind, value) for path, kind, value in found if value not in (None, "")]
 
     def protected_values(self, data: Any) -> bool:
@@ -196,7 +196,8 @@ def _marked(root: Node, keyword: str) -> Iterator[tuple[tuple[str, ...], Any]]:
             yield tuple(str(segment) for segment in found.path), value
 
 
-def _get(data: Any, path: tuple[str, ...]) -> Any:
+def value_at(data: Any, path: Sequence[str]) -> Any:
+    """The value at a property path of form data (None where the path does not lead)."""
     for key in path:
         data = data.get(key) if isinstance(data, dict) else None
     return data

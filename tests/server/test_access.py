@@ -179,3 +179,22 @@ def test_a_restricted_lex_sarah_case_is_read_only_by_the_named_roles(
                 if t["event_number"] == number)
     detail = client.get(f"{API}/tasks/{task['id']}", headers=david).get_json()  # his lane's task, masked
     assert detail["spec_name"] == "informera_enskild" and "19300101-1234" not in repr(detail)
+
+
+def test_an_areas_actions_are_seen_by_those_who_read_the_area(client: Any, auth: Any) -> None:
+    number = submit(client, auth("eva"), BOTH)["number"]
+    created = client.post(f"{API}/events/{number}/actions", headers=auth("karin"),
+                          json={"area": "arbetsmiljo", "data": {"titel": "Larm vid blodtryckskontroll",
+                                                                "typ": "forebyggande"}})
+    assert created.status_code == 201, created.get_json()
+    action = created.get_json()["id"]
+    titles = {who: [a["title"] for a in event(client, auth(who), number)["actions"]]
+              for who in ("anna", "karin", "bertil", "eva")}
+    assert titles == {"anna": [], "karin": ["Larm vid blodtryckskontroll"],
+                      "bertil": ["Larm vid blodtryckskontroll"], "eva": ["Larm vid blodtryckskontroll"]}
+    assert_error(client.get(f"{API}/actions/{action}", headers=auth("anna")), 404, "not_found")
+    assert client.get(f"{API}/actions/{action}", headers=auth("bertil")).status_code == 200  # a reader there
+    assert_error(client.post(f"{API}/actions/{action}/transition", json={"to": "beslutad"}, headers=auth("bertil")),
+                 403, "forbidden")
+    assert_error(client.post(f"{API}/actions/{action}/transition", json={"to": "beslutad"}, headers=auth("anna")),
+                 404, "not_found")
