@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from engine import notifications
 from engine.access import EventAccess, case_access, event_access
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
@@ -96,6 +97,7 @@ def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[Ar
             after={"title": action.title, "status": action.status, "owner": action.owner_id,
                    "areas": [c.area for c in cases if c.event_id == event.id], **extra},
         )
+    notifications.action_assigned(ctx, action, actor_id)
     return action
 
 

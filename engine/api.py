@@ -14,9 +14,11 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, catalog, config, events, exports, links, migration, org, receipts, releases, reopening,
-                    tasks, timers, triage)
+from engine import (actions, catalog, config, events, exports, links, migration, notifications, org, outbox,
+                    receipts, releases, reopening, tasks, timers, triage)
 from engine.context import Context
+from engine.delivery.mail import Outgoing, compose
+from engine.delivery.settings import DeliverySettings
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.definitions.release import ReleaseCache
@@ -304,3 +306,59 @@ class Engine:
             except AvvikError as exc:
                 self._postpone(case_id, exc)
         return advanced
+
+    # notifications: a person's inbox, the operator's view of the outbox, and delivery by the worker
+    @_use_case
+    def my_notifications(self, ctx: Context, user_id: str, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        return outbox.inbox(ctx, user_id, limit, offset)
+
+    @_use_case
+    def mark_notification_read(self, ctx: Context, notification_id: int, user_id: str) -> dict[str, Any]:
+        return outbox.mark_read(ctx, notification_id, user_id)
+
+    @_use_case
+    def notification_settings(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
+        return outbox.settings(ctx, user_id)
+
+    @_use_case
+    def set_notification_setting(self, ctx: Context, user_id: str, kind: str, email: bool) -> list[dict[str, Any]]:
+        return outbox.set_setting(ctx, user_id, kind, email)
+
+    @_use_case
+    def outbox_list(self, ctx: Context, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        return outbox.listing(ctx, status, limit)
+
+    @_use_case
+    def outbox_retry(self, ctx: Context, notification_id: int) -> dict[str, Any]:
+        return outbox.retry(ctx, notification_id)
+
+    @_use_case
+    def raise_action_deadlines(self, ctx: Context) -> int:
+        return notifications.action_deadlines(ctx, ctx.clock().date())
+
+    @_use_case
+    def _claim_notifications(self, ctx: Context, limit: int, policy: outbox.RetryPolicy) -> list[Outgoing]:
+        return outbox.claim(ctx, limit, policy)
+
+    @_use_case
+    def _settle_notification(self, ctx: Context, notification_id: int, error: str | None,
+                             policy: outbox.RetryPolicy, skipped: bool = False) -> None:
+        outbox.settle(ctx, notification_id, error, policy, skipped)
+
+    def deliver_notifications(self, settings: DeliverySettings, batch: int = 50) -> dict[str, int]:
+        """Send every due notification, a batch per round: claim (short transaction), send (none), settle (one
+        transaction per notification). Returns how many were sent, failed and skipped (no address)."""
+        counts = {"sent": 0, "failed": 0, "skipped": 0}
+        while items := self._claim_notifications(batch, settings.policy):
+            for item in items:
+                if item.to is None:
+                    self._settle_notification(item.id, None, settings.policy, skipped=True)
+                    counts["skipped"] += 1
+            mailable = [item for item in items if item.to is not None]
+            results = settings.transport.send([compose(i, settings.sender, settings.public_url) for i in mailable])
+            for item, error in zip(mailable, results):
+                self._settle_notification(item.id, error, settings.policy)
+                counts["failed" if error else "sent"] += 1
+            if len(items) < batch:
+                break
+        return counts

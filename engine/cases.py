@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from engine import notifications
 from engine.context import Context
 from engine.definitions.forms import value_at
 from engine.definitions.release import AreaDefinition
@@ -108,9 +109,12 @@ def save_step(
     definition: AreaDefinition,
     workflow: BpmnWorkflow,
     completed: tuple[str, str] | None = None,
+    fired: bool = False,
 ) -> list[TaskRow]:
-    """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step.
-    Returns the case's open tasks."""
+    """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step,
+    `fired` when a timer did. Returns the case's open tasks. Notifies, in the same transaction, the people of
+    each new task and the reporter when feedback was given."""
+    before = case.data or {}
     timers = runtime.timer_due_times(workflow)
     case.state = serializer.dump_state(workflow)
     case.data = runtime.current_data(workflow)
@@ -143,6 +147,10 @@ def save_step(
     open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed)
     case_store.replace_timers(ctx.session, case.id, timers)
     roll_up(event)
+    # sync_tasks returns the stored row for a task that was open already and our new row for a new one
+    created = [task for task, row in zip(open_tasks, rows) if task is row]
+    notifications.tasks_created(ctx, event, definition.area, created, fired)
+    notifications.feedback_given(ctx, case, before)
     return open_tasks
 
 

@@ -6,6 +6,7 @@ Every command reads AVVIK_DATABASE_URL (default: an SQLite file under var/).
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from typing import Any, Callable
 import click
 
 from engine.api import Engine
+from engine.delivery.settings import DeliverySettings
 from engine.demo import seed_demo
 from engine.errors import AvvikError, DefinitionError
 from engine.store.db import Database
@@ -251,17 +253,52 @@ def seed_demo_command(definitions: Path) -> None:
 
 
 @main.command()
-@click.option("--once", is_flag=True, help="Fire the due timers once and exit.")
+@click.option("--once", is_flag=True, help="Run one round and exit.")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, help="Seconds between rounds.")
 def worker(once: bool, interval: float) -> None:
-    """Fire due BPMN timers (escalations, SLA clocks), in a loop or once."""
+    """Fire due BPMN timers (escalations, SLA clocks), then deliver the notification outbox; in a loop or once."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        settings = DeliverySettings.from_env()
+    except ValueError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
     engine = _engine()
     while True:
         advanced = engine.run_due_timers()
+        engine.raise_action_deadlines()
+        counts = engine.deliver_notifications(settings)
         if once:
-            click.echo(f"{advanced} ärenden gick vidare.")
+            click.echo(f"{advanced} ärenden gick vidare. Notifieringar: {counts['sent']} skickade, "
+                       f"{counts['failed']} misslyckade, {counts['skipped']} utan e-postadress.")
             return
         time.sleep(interval)
+
+
+@main.group()
+def outbox() -> None:
+    """Notifieringar som väntar på att skickas, är skickade eller gav upp."""
+
+
+@outbox.command("list")
+@click.option("--status", type=click.Choice(["pending", "sent", "dead", "skipped"]), default=None)
+@click.option("--limit", type=click.IntRange(1, 10000), default=100)
+@_guarded
+def outbox_list(status: str | None, limit: int) -> None:
+    """List notifications, newest first: id, status, tries, recipient, kind, subject, last error."""
+    click.echo("id\tstatus\tförsök\tmottagare\ttyp\tämne\tsenaste fel")
+    for item in _engine().outbox_list(status, limit):
+        click.echo("\t".join([str(item["id"]), item["status"], str(item["attempts"]), item["user_id"], item["kind"],
+                              item["subject"], item["last_error"] or "-"]))
+
+
+@outbox.command("retry")
+@click.argument("notification_id", type=click.IntRange(min=1, max=2**31 - 1))
+@_guarded
+def outbox_retry(notification_id: int) -> None:
+    """Send a dead notification again, from the first try, at the worker's next round."""
+    item = _engine().outbox_retry(notification_id)
+    click.echo(f"Notifiering {item['id']} är {item['status']} ({item['attempts']} försök).")
 
 
 @main.command()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from engine.api import Engine
 
-__all__ = ["UNITS", "USERS", "REGION_ROOTS", "seed_demo"]
+__all__ = ["UNITS", "USERS", "REGION_ROOTS", "DEMO_MAIL_DOMAIN", "seed_demo"]
 
 # (id, name, kind, parent, cfar)
 UNITS: list[tuple[str, str, str, str | None, str | None]] = [
@@ -63,6 +63,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
 ]
 
 
+# Demo addresses (a reserved test domain, RFC 2606): notifications to them go to the log or a local sink.
+DEMO_MAIL_DOMAIN = "demo.avvik.example"
+
 # The region roots: binding a release there makes it each region's default (publishing alone activates nothing).
 REGION_ROOTS = [unit_id for unit_id, _, _, parent, _ in UNITS if parent is None]
 
@@ -74,6 +77,6 @@ def seed_demo(engine: Engine, release_hash: str) -> None:
     for root in REGION_ROOTS:
         engine.activate_release(release_hash, root)
     for user_id, name, grants in USERS:
-        engine.add_user(user_id, name)
+        engine.add_user(user_id, name, f"{user_id}@{DEMO_MAIL_DOMAIN}")
         for role, unit_id in grants:
             engine.grant_role(user_id, role, unit_id)

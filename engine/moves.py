@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from engine import notifications
 from engine.config import resolve
 from engine.context import Context
 from engine.definitions.forms import Form, value_at
@@ -110,6 +111,7 @@ def apply(ctx: Context, case: AreaCase, move: Move, actor_id: str) -> None:
         before=before, after={"area": case.area, "unit": move.unit.id, "unit_name": move.unit.name,
                               "reason": move.reason},
     )
+    notifications.case_moved(ctx, case, move.unit.name)
 
 
 def end_moved_task(row: TaskRow, move: Move) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import links, moves, reported_events
+from engine import links, moves, notifications, reported_events
 from engine.access import case_access
 from engine.actionplans import track_plan
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
@@ -120,6 +120,7 @@ def assign(ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str,
     if not task_store.swap_assignee(ctx.session, row, before, user_id):
         raise StaleWrite("Uppgiften tilldelades samtidigt av någon annan. Ladda om och försök igen.")
     _audit_task(ctx, row, case, actor_id, "assign", assignee=user_id, previous=before)
+    notifications.task_assigned(ctx, case.event, row, actor_id)
     return task_view(row)
 
 

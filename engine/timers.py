@@ -33,7 +33,7 @@ def fire_case(ctx: Context, case_id: int) -> None:
     runtime.fire_timers(workflow)
     if workflow.completed:
         ensure_closable(ctx, case, definition, runtime.current_data(workflow))
-    save_step(ctx, case, case.event, definition, workflow)
+    save_step(ctx, case, case.event, definition, workflow, fired=True)
     audit_store.record_change(
         ctx.session, actor_id=None, entity="area_case", entity_id=case_id, operation="timer", event=case.event,
         after={"ready": [t.task_spec.name for t in runtime.ready_user_tasks(workflow)]},

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from engine.cases import CASE_STATUS_LABELS, EVENT_STATUS_LABELS
 from engine.rules.lifecycle import EFFECT_LABELS
 from engine.rules.lifecycle import STATUS_LABELS as ACTION_STATUS_LABELS
-from engine.store.models import Action, AreaCase, AuditEntry, Decision, Event, ReadLogEntry, TaskRow
+from engine.store.models import Action, AreaCase, AuditEntry, Decision, Event, Notification, ReadLogEntry, TaskRow
 
 __all__ = [
     "event_summary",
@@ -20,6 +20,8 @@ __all__ = [
     "decision_view",
     "audit_view",
     "read_view",
+    "notification_view",
+    "delivery_view",
 ]
 
 
@@ -130,3 +132,29 @@ def read_view(entries: Iterable[ReadLogEntry]) -> list[dict[str, Any]]:
     return [
         {"at": _iso(e.at), "actor": e.actor_id, "event_number": e.event_number, "purpose": e.purpose} for e in entries
     ]
+
+
+def notification_view(row: Notification) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "event_number": row.event_number,
+        "subject": row.subject,
+        "body": row.body,
+        "link": row.link,
+        "created_at": _iso(row.created_at),
+        "read_at": _iso(row.read_at),
+    }
+
+
+def delivery_view(row: Notification) -> dict[str, Any]:
+    """A notification with its delivery state, for the operator."""
+    return {
+        **notification_view(row),
+        "user_id": row.user_id,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt_at": _iso(row.next_attempt_at),
+        "sent_at": _iso(row.sent_at),
+        "last_error": row.last_error,
+    }

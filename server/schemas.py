@@ -506,3 +506,30 @@ class ExportOut(Schema):
     generated_at = fields.String()
     document = fields.Dict()
     missing = fields.List(fields.String(), metadata={"description": "Fields without a value: fill in by hand"})
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    event_number = fields.String(allow_none=True)
+    subject = fields.String()
+    body = fields.String()
+    link = fields.String(metadata={"description": "Path of the page in the web application"})
+    created_at = fields.String()
+    read_at = fields.String(allow_none=True)
+
+
+class InboxOut(Schema):
+    unread = fields.Integer()
+    items = fields.List(fields.Nested(NotificationOut))
+
+
+class NotificationSettingOut(Schema):
+    kind = fields.String()
+    label = fields.String()
+    email = fields.Boolean()
+    mandatory = fields.Boolean(metadata={"description": "Always e-mailed (deadlines); cannot be turned off"})
+
+
+class NotificationSettingIn(StrictSchema):
+    email = fields.Boolean(required=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from engine.rules.lifecycle import TERMINAL_STATUSES
 from engine.store.models import Action, ActionCase, ActionEvent, AreaCase
 
 __all__ = ["add_action", "action_by_id", "actions_for_event", "actions_for_case", "origins_for_case",
-           "actions_owned_by"]
+           "actions_owned_by", "open_actions_due_by"]
 
 _LOADED = (selectinload(Action.events), selectinload(Action.cases).selectinload(AreaCase.event))
 
@@ -61,3 +64,12 @@ def actions_owned_by(session: Session, user_id: str) -> list[Action]:
             select(Action).where(Action.owner_id == user_id).options(*_LOADED).order_by(Action.id)
         )
     )
+
+
+def open_actions_due_by(session: Session, day: date) -> list[Action]:
+    """Open actions with an owner due on or before `day`, for the deadline notifications."""
+    return list(session.scalars(
+        select(Action).where(
+            Action.due_date <= day, Action.owner_id.is_not(None), Action.status.not_in(sorted(TERMINAL_STATUSES))
+        ).options(selectinload(Action.events)).order_by(Action.id)
+    ))

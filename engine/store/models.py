@@ -43,6 +43,8 @@ __all__ = [
     "RateBucket",
     "Binding",
     "Overlay",
+    "Notification",
+    "NotificationSetting",
 ]
 
 
@@ -347,3 +349,43 @@ class Overlay(Base):
     value: Mapped[dict[str, Any]]  # {"value": <JSON value>}, so any JSON type fits one column
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[created_at]
+
+
+class Notification(Base):
+    """The outbox: one message to one person, written in the transaction of the change that causes it, so a
+    rolled-back change notifies nobody and a committed one is never lost. `avvik worker` e-mails it (status
+    pending -> sent, or dead after the last try; skipped when the person has no address); the person reads it in
+    the app either way. The text never holds a protected value (engine/notifications.py)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_delivery", "status", "next_attempt_at"),
+        Index("ix_notifications_user", "user_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str_code]
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    event_number: Mapped[str | None] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300))  # a path in the web application; the base URL is added at delivery
+    # Notifications the worker raises by scanning (action due/overdue) carry a key, so two workers write one row.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str_code]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the worker may (next) try: a claimed row is leased by moving this ahead (see engine/store/outbox.py).
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    sent_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+
+
+class NotificationSetting(Base):
+    """A person's choice for one kind of notification; no row means the default: e-mail on."""
+
+    __tablename__ = "notification_settings"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str_code] = mapped_column(primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean)

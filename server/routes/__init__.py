@@ -4,10 +4,11 @@ from server.routes.actions import bp as actions
 from server.routes.config import bp as config
 from server.routes.events import bp as events
 from server.routes.meta import bp as meta
+from server.routes.notifications import bp as notifications
 from server.routes.public import bp as public
 from server.routes.session import bp as session
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public, config, session]
+BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications]
 
 __all__ = ["BLUEPRINTS"]

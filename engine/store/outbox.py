@@ -1,0 +1,129 @@
+"""The notification outbox: writing rows with a change, claiming them for delivery, and a person's inbox.
+
+Delivery claims rows with a lease instead of holding a row lock while it talks to the mail server: claiming moves
+`next_attempt_at` ahead by the lease in a short transaction (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so several
+workers take disjoint rows without waiting on each other), the mail is sent outside any transaction, and the
+outcome is written in another. A worker that dies in between leaves the row to be claimed again when the lease
+ends; it is sent again with the same Message-ID, so at most one duplicate, recognisable as such.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.store.models import Notification, NotificationSetting, RoleGrant, Unit, User
+
+__all__ = [
+    "PENDING", "SENT", "DEAD", "SKIPPED", "STATUSES",
+    "add", "has_key", "users_with_roles_over", "claim", "get", "inbox", "unread_count", "mark_read", "listing",
+    "settings_of", "set_setting",
+]
+
+PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
+STATUSES = (PENDING, SENT, DEAD, SKIPPED)
+
+
+def add(session: Session, rows: Iterable[Notification]) -> None:
+    session.add_all(rows)
+    session.flush()
+
+
+def has_key(session: Session, dedupe_key: str) -> bool:
+    return session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None
+
+
+def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: Iterable[str] | None) -> list[str]:
+    """Active users holding one of `roles` (any role if None) on one of the units at `unit_paths` or an ancestor:
+    the candidates the access rule then decides on."""
+    ancestors: set[str] = set()
+    for path in unit_paths:
+        parts = [p for p in path.split("/") if p]
+        ancestors.update("/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    query = (
+        select(RoleGrant.user_id).distinct()
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(Unit.path.in_(sorted(ancestors)), User.active.is_(True))
+    )
+    if roles is not None:
+        query = query.where(RoleGrant.role.in_(sorted(set(roles))))
+    return sorted(session.scalars(query))
+
+
+def claim(
+    session: Session, now: datetime, lease_until: datetime, limit: int
+) -> list[tuple[Notification, User, bool]]:
+    """Take up to `limit` due pending rows and lease them until `lease_until`; each claim counts as an attempt.
+    Each comes with its person and whether they want it by e-mail."""
+    query = (
+        select(Notification).where(Notification.status == PENDING, Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at, Notification.id).limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.next_attempt_at = lease_until
+        row.attempts += 1
+    session.flush()
+    user_ids = {r.user_id for r in rows}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
+    off = {(user_id, kind) for user_id, kind in session.execute(
+        select(NotificationSetting.user_id, NotificationSetting.kind).where(
+            NotificationSetting.user_id.in_(user_ids), NotificationSetting.email.is_(False)))}
+    return [(row, users[row.user_id], (row.user_id, row.kind) not in off) for row in rows]
+
+
+def get(session: Session, notification_id: int) -> Notification | None:
+    return session.get(Notification, notification_id)
+
+
+def inbox(session: Session, user_id: str, limit: int, offset: int) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def unread_count(session: Session, user_id: str) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_read(session: Session, notification_id: int, user_id: str, at: datetime) -> Notification | None:
+    """The person's own notification, marked read (the first time only); None if it is not theirs."""
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=at).execution_options(synchronize_session=False)
+    )
+    row = session.get(Notification, notification_id)
+    if row is not None:
+        session.refresh(row)
+    return row if row is not None and row.user_id == user_id else None
+
+
+def listing(session: Session, status: str | None, limit: int) -> list[Notification]:
+    query = select(Notification).order_by(Notification.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Notification.status == status)
+    return list(session.scalars(query))
+
+
+def settings_of(session: Session, user_id: str) -> dict[str, bool]:
+    """kind -> e-mail on, for the kinds the person has chosen."""
+    rows = session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
+    return {row.kind: row.email for row in rows}
+
+
+def set_setting(session: Session, user_id: str, kind: str, email: bool) -> None:
+    row = session.get(NotificationSetting, (user_id, kind))
+    if row is None:
+        session.add(NotificationSetting(user_id=user_id, kind=kind, email=email))
+    else:
+        row.email = email
+    session.flush()

@@ -1,0 +1,189 @@
+"""Delivery of the outbox by the worker to a real SMTP server on loopback (aiosmtpd): what arrives, retries with
+backoff, dead letters, a stable Message-ID across a crash, workers sharing the work, and the CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from engine import Engine
+from engine.cli import main
+from engine.delivery.settings import DeliverySettings
+from engine.delivery.smtp import SmtpTransport, transport_from_url
+from engine.outbox import RetryPolicy
+from engine.store import outbox as outbox_store
+
+from ..smtp import Sink, smtp_sink  # noqa: F401 (a fixture)
+from .test_notifications import PERSONNUMMER, SERIOUS_WORK_INCIDENT
+from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS
+
+PUBLIC_URL = "https://avvik.region.example"
+
+
+def _settings(url: str, policy: RetryPolicy | None = None) -> DeliverySettings:
+    return DeliverySettings(transport_from_url(url), PUBLIC_URL, "avvik <noreply@avvik.region.example>",
+                            policy or RetryPolicy())
+
+
+class Clock:
+    def __init__(self, engine: Engine) -> None:
+        self.now: datetime = engine.clock()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_the_worker_mails_the_arbetsmiljo_roles_with_number_title_and_a_working_link(
+    demo: Engine, smtp_sink: tuple[Sink, str], database_url: str
+) -> None:
+    sink, url = smtp_sink
+    number = demo.report_event("eva", "ks-avd12", SERIOUS_WORK_INCIDENT)["number"]
+    result = CliRunner().invoke(main, ["worker", "--once"], env={
+        "AVVIK_DATABASE_URL": database_url, "AVVIK_SMTP_URL": url, "AVVIK_PUBLIC_URL": PUBLIC_URL})
+    assert result.exit_code == 0, result.output
+    assert "2 skickade" in result.output
+    assert sorted(m["To"] for m in sink.received) == [
+        "Karin Chef <karin@demo.avvik.example>", "Sven Skyddsombud <sven@demo.avvik.example>"]
+    for message in sink.received:
+        assert message["Subject"] == f"{number} · {SERIOUS_WORK_INCIDENT['rubrik']}"
+        assert message["Message-ID"].startswith("<notification-") and message["Message-ID"].endswith(
+            "@avvik.region.example>")
+        body = message.get_content()
+        task_id = body.split(f"Öppna i avvik: {PUBLIC_URL}/uppgifter/")[1].split()[0]
+        assert task_id in {t["id"] for t in demo.get_event(number, "karin")["open_tasks"]}
+    assert {r["status"] for r in demo.outbox_list()} == {"sent"}
+    assert sink.received and CliRunner().invoke(main, ["worker", "--once"], env={
+        "AVVIK_DATABASE_URL": database_url, "AVVIK_SMTP_URL": url}).exit_code == 0
+    assert len(sink.received) == 2  # sent once
+
+
+def test_no_mail_holds_a_protected_value(
+    demo: Engine, casework: Any, report: dict[str, Any], smtp_sink: tuple[Sink, str]
+) -> None:
+    sink, url = smtp_sink
+    number = demo.report_event("eva", "ks-akut", {**report, "rubrik": f"Fel dos, pnr {PERSONNUMMER}"})["number"]
+    casework.complete(number, "triage", ACCEPT)
+    casework.complete(number, "klassificering", CLASSIFY_SERIOUS)
+    assert demo.deliver_notifications(_settings(url))["sent"] >= 3
+    read = "\n".join(sink.texts())
+    assert number in read and "Öppna i avvik" in read  # the check below reads decoded text, not encoded bytes
+    for variant in (PERSONNUMMER, PERSONNUMMER.replace("-", ""), PERSONNUMMER[2:]):
+        assert variant not in read and variant.encode() not in b"".join(sink.raw)
+
+
+def test_a_failing_server_is_retried_with_backoff_then_dead_lettered_and_retried_by_hand(
+    demo: Engine, report: dict[str, Any], smtp_sink: tuple[Sink, str], database_url: str
+) -> None:
+    sink, url = smtp_sink
+    demo.report_event("eva", "ks-akut", report)  # the triage task: one mail to anna
+    clock = Clock(demo)
+    worker = Engine(demo.db, clock=clock)
+    policy = RetryPolicy(max_attempts=3, backoff=timedelta(minutes=1))
+    sink.failing = True
+    assert worker.deliver_notifications(_settings(url, policy)) == {"sent": 0, "failed": 1, "skipped": 0}
+    [row] = demo.outbox_list()
+    assert row["status"] == "pending" and row["attempts"] == 1 and "451" in row["last_error"]
+    assert worker.deliver_notifications(_settings(url, policy))["failed"] == 0  # not due before the backoff
+    clock.now += timedelta(seconds=61)
+    assert worker.deliver_notifications(_settings(url, policy))["failed"] == 1
+    clock.now += timedelta(seconds=61)
+    assert worker.deliver_notifications(_settings(url, policy))["failed"] == 0  # the second wait is 2 minutes
+    clock.now += timedelta(seconds=60)
+    assert worker.deliver_notifications(_settings(url, policy))["failed"] == 1
+    [row] = demo.outbox_list()
+    assert (row["status"], row["attempts"]) == ("dead", 3)
+    env = {"AVVIK_DATABASE_URL": database_url}
+    listed = CliRunner().invoke(main, ["outbox", "list", "--status", "dead"], env=env)
+    assert listed.exit_code == 0 and f"{row['id']}\tdead\t3\tanna\ttask_created" in listed.output
+    sink.failing = False
+    retried = CliRunner().invoke(main, ["outbox", "retry", str(row["id"])], env=env)
+    assert retried.exit_code == 0, retried.output
+    assert worker.deliver_notifications(_settings(url, policy))["sent"] == 1
+    assert [m["To"] for m in sink.received] == ["Anna Handläggare <anna@demo.avvik.example>"]
+    assert CliRunner().invoke(main, ["outbox", "retry", "999999"], env=env).exit_code == 2
+
+
+def test_a_worker_dying_between_send_and_commit_sends_one_duplicate_with_the_same_message_id(
+    demo: Engine, report: dict[str, Any], smtp_sink: tuple[Sink, str]
+) -> None:
+    sink, url = smtp_sink
+    demo.report_event("eva", "ks-akut", report)
+    clock = Clock(demo)
+    worker = Engine(demo.db, clock=clock)
+    settings = _settings(url)
+    # the first worker claims and sends, then dies before it records the outcome
+    from engine.delivery.mail import compose
+
+    claimed = worker._claim_notifications(10, settings.policy)
+    assert settings.transport.send([compose(i, settings.sender, PUBLIC_URL) for i in claimed]) == [None]
+    assert worker.deliver_notifications(settings)["sent"] == 0  # leased: nobody sends it meanwhile
+    clock.now += settings.policy.lease + timedelta(seconds=1)
+    assert worker.deliver_notifications(settings)["sent"] == 1
+    assert worker.deliver_notifications(settings)["sent"] == 0
+    assert len(sink.received) == 2 and sink.received[0]["Message-ID"] == sink.received[1]["Message-ID"]
+
+
+def test_workers_claim_disjoint_notifications(demo: Engine, report: dict[str, Any]) -> None:
+    for _ in range(3):
+        demo.report_event("eva", "ks-akut", report)
+    first = Engine(demo.db)._claim_notifications(2, RetryPolicy())
+    second = Engine(demo.db)._claim_notifications(10, RetryPolicy())
+    assert len(first) == 2 and len(second) == 1
+    assert not {i.id for i in first} & {i.id for i in second}
+
+
+def test_a_person_without_an_address_is_skipped_but_still_sees_it_in_the_app(
+    demo: Engine, report: dict[str, Any], smtp_sink: tuple[Sink, str]
+) -> None:
+    sink, url = smtp_sink
+    demo.add_user("alice", "Alice Utan Adress")
+    demo.grant_role("alice", "handlaggare", "ks")
+    demo.report_event("eva", "ks-akut", report)
+    assert demo.deliver_notifications(_settings(url)) == {"sent": 1, "failed": 0, "skipped": 1}
+    assert [m["To"] for m in sink.received] == ["Anna Handläggare <anna@demo.avvik.example>"]
+    assert demo.my_notifications("alice")["unread"] == 1
+
+
+def test_the_smtp_url_names_tls_starttls_and_credentials() -> None:
+    assert transport_from_url("smtps://u%40x:p%3Ass@mail.example") == SmtpTransport(
+        "mail.example", 465, tls=True, user="u@x", password="p:ss")
+    assert transport_from_url("smtp://mail.example:587?starttls=1") == SmtpTransport(
+        "mail.example", 587, starttls=True)
+    for bad in ("http://mail.example", "smtp://"):
+        try:
+            transport_from_url(bad)
+        except ValueError as exc:
+            assert "AVVIK_SMTP_URL" in str(exc)
+        else:
+            raise AssertionError(bad)
+
+
+def test_e_mail_turned_off_for_a_kind_is_skipped_and_still_in_the_app(
+    demo: Engine, report: dict[str, Any], smtp_sink: tuple[Sink, str]
+) -> None:
+    sink, url = smtp_sink
+    demo.set_notification_setting("anna", "task_created", False)
+    demo.report_event("eva", "ks-akut", report)
+    assert demo.deliver_notifications(_settings(url)) == {"sent": 0, "failed": 0, "skipped": 1}
+    assert sink.received == [] and demo.my_notifications("anna")["unread"] == 1
+    demo.set_notification_setting("anna", "task_created", True)
+    demo.report_event("eva", "ks-akut", report)
+    assert demo.deliver_notifications(_settings(url))["sent"] == 1
+
+
+def test_concurrent_workers_on_postgresql_skip_the_rows_another_is_claiming(
+    demo: Engine, report: dict[str, Any]
+) -> None:
+    if demo.db.dialect != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite one worker delivers")
+    for _ in range(3):
+        demo.report_event("eva", "ks-akut", report)
+    now = demo.clock()
+    with demo.db.transaction() as session:  # a worker in the middle of its claim, rows locked, nothing committed
+        held = outbox_store.claim(session, now, now + timedelta(minutes=5), 2)
+        other = Engine(demo.db)._claim_notifications(10, RetryPolicy())  # does not wait for the first
+        assert len(held) == 2 and [i.id for i in other] == sorted(
+            {r["id"] for r in demo.outbox_list()} - {row.id for row, _, _ in held})
