@@ -164,9 +164,9 @@ def role_areas(ctx: Context) -> dict[str, set[str]]:
     return result
 
 
-def what_role_sees(ctx: Context, role: str) -> dict[str, list[str]]:
-    """For `GET /me`: the areas a role reads, works in and sees protected fields of, in the active releases."""
-    declared = active_access(ctx)
+def what_role_sees(declared: list[AreaAccess], role: str) -> dict[str, list[str]]:
+    """For `GET /me`: the areas a role reads, works in and sees protected fields of, among `declared` (the
+    active releases' declarations, from active_access)."""
     return {
         "reads": sorted({a.area for a in declared if role in a.all_roles}),
         "works_in": sorted({a.area for a in declared if role in a.workers}),

@@ -21,7 +21,7 @@ from engine.store import cases as case_store
 from engine.store import events as event_store
 from engine.store import org as org_store
 from engine.store import tasks as task_store
-from engine.store.models import AuditEntry, Event, Unit
+from engine.store.models import AuditEntry, Event, TaskRow, Unit
 from engine.views import (
     action_view,
     audit_view,
@@ -155,22 +155,25 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
     visible_cases = {c.case.id for c in readable}
     view["report"] = access.report()
     view["case_data"] = {c.case.area: c.data() for c in readable}
-    all_tasks = [t for t in task_store.tasks_for_event(ctx.session, event.id) if t.area_case_id in visible_cases]
+    tasks = task_store.tasks_for_event(ctx.session, event.id)
+    all_tasks = [t for t in tasks if t.area_case_id in visible_cases]
     view["open_tasks"] = [task_view(t) for t in all_tasks if t.ended_at is None]
     view["task_history"] = [task_view(t) for t in all_tasks if t.ended_at is not None]
     view["decisions"] = [decision_view(d) for d in case_store.decisions_for_event(ctx.session, event.id)
                          if d.area_case_id in visible_cases]
-    view["history"] = audit_view(_visible_history(ctx, access))
+    view["history"] = audit_view(_visible_history(ctx, access, tasks))
     if event.has_patient_data and access.protected:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=event, purpose=purpose)
     return view
 
 
-def _visible_history(ctx: Context, access: EventAccess) -> list[AuditEntry]:
-    """The change log without the entries of areas the user may not read (a task's data, a case's changes)."""
+def _visible_history(ctx: Context, access: EventAccess, tasks: list[TaskRow] | None = None) -> list[AuditEntry]:
+    """The change log without the entries of areas the user may not read (a task's data, a case's changes);
+    `tasks` are the event's tasks if the caller has them already."""
     hidden_cases = {str(c.case.id) for c in access.cases if not c.read}
-    hidden_tasks = {t.id for t in task_store.tasks_for_event(ctx.session, access.event.id)
-                    if str(t.area_case_id) in hidden_cases}
+    if tasks is None:
+        tasks = task_store.tasks_for_event(ctx.session, access.event.id)
+    hidden_tasks = {t.id for t in tasks if str(t.area_case_id) in hidden_cases}
     return [e for e in audit_store.changes_for_event(ctx.session, access.event.id)
             if not (e.entity == "task" and e.entity_id in hidden_tasks)
             and not (e.entity == "area_case" and e.entity_id in hidden_cases)]

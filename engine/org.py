@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from engine.access import what_role_sees
+from engine.access import active_access, what_role_sees
 from engine.context import Context
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
 from engine.rules.text import storable
@@ -141,10 +141,11 @@ def me(ctx: Context, user_id: str) -> dict[str, Any]:
         raise AuthenticationFailed()
     grants = org_store.grants_of(ctx.session, user_id)
     units = {g.unit_id: org_store.get_unit(ctx.session, g.unit_id) for g in grants}
+    declared = active_access(ctx)
     return {
         "id": user.id,
         "name": user.name,
         "email": user.email,
         "grants": [{"role": g.role, "unit_id": g.unit_id, "unit_name": getattr(units[g.unit_id], "name", g.unit_id),
-                    **what_role_sees(ctx, g.role)} for g in grants],
+                    **what_role_sees(declared, g.role)} for g in grants],
     }
