@@ -7,7 +7,7 @@ from lxml import etree
 from engine.diagrams.graph import BPMN_NS, Model, read_model
 from engine.diagrams.place import Diagram, place
 from engine.diagrams.xmltext import (attr, declare_namespaces, indent_unit, insert_after_start, insert_before_close,
-                                     insert_before_start, prefix_for, remove_elements)
+                                     prefix_for, remove_elements)
 
 __all__ = ["BPMNDI_NS", "DC_NS", "DI_NS", "layout_bpmn"]
 
@@ -32,6 +32,8 @@ def _unique(wanted: str, taken: set[str]) -> str:
 
 def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str) -> str:
     bpmndi, dc, di = p["bpmndi"], p["dc"], p["di"]
+    if not diagram.shapes:  # e.g. a collaboration of black-box pools only: nothing to draw
+        return ""
     lines = [f"{unit}<{bpmndi}:BPMNDiagram{attr('id', _unique('BPMNDiagram_1', taken))}>",
              f"{unit * 2}<{bpmndi}:BPMNPlane{attr('id', _unique('BPMNPlane_1', taken))}"
              f"{attr('bpmnElement', diagram.plane_element)}>"]
@@ -67,10 +69,10 @@ def _add_pools(text: str, root: etree._Element, model: Model, bpmn: str | None, 
         for pid, process in model.new_participants)
     if not participants:
         return text
-    if model.new_collaboration:
+    if model.new_collaboration:  # after the processes, so no line of the process moves
         block = (f"{unit}<{tag}collaboration{attr('id', model.new_collaboration)}>\n{participants}"
                  f"{unit}</{tag}collaboration>\n")
-        result = insert_before_start(text, bpmn, "process", block)
+        result = insert_before_close(text, bpmn, "definitions", block)
     else:
         result = insert_after_start(text, bpmn, "collaboration", participants)
     if result is None:
@@ -96,6 +98,7 @@ def layout_bpmn(text: str, root: etree._Element) -> str:
             declare.append((prefix, uri))
     text = remove_elements(text, "BPMNDiagram")
     text = _add_pools(text, root, model, bpmn, unit)
-    diagram = place(model)
-    text = insert_before_close(text, bpmn, "definitions", _diagram_xml(diagram, _ids(root), prefixes, unit))
+    taken = _ids(root)
+    diagrams = "".join(_diagram_xml(place(plane), taken, prefixes, unit) for plane in model.planes)
+    text = insert_before_close(text, bpmn, "definitions", diagrams)
     return declare_namespaces(text, bpmn, declare)

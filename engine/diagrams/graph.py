@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-__all__ = ["BPMN_NS", "FLOW_NODES", "Node", "Flow", "Lane", "Block", "Pool", "Model", "read_model", "local"]
+__all__ = ["BPMN_NS", "FLOW_NODES", "Node", "Flow", "Lane", "Block", "Pool", "Plane", "Model", "read_model", "local"]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _GATEWAYS = {"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway"}
@@ -83,10 +83,17 @@ class Pool:
 
 
 @dataclass
-class Model:
-    plane_element: str  # the collaboration id, or the only process's id
+class Plane:
+    """One diagram: a collaboration with its pools, or a process drawn alone."""
+
+    element: str  # the collaboration id, or the process id
     pools: list[Pool]
-    message_flows: list[Flow]
+    message_flows: list[Flow] = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    planes: list[Plane]
     new_collaboration: str | None = None  # a collaboration id the layout must add to the file
     new_participants: list[tuple[str, str]] = field(default_factory=list)  # (participant id, process id) to add
 
@@ -126,35 +133,35 @@ def _block(container: etree._Element, membership: dict[str, str], inherited: str
 
 
 def read_model(root: etree._Element) -> Model:
-    """The diagram's content; a lane-bearing process outside any collaboration gets a new pool."""
+    """The diagrams to draw. An existing collaboration is drawn as it is, and a process outside it in a diagram
+    of its own; without a collaboration, processes with lanes get one, so their lanes are drawn inside a pool."""
     processes = {p.get("id", ""): p for p in root.iterfind(f"{{{BPMN_NS}}}process")}
-    collaboration = root.find(f"{{{BPMN_NS}}}collaboration")
+    collaborations = root.findall(f"{{{BPMN_NS}}}collaboration")
     counter = [0]
     blocks = {pid: _block(p, {}, None, counter) for pid, p in processes.items()}
-    pools: list[Pool] = []
-    message_flows: list[Flow] = []
-    model = Model(plane_element="", pools=pools, message_flows=message_flows)
+    model = Model(planes=[])
     drawn: set[str] = set()
-    if collaboration is not None:
-        model.plane_element = collaboration.get("id", "")
+    for collaboration in collaborations:
+        plane = Plane(collaboration.get("id", ""), [])
         for participant in collaboration.iterfind(f"{{{BPMN_NS}}}participant"):
             ref = participant.get("processRef")
-            pools.append(Pool(participant.get("id", ""), ref if ref in blocks else None,
-                              blocks.get(ref or "", Block())))
+            plane.pools.append(Pool(participant.get("id", ""), ref if ref in blocks else None,
+                                    blocks.get(ref or "", Block())))
             drawn.add(ref or "")
-        message_flows.extend(Flow(m.get("id", ""), m.get("sourceRef", ""), m.get("targetRef", ""))
-                             for m in collaboration.iterfind(f"{{{BPMN_NS}}}messageFlow"))
+        plane.message_flows.extend(Flow(m.get("id", ""), m.get("sourceRef", ""), m.get("targetRef", ""))
+                                   for m in collaboration.iterfind(f"{{{BPMN_NS}}}messageFlow"))
+        model.planes.append(plane)
     rest = [pid for pid in processes if pid not in drawn and blocks[pid].nodes]
-    if collaboration is None and len(rest) == 1 and not blocks[rest[0]].lanes:
-        model.plane_element = rest[0]
-        pools.append(Pool(None, rest[0], blocks[rest[0]]))
+    if not collaborations and any(blocks[pid].lanes for pid in rest):
+        model.new_collaboration = _free_id(root, "Collaboration_1")
+        plane = Plane(model.new_collaboration, [])
+        for pid in rest:
+            participant = _free_id(root, f"Participant_{pid}")
+            model.new_participants.append((participant, pid))
+            plane.pools.append(Pool(participant, pid, blocks[pid]))
+        model.planes.append(plane)
         return model
-    if collaboration is None and rest:
-        model.new_collaboration = model.plane_element = _free_id(root, "Collaboration_1")
-    for pid in rest:  # every drawn process needs a pool in the collaboration's plane
-        participant = _free_id(root, f"Participant_{pid}")
-        model.new_participants.append((participant, pid))
-        pools.append(Pool(participant, pid, blocks[pid]))
+    model.planes.extend(Plane(pid, [Pool(None, pid, blocks[pid])]) for pid in rest)
     return model
 
 

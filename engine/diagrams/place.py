@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.diagrams.graph import Block, Flow, Lane, Model, Node, Pool
+from engine.diagrams.graph import Block, Flow, Lane, Node, Plane
 
 __all__ = ["Shape", "Edge", "Diagram", "place"]
 
@@ -304,29 +304,29 @@ def _all_flows(block: Block) -> list[tuple[Flow, Block]]:
     return found
 
 
-def place(model: Model) -> Diagram:
-    """The whole diagram: pools stacked top to bottom, each with its lanes and content."""
-    diagram = Diagram(model.plane_element)
+def place(plane: Plane) -> Diagram:
+    """One diagram: pools stacked top to bottom, each with its lanes and content."""
+    diagram = Diagram(plane.element)
     nodes: dict[str, Shape] = {}
-    placed = [(pool, _place_block(pool.block)) for pool in model.pools]
+    placed = [(pool, _place_block(pool.block)) for pool in plane.pools]
     depth = [max((lane.depth() for lane in pool.block.lanes), default=0) for pool, _ in placed]
     pool_width = max((_LABEL * (1 + d) + p.width for (_, p), d in zip(placed, depth)), default=600)
     x0, y = _ORIGIN
     pools: dict[str, Shape] = {}
     for (pool, content), lane_depth in zip(placed, depth):
-        if pool.participant is None:  # a lone process: no pool, no lanes
-            _flatten(pool.block, content, x0, y, nodes)
-            y += content.height + 60
-            continue
+        left = x0
         height = content.height if pool.process else 100
-        pools[pool.participant] = shape = Shape(pool.participant, x0, y, max(pool_width, 600), height, "pool")
-        diagram.shapes.append(shape)
-        band_of, _ = _band_of(pool.block.lanes)
-        diagram.shapes.extend(_lane_shapes(pool.block.lanes, content.bands, band_of, x0 + _LABEL, y, shape.right))
-        _flatten(pool.block, content, x0 + _LABEL * (1 + lane_depth), y, nodes)
+        if pool.participant is not None:
+            pools[pool.participant] = shape = Shape(pool.participant, x0, y, max(pool_width, 600), height, "pool")
+            diagram.shapes.append(shape)
+            left += _LABEL
+        band_of, _ = _band_of(pool.block.lanes)  # a lone process may have lanes too: drawn without a pool
+        diagram.shapes.extend(_lane_shapes(pool.block.lanes, content.bands, band_of, left, y,
+                                           x0 + max(pool_width, 600)))
+        _flatten(pool.block, content, left + _LABEL * lane_depth, y, nodes)
         y += height + 60
     diagram.shapes.extend(sorted(nodes.values(), key=lambda s: (s.y, s.x)))
-    for pool in model.pools:
+    for pool in plane.pools:
         for flow, block in _all_flows(pool.block):
             source, target = nodes.get(flow.source), nodes.get(flow.target)
             if source is None or target is None:
@@ -335,7 +335,7 @@ def place(model: Model) -> Diagram:
             siblings = [nodes[n] for n in block.nodes if n in nodes and not block.nodes[n].host]
             diagram.edges.append(Edge(flow.id, route(source, target, bool(boundary and boundary.host), siblings)))
     ends = nodes | pools
-    for flow in model.message_flows:
+    for flow in plane.message_flows:
         if flow.source in ends and flow.target in ends:
             diagram.edges.append(Edge(flow.id, _message_route(ends[flow.source], ends[flow.target])))
     return diagram

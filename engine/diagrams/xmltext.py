@@ -10,7 +10,7 @@ import re
 from xml.sax.saxutils import quoteattr
 
 __all__ = ["attr", "prefix_for", "remove_elements", "insert_before_close", "declare_namespaces", "indent_unit",
-           "insert_before_start", "insert_after_start"]
+           "insert_after_start"]
 
 
 def attr(name: str, value: object) -> str:
@@ -85,17 +85,6 @@ def insert_before_close(text: str, prefix: str | None, local_name: str, block: s
     return text[:line_start] + block + text[line_start:]
 
 
-def insert_before_start(text: str, prefix: str | None, local_name: str, block: str) -> str | None:
-    """`block` (whole lines) before the line of the first `local_name` start tag; None if there is none."""
-    match = _start(text, prefix, local_name)
-    if match is None:
-        return None
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    if text[line_start:match.start()].strip():  # something else precedes it on its line
-        return text[:match.start()] + block.strip() + text[match.start():]
-    return text[:line_start] + block + text[line_start:]
-
-
 def insert_after_start(text: str, prefix: str | None, local_name: str, block: str) -> str | None:
     """`block` (whole lines) right after the first `local_name` start tag, which must not be self-closing."""
     match = _start(text, prefix, local_name)
@@ -109,7 +98,7 @@ def insert_after_start(text: str, prefix: str | None, local_name: str, block: st
 
 
 def declare_namespaces(text: str, root_prefix: str | None, declarations: list[tuple[str, str]]) -> str:
-    """Add xmlns:prefix="uri" declarations to the root start tag, in the style the tag is written in."""
+    """Add xmlns:prefix="uri" declarations to the root start tag."""
     if not declarations:
         return text
     root = _start(text, root_prefix, "definitions")
@@ -122,7 +111,6 @@ def declare_namespaces(text: str, root_prefix: str | None, declarations: list[tu
         pass
     at = root.start() + (last.end() if last else len(f"<{root_prefix}:definitions" if root_prefix else
                                                          "<definitions"))
-    leading = re.match(r"\s+", last.group(0)).group(0) if last else " "  # type: ignore[union-attr]
-    separator = leading if "\n" in leading else " "  # one attribute per line: follow suit
-    added = "".join(f'{separator}xmlns:{prefix}="{uri}"' for prefix, uri in declarations)
+    # on the line of the last declaration, so no line below moves (findings and owners cite line numbers)
+    added = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in declarations)
     return text[:at] + added + text[at:]
