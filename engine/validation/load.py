@@ -78,9 +78,9 @@ def classify_single(path: str, data: bytes) -> Entry:
 
 
 def internal_error(file: str, exc: BaseException) -> Finding:
-    return Finding(ERROR, "validator.internal_error", file,
-                   f"Valideraren kunde inte kontrollera filen ({type(exc).__name__}: {exc}).",
-                   "Kontrollera filen för hand och rapportera felet till förvaltningen av avvik.")
+    return Finding(ERROR, "validator.internal_error", file, "Valideraren kunde inte kontrollera filen.",
+                   "Kontrollera filen för hand och rapportera felet till förvaltningen av avvik.",
+                   detail=f"{type(exc).__name__}: {exc}")
 
 
 def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
