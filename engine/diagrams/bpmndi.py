@@ -6,8 +6,8 @@ from lxml import etree
 
 from engine.diagrams.graph import BPMN_NS, Model, read_model
 from engine.diagrams.place import Diagram, place
-from engine.diagrams.xmltext import (attr, declare_namespaces, indent_unit, insert_after_start, insert_before_close,
-                                     prefix_for, remove_elements)
+from engine.diagrams.xmltext import (attr, declare_namespaces, indent_unit, insert_before_close, prefix_for,
+                                     remove_elements)
 
 __all__ = ["BPMNDI_NS", "DC_NS", "DI_NS", "layout_bpmn"]
 
@@ -60,24 +60,19 @@ def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str
 
 
 def _add_pools(text: str, root: etree._Element, model: Model, bpmn: str | None, unit: str) -> str:
-    """The collaboration and participants the layout needs to draw lanes inside a pool."""
+    """The collaboration and participants the layout needs to draw lanes inside a pool, after the processes so
+    that no line of the process moves."""
+    if not model.new_collaboration:
+        return text
     tag = f"{bpmn}:" if bpmn else ""
     names = {p.get("id"): p.get("name") for p in root.iterfind(f"{{{BPMN_NS}}}process")}
     participants = "".join(
         f"{unit * 2}<{tag}participant{attr('id', pid)}"
         + (attr("name", names[process]) if names.get(process) else "") + f"{attr('processRef', process)}/>\n"
         for pid, process in model.new_participants)
-    if not participants:
-        return text
-    if model.new_collaboration:  # after the processes, so no line of the process moves
-        block = (f"{unit}<{tag}collaboration{attr('id', model.new_collaboration)}>\n{participants}"
-                 f"{unit}</{tag}collaboration>\n")
-        result = insert_before_close(text, bpmn, "definitions", block)
-    else:
-        result = insert_after_start(text, bpmn, "collaboration", participants)
-    if result is None:
-        raise ValueError("no place for the collaboration")
-    return result
+    block = (f"{unit}<{tag}collaboration{attr('id', model.new_collaboration)}>\n{participants}"
+             f"{unit}</{tag}collaboration>\n")
+    return insert_before_close(text, bpmn, "definitions", block)
 
 
 def layout_bpmn(text: str, root: etree._Element) -> str:

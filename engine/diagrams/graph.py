@@ -94,8 +94,8 @@ class Plane:
 @dataclass
 class Model:
     planes: list[Plane]
-    new_collaboration: str | None = None  # a collaboration id the layout must add to the file
-    new_participants: list[tuple[str, str]] = field(default_factory=list)  # (participant id, process id) to add
+    new_collaboration: str | None = None  # a collaboration id the layout must add to the file, with:
+    new_participants: list[tuple[str, str]] = field(default_factory=list)  # (participant id, process id)
 
 
 def _lane(node: etree._Element, membership: dict[str, str]) -> Lane:

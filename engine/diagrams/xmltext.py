@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import quoteattr
 
-__all__ = ["attr", "prefix_for", "remove_elements", "insert_before_close", "declare_namespaces", "indent_unit",
-           "insert_after_start"]
+__all__ = ["attr", "prefix_for", "remove_elements", "insert_before_close", "declare_namespaces", "indent_unit"]
 
 
 def attr(name: str, value: object) -> str:
@@ -83,18 +82,6 @@ def insert_before_close(text: str, prefix: str | None, local_name: str, block: s
     if text[line_start:close].strip():  # the closing tag shares its line with content: start a new line
         return text[:close] + "\n" + block + text[close:]
     return text[:line_start] + block + text[line_start:]
-
-
-def insert_after_start(text: str, prefix: str | None, local_name: str, block: str) -> str | None:
-    """`block` (whole lines) right after the first `local_name` start tag, which must not be self-closing."""
-    match = _start(text, prefix, local_name)
-    if match is None:
-        return None
-    end = _tag_end(text, match.start())
-    if text[end - 2] == "/":
-        name = f"{prefix}:{local_name}" if prefix else local_name
-        return text[:end - 2].rstrip() + ">\n" + block + f"</{name}>" + text[end:]
-    return text[:end] + "\n" + block.rstrip("\n") + text[end:]
 
 
 def declare_namespaces(text: str, root_prefix: str | None, declarations: list[tuple[str, str]]) -> str:

@@ -68,7 +68,7 @@ def check_timer(file: str, event: etree._Element, definition: etree._Element) ->
     spec = specs[0]
     kind, text = local(spec), (spec.text or "").strip()
     what, fix = _EXAMPLES[kind]
-    if is_bare_iso(text):  # plain ISO text, as other tools write it: read as the value it is (engine/definitions/isotime.py)
+    if is_bare_iso(text):  # plain ISO text, as other tools write it: the value it is (engine/definitions/isotime.py)
         if _valid_iso(kind, text):
             return [], []
         return [at(ERROR, "bpmn.timer_invalid", file, event, f"Tidsuttrycket {text} är inte {what}.", fix,

@@ -54,7 +54,7 @@ def test_shipped_bpmn_draws_every_flow_node_lane_pool_and_flow(path: Path) -> No
     nodes = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e.tag).localname in FLOW_NODES
              and e.tag.startswith(f"{{{BPMN}}}")]
     lanes = list(root.iter(f"{{{BPMN}}}lane"))
-    assert nodes and all(n.get("id") in shapes for n in nodes), [n.get("id") for n in nodes if n.get("id") not in shapes]
+    assert nodes and not [n.get("id") for n in nodes if n.get("id") not in shapes]
     assert all(lane.get("id") in shapes for lane in lanes)
     assert all(p.get("id") in shapes for p in root.iter(f"{{{BPMN}}}participant"))
     for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
