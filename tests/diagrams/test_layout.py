@@ -3,6 +3,7 @@ and `avvik layout` regenerates a diagram without touching the process."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ FLOW_NODES = {"task", "userTask", "manualTask", "scriptTask", "serviceTask", "se
               "businessRuleTask", "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent",
               "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "inclusiveGateway", "parallelGateway",
               "eventBasedGateway"}
+SHARED = Path(os.environ.get("AVVIK_SHARED_DIR") or REPO / ".." / "shared").resolve()
 BROKEN = REPO / "tests" / "validation" / "broken" / "files"
 
 
@@ -130,7 +132,7 @@ def test_layout_refuses_a_broken_file_plainly(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["A.4.1.bpmn", "B.1.0.bpmn", "B.2.0.bpmn", "C.4.0.bpmn", "C.6.0.bpmn"])
 def test_layout_redraws_files_from_other_tools(name: str) -> None:
     # MIWG files: pools without process, message flows, sub-processes, nested content
-    path = REPO.parent / "shared" / "conformance" / "miwg" / name
+    path = SHARED / "conformance" / "miwg" / name
     if not path.exists():
         pytest.skip("no MIWG files")
     data = path.read_bytes()
