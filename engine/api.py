@@ -38,7 +38,7 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         try:
             with self.db.transaction() as session:
-                return func(self, Context(session, self.releases, self.clock), *args, **kwargs)
+                return func(self, Context(session, self.releases, self.clock, self.public_url), *args, **kwargs)
         except StaleDataError:
             raise StaleWrite() from None
         except OperationalError as exc:
@@ -59,9 +59,11 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
 
 
 class Engine:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
+                 public_url: str = "http://localhost:8000") -> None:
         self.db = db
         self.clock = clock
+        self.public_url = public_url.rstrip("/")  # where links in notifications point (AVVIK_PUBLIC_URL)
         self.releases = ReleaseCache()
 
     # releases
@@ -321,8 +323,8 @@ class Engine:
         return outbox.settings(ctx, user_id)
 
     @_use_case
-    def set_notification_setting(self, ctx: Context, user_id: str, kind: str, email: bool) -> list[dict[str, Any]]:
-        return outbox.set_setting(ctx, user_id, kind, email)
+    def set_notification_setting(self, ctx: Context, user_id: str, kind: str, delivery: str) -> list[dict[str, Any]]:
+        return outbox.set_setting(ctx, user_id, kind, delivery)
 
     @_use_case
     def outbox_list(self, ctx: Context, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
@@ -347,17 +349,20 @@ class Engine:
 
     def deliver_notifications(self, settings: DeliverySettings, batch: int = 50) -> dict[str, int]:
         """Send every due notification, a batch per round: claim (short transaction), send (none), settle (one
-        transaction per notification). Returns how many were sent, failed and skipped (no address)."""
+        transaction per notification). Returns how many mails were sent, failed and skipped (no address, or e-mail
+        turned off); a digest is one mail."""
         counts = {"sent": 0, "failed": 0, "skipped": 0}
         while items := self._claim_notifications(batch, settings.policy):
             for item in items:
                 if item.to is None:
-                    self._settle_notification(item.id, None, settings.policy, skipped=True)
+                    for notification_id in item.ids:
+                        self._settle_notification(notification_id, None, settings.policy, skipped=True)
                     counts["skipped"] += 1
             mailable = [item for item in items if item.to is not None]
             results = settings.transport.send([compose(i, settings.sender, settings.public_url) for i in mailable])
             for item, error in zip(mailable, results):
-                self._settle_notification(item.id, error, settings.policy)
+                for notification_id in item.ids:
+                    self._settle_notification(notification_id, error, settings.policy)
                 counts["failed" if error else "sent"] += 1
             if len(items) < batch:
                 break

@@ -1,39 +1,54 @@
-"""A notification as an e-mail: Swedish plain text with the link made absolute, and a Message-ID derived from the
-notification's id, so a message sent again after a crash is recognisable as the same one."""
+"""A notification as an e-mail: the text and HTML rendered from the release's templates when the notification was
+written, and a Message-ID derived from the notification (or, for a digest, the person and day), so a message
+sent again after a crash is recognisable as the same one."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
 from urllib.parse import urlsplit
 
-__all__ = ["Outgoing", "compose", "message_id"]
+__all__ = ["Outgoing", "compose", "message_id", "single_key", "digest_key"]
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    id: int
-    to: str | None  # None: the person has no address (or is inactive); the app still shows it
+    ids: tuple[int, ...]  # the notifications this mail carries: one, or a person's digest of the day
+    to: str | None  # None: no address (or inactive, or e-mail off for the kind); the app still shows it
     name: str
     subject: str
     body: str
-    link: str  # a path in the web application
+    html: str | None
+    key: str  # the local part of the Message-ID: the same for every try of this mail
 
 
-def message_id(notification_id: int, public_url: str) -> str:
+def single_key(notification_id: int) -> str:
+    return f"notification-{notification_id}"
+
+
+def digest_key(user_id: str, day: str) -> str:
+    """The person is hashed: a user id is an identifier, not something to spread in mail headers."""
+    return f"digest-{day.replace('-', '')}-{hashlib.sha256(user_id.encode()).hexdigest()[:16]}"
+
+
+def message_id(key: str, public_url: str) -> str:
     host = urlsplit(public_url).hostname or "avvik.localhost"
-    return f"<notification-{notification_id}@{host}>"
+    return f"<{key}@{host}>"
 
 
 def compose(item: Outgoing, sender: str, public_url: str) -> EmailMessage:
     assert item.to is not None
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((item.name, item.to))
+    message["To"] = formataddr((item.name, item.to)) if item.name else item.to
     message["Subject"] = item.subject
-    message["Message-ID"] = message_id(item.id, public_url)
+    message["Message-ID"] = message_id(item.key, public_url)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
-    message.set_content(f"{item.body}\n\nÖppna i avvik: {public_url.rstrip('/')}{item.link}\n\n"
-                        "Det här är ett automatiskt meddelande från avvik. Svara inte på det.\n")
+    footer = "Det här är ett automatiskt meddelande från avvik. Svara inte på det."
+    message.set_content(f"{item.body.rstrip()}\n\n{footer}\n")
+    if item.html:
+        message.add_alternative(f"<!DOCTYPE html><html lang=\"sv\"><body>{item.html}<p><small>{footer}</small></p>"
+                                "</body></html>", subtype="html")
     return message

@@ -75,7 +75,8 @@ class LogTransport:
 
     def send(self, messages: list[EmailMessage]) -> list[str | None]:
         for message in messages:
-            _log.info("E-post till %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+            text = message.get_body(("plain",))
+            _log.info("E-post till %s: %s\n%s", message["To"], message["Subject"], text.get_content() if text else "")
         return [None] * len(messages)
 
 

@@ -12,19 +12,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from engine.store.models import Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
     "PENDING", "SENT", "DEAD", "SKIPPED", "STATUSES",
-    "add", "has_key", "users_with_roles_over", "claim", "get", "inbox", "unread_count", "mark_read", "listing",
-    "settings_of", "set_setting",
+    "DELIVERIES", "add", "has_key", "users_by_id", "users_with_roles_over", "claim", "get", "inbox", "unread_count",
+    "mark_read", "listing", "settings_of", "deliveries_for", "set_setting",
 ]
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
 STATUSES = (PENDING, SENT, DEAD, SKIPPED)
+DELIVERIES = ("immediate", "digest", "off")  # a person's choice per kind (NotificationSetting.delivery)
 
 
 def add(session: Session, rows: Iterable[Notification]) -> None:
@@ -34,6 +35,10 @@ def add(session: Session, rows: Iterable[Notification]) -> None:
 
 def has_key(session: Session, dedupe_key: str) -> bool:
     return session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None
+
+
+def users_by_id(session: Session, user_ids: Iterable[str]) -> dict[str, User]:
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(sorted(set(user_ids)))))}
 
 
 def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: Iterable[str] | None) -> list[str]:
@@ -56,26 +61,36 @@ def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: It
 
 def claim(
     session: Session, now: datetime, lease_until: datetime, limit: int
-) -> list[tuple[Notification, User, bool]]:
-    """Take up to `limit` due pending rows and lease them until `lease_until`; each claim counts as an attempt.
-    Each comes with its person and whether they want it by e-mail."""
-    query = (
-        select(Notification).where(Notification.status == PENDING, Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id).limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
+) -> list[tuple[Notification, User | None, str]]:
+    """Take up to `limit` due pending rows on their own and up to `limit` people's due digests (every row of
+    each, so a digest is never split between rounds), and lease them until `lease_until`; each claim counts as
+    an attempt. Each row comes with its person (None: a public complainant's address) and their choice for its
+    kind (immediate, digest or off)."""
+    due = (Notification.status == PENDING, Notification.next_attempt_at <= now)
+    single = select(Notification).where(*due, Notification.digest_on.is_(None))
+    single = single.order_by(Notification.next_attempt_at, Notification.id).limit(limit)
+    digests = select(Notification.user_id, Notification.digest_on).where(*due, Notification.digest_on.is_not(None))
+    groups = list(session.execute(digests.distinct().order_by(Notification.digest_on, Notification.user_id)
+                                  .limit(limit)))
+    queries = [single]
+    if groups:
+        queries.append(select(Notification).where(*due, tuple_(Notification.user_id, Notification.digest_on).in_(
+            [tuple(g) for g in groups])).order_by(Notification.id))
+    rows: list[Notification] = []
+    for query in queries:
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows.extend(session.scalars(query))
     for row in rows:
         row.next_attempt_at = lease_until
         row.attempts += 1
     session.flush()
-    user_ids = {r.user_id for r in rows}
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
-    off = {(user_id, kind) for user_id, kind in session.execute(
-        select(NotificationSetting.user_id, NotificationSetting.kind).where(
-            NotificationSetting.user_id.in_(user_ids), NotificationSetting.email.is_(False)))}
-    return [(row, users[row.user_id], (row.user_id, row.kind) not in off) for row in rows]
+    user_ids = {r.user_id for r in rows if r.user_id is not None}
+    users = users_by_id(session, user_ids)
+    chosen = {(user_id, kind): delivery for user_id, kind, delivery in session.execute(
+        select(NotificationSetting.user_id, NotificationSetting.kind, NotificationSetting.delivery).where(
+            NotificationSetting.user_id.in_(user_ids)))}
+    return [(row, users.get(row.user_id or ""), chosen.get((row.user_id, row.kind), "immediate")) for row in rows]
 
 
 def get(session: Session, notification_id: int) -> Notification | None:
@@ -83,7 +98,9 @@ def get(session: Session, notification_id: int) -> Notification | None:
 
 
 def inbox(session: Session, user_id: str, limit: int, offset: int) -> list[Notification]:
-    query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc())
+    # unread first, then newest first
+    query = select(Notification).where(Notification.user_id == user_id).order_by(
+        Notification.read_at.is_not(None), Notification.id.desc())
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
@@ -114,16 +131,23 @@ def listing(session: Session, status: str | None, limit: int) -> list[Notificati
     return list(session.scalars(query))
 
 
-def settings_of(session: Session, user_id: str) -> dict[str, bool]:
-    """kind -> e-mail on, for the kinds the person has chosen."""
+def settings_of(session: Session, user_id: str) -> dict[str, str]:
+    """kind -> delivery (immediate, digest, off), for the kinds the person has chosen."""
     rows = session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
-    return {row.kind: row.email for row in rows}
+    return {row.kind: row.delivery for row in rows}
 
 
-def set_setting(session: Session, user_id: str, kind: str, email: bool) -> None:
+def deliveries_for(session: Session, user_ids: Iterable[str], kind: str) -> dict[str, str]:
+    """user id -> their chosen delivery of `kind`, for those who chose one."""
+    query = select(NotificationSetting.user_id, NotificationSetting.delivery).where(
+        NotificationSetting.user_id.in_(sorted(set(user_ids))), NotificationSetting.kind == kind)
+    return {user_id: delivery for user_id, delivery in session.execute(query)}
+
+
+def set_setting(session: Session, user_id: str, kind: str, delivery: str) -> None:
     row = session.get(NotificationSetting, (user_id, kind))
     if row is None:
-        session.add(NotificationSetting(user_id=user_id, kind=kind, email=email))
+        session.add(NotificationSetting(user_id=user_id, kind=kind, delivery=delivery))
     else:
-        row.email = email
+        row.delivery = delivery
     session.flush()

@@ -16,7 +16,7 @@ from engine.delivery.smtp import SmtpTransport, transport_from_url
 from engine.outbox import RetryPolicy
 from engine.store import outbox as outbox_store
 
-from ..smtp import Sink, smtp_sink  # noqa: F401 (a fixture)
+from ..smtp import Sink, html, smtp_sink, text  # noqa: F401 (a fixture)
 from .test_notifications import PERSONNUMMER, SERIOUS_WORK_INCIDENT
 from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS
 
@@ -40,24 +40,31 @@ def test_the_worker_mails_the_arbetsmiljo_roles_with_number_title_and_a_working_
     demo: Engine, smtp_sink: tuple[Sink, str], database_url: str
 ) -> None:
     sink, url = smtp_sink
+    demo.public_url = PUBLIC_URL  # what AVVIK_PUBLIC_URL sets for the server that writes the notifications
     number = demo.report_event("eva", "ks-avd12", SERIOUS_WORK_INCIDENT)["number"]
     result = CliRunner().invoke(main, ["worker", "--once"], env={
         "AVVIK_DATABASE_URL": database_url, "AVVIK_SMTP_URL": url, "AVVIK_PUBLIC_URL": PUBLIC_URL})
     assert result.exit_code == 0, result.output
-    assert "2 skickade" in result.output
+    assert "4 skickade" in result.output
     assert sorted(m["To"] for m in sink.received) == [
-        "Karin Chef <karin@demo.avvik.example>", "Sven Skyddsombud <sven@demo.avvik.example>"]
+        "Hanna HR arbetsmiljö <hanna@demo.avvik.example>", "Karin Chef <karin@demo.avvik.example>",
+        "Sven Skyddsombud <sven@demo.avvik.example>", "Sven Skyddsombud <sven@demo.avvik.example>"]
     for message in sink.received:
-        assert message["Subject"] == f"{number} · {SERIOUS_WORK_INCIDENT['rubrik']}"
+        assert message["Subject"].endswith(f"{number} · {SERIOUS_WORK_INCIDENT['rubrik']}")
         assert message["Message-ID"].startswith("<notification-") and message["Message-ID"].endswith(
             "@avvik.region.example>")
-        body = message.get_content()
-        task_id = body.split(f"Öppna i avvik: {PUBLIC_URL}/uppgifter/")[1].split()[0]
-        assert task_id in {t["id"] for t in demo.get_event(number, "karin")["open_tasks"]}
+        body, markup = text(message), html(message)
+        path = body.split(f"Öppna i avvik: {PUBLIC_URL}")[1].split()[0]
+        assert f'href="{PUBLIC_URL}{path}"' in markup and number in markup
+        user = message["To"].split("<")[1].split("@")[0]
+        if path.startswith("/uppgifter/"):  # the task in the person's worklist
+            assert path.removeprefix("/uppgifter/") in {t["id"] for t in demo.worklist(user)}
+        else:  # informed by the area's rule: the event, which they may read
+            assert path == f"/handelser/{number}" and demo.get_event(number, user)["title"]
     assert {r["status"] for r in demo.outbox_list()} == {"sent"}
     assert sink.received and CliRunner().invoke(main, ["worker", "--once"], env={
         "AVVIK_DATABASE_URL": database_url, "AVVIK_SMTP_URL": url}).exit_code == 0
-    assert len(sink.received) == 2  # sent once
+    assert len(sink.received) == 4  # sent once
 
 
 def test_no_mail_holds_a_protected_value(
@@ -132,7 +139,7 @@ def test_workers_claim_disjoint_notifications(demo: Engine, report: dict[str, An
     first = Engine(demo.db)._claim_notifications(2, RetryPolicy())
     second = Engine(demo.db)._claim_notifications(10, RetryPolicy())
     assert len(first) == 2 and len(second) == 1
-    assert not {i.id for i in first} & {i.id for i in second}
+    assert not {i.ids for i in first} & {i.ids for i in second}
 
 
 def test_a_person_without_an_address_is_skipped_but_still_sees_it_in_the_app(
@@ -165,11 +172,11 @@ def test_e_mail_turned_off_for_a_kind_is_skipped_and_still_in_the_app(
     demo: Engine, report: dict[str, Any], smtp_sink: tuple[Sink, str]
 ) -> None:
     sink, url = smtp_sink
-    demo.set_notification_setting("anna", "task_created", False)
+    demo.set_notification_setting("anna", "task_created", "off")
     demo.report_event("eva", "ks-akut", report)
     assert demo.deliver_notifications(_settings(url)) == {"sent": 0, "failed": 0, "skipped": 1}
     assert sink.received == [] and demo.my_notifications("anna")["unread"] == 1
-    demo.set_notification_setting("anna", "task_created", True)
+    demo.set_notification_setting("anna", "task_created", "immediate")
     demo.report_event("eva", "ks-akut", report)
     assert demo.deliver_notifications(_settings(url))["sent"] == 1
 
@@ -185,5 +192,5 @@ def test_concurrent_workers_on_postgresql_skip_the_rows_another_is_claiming(
     with demo.db.transaction() as session:  # a worker in the middle of its claim, rows locked, nothing committed
         held = outbox_store.claim(session, now, now + timedelta(minutes=5), 2)
         other = Engine(demo.db)._claim_notifications(10, RetryPolicy())  # does not wait for the first
-        assert len(held) == 2 and [i.id for i in other] == sorted(
+        assert len(held) == 2 and [i.ids[0] for i in other] == sorted(
             {r["id"] for r in demo.outbox_list()} - {row.id for row, _, _ in held})
