@@ -335,6 +335,15 @@ class Engine:
         return outbox.retry(ctx, notification_id)
 
     @_use_case
+    def admin_outbox(self, ctx: Context, actor_id: str, status: str | None = None,
+                     limit: int = 100) -> list[dict[str, Any]]:
+        return outbox.admin_listing(ctx, actor_id, status, limit)
+
+    @_use_case
+    def admin_outbox_retry(self, ctx: Context, actor_id: str, notification_id: int) -> dict[str, Any]:
+        return outbox.admin_retry(ctx, actor_id, notification_id)
+
+    @_use_case
     def raise_action_deadlines(self, ctx: Context) -> int:
         return notifications.action_deadlines(ctx, ctx.clock().date())
 

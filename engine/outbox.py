@@ -11,13 +11,19 @@ from typing import Any
 from engine.context import Context
 from engine.delivery.digest import digest_html, digest_subject, digest_text
 from engine.delivery.mail import Outgoing, digest_key, single_key
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.notifications import KINDS, MANDATORY
 from engine.store.models import Notification, User
+from engine.store import org as org_store
 from engine.store import outbox as outbox_store
 from engine.views import delivery_view, notification_view
 
-__all__ = ["RetryPolicy", "claim", "settle", "listing", "retry", "inbox", "mark_read", "settings", "set_setting"]
+__all__ = ["ADMIN_ROLE", "RetryPolicy", "claim", "settle", "listing", "retry", "admin_listing", "admin_retry", "inbox",
+           "mark_read", "settings", "set_setting"]
+
+# The operator of avvik (systemförvaltare): sees and retries the outbox of the events at or below the units where
+# they hold the role, over HTTP; `avvik outbox` on the server sees all.
+ADMIN_ROLE = "forvaltare"
 
 
 @dataclass(frozen=True)
@@ -72,10 +78,15 @@ def settle(ctx: Context, notification_id: int, error: str | None, policy: RetryP
     ctx.session.flush()
 
 
-def listing(ctx: Context, status: str | None, limit: int) -> list[dict[str, Any]]:
+def _check_status(status: str | None) -> None:
     if status is not None and status not in outbox_store.STATUSES:
         raise InvalidInput("Okänd status.", errors=[{"path": "status", "message": "Välj en av: "
                                                      + ", ".join(outbox_store.STATUSES) + "."}])
+
+
+def listing(ctx: Context, status: str | None, limit: int) -> list[dict[str, Any]]:
+    """Every notification (the operator's CLI on the server)."""
+    _check_status(status)
     return [delivery_view(row) for row in outbox_store.listing(ctx.session, status, limit)]
 
 
@@ -89,6 +100,25 @@ def retry(ctx: Context, notification_id: int) -> dict[str, Any]:
         row.status, row.attempts, row.next_attempt_at, row.digest_on = outbox_store.PENDING, 0, ctx.clock(), None
         ctx.session.flush()
     return delivery_view(row)
+
+
+def _admin_units(ctx: Context, actor_id: str) -> list[str]:
+    paths = [g.unit_path for g in org_store.grants_of(ctx.session, actor_id) if g.role == ADMIN_ROLE]
+    if not paths:
+        raise PermissionDenied("Utkorgen kräver rollen systemförvaltare.")
+    return paths
+
+
+def admin_listing(ctx: Context, actor_id: str, status: str | None, limit: int) -> list[dict[str, Any]]:
+    units = _admin_units(ctx, actor_id)
+    _check_status(status)
+    return [delivery_view(row) for row in outbox_store.listing(ctx.session, status, limit, units)]
+
+
+def admin_retry(ctx: Context, actor_id: str, notification_id: int) -> dict[str, Any]:
+    if outbox_store.visible_to(ctx.session, notification_id, _admin_units(ctx, actor_id)) is None:
+        raise NotFound("Notifieringen finns inte.")
+    return retry(ctx, notification_id)
 
 
 def inbox(ctx: Context, user_id: str, limit: int, offset: int) -> dict[str, Any]:

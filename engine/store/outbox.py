@@ -12,15 +12,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from engine.store.models import Notification, NotificationSetting, RoleGrant, Unit, User
+from engine.store.models import Event, Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
     "PENDING", "SENT", "DEAD", "SKIPPED", "STATUSES",
     "DELIVERIES", "add", "has_key", "users_by_id", "users_with_roles_over", "claim", "get", "inbox", "unread_count",
-    "mark_read", "listing", "settings_of", "deliveries_for", "set_setting",
+    "mark_read", "listing", "visible_to", "settings_of", "deliveries_for", "set_setting",
 ]
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
@@ -124,11 +124,25 @@ def mark_read(session: Session, notification_id: int, user_id: str, at: datetime
     return row if row is not None and row.user_id == user_id else None
 
 
-def listing(session: Session, status: str | None, limit: int) -> list[Notification]:
+def listing(session: Session, status: str | None, limit: int, unit_paths: Iterable[str] | None = None) -> list[Notification]:
+    """Newest first; `unit_paths`: only notifications of events at or below one of these units (and those of
+    no event)."""
     query = select(Notification).order_by(Notification.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Notification.status == status)
+    if unit_paths is not None:
+        under = [Event.unit_path.startswith(path, autoescape=True) for path in unit_paths]
+        query = query.outerjoin(Event, Event.id == Notification.event_id).where(
+            or_(Notification.event_id.is_(None), *under))
     return list(session.scalars(query))
+
+
+def visible_to(session: Session, notification_id: int, unit_paths: Iterable[str]) -> Notification | None:
+    row = session.get(Notification, notification_id)
+    if row is None or row.event_id is None:
+        return row
+    event = session.get(Event, row.event_id)
+    return row if event is not None and any(event.unit_path.startswith(p) for p in unit_paths) else None
 
 
 def settings_of(session: Session, user_id: str) -> dict[str, str]:
