@@ -194,3 +194,68 @@ def test_concurrent_workers_on_postgresql_skip_the_rows_another_is_claiming(
         other = Engine(demo.db)._claim_notifications(10, RetryPolicy())  # does not wait for the first
         assert len(held) == 2 and [i.ids[0] for i in other] == sorted(
             {r["id"] for r in demo.outbox_list()} - {row.id for row, _, _ in held})
+
+
+def _digest_time(demo: Engine) -> datetime:
+    days = {r["digest_on"] for r in demo.outbox_list(limit=1000) if r["digest_on"]}
+    assert len(days) == 1
+    return datetime.fromisoformat(f"{days.pop()}T06:00:00+00:00")
+
+
+def test_a_daily_digest_is_one_mail_per_person_and_day_with_a_stable_message_id(
+    demo: Engine, casework: Any, report: dict[str, Any], smtp_sink: tuple[Sink, str]
+) -> None:
+    sink, url = smtp_sink
+    demo.set_notification_setting("anna", "task_created", "digest")
+    number = demo.report_event("eva", "ks-akut", report)["number"]
+    casework.complete(number, "triage", ACCEPT)
+    casework.complete(number, "klassificering", CLASSIFY_SERIOUS)  # opens the lex Maria assessment
+    # vård's rule (processes/vard/notifications.yaml): the verksamhetschef learns of the lex Maria assessment in
+    # the digest; the patientsäkerhetssamordnare who makes it, at once
+    [bertil] = [r for r in demo.outbox_list(limit=1000) if r["user_id"] == "bertil"]
+    assert bertil["subject"] == f"Lex Maria-bedömning: {number} · {report['rubrik']}" and bertil["digest_on"]
+    assert bertil["link"] == f"/handelser/{number}"
+    clock = Clock(demo)
+    worker = Engine(demo.db, clock=clock)
+    assert worker.deliver_notifications(_settings(url))["sent"] == 1  # cecilia's, now
+    assert [m["To"].split(" <")[0] for m in sink.received] == ["Cecilia Patientsäkerhet"]
+    clock.now = _digest_time(demo) + timedelta(minutes=1)
+    settings = _settings(url)
+    from engine.delivery.mail import compose
+
+    claimed = worker._claim_notifications(50, settings.policy)  # a worker that dies after sending the digests
+    assert sorted((i.name, len(i.ids)) for i in claimed) == [("Anna Handläggare", 2), ("Bertil Verksamhetschef", 1)]
+    settings.transport.send([compose(i, settings.sender, PUBLIC_URL) for i in claimed])
+    clock.now += settings.policy.lease + timedelta(seconds=1)
+    assert worker.deliver_notifications(settings) == {"sent": 2, "failed": 0, "skipped": 0}
+    assert worker.deliver_notifications(settings)["sent"] == 0
+    digests = [m for m in sink.received if m["Message-ID"].startswith("<digest-")]
+    assert len(digests) == 4 and len({m["Message-ID"] for m in digests}) == 2  # each sent once more, same id
+    anna = next(m for m in digests if m["To"].startswith("Anna"))
+    assert anna["Subject"].startswith("avvik: 2 notiser ") and text(anna).count(f"{number} · ") == 2
+    assert "http://localhost:8000/uppgifter/" in text(anna) and 'href="http://localhost:8000/uppgifter/' in html(anna)
+    assert {r["status"] for r in demo.outbox_list(limit=1000)} == {"sent"}
+
+
+def test_a_complaint_answer_is_mailed_to_the_address_the_complainant_gave(
+    demo: Engine, casework: Any, smtp_sink: tuple[Sink, str]
+) -> None:
+    from ..scenarios.test_synpunkter import ANSWER, CONFIRMED, INVESTIGATED
+
+    sink, url = smtp_sink
+    sent = demo.submit_public_feedback("rs-klagomal", {
+        "rubrik": "Lång väntetid", "beskrivning": "Sex timmar.", "handelsetyp": "klagomal", "relation": "patient",
+        "patient_personnummer": PERSONNUMMER, "epost": "klagande@example.se"})
+    number = demo.worklist("klara")[0]["event_number"]
+    casework.complete(number, "bekrafta", CONFIRMED, user="klara")
+    investigated = {"klagomalsutredning": {k: v for k, v in INVESTIGATED["klagomalsutredning"].items()
+                                           if k not in ("berord_enhet", "patientsakerhetshandelse")}}
+    casework.complete(number, "utred", investigated, user="klara")
+    casework.complete(number, "besvara", ANSWER, user="klara")
+    demo.deliver_notifications(_settings(url))
+    [mail] = [m for m in sink.received if m["To"] == "klagande@example.se"]
+    assert mail["Subject"] == f"{number} · Lång väntetid" and mail["Message-ID"].startswith("<notification-")
+    assert sent["receipt"] in text(mail) and "/synpunkter/folj" in text(mail) and sent["receipt"] in html(mail)
+    raw = b"".join(sink.raw)
+    for secret_or_protected in (sent["secret"], PERSONNUMMER, PERSONNUMMER.replace("-", "")):
+        assert secret_or_protected.encode() not in raw and secret_or_protected not in "\n".join(sink.texts())

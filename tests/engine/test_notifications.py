@@ -13,7 +13,7 @@ import pytest
 from engine import Engine
 from engine import tasks as task_use_cases
 
-from ..definitions import fire_due_timers, publish_with
+from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers, publish_with
 from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS, FEEDBACK, INVESTIGATION, LEX_MARIA_YES, PATIENT_INFORMED
 
 SERIOUS_WORK_INCIDENT = {
@@ -179,3 +179,27 @@ def test_an_overdue_step_escalates_to_the_manager_with_a_notification(
     assert [r["user_id"] for r in escalated] == ["bertil"]
     assert escalated[0]["body"].startswith("Tidsfristen har passerat\n")
     assert escalated[0]["link"] == f"/uppgifter/{demo.worklist('bertil')[0]['id']}"
+
+
+def test_a_units_active_release_decides_the_rules_and_templates(
+    demo: Engine, casework: Any, report: dict[str, Any], tmp_path: Path
+) -> None:
+    """A rule's condition and an area template read the case data (arende), protected fields masked; a release
+    with another rule changes who is told, for the cases started on it."""
+    tree = copy_definitions(tmp_path)
+    edit(tree / "processes" / "vard" / "notifications.yaml", {
+        "    delivery: digest\n": "    delivery: immediate\n    when: \"arende.vardskada == 'ja'\"\n",
+        "      En händelse på din enhet bedöms": "      Vårdskada: {{ arende.vardskada }}, kategori {{ arende.kategori }}."
+                                                "\n      En händelse på din enhet bedöms"})
+    activate_everywhere(demo, demo.publish_tree(tree, label="villkor"))
+    for vardskada in ("nej", "ja"):
+        number = demo.report_event("eva", "ks-akut", report)["number"]
+        casework.complete(number, "triage", ACCEPT)
+        casework.complete(number, "klassificering", {**CLASSIFY_SERIOUS, "vardskada": vardskada})
+        told = _rows(demo, event_number=number, user_id="bertil")
+        if vardskada == "nej":
+            assert told == []
+        else:
+            [row] = told
+            assert row["digest_on"] is None and "Vårdskada: ja, kategori lakemedel." in row["body"]
+            assert PERSONNUMMER not in row["body"]
