@@ -352,27 +352,26 @@ class Engine:
         return outbox.claim(ctx, limit, policy)
 
     @_use_case
-    def _settle_notification(self, ctx: Context, notification_id: int, error: str | None,
-                             policy: outbox.RetryPolicy, skipped: bool = False) -> None:
-        outbox.settle(ctx, notification_id, error, policy, skipped)
+    def _settle_notifications(self, ctx: Context, outcomes: list[tuple[int, str | None, bool]],
+                              policy: outbox.RetryPolicy) -> None:
+        outbox.settle(ctx, outcomes, policy)
 
     def deliver_notifications(self, settings: DeliverySettings, batch: int = 50) -> dict[str, int]:
         """Send every due notification, a batch per round: claim (short transaction), send (none), settle (one
-        transaction per notification). Returns how many mails were sent, failed and skipped (no address, or e-mail
+        transaction per batch). Returns how many mails were sent, failed and skipped (no address, or e-mail
         turned off); a digest is one mail."""
         counts = {"sent": 0, "failed": 0, "skipped": 0}
         while items := self._claim_notifications(batch, settings.policy):
-            for item in items:
-                if item.to is None:
-                    for notification_id in item.ids:
-                        self._settle_notification(notification_id, None, settings.policy, skipped=True)
-                    counts["skipped"] += 1
+            outcomes: list[tuple[int, str | None, bool]] = []
+            skipped = [item for item in items if item.to is None]
+            outcomes += [(i, None, True) for item in skipped for i in item.ids]
+            counts["skipped"] += len(skipped)
             mailable = [item for item in items if item.to is not None]
             results = settings.transport.send([compose(i, settings.sender, settings.public_url) for i in mailable])
             for item, error in zip(mailable, results):
-                for notification_id in item.ids:
-                    self._settle_notification(notification_id, error, settings.policy)
+                outcomes += [(i, error, False) for i in item.ids]
                 counts["failed" if error else "sent"] += 1
+            self._settle_notifications(outcomes, settings.policy)
             if len(items) < batch:
                 break
         return counts

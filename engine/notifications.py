@@ -81,15 +81,15 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
     person's own choice for the kind wins over the rule's, except for a mandatory kind."""
     if not people:
         return
-    users = outbox_store.users_by_id(ctx.session, people)
-    chosen = outbox_store.deliveries_for(ctx.session, people, message.kind)
+    known = outbox_store.recipients(ctx.session, people, message.kind)
     now = ctx.clock()
     rows = []
     for user_id in sorted(people):
         template, rule_delivery = people[user_id]
-        delivery = "immediate" if message.kind in MANDATORY else chosen.get(user_id, rule_delivery)
+        name, chosen = known.get(user_id, (user_id, None))
+        delivery = "immediate" if message.kind in MANDATORY else chosen or rule_delivery
         digest_on = _digest_day(now) if delivery == "digest" else None
-        rendered = _render(ctx, message, template, users[user_id].name if user_id in users else user_id)
+        rendered = _render(ctx, message, template, name)
         rows.append(Notification(
             kind=message.kind, user_id=user_id, event_id=message.event.id if message.event else None,
             event_number=message.number, subject=rendered[0], body=rendered[1], html=rendered[2],
@@ -144,8 +144,8 @@ def _task_people(ctx: Context, row: TaskRow) -> list[str]:
 def _role_holders(ctx: Context, unit_path: str, roles: Iterable[str]) -> list[str]:
     """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`)."""
     wanted = set(roles)
-    candidates = outbox_store.users_with_roles_over(ctx.session, [unit_path], wanted)
-    return [u for u in candidates if wanted & roles_at(org_store.grants_of(ctx.session, u), unit_path)]
+    holders = outbox_store.grants_over(ctx.session, unit_path, wanted)
+    return sorted(u for u, grants in holders.items() if wanted & roles_at(grants, unit_path))
 
 
 def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
@@ -155,7 +155,10 @@ def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: 
     if not rows:
         return
     templates = _templates(ctx, event)
-    data = _case_data(ctx, case) if templates.rules else {}
+    specs = {row.spec_name for row in rows}
+    # masking the case data costs a walk of every form: only when some rule may read it
+    may_apply = any(rule.kind == kind and (not rule.tasks or rule.tasks & specs) for rule in templates.rules)
+    data = _case_data(ctx, case) if may_apply else {}
     for row in rows:
         variables = {
             "uppgift": {"namn": row.name, "roll": area.roles.get(row.role, row.role),

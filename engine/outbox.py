@@ -58,23 +58,26 @@ def claim(ctx: Context, limit: int, policy: RetryPolicy) -> list[Outgoing]:
     return outgoing
 
 
-def settle(ctx: Context, notification_id: int, error: str | None, policy: RetryPolicy, skipped: bool = False) -> None:
-    """Record one delivery: sent, skipped (no address, or e-mail turned off), or failed: retried after the
-    backoff, dead after the last try."""
-    row = outbox_store.get(ctx.session, notification_id)
-    if row is None or row.status != outbox_store.PENDING:
-        return
+def settle(ctx: Context, outcomes: list[tuple[int, str | None, bool]], policy: RetryPolicy) -> None:
+    """Record a batch of deliveries, each (id, error, skipped): sent, skipped (no address, or e-mail turned
+    off), or failed: retried after the backoff, dead after the last try. One transaction for the batch: a crash
+    before it commits leaves the whole batch leased, to be sent again (the same Message-IDs) after the lease."""
     now = ctx.clock()
-    if skipped:
-        row.status = outbox_store.SKIPPED
-    elif error is None:
-        row.status, row.sent_at, row.last_error = outbox_store.SENT, now, None
-    else:
-        row.last_error = error[:2000]
-        if row.attempts >= policy.max_attempts:
-            row.status = outbox_store.DEAD
+    rows = outbox_store.get_many(ctx.session, [notification_id for notification_id, _, _ in outcomes])
+    for notification_id, error, skipped in outcomes:
+        row = rows.get(notification_id)
+        if row is None or row.status != outbox_store.PENDING:
+            continue
+        if skipped:
+            row.status = outbox_store.SKIPPED
+        elif error is None:
+            row.status, row.sent_at, row.last_error = outbox_store.SENT, now, None
         else:
-            row.next_attempt_at = now + policy.delay(row.attempts)
+            row.last_error = error[:2000]
+            if row.attempts >= policy.max_attempts:
+                row.status = outbox_store.DEAD
+            else:
+                row.next_attempt_at = now + policy.delay(row.attempts)
     ctx.session.flush()
 
 

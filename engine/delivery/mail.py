@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formataddr
 from urllib.parse import urlsplit
 
@@ -38,17 +41,22 @@ def message_id(key: str, public_url: str) -> str:
     return f"<{key}@{host}>"
 
 
-def compose(item: Outgoing, sender: str, public_url: str) -> EmailMessage:
+def compose(item: Outgoing, sender: str, public_url: str) -> Message:
+    """The standard library's MIME classes (the compat32 policy), not EmailMessage: the modern policy parses
+    every header it is given and costs several times as much per message, which the worker's throughput feels."""
     assert item.to is not None
-    message = EmailMessage()
+    footer = "Det här är ett automatiskt meddelande från avvik. Svara inte på det."
+    text = MIMEText(f"{item.body.rstrip()}\n\n{footer}\n", "plain", "utf-8")
+    if item.html:
+        message: Message = MIMEMultipart("alternative")
+        message.attach(text)
+        message.attach(MIMEText(f"<!DOCTYPE html><html lang=\"sv\"><body>{item.html}<p><small>{footer}</small></p>"
+                                "</body></html>", "html", "utf-8"))
+    else:
+        message = text
     message["From"] = sender
-    message["To"] = formataddr((item.name, item.to)) if item.name else item.to
-    message["Subject"] = item.subject
+    message["To"] = formataddr((item.name, item.to), charset="utf-8") if item.name else item.to
+    message["Subject"] = Header(item.subject, "utf-8").encode()
     message["Message-ID"] = message_id(item.key, public_url)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
-    footer = "Det här är ett automatiskt meddelande från avvik. Svara inte på det."
-    message.set_content(f"{item.body.rstrip()}\n\n{footer}\n")
-    if item.html:
-        message.add_alternative(f"<!DOCTYPE html><html lang=\"sv\"><body>{item.html}<p><small>{footer}</small></p>"
-                                "</body></html>", subtype="html")
     return message

@@ -15,12 +15,13 @@ from typing import Iterable
 from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from engine.rules.access import Grant
 from engine.store.models import Event, Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
     "PENDING", "SENT", "DEAD", "SKIPPED", "STATUSES",
-    "DELIVERIES", "add", "has_key", "users_by_id", "users_with_roles_over", "claim", "get", "inbox", "unread_count",
-    "mark_read", "listing", "visible_to", "settings_of", "deliveries_for", "set_setting",
+    "DELIVERIES", "add", "has_key", "users_by_id", "users_with_roles_over", "grants_over", "recipients", "claim",
+    "get", "get_many", "inbox", "unread_count", "mark_read", "listing", "visible_to", "settings_of", "set_setting",
 ]
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
@@ -41,22 +42,49 @@ def users_by_id(session: Session, user_ids: Iterable[str]) -> dict[str, User]:
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(sorted(set(user_ids)))))}
 
 
+def _ancestors(unit_paths: Iterable[str]) -> list[str]:
+    found: set[str] = set()
+    for path in unit_paths:
+        parts = [p for p in path.split("/") if p]
+        found.update("/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    return sorted(found)
+
+
 def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: Iterable[str] | None) -> list[str]:
     """Active users holding one of `roles` (any role if None) on one of the units at `unit_paths` or an ancestor:
     the candidates the access rule then decides on."""
-    ancestors: set[str] = set()
-    for path in unit_paths:
-        parts = [p for p in path.split("/") if p]
-        ancestors.update("/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
     query = (
         select(RoleGrant.user_id).distinct()
         .join(Unit, Unit.id == RoleGrant.unit_id)
         .join(User, User.id == RoleGrant.user_id)
-        .where(Unit.path.in_(sorted(ancestors)), User.active.is_(True))
+        .where(Unit.path.in_(_ancestors(unit_paths)), User.active.is_(True))
     )
     if roles is not None:
         query = query.where(RoleGrant.role.in_(sorted(set(roles))))
     return sorted(session.scalars(query))
+
+
+def grants_over(session: Session, unit_path: str, roles: Iterable[str]) -> dict[str, list[Grant]]:
+    """Active users' grants of `roles` on the unit or an ancestor, by user, in one query: all `roles_at` needs to
+    decide who holds a role over the unit."""
+    query = (
+        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(Unit.path.in_(_ancestors([unit_path])), User.active.is_(True), RoleGrant.role.in_(sorted(set(roles))))
+    )
+    found: dict[str, list[Grant]] = {}
+    for user_id, role, unit_id, path in session.execute(query):
+        found.setdefault(user_id, []).append(Grant(role, unit_id, path))
+    return found
+
+
+def recipients(session: Session, user_ids: Iterable[str], kind: str) -> dict[str, tuple[str, str | None]]:
+    """user id -> (name, their chosen delivery of `kind` or None), in one query."""
+    query = select(User.id, User.name, NotificationSetting.delivery).outerjoin(
+        NotificationSetting, (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind)
+    ).where(User.id.in_(sorted(set(user_ids))))
+    return {user_id: (name, delivery) for user_id, name, delivery in session.execute(query)}
 
 
 def claim(
@@ -95,6 +123,11 @@ def claim(
 
 def get(session: Session, notification_id: int) -> Notification | None:
     return session.get(Notification, notification_id)
+
+
+def get_many(session: Session, notification_ids: Iterable[int]) -> dict[int, Notification]:
+    rows = session.scalars(select(Notification).where(Notification.id.in_(sorted(set(notification_ids)))))
+    return {row.id: row for row in rows}
 
 
 def inbox(session: Session, user_id: str, limit: int, offset: int) -> list[Notification]:
@@ -149,13 +182,6 @@ def settings_of(session: Session, user_id: str) -> dict[str, str]:
     """kind -> delivery (immediate, digest, off), for the kinds the person has chosen."""
     rows = session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
     return {row.kind: row.delivery for row in rows}
-
-
-def deliveries_for(session: Session, user_ids: Iterable[str], kind: str) -> dict[str, str]:
-    """user id -> their chosen delivery of `kind`, for those who chose one."""
-    query = select(NotificationSetting.user_id, NotificationSetting.delivery).where(
-        NotificationSetting.user_id.in_(sorted(set(user_ids))), NotificationSetting.kind == kind)
-    return {user_id: delivery for user_id, delivery in session.execute(query)}
 
 
 def set_setting(session: Session, user_id: str, kind: str, delivery: str) -> None:
