@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -27,6 +28,11 @@ class Outgoing:
     key: str  # the local part of the Message-ID: the same for every try of this mail
 
 
+# quoted-printable, not base64: the raw message stays readable (and searchable) where a mail is inspected
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
+
+
 def single_key(notification_id: int) -> str:
     return f"notification-{notification_id}"
 
@@ -46,17 +52,17 @@ def compose(item: Outgoing, sender: str, public_url: str) -> Message:
     every header it is given and costs several times as much per message, which the worker's throughput feels."""
     assert item.to is not None
     footer = "Det här är ett automatiskt meddelande från avvik. Svara inte på det."
-    text = MIMEText(f"{item.body.rstrip()}\n\n{footer}\n", "plain", "utf-8")
+    text = MIMEText(f"{item.body.rstrip()}\n\n{footer}\n", "plain", _UTF8)
     if item.html:
         message: Message = MIMEMultipart("alternative")
         message.attach(text)
         message.attach(MIMEText(f"<!DOCTYPE html><html lang=\"sv\"><body>{item.html}<p><small>{footer}</small></p>"
-                                "</body></html>", "html", "utf-8"))
+                                "</body></html>", "html", _UTF8))
     else:
         message = text
     message["From"] = sender
     message["To"] = formataddr((item.name, item.to), charset="utf-8") if item.name else item.to
-    message["Subject"] = Header(item.subject, "utf-8").encode()
+    message["Subject"] = Header(item.subject, "utf-8")  # type: ignore[assignment]
     message["Message-ID"] = message_id(item.key, public_url)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
     return message
