@@ -13,8 +13,8 @@ Resolving at once makes the inbox a plain list per person and keeps a later gran
 
 The text is rendered from the templates of the case's release (engine/definitions/notifications.py) and stored
 with the row. It carries the event's number and title and a link to its page; no protected value: the case data
-a template may read has every protected field masked, the validator refuses a template naming one, the title is
-scrubbed of anything shaped like a personnummer, and so is the rendered text.
+a template may read has every protected field masked, the validator refuses a template naming one, and every
+text a template gets is scrubbed of anything shaped like a personnummer.
 """
 
 from __future__ import annotations
@@ -67,8 +67,16 @@ class _Message:
     templates: NotificationSet
 
 
-def _scrub(text: str) -> str:
-    return _IDENTIFIER.sub(MASKED, text)
+def _scrub(value: Any) -> Any:
+    """Every text in value with anything shaped like a personnummer masked: what a person typed freely (a title,
+    an action's title, a free-text field) may hold one. The link is not scrubbed (a task id is a UUID)."""
+    if isinstance(value, str):
+        return _IDENTIFIER.sub(MASKED, value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
 
 
 def _digest_day(now: datetime) -> date:
@@ -76,12 +84,15 @@ def _digest_day(now: datetime) -> date:
     return now.date() if now.hour < DIGEST_HOUR_UTC else now.date() + timedelta(days=1)
 
 
-def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], dedupe_key: str | None = None) -> None:
+def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], dedupe_key: str | None = None,
+           known: dict[str, tuple[str, str | None]] | None = None) -> None:
     """One row per person; `people`: user id -> (template name, the rule's delivery: immediate or digest). The
-    person's own choice for the kind wins over the rule's, except for a mandatory kind."""
+    person's own choice for the kind wins over the rule's, except for a mandatory kind. `known`: each person's
+    name and chosen delivery of the kind, when the caller has read them already."""
     if not people:
         return
-    known = outbox_store.recipients(ctx.session, people, message.kind)
+    if known is None:  # (name, chosen delivery) of each; the task kinds read them with the role holders
+        known = outbox_store.recipients(ctx.session, people, message.kind)
     now = ctx.clock()
     rows = []
     for user_id in sorted(people):
@@ -101,7 +112,7 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
 
 def _variables(ctx: Context, message: _Message, recipient: str | None) -> dict[str, Any]:
     return {
-        **message.variables,
+        **_scrub(message.variables),
         "typ": KINDS[message.kind],
         "handelse": {"nummer": message.number, "rubrik": _scrub(message.title)},
         "lank": f"{ctx.public_url}{message.link}",
@@ -111,7 +122,7 @@ def _variables(ctx: Context, message: _Message, recipient: str | None) -> dict[s
 
 def _render(ctx: Context, message: _Message, template: str, recipient: str | None) -> tuple[str, str, str]:
     rendered = message.templates.template(template).render(_variables(ctx, message, recipient))
-    return _scrub(rendered.subject)[:300], _scrub(rendered.text), _scrub(rendered.html)
+    return rendered.subject[:300], rendered.text, rendered.html
 
 
 def _templates(ctx: Context, event: Event | None) -> NotificationSet:
@@ -136,16 +147,18 @@ def _case_data(ctx: Context, case: AreaCase) -> dict[str, Any]:
     return data
 
 
-def _task_people(ctx: Context, row: TaskRow) -> list[str]:
+def _task_people(ctx: Context, row: TaskRow, kind: str) -> dict[str, tuple[str, str | None]]:
     """Everyone whose worklist shows the task: its role on its unit or above."""
-    return _role_holders(ctx, row.unit_path, [row.role])
+    return _role_holders(ctx, row.unit_path, [row.role], kind)
 
 
-def _role_holders(ctx: Context, unit_path: str, roles: Iterable[str]) -> list[str]:
-    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`)."""
+def _role_holders(ctx: Context, unit_path: str, roles: Iterable[str], kind: str) -> dict[str, tuple[str, str | None]]:
+    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`), with their
+    name and chosen delivery of `kind` (one query)."""
     wanted = set(roles)
-    holders = outbox_store.grants_over(ctx.session, unit_path, wanted)
-    return sorted(u for u, grants in holders.items() if wanted & roles_at(grants, unit_path))
+    holders = outbox_store.grants_over(ctx.session, unit_path, wanted, kind)
+    return {user: (name, delivery) for user, (grants, name, delivery) in holders.items()
+            if wanted & roles_at(grants, unit_path)}
 
 
 def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
@@ -167,17 +180,19 @@ def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: 
             "arende": data,
         }
         message = _Message(kind, event, event.number, event.title, f"/uppgifter/{row.id}", variables, templates)
-        workers = _plain(kind, _task_people(ctx, row))
+        known = _task_people(ctx, row, kind)
+        workers = _plain(kind, known)
         informed: dict[str, tuple[str, str]] = {}  # by a rule, and not the task's own: they read the event
         for rule in templates.rules:
             if rule.applies(kind, row.spec_name, _variables(ctx, message, None)):
-                for user in _role_holders(ctx, row.unit_path, rule.roles):
+                for user, person in _role_holders(ctx, row.unit_path, rule.roles, kind).items():
+                    known[user] = person
                     if user in workers:
                         workers[user] = (rule.template or kind, rule.delivery)
                     elif case_access(ctx, org_store.grants_of(ctx.session, user), case).read:
                         informed[user] = (rule.template or kind, rule.delivery)
-        _write(ctx, message, workers)
-        _write(ctx, replace(message, link=f"/handelser/{event.number}"), informed)
+        _write(ctx, message, workers, known=known)
+        _write(ctx, replace(message, link=f"/handelser/{event.number}"), informed, known=known)
 
 
 def task_assigned(ctx: Context, event: Event, row: TaskRow, actor_id: str) -> None:

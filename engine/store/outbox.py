@@ -64,18 +64,21 @@ def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: It
     return sorted(session.scalars(query))
 
 
-def grants_over(session: Session, unit_path: str, roles: Iterable[str]) -> dict[str, list[Grant]]:
-    """Active users' grants of `roles` on the unit or an ancestor, by user, in one query: all `roles_at` needs to
-    decide who holds a role over the unit."""
+def grants_over(session: Session, unit_path: str, roles: Iterable[str],
+                kind: str) -> dict[str, tuple[list[Grant], str, str | None]]:
+    """Active users' grants of `roles` on the unit or an ancestor (all `roles_at` needs to decide who holds a
+    role over the unit), with each user's name and chosen delivery of `kind`, by user, in one query."""
     query = (
-        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path)
+        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery)
         .join(Unit, Unit.id == RoleGrant.unit_id)
         .join(User, User.id == RoleGrant.user_id)
+        .outerjoin(NotificationSetting,
+                   (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind))
         .where(Unit.path.in_(_ancestors([unit_path])), User.active.is_(True), RoleGrant.role.in_(sorted(set(roles))))
     )
-    found: dict[str, list[Grant]] = {}
-    for user_id, role, unit_id, path in session.execute(query):
-        found.setdefault(user_id, []).append(Grant(role, unit_id, path))
+    found: dict[str, tuple[list[Grant], str, str | None]] = {}
+    for user_id, role, unit_id, path, name, delivery in session.execute(query):
+        found.setdefault(user_id, ([], name, delivery))[0].append(Grant(role, unit_id, path))
     return found
 
 
@@ -157,7 +160,9 @@ def mark_read(session: Session, notification_id: int, user_id: str, at: datetime
     return row if row is not None and row.user_id == user_id else None
 
 
-def listing(session: Session, status: str | None, limit: int, unit_paths: Iterable[str] | None = None) -> list[Notification]:
+def listing(
+    session: Session, status: str | None, limit: int, unit_paths: Iterable[str] | None = None
+) -> list[Notification]:
     """Newest first; `unit_paths`: only notifications of events at or below one of these units (and those of
     no event)."""
     query = select(Notification).order_by(Notification.id.desc()).limit(limit)
