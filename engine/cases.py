@@ -119,7 +119,7 @@ def save_step(
 ) -> list[TaskRow]:
     """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step,
     `fired` when a timer did. Returns the case's open tasks. Notifies, in the same transaction, the people of
-    each new task and the reporter when feedback was given."""
+    each new task, the reporter when feedback was given and a public complainant when answered."""
     before = case.data or {}
     timers = runtime.timer_due_times(workflow)
     case.state = serializer.dump_state(workflow)
@@ -155,8 +155,9 @@ def save_step(
     roll_up(event)
     # sync_tasks returns the stored row for a task that was open already and our new row for a new one
     created = [task for task, row in zip(open_tasks, rows) if task is row]
-    notifications.tasks_created(ctx, event, definition.area, created, fired)
+    notifications.tasks_created(ctx, case, event, definition.area, created, fired)
     notifications.feedback_given(ctx, case, before)
+    notifications.complaint_answered(ctx, case, before)
     return open_tasks
 
 

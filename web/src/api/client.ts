@@ -27,6 +27,11 @@ export type CompleteResult = Out<'CompleteOut'>;
 export type SessionConfig = Out<'SessionConfigOut'>;
 export type DemoUser = Out<'DemoUserOut'>;
 export type DemoLogin = Out<'DemoLoginOut'>;
+export type Inbox = Out<'InboxOut'>;
+export type Notification = Out<'NotificationOut'>;
+export type NotificationSetting = Out<'NotificationSettingOut'>;
+export type OutboxItem = Out<'OutboxItemOut'>;
+export type Delivery = 'immediate' | 'digest' | 'off';
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -117,6 +122,14 @@ export const api = {
   assign: (id: string, user: string) => request<Task>('POST', `/tasks/${enc(id)}/assign`, { user }),
   complete: (id: string, data: unknown, caseVersion: number) =>
     request<CompleteResult>('POST', `/tasks/${enc(id)}/complete`, { data, case_version: caseVersion }),
+
+  notifications: (limit = 50, offset = 0) => request<Inbox>('GET', `/me/notifications${q({ limit, offset })}`),
+  markRead: (id: number) => request<Notification>('POST', `/me/notifications/${id}/read`),
+  notificationSettings: () => request<NotificationSetting[]>('GET', '/me/notifications/settings'),
+  setNotificationSetting: (kind: string, delivery: Delivery) =>
+    request<NotificationSetting[]>('PUT', `/me/notifications/settings/${enc(kind)}`, { delivery }),
+  outbox: (status?: string) => request<OutboxItem[]>('GET', `/admin/outbox${q({ status })}`),
+  retryOutbox: (id: number) => request<OutboxItem>('POST', `/admin/outbox/${id}/retry`),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>
