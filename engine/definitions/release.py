@@ -19,6 +19,7 @@ from engine.definitions.exports import ExportTemplate, parse_export
 from engine.definitions.files import content_hash
 from engine.definitions.forms import FormSet
 from engine.definitions.isotime import quote_bare_timers
+from engine.definitions.notifications import NotificationSet, parse_notifications
 from engine.errors import DefinitionError
 from engine.rules.access import AreaAccess
 
@@ -72,6 +73,8 @@ class Release:
     intake: Intake
     routing_spec: BpmnProcessSpec
     routing_subprocess_specs: dict[str, BpmnProcessSpec]
+    # area id -> its notification templates and rules; "" -> the shared templates alone
+    notifications: dict[str, NotificationSet]
 
 
 def _directly_in(files: Mapping[str, bytes], folder: str, suffix: str) -> list[str]:
@@ -188,6 +191,8 @@ def _parse(files: Mapping[str, bytes]) -> Release:
         intake=intake,
         routing_spec=routing_spec,
         routing_subprocess_specs=routing_subprocess_specs,
+        notifications={"": parse_notifications(files, None)} | {
+            area: parse_notifications(files, area) for (area, variant) in variants if variant == STANDARD},
     )
 
 

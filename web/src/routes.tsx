@@ -18,6 +18,9 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const EventPage = lazy(() => import('./pages/EventPage'));
 const Actions = lazy(() => import('./pages/Actions'));
 const Audit = lazy(() => import('./pages/Audit'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const NotificationSettings = lazy(() => import('./pages/NotificationSettings'));
+const Outbox = lazy(() => import('./pages/Outbox'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -39,6 +42,9 @@ export const routes: RouteObject[] = [
       { path: '/atgarder', element: guarded(<Actions />) },
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
+      { path: '/notiser', element: guarded(<Notifications />) },
+      { path: '/notiser/installningar', element: guarded(<NotificationSettings />) },
+      { path: '/utkorg', element: guarded(<Outbox />) },
       { path: '*', element: <p>{t.notFound}</p> },
     ],
   },
