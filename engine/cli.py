@@ -85,6 +85,25 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
     sys.exit(1 if has_errors(findings) else 0)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Replace the diagram in the file instead of printing the result.")
+@_guarded
+def layout(files: tuple[Path, ...], write: bool) -> None:
+    """Draw the diagram (pools, lanes, shapes, edges) of BPMN/DMN FILES anew; the process is left unchanged."""
+    from engine.diagrams import layout as lay_out
+
+    if not write and len(files) > 1:
+        raise DefinitionError("Ange en fil åt gången utan --write (resultatet skrivs till standard ut).")
+    for path in files:
+        result = lay_out(path.as_posix(), path.read_bytes())
+        if write:
+            path.write_bytes(result)
+            click.echo(f"Diagrammet i {path.as_posix()} är omritat.", err=True)
+        else:
+            sys.stdout.buffer.write(result)
+
+
 @main.group()
 def release() -> None:
     """Releaser av definitionerna."""

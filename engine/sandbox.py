@@ -241,8 +241,8 @@ def _parse_checked(source: str, mode: str) -> ast.AST:
         tree = ast.parse(text, mode=mode)
     except SyntaxError as exc:  # never let it escape raw: its lineno may be None
         line = exc.lineno or 1
-        raise _refused(f"Uttrycket kan inte tolkas (rad {line}): {exc.msg}.", "syntax_error",
-                       expression=source, line=line) from None
+        raise _refused(f"Uttrycket kan inte tolkas som Python-uttryck (rad {line}).", "syntax_error",
+                       expression=source, line=line, detail=exc.msg) from None
     except ValueError:  # NUL bytes, integer literals past Python's digit limit
         raise _refused("Uttrycket kan inte tolkas.", "syntax_error", expression=source) from None
     except (RecursionError, MemoryError):  # nesting too deep for the parser itself

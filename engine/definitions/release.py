@@ -18,6 +18,7 @@ from engine.definitions.areas import Area, Intake, parse_area, parse_intake
 from engine.definitions.exports import ExportTemplate, parse_export
 from engine.definitions.files import content_hash
 from engine.definitions.forms import FormSet
+from engine.definitions.isotime import quote_bare_timers
 from engine.definitions.notifications import NotificationSet, parse_notifications
 from engine.errors import DefinitionError
 from engine.rules.access import AreaAccess
@@ -97,6 +98,7 @@ def _definition(files: Mapping[str, bytes], area: Area, variant: str) -> AreaDef
     parser = _parser_for(files, folder, dmn_folder=f"processes/{area.id}")
     spec = parser.get_spec(area.entry_process)
     subprocess_specs = parser.get_subprocess_specs(area.entry_process)
+    quote_bare_timers([spec, *subprocess_specs.values()])
     exports = {
         template.id: template
         for template in (parse_export(files[p], p) for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
@@ -177,6 +179,9 @@ def _parse(files: Mapping[str, bytes]) -> Release:
                 variants[(area.id, variant)] = _definition(files, area, variant)
     intake = parse_intake(files["processes/intake.yaml"], "processes/intake.yaml")
     root_parser = _parser_for(files, "processes")
+    routing_spec = root_parser.get_spec(intake.routing_process)
+    routing_subprocess_specs = root_parser.get_subprocess_specs(intake.routing_process)
+    quote_bare_timers([routing_spec, *routing_subprocess_specs.values()])
     return Release(
         hash=content_hash(files),
         files=dict(files),
@@ -184,8 +189,8 @@ def _parse(files: Mapping[str, bytes]) -> Release:
         variants=variants,
         forms=FormSet(files),
         intake=intake,
-        routing_spec=root_parser.get_spec(intake.routing_process),
-        routing_subprocess_specs=root_parser.get_subprocess_specs(intake.routing_process),
+        routing_spec=routing_spec,
+        routing_subprocess_specs=routing_subprocess_specs,
         notifications={"": parse_notifications(files, None)} | {
             area: parse_notifications(files, area) for (area, variant) in variants if variant == STANDARD},
     )

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from engine.validation.findings import ERROR, Finding
+from engine.validation.findings import ERROR, WARNING, Finding
+from engine.validation.languages import foreign_message, language_from_attribute
 from engine.validation.xmlsafe import at, local
 
 __all__ = ["BPMN_NS", "SPIFF_NS", "NS", "structure_findings", "executable_processes"]
@@ -29,10 +30,6 @@ _ACTIVITIES = {"task", "userTask", "manualTask", "scriptTask", "serviceTask", "s
                "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess"}
 _FLOW_NODES = _ACTIVITIES | _GATEWAYS | {"startEvent", "endEvent", "intermediateCatchEvent",
                                          "intermediateThrowEvent", "boundaryEvent"}
-
-
-def _python(language: str | None) -> bool:
-    return not language or "python" in language.lower()
 
 
 def executable_processes(root: etree._Element) -> list[etree._Element]:
@@ -85,9 +82,11 @@ def _flows(file: str, proc: etree._Element, ids: set[str]) -> Iterator[Finding]:
 
 def _gateway(file: str, gateway: etree._Element, flows: list[etree._Element]) -> Iterator[Finding]:
     default = gateway.get("default")
+    unconditioned = 0
     for flow in flows:
         if flow.get("id") == default or _text(flow.find("bpmn:conditionExpression", NS)):
             continue
+        unconditioned += 1
         label = f"Grenen '{flow.get('name')}'" if flow.get("name") else "En gren"
         yield at(ERROR, "bpmn.branch_without_condition", file, flow,
                  f"{label} från beslutspunkten '{gateway.get('name') or gateway.get('id')}' har inget villkor och "
@@ -95,10 +94,12 @@ def _gateway(file: str, gateway: etree._Element, flows: list[etree._Element]) ->
                  'Skriv ett villkor på pilen, t.ex. triage["beslut"] == "accepterad", eller gör den till '
                  "standardflöde (default).")
     if local(gateway) == "exclusiveGateway" and not default:
-        yield at(ERROR, "bpmn.gateway_no_default", file, gateway,
-                 "Beslutspunkten har flera utgående grenar men inget standardflöde, så den täcker inte alla fall: "
-                 "om inget villkor stämmer fastnar ärendet.",
-                 "Markera en av grenarna som standardflöde (default flow) i modelleringsverktyget.")
+        # every branch has a condition: other engines accept this, and it runs as long as one condition holds
+        yield at(WARNING if not unconditioned else ERROR, "bpmn.gateway_no_default", file, gateway,
+                 "Beslutspunkten har flera utgående grenar men inget standardflöde, så den täcker kanske inte alla "
+                 "fall: om inget villkor stämmer stannar ärendet med ett fel.",
+                 "Markera en av grenarna som standardflöde (default flow) i modelleringsverktyget, eller se till "
+                 "att villkoren tillsammans täcker alla fall.")
 
 
 def _activity(file: str, node: etree._Element) -> Iterator[Finding]:
@@ -113,11 +114,10 @@ def _activity(file: str, node: etree._Element) -> Iterator[Finding]:
             yield at(ERROR, "bpmn.subprocess_without_end", file, node,
                      "Underprocessen saknar sluthändelse.", "Lägg in en sluthändelse i underprocessen.")
     elif kind == "scriptTask":
-        fmt = (node.get("scriptFormat") or "").strip().lower()
-        if not _python(fmt):
-            yield at(ERROR, "bpmn.script_language", file, node,
-                     f"Skriptet är skrivet i '{node.get('scriptFormat')}', men avvik kör bara Python-uttryck.",
-                     "Skriv om skriptet som enkla Python-tilldelningar och ta bort scriptFormat (eller ange python).")
+        language = language_from_attribute(node.get("scriptFormat"))
+        if language:
+            message, fix = foreign_message("Skriptet", "", language)
+            yield at(ERROR, "bpmn.script_language", file, node, message, fix)
         if not _text(node.find("bpmn:script", NS)):
             yield at(ERROR, "bpmn.script_missing", file, node, "Skriptuppgiften saknar skript.",
                      "Skriv skriptet i uppgiften eller byt den mot en vanlig uppgift.")
@@ -209,9 +209,12 @@ def structure_findings(file: str, root: etree._Element) -> list[Finding]:
                 found.append(at(ERROR, "bpmn.boundary_without_event", file, node,
                                 "Händelsen på kanten av uppgiften saknar typ (timer, meddelande, fel …).",
                                 "Välj vilken sorts händelse det är, eller ta bort den."))
-            elif kind in {"conditionExpression", "formalExpression"} and not _python(node.get("language")):
-                found.append(at(ERROR, "bpmn.script_language", file, node,
-                                f"Uttrycket är skrivet i språket '{node.get('language')}', men avvik läser bara "
-                                "Python-uttryck.",
-                                'Skriv om det som ett Python-uttryck, t.ex. vardskada == "ja", och ta bort language.'))
+            elif kind in {"conditionExpression", "formalExpression", "condition", "loopCondition",
+                          "completionCondition", "loopCardinality"} \
+                    and language_from_attribute(node.get("language")):  # timers: engine/validation/timers.py
+                label = "Villkoret"
+                text = " ".join((node.text or "").split())
+                quoted = f"'{text[:77]}…'" if len(text) > 80 else f"'{text}'"
+                message, fix = foreign_message(label, quoted, language_from_attribute(node.get("language")) or "")
+                found.append(at(ERROR, "bpmn.script_language", file, node, message, fix))
     return found

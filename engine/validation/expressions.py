@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.validation.findings import ERROR, Finding
+from engine.validation.languages import foreign_message, language_from_syntax
 
 __all__ = ["Expr", "check_syntax", "free_names", "assigned_names", "unknown_name_findings", "ENGINE_NAMES"]
 
@@ -90,6 +91,13 @@ def check_syntax(expr: Expr) -> list[Finding]:
         return []
     details = getattr(err, "details", {}) or {}
     reason = str(details.get("reason", "syntax_error"))
+    language = language_from_syntax(expr.shown if expr.shown is not None else expr.source) \
+        if reason == "syntax_error" else None
+    if language:
+        message, fix = foreign_message(expr.label, expr.quoted(), language)
+        return [Finding(ERROR, "expression.foreign_language", expr.file, message, fix, line=expr.line,
+                        element_id=expr.element_id, element_name=expr.element_name,
+                        detail=str(details["detail"]) if details.get("detail") else None)]
     code, fix = _FAILS if getattr(err, "code", None) == "expression_failed" else _FIXES.get(reason, _FORBIDDEN)
     line = expr.line
     inner = details.get("line")
@@ -99,7 +107,8 @@ def check_syntax(expr: Expr) -> list[Finding]:
     if details.get("part"):
         message = f"{message} (delen {details['part'][:80]})"
     return [Finding(ERROR, code, expr.file, f"{expr.label} {expr.quoted()} kan inte användas: {message}", fix,
-                    line=line, element_id=expr.element_id, element_name=expr.element_name)]
+                    line=line, element_id=expr.element_id, element_name=expr.element_name,
+                    detail=str(details["detail"]) if details.get("detail") else None)]
 
 
 def free_names(expr: Expr) -> set[str]:

@@ -23,6 +23,7 @@ class Finding:
     line: int | None = None
     element_id: str | None = None
     element_name: str | None = None
+    detail: str | None = None  # the parser's own (often English) words, for whoever wants the exact reason
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,7 +52,8 @@ def render_text(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
         label = "FEL" if f.severity == ERROR else "VARNING"
-        lines.append(f"{label} {_location(f)} {f.message} — Åtgärd: {f.fix}")
+        detail = f" (Tolkarens meddelande: {f.detail})" if f.detail else ""
+        lines.append(f"{label} {_location(f)} {f.message} — Åtgärd: {f.fix}{detail}")
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
     if not findings:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from engine.validation.areas import check_area, check_intake, read_yaml
 from engine.validation.exports import check_export
 from engine.validation.bpmn import read_bpmn
+from engine.validation.diagrams import diagram_findings
 from engine.validation.dmn import read_dmn
 from engine.validation.findings import ERROR, WARNING, Finding, has_errors
 from engine.validation.forms import FormFile, read_form
@@ -83,9 +84,9 @@ def classify_single(path: str, data: bytes) -> Entry:
 
 
 def internal_error(file: str, exc: BaseException) -> Finding:
-    return Finding(ERROR, "validator.internal_error", file,
-                   f"Valideraren kunde inte kontrollera filen ({type(exc).__name__}: {exc}).",
-                   "Kontrollera filen för hand och rapportera felet till förvaltningen av avvik.")
+    return Finding(ERROR, "validator.internal_error", file, "Valideraren kunde inte kontrollera filen.",
+                   "Kontrollera filen för hand och rapportera felet till förvaltningen av avvik.",
+                   detail=f"{type(exc).__name__}: {exc}")
 
 
 def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
@@ -98,12 +99,14 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if kind == "bpmn":
             bpmn, more = read_bpmn(path, root)
             if bpmn is not None:
+                more.extend(diagram_findings(path, root, "bpmn"))
                 ds.scope(entry.scope).bpmn.append(bpmn)
                 if ds.mode.complete and "/variants/" in entry.scope:
                     ds.scope(entry.scope.split("/", 1)[0])  # the variant's area is a folder to check too
         else:
             dmn, more = read_dmn(path, root)
             if dmn is not None:
+                more.extend(diagram_findings(path, root, "dmn"))
                 ds.scope(entry.scope).dmn.append(dmn)
         return found + more
     if kind in {"form", "ui"}:

@@ -55,7 +55,7 @@ _KNOWN: list[tuple[str, str, str, str]] = [
     (r"no support implemented for this task type|Ad hoc|Unsupported Catch Event", "bpmn.unsupported_element",
      "Den här sortens element stöds inte av motorn.", "Ersätt elementet med en uppgift eller gateway som stöds."),
     (r"Time Specification", "bpmn.timer_invalid", "Timern kan inte läsas av motorn.",
-     'Ange t.ex. varaktigheten "P3D" med citattecken.'),
+     "Ange t.ex. varaktigheten P3D (3 dagar) eller PT4H (4 timmar)."),
     (r"Cancel Events may only be used with transactions", "bpmn.cancel_outside_transaction",
      "Avbrytshändelser får bara användas i transaktioner.", "Ta bort avbrytshändelsen eller använd en transaktion."),
     (r"RecursionError", "bpmn.too_complex",
@@ -73,8 +73,7 @@ def _translate(exc: BaseException) -> tuple[str, str, str]:
         match = re.search(pattern, text)
         if match:
             return code, message.format(*match.groups()), fix
-    return ("bpmn.engine_error", f"Motorn (SpiffWorkflow) kan inte läsa det här: {text.strip() or type(exc).__name__}.",
-            _FIX)
+    return "bpmn.engine_error", "Motorn (SpiffWorkflow) kan inte läsa elementet.", _FIX
 
 
 def _by_id(roots: dict[str, etree._Element], file: str, element_id: str) -> tuple[str, etree._Element | None]:
@@ -94,8 +93,9 @@ def _finding(exc: BaseException, roots: dict[str, etree._Element], file: str,
     named_file = getattr(exc, "file_name", "") or file
     found_file, node = _by_id(roots, named_file, element_id) if element_id else (named_file, None)
     line = getattr(exc, "line_number", None)  # set by SpiffWorkflow only for schema errors; lxml lines otherwise
+    text = str(exc.args[0]) if getattr(exc, "args", None) else str(exc)
     return at(ERROR, code, found_file, node if node is not None else fallback, message, fix,
-              line=line if isinstance(line, int) and line > 0 else None)
+              line=line if isinstance(line, int) and line > 0 else None, detail=text.strip() or type(exc).__name__)
 
 
 def spiff_findings(bpmn: Iterable[BpmnDoc], dmn: dict[str, etree._Element], complete: bool) -> list[Finding]:

@@ -6,6 +6,7 @@ Whatever is handed in, the answer is a list of findings; no exception escapes fo
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def _retarget(findings: list[Finding], base: Path, prefix: str = "") -> list[Fin
         if prefix and not f.file.startswith(prefix):
             continue  # e.g. the shared forms read only to check an area folder
         shown = _shown(base, f.file[len(prefix):])
-        out.append(Finding(f.severity, f.code, shown, f.message, f.fix, f.line, f.element_id, f.element_name))
+        # a fix naming the file (e.g. `avvik layout FILE --write`) names it as the caller knows it too
+        out.append(replace(f, file=shown, fix=f.fix.replace(f.file, shown)))
     return out
 
 

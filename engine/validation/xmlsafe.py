@@ -13,7 +13,7 @@ from lxml import etree
 from engine.validation.findings import ERROR, Finding
 from engine.validation.source import check_bytes, line_of_offset
 
-__all__ = ["load_xml", "at", "local", "owner"]
+__all__ = ["load_xml", "at", "local", "owner", "element_at_line"]
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -60,12 +60,12 @@ def load_xml(file: str, data: bytes) -> tuple[etree._Element | None, list[Findin
         raw = str(exc.msg or exc)
         hint = next((sv for en, sv in _SYNTAX_HINTS if en in raw), "Filen är inte giltig XML.")
         line = exc.lineno or None
-        return None, [Finding(ERROR, "xml.syntax", file, f"{hint} (Tolkarens meddelande: {raw})",
+        return None, [Finding(ERROR, "xml.syntax", file, hint,
                               "Öppna filen i modelleringsverktyget och spara den på nytt, eller rätta XML-koden "
-                              "på den angivna raden.", line=line)]
+                              "på den angivna raden.", line=line, detail=raw)]
     except Exception as exc:  # e.g. ValueError for odd encodings; never a traceback for the owner
-        return None, [Finding(ERROR, "xml.syntax", file, f"Filen kan inte läsas som XML ({exc}).",
-                              "Spara filen på nytt från modelleringsverktyget som UTF-8.")]
+        return None, [Finding(ERROR, "xml.syntax", file, "Filen kan inte läsas som XML.",
+                              "Spara filen på nytt från modelleringsverktyget som UTF-8.", detail=str(exc))]
     if root.getroottree().docinfo.doctype:  # e.g. a UTF-16 file the byte scan could not read
         return None, [_doctype_finding(file, None)]
     return root, []
@@ -88,11 +88,25 @@ def owner(node: etree._Element) -> etree._Element:
 
 
 def at(severity: str, code: str, file: str, node: etree._Element | None, message: str, fix: str,
-       line: int | None = None) -> Finding:
+       line: int | None = None, detail: str | None = None) -> Finding:
     """A finding located on an element: its line (unless given), its id and its name."""
     if node is None:
-        return Finding(severity, code, file, message, fix, line=line)
+        return Finding(severity, code, file, message, fix, line=line, detail=detail)
     element = owner(node)
     return Finding(severity, code, file, message, fix,
                    line=line or node.sourceline or element.sourceline,
-                   element_id=element.get("id"), element_name=element.get("name") or None)
+                   element_id=element.get("id"), element_name=element.get("name") or None, detail=detail)
+
+
+def element_at_line(root: etree._Element, line: int) -> etree._Element | None:
+    """The innermost element with an id whose start tag ends on `line` (libxml2's line), else the nearest one
+    before it; never the root, which stands for the whole file."""
+    best: etree._Element | None = None
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node is root or not node.sourceline:
+            continue
+        if node.sourceline > line:
+            break
+        if node.get("id"):
+            best = node
+    return best

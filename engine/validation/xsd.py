@@ -14,7 +14,7 @@ from lxml import etree
 
 from engine.validation.bpmn_checks import BPMN_NS, NS
 from engine.validation.findings import ERROR, Finding
-from engine.validation.xmlsafe import at
+from engine.validation.xmlsafe import at, element_at_line
 
 __all__ = ["xsd_findings"]
 
@@ -62,7 +62,7 @@ def _message(raw: str, standard: str) -> str:
         match = re.search(pattern, raw)
         if match:
             return f"{template.format(*match.groups())} (Filen följer inte {standard}.)"
-    return f"Filen följer inte {standard}: {raw}"
+    return f"Filen följer inte {standard} här."
 
 
 def xsd_findings(file: str, root: etree._Element) -> list[Finding]:
@@ -95,5 +95,8 @@ def xsd_findings(file: str, root: etree._Element) -> list[Finding]:
             node = hits[0] if hits and isinstance(hits[0], etree._Element) and document is root else None
         except Exception:
             pass
-        found.append(at(ERROR, code, file, node, _message(error.message, standard), fix, line=error.line or None))
+        if node is None and error.line:  # libxml2 gave a line but no usable path: the element on that line
+            node = element_at_line(root, error.line)
+        found.append(at(ERROR, code, file, node, _message(error.message, standard), fix, line=error.line or None,
+                        detail=_short(error.message)))
     return found

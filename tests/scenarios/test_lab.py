@@ -5,12 +5,14 @@ root cause, effectiveness check, the containment clock and the closure rules."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from engine import Engine
+from engine.validation import has_errors, validate_paths
 
-from ..definitions import fire_due_timers, publish_with
+from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers, publish_with
 from ..http import (
     API,
     add_action,
@@ -239,3 +241,33 @@ def test_containment_clock_escalates_to_the_verksamhetschef(
     assert_error(complete(client, lars, number, "begransning_eskalerad", CONTAINED), 403, "forbidden")
     assert advance(client, bertil, number, "begransning_eskalerad", CONTAINED) == ["klinisk_bedomning"]
     assert [h["operation"] for h in event(client, bertil, number)["history"]] == ["report", "timer", "complete"]
+
+
+def test_an_unquoted_iso_timer_runs_as_the_duration_it_says(
+    demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
+) -> None:
+    # As other modelers write it: <timeDuration>PT1H</timeDuration>, no quotes, no variable
+    tree = copy_definitions(tmp_path)
+    edit(tree / "processes" / "lab" / "lab.bpmn", {"<bpmn:timeDuration>sla_begransning</bpmn:timeDuration>":
+                                                   "<bpmn:timeDuration>PT1H</bpmn:timeDuration>"})
+    assert not has_errors(validate_paths([tree]))
+    activate_everywhere(demo, demo.publish_tree(tree, label="timer utan citattecken"))
+    lars = auth("lars")
+    submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)
+    waiting = client.get(f"{API}/tasks", headers=lars).get_json()
+    assert [t["spec_name"] for t in waiting] == ["begransning"]
+    due = datetime.fromisoformat(waiting[0]["due_at"])
+    created = datetime.fromisoformat(waiting[0]["created_at"])
+    assert timedelta(minutes=59) < due - created < timedelta(minutes=61)
+
+
+def test_an_unquoted_iso_timer_fires(demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str) -> None:
+    tree = copy_definitions(tmp_path)
+    edit(tree / "processes" / "lab" / "lab.bpmn", {"<bpmn:timeDuration>sla_begransning</bpmn:timeDuration>":
+                                                   "<bpmn:timeDuration>PT1S</bpmn:timeDuration>"})
+    activate_everywhere(demo, demo.publish_tree(tree, label="kort timer utan citattecken"))
+    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
+    time.sleep(1.2)
+    assert "1 ärenden" in fire_due_timers(database_url).output
+    escalated = client.get(f"{API}/tasks", headers=auth("bertil")).get_json()
+    assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("begransning_eskalerad", number)]

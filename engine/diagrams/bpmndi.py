@@ -1,0 +1,99 @@
+"""Writing a placed diagram into a BPMN file as BPMN DI (bpmndi/dc/di), the way bpmn-js itself saves it."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engine.diagrams.graph import BPMN_NS, Model, read_model
+from engine.diagrams.place import Diagram, place
+from engine.diagrams.xmltext import (attr, declare_namespaces, indent_unit, insert_before_close, prefix_for,
+                                     remove_elements)
+
+__all__ = ["BPMNDI_NS", "DC_NS", "DI_NS", "layout_bpmn"]
+
+BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
+DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
+
+
+def _ids(root: etree._Element) -> set[str]:
+    return {e.get("id", "") for e in root.iter() if isinstance(e.tag, str) and e.get("id")
+            and not (e.tag.startswith("{" + BPMNDI_NS))}
+
+
+def _unique(wanted: str, taken: set[str]) -> str:
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str) -> str:
+    bpmndi, dc, di = p["bpmndi"], p["dc"], p["di"]
+    if not diagram.shapes:  # e.g. a collaboration of black-box pools only: nothing to draw
+        return ""
+    lines = [f"{unit}<{bpmndi}:BPMNDiagram{attr('id', _unique('BPMNDiagram_1', taken))}>",
+             f"{unit * 2}<{bpmndi}:BPMNPlane{attr('id', _unique('BPMNPlane_1', taken))}"
+             f"{attr('bpmnElement', diagram.plane_element)}>"]
+    for shape in diagram.shapes:
+        extra = ""
+        if shape.kind in {"pool", "lane"}:
+            extra = attr("isHorizontal", "true")
+        elif shape.kind == "exclusiveGateway":
+            extra = attr("isMarkerVisible", "true")
+        elif shape.kind in {"subProcess", "transaction", "adHocSubProcess"}:
+            extra = attr("isExpanded", "true" if shape.expanded else "false")
+        lines += [f"{unit * 3}<{bpmndi}:BPMNShape{attr('id', _unique(shape.element + '_di', taken))}"
+                  f"{attr('bpmnElement', shape.element)}{extra}>",
+                  f"{unit * 4}<{dc}:Bounds{attr('x', shape.x)}{attr('y', shape.y)}{attr('width', shape.width)}"
+                  f"{attr('height', shape.height)}/>",
+                  f"{unit * 3}</{bpmndi}:BPMNShape>"]
+    for edge in diagram.edges:
+        lines.append(f"{unit * 3}<{bpmndi}:BPMNEdge{attr('id', _unique(edge.element + '_di', taken))}"
+                     f"{attr('bpmnElement', edge.element)}>")
+        lines += [f"{unit * 4}<{di}:waypoint{attr('x', x)}{attr('y', y)}/>" for x, y in edge.points]
+        lines.append(f"{unit * 3}</{bpmndi}:BPMNEdge>")
+    lines += [f"{unit * 2}</{bpmndi}:BPMNPlane>", f"{unit}</{bpmndi}:BPMNDiagram>"]
+    return "\n".join(lines) + "\n"
+
+
+def _add_pools(text: str, root: etree._Element, model: Model, bpmn: str | None, unit: str) -> str:
+    """The collaboration and participants the layout needs to draw lanes inside a pool, after the processes so
+    that no line of the process moves."""
+    if not model.new_collaboration:
+        return text
+    tag = f"{bpmn}:" if bpmn else ""
+    names = {p.get("id"): p.get("name") for p in root.iterfind(f"{{{BPMN_NS}}}process")}
+    participants = "".join(
+        f"{unit * 2}<{tag}participant{attr('id', pid)}"
+        + (attr("name", names[process]) if names.get(process) else "") + f"{attr('processRef', process)}/>\n"
+        for pid, process in model.new_participants)
+    block = (f"{unit}<{tag}collaboration{attr('id', model.new_collaboration)}>\n{participants}"
+             f"{unit}</{tag}collaboration>\n")
+    return insert_before_close(text, bpmn, "definitions", block)
+
+
+def layout_bpmn(text: str, root: etree._Element) -> str:
+    """The file's text with a freshly laid out diagram (any old one removed); nothing else changes, except a
+    collaboration with participants added when a process with lanes has no pool to draw them in."""
+    model = read_model(root)
+    nsmap = dict(root.nsmap)
+    bpmn = next((prefix for prefix, uri in nsmap.items() if uri == BPMN_NS), None)
+    unit = indent_unit(text, etree.QName(root.tag).namespace and next(
+        (prefix for prefix, uri in nsmap.items() if uri == etree.QName(root.tag).namespace), None))
+    prefixes: dict[str, str] = {}
+    declare: list[tuple[str, str]] = []
+    for wanted, uri in (("bpmndi", BPMNDI_NS), ("dc", DC_NS), ("di", DI_NS)):
+        prefix, new = prefix_for(nsmap, uri, wanted)
+        prefixes[wanted] = prefix
+        nsmap[prefix] = uri
+        if new:
+            declare.append((prefix, uri))
+    text = remove_elements(text, "BPMNDiagram")
+    text = _add_pools(text, root, model, bpmn, unit)
+    taken = _ids(root)
+    diagrams = "".join(_diagram_xml(place(plane), taken, prefixes, unit) for plane in model.planes)
+    text = insert_before_close(text, bpmn, "definitions", diagrams)
+    return declare_namespaces(text, bpmn, declare)
