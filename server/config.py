@@ -23,6 +23,8 @@ class Settings:
     oidc_client_id: str | None = None  # AVVIK_OIDC_CLIENT_ID: the web app's public client (code + PKCE)
     demo: bool = False  # AVVIK_DEMO=1 (set by `make run` only): the web app lists demo users and logs them in
     web_dist: str | None = None  # AVVIK_WEB_DIST: the built web app; None: web/dist beside the server package
+    metrics_token: str | None = None  # AVVIK_METRICS_TOKEN: /metrics answers `Authorization: Bearer <token>`
+    metrics_bind: str | None = None  # AVVIK_METRICS_BIND (host:port): an internal listener where /metrics is open
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -43,4 +45,6 @@ class Settings:
             oidc_client_id=env.get("AVVIK_OIDC_CLIENT_ID") or None,
             demo=env.get("AVVIK_DEMO") == "1",
             web_dist=env.get("AVVIK_WEB_DIST") or None,
+            metrics_token=env.get("AVVIK_METRICS_TOKEN") or None,
+            metrics_bind=env.get("AVVIK_METRICS_BIND") or None,
         )

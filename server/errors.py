@@ -21,6 +21,7 @@ from engine.errors import (
     RateLimited,
     SandboxError,
 )
+from server.tracing import request_id
 
 __all__ = ["STATUS", "register", "error_response"]
 
@@ -98,7 +99,7 @@ def _http(error: HTTPException) -> Response:
 
 
 def _unexpected(error: Exception) -> Response:
-    log.exception("unhandled error", exc_info=error)
+    log.exception("unhandled error", exc_info=error, extra={"fields": {"request_id": request_id()}})
     return error_response(500, "internal_error", "Ett oväntat fel inträffade och ändringen sparades inte. Försök igen.")
 
 

@@ -99,8 +99,21 @@ class _Application(BaseApplication):  # type: ignore[misc]
         return create_app()  # per worker, after fork: no connection is shared between processes
 
 
-def run(host: str, port: int, workers: int) -> None:
+def _child_exit(_server: Any, worker: Any) -> None:
+    """A worker's metric files are summed no longer as live values once it is gone (prometheus-client)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def run(host: str, port: int, workers: int, metrics_bind: str | None = None) -> None:
+    """Serve on host:port, and on metrics_bind too (an internal address where /metrics answers without a token).
+    Logs are JSON lines on stderr; each request writes its own line (server/tracing.py), so gunicorn's access
+    log is off."""
+    from engine.logs import LOGGING_CONFIG
+
     _Application({
-        "bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 60,
-        "worker_class": f"{__name__}.JsonErrorWorker",
+        "bind": [f"{host}:{port}", *([metrics_bind] if metrics_bind else [])], "workers": workers,
+        "accesslog": None, "logconfig_dict": LOGGING_CONFIG, "timeout": 60,
+        "worker_class": f"{__name__}.JsonErrorWorker", "child_exit": _child_exit,
     }).run()

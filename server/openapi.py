@@ -32,6 +32,7 @@ _ERRORS = {
     "422": "Ogiltiga uppgifter: validation_failed (errors med path), definition_invalid (findings), "
            "expression_refused, process_fault",
     "429": "För många försök",
+    "503": "Inte redo att ta emot trafik: not_ready (checks säger vad som saknas och hur det åtgärdas)",
 }
 
 # Stateful links (OpenAPI 3.1 link objects): from an operation's answer to the operations it makes possible, so

@@ -21,6 +21,12 @@ _log = logging.getLogger("avvik.notifications")
 
 
 class Transport(Protocol):
+    def probe(self) -> None:
+        """Connect, log in and say NOOP, for `avvik doctor`; raises what connecting raises."""
+        client = self._connect()
+        client.noop()
+        client.quit()
+
     def send(self, messages: list[EmailMessage]) -> list[str | None]:
         """Send each message; per message None when sent, else why not."""
 
