@@ -335,8 +335,8 @@ def doctor() -> None:
     from server.config import Settings
     from server.web import DEFAULT_DIST
 
-    settings = Settings.from_env()
-    dist = Path(settings.web_dist) if settings.web_dist else DEFAULT_DIST
+    configured = os.environ.get("AVVIK_WEB_DIST")  # read alone: a bad value elsewhere is a finding, not a crash
+    dist = Path(configured) if configured else DEFAULT_DIST
     sources = DEFAULT_DIST.parent / "src" if dist == DEFAULT_DIST else None
     checks = run_all(_engine(), [Settings.from_env, DeliverySettings.from_env], dist, sources,
                      os.environ.get("AVVIK_SMTP_URL"))

@@ -49,9 +49,8 @@ LOGGING_CONFIG: dict[str, Any] = {
 
 
 def configure() -> None:
-    """JSON lines on stderr from the root logger (the worker and other long-running commands)."""
+    """JSON lines on stderr from the root logger (the worker and other long-running commands); like
+    logging.basicConfig, nothing changes when the root logger already has handlers (a test runner's)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])

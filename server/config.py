@@ -30,7 +30,12 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         def number(name: str, default: int) -> int:
-            return int(env[name]) if env.get(name) else default
+            if not env.get(name):
+                return default
+            try:
+                return int(env[name])
+            except ValueError:
+                raise ValueError(f"{name} ska vara ett heltal, inte '{env[name]}'") from None
 
         return cls(
             database_url=env.get("AVVIK_DATABASE_URL") or None,

@@ -21,12 +21,6 @@ _log = logging.getLogger("avvik.notifications")
 
 
 class Transport(Protocol):
-    def probe(self) -> None:
-        """Connect, log in and say NOOP, for `avvik doctor`; raises what connecting raises."""
-        client = self._connect()
-        client.noop()
-        client.quit()
-
     def send(self, messages: list[EmailMessage]) -> list[str | None]:
         """Send each message; per message None when sent, else why not."""
 
@@ -52,6 +46,12 @@ class SmtpTransport:
         if self.user:
             client.login(self.user, self.password or "")
         return client
+
+    def probe(self) -> None:
+        """Connect, log in and say NOOP, for `avvik doctor`; raises what connecting raises."""
+        client = self._connect()
+        client.noop()
+        client.quit()
 
     def send(self, messages: list[EmailMessage]) -> list[str | None]:
         """One connection for the batch; a failure to connect fails every message, one refused fails one."""
