@@ -43,7 +43,8 @@ def call(url: str, token: str | None = None, body: Any = None) -> tuple[int, Any
 def wait_until_up(origin: str, process: subprocess.Popen[bytes], log: Path | None = None) -> None:
     """Wait for the server's health answer; fail the test with gunicorn's own words (its stderr, or the log file
     it went to) if it never comes."""
-    for _ in range(150):
+    deadline = time.monotonic() + 60  # a loaded machine takes its time importing three workers
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if call(f"{origin}/api/v1/health")[0] == 200:
                 return
