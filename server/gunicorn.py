@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+import uuid
 from http import HTTPStatus
 from typing import Any
 
@@ -71,13 +72,18 @@ class JsonErrorWorker(SyncWorker):  # type: ignore[misc]
             ((s, c, m) for cls, s, c, m in _CLIENT_ERRORS if isinstance(exc, cls)),
             (500, "internal_error", "Ett oväntat fel inträffade och ändringen sparades inte. Försök igen."),
         )
+        # The request never reached the app: it gets its id here. Only the exception's type is logged, since its
+        # text can quote the request line, query values included.
+        request_id = uuid.uuid4().hex
+        fields = {"request_id": request_id, "status": status, "error": type(exc).__name__}
         if status == 500:
-            self.log.exception("Error handling request")
+            self.log.exception("Error handling request", extra={"fields": fields})
         else:
-            self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
-        body = json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+            self.log.warning("invalid request", extra={"fields": fields})
+        body = json.dumps({"code": code, "message": message, "request_id": request_id}, ensure_ascii=False).encode()
         head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nConnection: close\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"X-Request-ID: {request_id}\r\n\r\n")
         try:
             util.write_nonblock(client, head.encode("latin-1") + body)
         except Exception:  # noqa: BLE001 - the client may be gone; there is no one left to tell

@@ -106,7 +106,8 @@ def _allowed() -> bool:
     settings = current_app.extensions["avvik.settings"]
     if settings.metrics_bind:
         host, _, port = settings.metrics_bind.rpartition(":")
-        if (request.environ.get("SERVER_NAME"), request.environ.get("SERVER_PORT")) == (host, port):
+        # gunicorn sets these from the listening socket the request came in on, never from the Host header
+        if (request.environ.get("SERVER_NAME"), request.environ.get("SERVER_PORT")) == (host.strip("[]"), port):
             return True
     if settings.metrics_token:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
