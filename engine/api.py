@@ -35,7 +35,9 @@ R = TypeVar("R")
 Observer = Callable[[str, str], None]
 
 
-def _observed(what: str, areas: Callable[[dict[str, Any]], list[str]]) -> Callable[[Callable[..., R]], Callable[..., R]]:
+def _observed(
+    what: str, areas: Callable[[dict[str, Any]], list[str]]
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Tell the engine's observers about a committed outcome, once per area it touched."""
 
     def decorate(func: Callable[..., R]) -> Callable[..., R]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from typing import Any, Iterator
+from typing import Iterator
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -25,6 +25,7 @@ from prometheus_client.registry import REGISTRY, Collector
 from sqlalchemy import event
 
 from engine.api import Engine
+from server.errors import error_response
 from server.tracing import route_template
 
 __all__ = ["register", "count_outcome", "MULTIPROC_ENV"]
@@ -111,13 +112,12 @@ def _allowed() -> bool:
             return True
     if settings.metrics_token:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), settings.metrics_token.encode())
+        offered, expected = token.strip().encode(), settings.metrics_token.encode()
+        return scheme.lower() == "bearer" and hmac.compare_digest(offered, expected)
     return False
 
 
-def _scrape() -> Any:
-    from server.errors import error_response
-
+def _scrape() -> Response:
     if not _allowed():
         return error_response(404, "not_found", "Adressen finns inte.")
     engine: Engine = current_app.extensions["avvik.engine"]

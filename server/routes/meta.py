@@ -1,4 +1,5 @@
-"""Health (liveness: cheap), readiness (database, schema, configuration), the OpenAPI document, who am I, roles, units and the shared forms."""
+"""Health (liveness: cheap), readiness (database, schema, configuration), the OpenAPI document, who am I, roles,
+units and the shared forms."""
 
 from __future__ import annotations
 

@@ -45,7 +45,9 @@ def beating(demo: Engine) -> Iterator[Engine]:
     yield demo
 
 
-def test_a_configured_installation_passes(beating: Engine, web_dist: Path, smtp_sink: tuple[Sink, str]) -> None:  # noqa: F811
+def test_a_configured_installation_passes(
+    beating: Engine, web_dist: Path, smtp_sink: tuple[Sink, str]  # noqa: F811
+) -> None:
     _, smtp_url = smtp_sink
     code, lines = doctor(beating.db.url, AVVIK_WEB_DIST=str(web_dist), AVVIK_SMTP_URL=smtp_url)
     assert code == 0, lines
