@@ -14,8 +14,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, catalog, config, events, exports, links, migration, notifications, org, outbox,
-                    receipts, releases, reopening, tasks, timers, triage)
+from engine import (actions, catalog, config, events, exports, health, links, migration, notifications, org,
+                    outbox, receipts, releases, reopening, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -23,12 +23,35 @@ from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.definitions.release import ReleaseCache
 from engine.errors import AvvikError, Conflict, StaleWrite
+from engine.store import ops as ops_store
 from engine.store.db import Database
 from engine.store.types import utcnow
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "Observer"]
 
 R = TypeVar("R")
+# Told after a use case committed: ("reported" | "task_completed", area). /metrics counts with it; the engine
+# knows nothing of how.
+Observer = Callable[[str, str], None]
+
+
+def _observed(
+    what: str, areas: Callable[[dict[str, Any]], list[str]]
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Tell the engine's observers about a committed outcome, once per area it touched."""
+
+    def decorate(func: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(func)
+        def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
+            result = func(self, *args, **kwargs)
+            for area in areas(result):  # type: ignore[arg-type]
+                for observer in self.observers:
+                    observer(what, area)
+            return result
+
+        return wrapper
+
+    return decorate
 
 
 def _use_case(func: Callable[..., R]) -> Callable[..., R]:
@@ -65,6 +88,7 @@ class Engine:
         self.clock = clock
         self.public_url = public_url.rstrip("/")  # where links in notifications point (AVVIK_PUBLIC_URL)
         self.releases = ReleaseCache()
+        self.observers: list[Observer] = []
 
     # releases
     @_use_case
@@ -179,6 +203,7 @@ class Engine:
         return catalog.consume_rate(ctx, key, limit, window_s)
 
     # events
+    @_observed("reported", lambda event: [case["area"] for case in event["areas"]])
     @_use_case
     def report_event(self, ctx: Context, actor_id: str | None, unit_id: str, data: Any,
                      channel: str = "personal") -> dict[str, Any]:
@@ -255,6 +280,7 @@ class Engine:
     def assign_task(self, ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str, Any]:
         return tasks.assign(ctx, task_id, actor_id, user_id)
 
+    @_observed("task_completed", lambda result: [result["case"]["area"]])
     @_use_case
     def complete_task(self, ctx: Context, task_id: str, actor_id: str, data: Any,
                       expected_version: int | None = None) -> dict[str, Any]:
@@ -376,3 +402,19 @@ class Engine:
             if len(items) < batch:
                 break
         return counts
+
+    # operations: readiness, the scrape-time gauges, the worker's heartbeat
+    def readiness(self) -> list[health.Check]:
+        return health.readiness(self.db)
+
+    @_use_case
+    def operations_snapshot(self, ctx: Context) -> dict[str, Any]:
+        return health.snapshot(ctx.session, ctx.clock())
+
+    @_use_case
+    def worker_heartbeat(self, ctx: Context, worker_id: str, started_at: datetime, interval_s: float) -> None:
+        ops_store.beat(ctx.session, worker_id, started_at, ctx.clock(), round(interval_s * 1000))
+
+    @_use_case
+    def heartbeat_check(self, ctx: Context) -> health.Check:
+        return health.heartbeat_check(ops_store.newest_beat(ctx.session), ctx.clock())

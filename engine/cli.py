@@ -8,15 +8,22 @@ from __future__ import annotations
 import json
 import os
 import logging
+import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
+from engine import backup as backups
+from engine import logs
 from engine.api import Engine
 from engine.delivery.settings import DeliverySettings
 from engine.demo import seed_demo
@@ -71,6 +78,25 @@ def db_upgrade() -> None:
     database = Database()
     upgrade(database)
     click.echo(f"Databasen är uppdaterad ({database.engine.url.render_as_string(hide_password=True)}).")
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@_guarded
+def db_backup(target: Path) -> None:
+    """Write a consistent copy of the whole database to TARGET (PostgreSQL: pg_dump's custom format)."""
+    backups.backup(Database(), target)
+    click.echo(f"Säkerhetskopian är skriven till {target}.")
+
+
+@db.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@_guarded
+def db_restore(source: Path) -> None:
+    """Restore the backup SOURCE into the (new, empty) database AVVIK_DATABASE_URL names."""
+    database = Database()
+    backups.restore(database, source)
+    click.echo(f"Säkerhetskopian {source} är återläst. Kör `avvik db upgrade` om den är från en äldre version.")
 
 
 @main.command()
@@ -272,27 +298,73 @@ def seed_demo_command(definitions: Path) -> None:
     click.echo("Demoorganisationen finns. Skapa en nyckel med: avvik token create anna")
 
 
+_worker_log = logging.getLogger("avvik.worker")
+
+
+def _job(name: str, run: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """One worker job, and its one JSON log line: what it did and how long it took, or that it failed."""
+    fields: dict[str, Any] = {"job": name, "job_id": uuid.uuid4().hex}
+    started = time.perf_counter()
+    try:
+        counts = run()
+    except Exception:
+        fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        _worker_log.exception("job failed", extra={"fields": {**fields, "status": "failed"}})
+        raise
+    fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    _worker_log.info("job", extra={"fields": {**fields, "status": "ok", **counts}})
+    return counts
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, help="Seconds between rounds.")
 def worker(once: bool, interval: float) -> None:
-    """Fire due BPMN timers (escalations, SLA clocks), then deliver the notification outbox; in a loop or once."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    """Fire due BPMN timers (escalations, SLA clocks), then deliver the notification outbox; in a loop or once.
+    Each round ends with a heartbeat in the database (`avvik doctor` checks it)."""
+    logs.configure()
     try:
         settings = DeliverySettings.from_env()
     except ValueError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
     engine = _engine()
+    worker_id, started = f"{socket.gethostname()}:{os.getpid()}", utcnow()
     while True:
-        advanced = engine.run_due_timers()
-        engine.raise_action_deadlines()
-        counts = engine.deliver_notifications(settings)
+        try:
+            timers = _job("timers", lambda: {"advanced": engine.run_due_timers()})
+            _job("action_deadlines", lambda: {"raised": engine.raise_action_deadlines()})
+            counts = _job("outbox", lambda: engine.deliver_notifications(settings))
+            engine.worker_heartbeat(worker_id, started, interval)
+        except Exception:
+            if once:
+                sys.exit(1)  # the failed job's line says what went wrong
+            time.sleep(interval)  # a database that is away: try again next round, as systemd would restart us
+            continue
         if once:
-            click.echo(f"{advanced} ärenden gick vidare. Notifieringar: {counts['sent']} skickade, "
+            click.echo(f"{timers['advanced']} ärenden gick vidare. Notifieringar: {counts['sent']} skickade, "
                        f"{counts['failed']} misslyckade, {counts['skipped']} utan e-postadress.")
             return
         time.sleep(interval)
+
+
+@main.command()
+def doctor() -> None:
+    """Check configuration, database, migrations, the web build, the mail server and the worker; say what to fix."""
+    from engine.doctor import run_all
+    from server.config import Settings
+    from server.web import DEFAULT_DIST
+
+    configured = os.environ.get("AVVIK_WEB_DIST")  # read alone: a bad value elsewhere is a finding, not a crash
+    dist = Path(configured) if configured else DEFAULT_DIST
+    sources = DEFAULT_DIST.parent / "src" if dist == DEFAULT_DIST else None
+    checks = run_all(_engine(), [Settings.from_env, DeliverySettings.from_env], dist, sources,
+                     os.environ.get("AVVIK_SMTP_URL"))
+    for check in checks:
+        click.echo(f"{'OK ' if check.ok else 'FEL'}  {check.message}")
+    failed = [check for check in checks if not check.ok]
+    click.echo(f"{len(failed)} problem att åtgärda." if failed else "Allt ser bra ut.")
+    sys.exit(1 if failed else 0)
 
 
 @main.group()
@@ -330,18 +402,35 @@ def outbox_retry(notification_id: int) -> None:
               help="The worker's seconds between rounds.")
 def serve(host: str, port: int, workers: int, with_worker: bool, worker_interval: float) -> None:
     """Run the HTTP API under gunicorn, optionally with the timer worker beside it (what `make run` does)."""
-    from server.gunicorn import run
+    metrics_dir, own_dir = _metrics_dir()
+    from server.gunicorn import run  # after the metrics directory is set: prometheus-client reads it at import
 
     child = None
     if with_worker:  # a process of its own, as in production, so a slow round never holds up a request
         child = subprocess.Popen([sys.executable, "-m", "engine.cli", "worker", "--interval", str(worker_interval)])
         click.echo(f"Timerarbetaren körs (pid {child.pid}).", err=True)
     try:
-        run(host, port, workers)
+        run(host, port, workers, os.environ.get("AVVIK_METRICS_BIND") or None)
     finally:
         if child is not None:
             child.terminate()
             child.wait(timeout=30)
+        if own_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> tuple[str, bool]:
+    """The directory the API workers share their metrics through (PROMETHEUS_MULTIPROC_DIR): the one given,
+    emptied of a previous run's files, else a fresh one removed on exit."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        return given, False
+    made = tempfile.mkdtemp(prefix="avvik-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    return made, True
 
 
 if __name__ == "__main__":

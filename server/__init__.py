@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine.api import Engine
 from engine.store.db import Database
-from server import boundary, errors
+from server import boundary, errors, metrics, tracing
 from server.auth import OidcVerifier
 from server.config import Settings
 from server.web import register_web
@@ -30,6 +30,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     from server.openapi import build_openapi
     from server.routes import BLUEPRINTS
+
+    tracing.register(app)  # first: every later hook and error handler sees the request id
+    metrics.register(app)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

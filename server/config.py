@@ -24,12 +24,19 @@ class Settings:
     demo: bool = False  # AVVIK_DEMO=1 (set by `make run` only): the web app lists demo users and logs them in
     web_dist: str | None = None  # AVVIK_WEB_DIST: the built web app; None: web/dist beside the server package
     public_url: str = "http://localhost:8000"  # AVVIK_PUBLIC_URL: the web app as people reach it (mail links)
+    metrics_token: str | None = None  # AVVIK_METRICS_TOKEN: /metrics answers `Authorization: Bearer <token>`
+    metrics_bind: str | None = None  # AVVIK_METRICS_BIND (host:port): an internal listener where /metrics is open
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         def number(name: str, default: int) -> int:
-            return int(env[name]) if env.get(name) else default
+            if not env.get(name):
+                return default
+            try:
+                return int(env[name])
+            except ValueError:
+                raise ValueError(f"{name} ska vara ett heltal, inte '{env[name]}'") from None
 
         return cls(
             database_url=env.get("AVVIK_DATABASE_URL") or None,
@@ -45,4 +52,6 @@ class Settings:
             demo=env.get("AVVIK_DEMO") == "1",
             web_dist=env.get("AVVIK_WEB_DIST") or None,
             public_url=env.get("AVVIK_PUBLIC_URL") or cls.public_url,
+            metrics_token=env.get("AVVIK_METRICS_TOKEN") or None,
+            metrics_bind=env.get("AVVIK_METRICS_BIND") or None,
         )

@@ -22,6 +22,7 @@ from engine.errors import (
     SandboxError,
 )
 from server.messages import swedish
+from server.tracing import request_id
 
 __all__ = ["STATUS", "register", "error_response"]
 
@@ -99,7 +100,7 @@ def _http(error: HTTPException) -> Response:
 
 
 def _unexpected(error: Exception) -> Response:
-    log.exception("unhandled error", exc_info=error)
+    log.exception("unhandled error", exc_info=error, extra={"fields": {"request_id": request_id()}})
     return error_response(500, "internal_error", "Ett oväntat fel inträffade och ändringen sparades inte. Försök igen.")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+import uuid
 from http import HTTPStatus
 from typing import Any
 
@@ -71,13 +72,18 @@ class JsonErrorWorker(SyncWorker):  # type: ignore[misc]
             ((s, c, m) for cls, s, c, m in _CLIENT_ERRORS if isinstance(exc, cls)),
             (500, "internal_error", "Ett oväntat fel inträffade och ändringen sparades inte. Försök igen."),
         )
+        # The request never reached the app: it gets its id here. Only the exception's type is logged, since its
+        # text can quote the request line, query values included.
+        request_id = uuid.uuid4().hex
+        fields = {"request_id": request_id, "status": status, "error": type(exc).__name__}
         if status == 500:
-            self.log.exception("Error handling request")
+            self.log.exception("Error handling request", extra={"fields": fields})
         else:
-            self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
-        body = json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+            self.log.warning("invalid request", extra={"fields": fields})
+        body = json.dumps({"code": code, "message": message, "request_id": request_id}, ensure_ascii=False).encode()
         head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nConnection: close\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"X-Request-ID: {request_id}\r\n\r\n")
         try:
             util.write_nonblock(client, head.encode("latin-1") + body)
         except Exception:  # noqa: BLE001 - the client may be gone; there is no one left to tell
@@ -99,8 +105,21 @@ class _Application(BaseApplication):  # type: ignore[misc]
         return create_app()  # per worker, after fork: no connection is shared between processes
 
 
-def run(host: str, port: int, workers: int) -> None:
+def _child_exit(_server: Any, worker: Any) -> None:
+    """A worker's metric files are summed no longer as live values once it is gone (prometheus-client)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def run(host: str, port: int, workers: int, metrics_bind: str | None = None) -> None:
+    """Serve on host:port, and on metrics_bind too (an internal address where /metrics answers without a token).
+    Logs are JSON lines on stderr; each request writes its own line (server/tracing.py), so gunicorn's access
+    log is off."""
+    from engine.logs import LOGGING_CONFIG
+
     _Application({
-        "bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "timeout": 60,
-        "worker_class": f"{__name__}.JsonErrorWorker",
+        "bind": [f"{host}:{port}", *([metrics_bind] if metrics_bind else [])], "workers": workers,
+        "accesslog": None, "logconfig_dict": LOGGING_CONFIG, "timeout": 60,
+        "worker_class": f"{__name__}.JsonErrorWorker", "child_exit": _child_exit,
     }).run()

@@ -72,6 +72,8 @@ def endpoint(
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
+            if isinstance(result, Response):  # a view that answers with a status of its own (readiness: 503)
+                return result
             payload = response(many=many).dump(result) if response is not None else result
             reply = jsonify(payload)
             reply.status_code = status

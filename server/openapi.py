@@ -32,6 +32,19 @@ _ERRORS = {
     "422": "Ogiltiga uppgifter: validation_failed (errors med path), definition_invalid (findings), "
            "expression_refused, process_fault",
     "429": "För många försök",
+    "503": "Inte redo att ta emot trafik: not_ready (checks säger vad som saknas och hur det åtgärdas)",
+}
+
+# /metrics is the operators' (server/metrics.py): Prometheus text, not JSON, and not public.
+_METRICS: dict[str, Any] = {
+    "summary": "Mätvärden i Prometheus-format (bara på den interna adressen AVVIK_METRICS_BIND eller med "
+               "AVVIK_METRICS_TOKEN; annars 404)",
+    "operationId": "metrics",
+    "responses": {
+        "200": {"description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}},
+        "400": {"$ref": "#/components/responses/E400"},
+        "404": {"$ref": "#/components/responses/E404"},
+    },  # no `security`: its token is AVVIK_METRICS_TOKEN, not an API token, and a wrong one is a 404
 }
 
 # Stateful links (OpenAPI 3.1 link objects): from an operation's answer to the operations it makes possible, so
@@ -157,6 +170,7 @@ def build_openapi() -> dict[str, Any]:
     for ep in ENDPOINTS:
         path = _CONVERTER.sub(lambda m: "{" + m["name"] + "}", ep.rule)
         paths.setdefault(path, {})[ep.method.lower()] = _operation(ep)
+    paths["/metrics"] = {"get": _METRICS}
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()

@@ -162,6 +162,8 @@ class ErrorOut(Schema):
     required_role = fields.String(metadata={"description": "forbidden: the role the step needs"})
     assignee = fields.String(allow_none=True, metadata={"description": "not_ready: who holds the task"})
     outcome = fields.String(allow_none=True, metadata={"description": "not_ready: how the task ended"})
+    request_id = fields.String(metadata={"description": "The request's id (X-Request-ID): quote it to trace the error"})
+    checks = fields.List(fields.Nested("CheckOut"), metadata={"description": "not_ready: every readiness check"})
     reason = fields.String(metadata={"description": "process_fault: e.g. resources"})
 
 
@@ -444,6 +446,17 @@ class AuditOut(Schema):
 class HealthOut(Schema):
     status = fields.String()
     database = fields.String()
+
+
+class CheckOut(Schema):
+    code = fields.String(metadata={"description": "ok-code when ok, else what is wrong (schema_outdated, …)"})
+    ok = fields.Boolean()
+    message = fields.String(metadata={"description": "Swedish: what was found and what to do"})
+
+
+class ReadyOut(Schema):
+    status = fields.String(metadata={"description": "ready"})
+    checks = fields.List(fields.Nested(CheckOut))
 
 
 class ReleaseOut(Schema):

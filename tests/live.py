@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -39,31 +40,41 @@ def call(url: str, token: str | None = None, body: Any = None) -> tuple[int, Any
         return error.code, json.loads(error.read())
 
 
-def wait_until_up(origin: str, process: subprocess.Popen[bytes]) -> None:
-    """Wait for the server's health answer; fail the test with gunicorn's own words if it never comes."""
-    for _ in range(150):
+def wait_until_up(origin: str, process: subprocess.Popen[bytes], log: Path | None = None) -> None:
+    """Wait for the server's health answer; fail the test with gunicorn's own words (its stderr, or the log file
+    it went to) if it never comes."""
+    deadline = time.monotonic() + 60  # a loaded machine takes its time importing three workers
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if call(f"{origin}/api/v1/health")[0] == 200:
                 return
         except OSError:
             time.sleep(0.1)
     process.terminate()
-    pytest.fail("gunicorn did not start: " + process.communicate(timeout=20)[1].decode())
+    stderr = process.communicate(timeout=20)[1]
+    words = stderr.decode() if stderr is not None else log.read_text() if log is not None else ""
+    pytest.fail("gunicorn did not start: " + words)
 
 
 @contextlib.contextmanager
-def serve(database_url: str, workers: int = 2, port: int | None = None, **env: str) -> Iterator[str]:
-    """Run `avvik serve` with the repository's code and extra environment; yield its origin."""
+def serve(database_url: str, workers: int = 2, port: int | None = None, log: Path | None = None,
+          **env: str) -> Iterator[str]:
+    """Run `avvik serve` with the repository's code and extra environment; yield its origin. Its log (a JSON
+    line per request) goes to `log`, else to a temporary file: never to a pipe nobody reads, which would fill
+    and stall the server."""
     port = port or free_port()
     environment = {**os.environ, "AVVIK_DATABASE_URL": database_url, "PYTHONPATH": str(REPO), **env}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(origin, process)
-        yield origin
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "serve.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", str(workers)],
+            env=environment, stdout=subprocess.DEVNULL, stderr=stack.enter_context(log.open("wb")),
+        )
+        origin = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(origin, process, log)
+            yield origin
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

@@ -32,7 +32,17 @@ class DeliverySettings:
             public_url=public_url,
             sender=env.get("AVVIK_MAIL_FROM") or f"avvik <noreply@{host}>",
             policy=RetryPolicy(
-                max_attempts=int(env.get("AVVIK_NOTIFY_MAX_ATTEMPTS") or 8),
-                backoff=timedelta(seconds=float(env.get("AVVIK_NOTIFY_BACKOFF_SECONDS") or 60)),
+                max_attempts=int(_number("AVVIK_NOTIFY_MAX_ATTEMPTS", 8)),
+                backoff=timedelta(seconds=_number("AVVIK_NOTIFY_BACKOFF_SECONDS", 60)),
             ),
         )
+
+
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value) if "." in value else int(value)
+    except ValueError:
+        raise ValueError(f"{name} ska vara ett tal, inte '{value}'") from None

@@ -48,6 +48,12 @@ class SmtpTransport:
             client.login(self.user, self.password or "")
         return client
 
+    def probe(self) -> None:
+        """Connect, log in and say NOOP, for `avvik doctor`; raises what connecting raises."""
+        client = self._connect()
+        client.noop()
+        client.quit()
+
     def send(self, messages: list[Message]) -> list[str | None]:
         """One connection for the batch; a failure to connect fails every message, one refused fails one."""
         if not messages:

@@ -48,6 +48,8 @@ class Database:
             # instead of reading one page from the index (5 ms). Plan each statement for its own values.
             connect_args = {"prepare_threshold": None, **engine_options.pop("connect_args", {})}
             engine_options["connect_args"] = connect_args
+        # An error's text never quotes the statement's values: they can be protected fields, and errors are logged.
+        engine_options.setdefault("hide_parameters", True)
         self.engine: Engine = create_engine(self.url, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

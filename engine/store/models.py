@@ -45,6 +45,7 @@ __all__ = [
     "Overlay",
     "Notification",
     "NotificationSetting",
+    "WorkerHeartbeat",
 ]
 
 
@@ -183,6 +184,8 @@ class TaskRow(Base):
         Index("ix_tasks_open_role_unit_path", "role", "unit_path", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_role_due", "role", "due_at", "created_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_assignee", "assignee_id", postgresql_where=_OPEN, sqlite_where=_OPEN),
+        # /metrics counts open and overdue tasks per area at every scrape: from this index alone
+        Index("ix_tasks_open_area_due", "area", "due_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
     area_case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), index=True)
@@ -396,3 +399,14 @@ class NotificationSetting(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
     kind: Mapped[str_code] = mapped_column(primary_key=True)
     delivery: Mapped[str_code]
+
+
+class WorkerHeartbeat(Base):
+    """One row per `avvik worker` process, stamped at the end of every round: `avvik doctor` and /metrics tell
+    from it whether timers and the outbox are being worked at all."""
+
+    __tablename__ = "worker_heartbeats"
+    worker_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime] = mapped_column(index=True)
+    interval_ms: Mapped[int] = mapped_column(Integer)  # time between rounds: how old a beat may be before it is stale

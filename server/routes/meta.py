@@ -1,14 +1,16 @@
-"""Health, the OpenAPI document, who am I, roles, units and the shared forms."""
+"""Health (liveness: cheap), readiness (database, schema, configuration), the OpenAPI document, who am I, roles,
+units and the shared forms."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 
 from server.auth import current_user
 from server.http import endpoint, engine
-from server.schemas import FormIn, FormOut, HealthOut, MeOut, RoleOut, UnitOut
+from server.errors import error_response
+from server.schemas import CheckOut, FormIn, FormOut, HealthOut, MeOut, ReadyOut, RoleOut, UnitOut
 
 bp = Blueprint("meta", __name__, url_prefix="/api/v1")
 
@@ -17,6 +19,16 @@ bp = Blueprint("meta", __name__, url_prefix="/api/v1")
 def health() -> dict[str, Any]:
     engine().list_releases()  # one round trip to the database
     return {"status": "ok", "database": engine().db.dialect}
+
+
+@endpoint(bp, "/ready", summary="Redo att ta emot trafik: databasen nås, schemat är på senaste versionen och en "
+          "release är aktiv (annars 503 med skälen)", response=ReadyOut, public=True, errors=(503,))
+def ready() -> dict[str, Any] | Response:
+    checks = [check.to_dict() for check in engine().readiness()]
+    if all(check["ok"] for check in checks):
+        return {"status": "ready", "checks": checks}
+    return error_response(503, "not_ready", "Tjänsten är inte redo: " + " ".join(
+        c["message"] for c in checks if not c["ok"]), checks=CheckOut(many=True).dump(checks))
 
 
 @endpoint(bp, "/openapi.json", summary="OpenAPI 3-beskrivning av API:t", public=True)

@@ -86,22 +86,24 @@ def test_serve_with_worker_fires_timers_beside_the_api_and_stops_with_it(
     publish_with(demo, tmp_path, "vard", {"sla_triage: P5D": "sla_triage: PT1S"}, label="kort triage")
     number = demo.report_event("eva", "ks-akut", report)["number"]
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", "1", "--with-worker",
-         "--worker-interval", "0.2"],
-        env={**os.environ, "AVVIK_DATABASE_URL": demo.db.url}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}", process)
-        for _ in range(150):
-            if [t["event_number"] for t in demo.worklist("bertil")] == [number]:
-                break  # the triage was escalated to the verksamhetschef by the worker
-            time.sleep(0.1)
-        else:
-            pytest.fail("the worker did not fire the triage clock")
-    finally:
-        process.terminate()
-        stderr = process.communicate(timeout=40)[1].decode()
-    worker_pid = int(re.search(r"pid (\d+)", stderr).group(1))  # type: ignore[union-attr]
+    log = tmp_path / "serve.log"  # a file, not a pipe: the JSON lines of the API and the worker would fill a pipe
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", "1", "--with-worker",
+             "--worker-interval", "0.2"],
+            env={**os.environ, "AVVIK_DATABASE_URL": demo.db.url}, stdout=subprocess.DEVNULL, stderr=stderr,
+        )
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}", process, log)
+            for _ in range(150):
+                if [t["event_number"] for t in demo.worklist("bertil")] == [number]:
+                    break  # the triage was escalated to the verksamhetschef by the worker
+                time.sleep(0.1)
+            else:
+                pytest.fail("the worker did not fire the triage clock")
+        finally:
+            process.terminate()
+            process.wait(timeout=40)
+    worker_pid = int(re.search(r"pid (\d+)", log.read_text()).group(1))  # type: ignore[union-attr]
     with pytest.raises(ProcessLookupError):
         os.kill(worker_pid, 0)

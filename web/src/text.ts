@@ -4,6 +4,7 @@ export const t = {
   appLong: 'Avvikelsehantering',
   skipToContent: 'Hoppa till innehållet',
   loading: 'Laddar …',
+  requestId: 'Felkod (uppge den till supporten):',
   retry: 'Försök igen',
   notFound: 'Sidan finns inte.',
   nav: {

@@ -44,6 +44,7 @@ export class ApiError extends Error {
     message: string,
     readonly errors: FieldError[] = [],
     readonly unmet: UnmetRule[] = [],
+    readonly requestId: string | null = null, // the server's id of the request: quoted, it finds the logs
   ) {
     super(message);
   }
@@ -77,6 +78,7 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
       payload?.message ?? 'Något gick fel.',
       payload?.errors ?? [],
       payload?.unmet ?? [],
+      payload?.request_id ?? response.headers.get('X-Request-ID'),
     );
   }
   return payload as T;

@@ -23,7 +23,12 @@ export const asApiError = (e: unknown): ApiError =>
 
 export function ErrorMessage({ error }: { error: ApiError | null }) {
   if (!error) return null;
-  return <div className="alert alert-error" role="alert">{error.message}</div>;
+  return (
+    <div className="alert alert-error" role="alert">
+      {error.message}
+      {error.requestId && <small className="request-id">{t.requestId} {error.requestId}</small>}
+    </div>
+  );
 }
 
 export function Notice({ children, kind = 'info' }: { children: React.ReactNode; kind?: 'info' | 'success' | 'warning' }) {
