@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["language_from_attribute", "language_from_syntax", "foreign_message", "AVVIK_EXAMPLE"]
+__all__ = ["language_from_attribute", "language_from_syntax", "foreign_message", "EXAMPLE_EXPRESSION"]
 
-AVVIK_EXAMPLE = 'triage["beslut"] == "accepterad" and not akut'
+EXAMPLE_EXPRESSION = 'triage["beslut"] == "accepterad" and not akut'
 # what each language's typical condition looks like in avvik
 _TRANSLATIONS = {
     "JUEL": "${approved} skrivs approved och ${status == 'ok'} skrivs status == \"ok\"",
@@ -64,7 +64,7 @@ def foreign_message(label: str, quoted: str, language: str) -> tuple[str, str]:
     subject = f"{label} {quoted}" if quoted else label
     message = (f"{subject} är skrivet i {name}, som avvik inte kör. avvik läser Python-liknande uttryck "
                "som körs i avviks sandlåda.")
-    fix = (f"Skriv om det som ett Python-uttryck, t.ex. {AVVIK_EXAMPLE}"
+    fix = (f"Skriv om det som ett Python-uttryck, t.ex. {EXAMPLE_EXPRESSION}"
            + (f" ({_TRANSLATIONS[language]})" if known else "")
            + "; ta bort attributet language/scriptFormat. Se docs/definitions.md.")
     return message, fix

@@ -1,7 +1,7 @@
 """operations: the worker's heartbeat, and an index for the open/overdue task gauges of /metrics
 
-Revision ID: 0005_ops
-Revises: 0004_notify
+Revision ID: 0006_ops
+Revises: 0005_notify2
 Create Date: 2026-11-29 00:20:00
 """
 
