@@ -241,6 +241,63 @@ def cfar_check(register: Path) -> None:
     sys.exit(1 if problems else 0)
 
 
+@main.group()
+def audit() -> None:
+    """Ändrings- och läsloggarna."""
+
+
+@audit.command("verify")
+@click.option("--entity", help="Only this legal entity (its root unit id, e.g. rs).")
+@_guarded
+def audit_verify(entity: str | None) -> None:
+    """Check every log chain; exit 1 and name the first broken row of each chain that does not hold."""
+    result = _engine().verify_logs(entity)
+    for found in result["breaks"]:
+        click.echo(f"FEL {found['message']}")
+    for head in result["heads"]:
+        click.echo(f"{head['entity']}\tändringslogg rad {head['audit_id']} {head['audit_hash']}\t"
+                   f"läslogg rad {head['read_id']} {head['read_hash']}")
+    click.echo("Loggkedjorna är obrutna." if result["ok"] else f"{len(result['breaks'])} kedjor är brutna.")
+    sys.exit(0 if result["ok"] else 1)
+
+
+@main.group()
+def retention() -> None:
+    """Gallring enligt processes/retention.yaml."""
+
+
+def _due_lines(result: dict[str, Any]) -> None:
+    if not result["classes"]:
+        click.echo("Inget är moget för gallring.")
+    for due in result["classes"]:
+        click.echo(f"{due['entity']}\t{due['record_class']}\t{due['due']} att gallra, {due['held']} spärrade\t"
+                   f"{due['reason']}")
+
+
+@retention.command("plan")
+@click.option("--json", "as_json", is_flag=True, help="Everything, each record with its id and content hash.")
+@_guarded
+def retention_plan(as_json: bool) -> None:
+    """What is due for culling, by record class and legal entity, and what a legal hold keeps."""
+    result = _engine().retention_plan()
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2)) if as_json else _due_lines(result)
+
+
+@retention.command("run")
+@click.option("--dry-run/--execute", default=True, help="Show what would be culled (default), or cull it.")
+@click.option("--actor", default="operator", show_default=True, help="Who runs the culling (kept in the protocol).")
+@_guarded
+def retention_run(dry_run: bool, actor: str) -> None:
+    """Cull (or with --dry-run only show) what is due; each class and legal entity culled gets a protocol."""
+    result = _engine().retention_run(actor, execute=not dry_run)
+    _due_lines(result)
+    for protocol in result.get("protocols", []):
+        click.echo(f"Gallringsprotokoll {protocol['id']}: {protocol['entity']} {protocol['record_class']}, "
+                   f"{protocol['count']} poster, beslut: {protocol['decision']}")
+    if dry_run:
+        click.echo("Provkörning: inget gallrades. Kör med --execute för att gallra.")
+
+
 @main.command("seed-demo")
 @click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @_guarded
