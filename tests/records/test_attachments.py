@@ -15,7 +15,7 @@ import pytest
 
 from engine.records.scanning import ClamdScanner, ScanFailed
 from engine.records.settings import RecordsSettings
-from engine.records.storage import BlobMissing, FileStore
+from engine.records.storage import BlobMissing, FileStore, S3Store
 from engine.store.models import ReadLogEntry
 from server import create_app
 from server.config import Settings
@@ -165,22 +165,37 @@ def test_the_virus_scanner_refuses_an_infected_file_and_a_silent_one_refuses_all
         ClamdScanner("ftp:nowhere").scan(b"x")
 
 
-def test_the_store_contract_on_the_filesystem(tmp_path: Path) -> None:
+@pytest.fixture(params=["filesystem", "s3"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """Each store with a way to damage a stored object behind its back. S3: moto's in-process fake of the API."""
+    if request.param == "filesystem":
+        yield FileStore(tmp_path), lambda key: next(tmp_path.rglob(key)).write_bytes(b"damaged")
+        return
+    boto3 = pytest.importorskip("boto3")
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws():
+        client = boto3.client("s3", region_name="eu-north-1", aws_access_key_id="test", aws_secret_access_key="test")
+        client.create_bucket(Bucket="avvik", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+        yield S3Store(client, "avvik"), lambda key: client.put_object(Bucket="avvik", Key=f"attachments/{key}",
+                                                                      Body=b"damaged")
+
+
+def test_the_store_contract(store: tuple[Any, Any]) -> None:
     import hashlib
 
-    store = FileStore(tmp_path)
+    blobs, damage = store
     key = hashlib.sha256(PNG).hexdigest()
-    assert not store.exists(key)
-    store.put(key, PNG)
-    store.put(key, PNG)  # idempotent
-    assert store.exists(key) and store.get(key) == PNG
-    next(p for p in tmp_path.rglob(key)).write_bytes(b"damaged")
+    assert not blobs.exists(key)
+    blobs.put(key, PNG)
+    blobs.put(key, PNG)  # idempotent
+    assert blobs.exists(key) and blobs.get(key) == PNG
+    damage(key)
     with pytest.raises(BlobMissing):
-        store.get(key)  # never bytes whose hash differs from the key
-    store.delete(key)
-    store.delete(key)
-    assert not store.exists(key)
+        blobs.get(key)  # never bytes whose hash differs from the key
+    blobs.delete(key)
+    blobs.delete(key)
+    assert not blobs.exists(key)
     with pytest.raises(BlobMissing):
-        store.get(key)
+        blobs.get(key)
     with pytest.raises(ValueError):
-        store.put("../../etc/passwd", b"x")
+        blobs.put("../../etc/passwd", b"x")
