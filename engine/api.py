@@ -21,7 +21,7 @@ from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
-from engine.records import attachments, holds, logs, retention
+from engine.records import archive, attachments, holds, logs, retention
 from engine.records.settings import RecordsSettings
 from engine.definitions.release import ReleaseCache
 from engine.errors import AvvikError, Conflict, StaleWrite
@@ -255,6 +255,10 @@ class Engine:
     @_use_case
     def verify_logs(self, ctx: Context, entity: str | None = None) -> dict[str, Any]:
         return logs.verify(ctx, entity)
+
+    @_use_case
+    def archive_package(self, ctx: Context, number: str) -> dict[str, bytes]:
+        return archive.export_sip(ctx, self.records, number)
 
     @_use_case
     def retention_plan(self, ctx: Context) -> dict[str, Any]:

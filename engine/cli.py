@@ -298,6 +298,26 @@ def retention_run(dry_run: bool, actor: str) -> None:
         click.echo("Provkörning: inget gallrades. Kör med --execute för att gallra.")
 
 
+@main.group()
+def archive() -> None:
+    """Arkivering (E-ARK)."""
+
+
+@archive.command("export")
+@click.argument("number")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder the package's own folder is written into.")
+@_guarded
+def archive_export(number: str, out: Path) -> None:
+    """Write the closed event NUMBER as an E-ARK SIP (METS, PREMIS, data as JSON and HTML, attachments, log)."""
+    files = _engine().archive_package(number)
+    for relative, content in files.items():
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    click.echo(f"Paketet finns i {out / next(iter(files)).split('/')[0]} ({len(files)} filer).")
+
+
 @main.command("seed-demo")
 @click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @_guarded
