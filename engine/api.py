@@ -21,7 +21,7 @@ from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
-from engine.records import archive, attachments, holds, logs, retention
+from engine.records import archive, attachments, holds, imports, logs, retention
 from engine.records.settings import RecordsSettings
 from engine.definitions.release import ReleaseCache
 from engine.errors import AvvikError, Conflict, StaleWrite
@@ -255,6 +255,11 @@ class Engine:
     @_use_case
     def verify_logs(self, ctx: Context, entity: str | None = None) -> dict[str, Any]:
         return logs.verify(ctx, entity)
+
+    @_use_case
+    def import_history(self, ctx: Context, data: bytes, mapping: bytes, actor_id: str,
+                       dry_run: bool = True) -> dict[str, Any]:
+        return imports.import_history(ctx, data, mapping, actor_id, dry_run)
 
     @_use_case
     def archive_package(self, ctx: Context, number: str) -> dict[str, bytes]:

@@ -318,6 +318,31 @@ def archive_export(number: str, out: Path) -> None:
     click.echo(f"Paketet finns i {out / next(iter(files)).split('/')[0]} ({len(files)} filer).")
 
 
+@main.group("import")
+def import_group() -> None:
+    """Import av historik ur äldre system."""
+
+
+@import_group.command("handelsevis")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="YAML: columns, units, categories, statuses (docs/records.md).")
+@click.option("--dry-run/--execute", default=True, help="Report unmapped values row by row (default), or import.")
+@click.option("--actor", default="operator", show_default=True)
+@_guarded
+def import_handelsevis(file: Path, mapping: Path, dry_run: bool, actor: str) -> None:
+    """Import Händelsevis history (CSV or JSON) as closed, read-only events; re-running skips what is there."""
+    result = _engine().import_history(file.read_bytes(), mapping.read_bytes(), actor, dry_run)
+    for problem in result["problems"]:
+        click.echo(f"rad {problem['row']} (id {problem['legacy_id']}): {problem['field']}: {problem['message']}")
+    click.echo(f"{result['rows']} rader: {result['to_import']} att importera, {result['already_imported']} redan "
+               f"importerade, {result['skipped']} hoppas över, {len(result['problems'])} problem.")
+    if result["problems"]:
+        click.echo("Inget importerades: rätta mappningen eller filen först." if not dry_run else "")
+        sys.exit(1)
+    click.echo("Provkörning: inget skrevs." if dry_run else f"{result['imported']} händelser importerades.")
+
+
 @main.command("seed-demo")
 @click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @_guarded

@@ -7,6 +7,7 @@ from typing import Any
 from engine import feedback, links, moves
 from engine.records import holds
 from engine.records.attachments import attachments_view
+from engine.records.imports import require_not_imported
 from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, visible_scopes
 from engine.cases import closure_results, start_case
 from engine.config import resolve, resolve_intake
@@ -247,6 +248,7 @@ def rename_event(ctx: Context, number: str, title: str, reason: str, actor_id: s
     access = event_access(ctx, number, actor_id)
     access.writer()
     event = access.event
+    require_not_imported(event)
     title, reason = title.strip(), reason.strip()
     errors = [{"path": p, "message": "Fältet måste fyllas i."} for p, v in (("title", title), ("reason", reason)) if not v]
     if errors:

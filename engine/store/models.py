@@ -147,6 +147,8 @@ class Event(Base):
     # secret that goes with it (the secret itself is shown once, never stored).
     public_receipt: Mapped[str | None] = mapped_column(String(40), unique=True)
     public_secret_hash: Mapped[str | None] = mapped_column(String(64))
+    # An event imported from an older system (engine/records/imports.py): "<source>:<its id>"; read-only.
+    legacy_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     area_cases: Mapped[list[AreaCase]] = relationship(back_populates="event", order_by="AreaCase.id")
 
 

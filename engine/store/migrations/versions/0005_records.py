@@ -1,4 +1,4 @@
-"""records: chained change and read logs, attachments, legal holds, culling protocols
+"""records: chained change and read logs, attachments, legal holds, culling protocols, legacy ids
 
 The change log and the read log get a chain per legal entity (engine/store/chain.py); rows written before this
 revision are chained here, in id order, so `avvik audit verify` holds from the first row.
@@ -57,6 +57,9 @@ def upgrade() -> None:
     sa.Column('read_hash', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('entity')
     )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('legacy_id', sa.String(length=120), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_events_legacy_id'), ['legacy_id'])
     _chain_columns('audit_log')
     _chain_columns('read_log')
     with op.batch_alter_table('read_log', schema=None) as batch_op:
@@ -132,3 +135,6 @@ def downgrade() -> None:
             for column in ('culled_by', 'hash', 'digest', 'chain'):
                 batch_op.drop_column(column)
     op.drop_table('log_chains')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_events_legacy_id'), type_='unique')
+        batch_op.drop_column('legacy_id')
