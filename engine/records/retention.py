@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engine.context import Context
 from engine.definitions.retention import (ATTACHMENTS, CHANGE_LOG, READ_LOG, RETENTION_FILE, Rule, Schedule,
@@ -70,7 +71,8 @@ def _case_class(ctx: Context, case: AreaCase) -> str | None:
 
 
 def _closed_events(ctx: Context) -> Iterable[Event]:
-    return ctx.session.scalars(select(Event).where(Event.status == "closed").order_by(Event.id))
+    query = select(Event).where(Event.status == "closed").options(selectinload(Event.area_cases))
+    return ctx.session.scalars(query.order_by(Event.id))
 
 
 def _last_closed(event: Event) -> datetime | None:

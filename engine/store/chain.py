@@ -170,9 +170,9 @@ def verify(session: Session, entity: str | None = None) -> list[Break]:
             found = _verify_one(session, log, head)
             if found is not None:
                 breaks.append(found)
-    for log, model in LOGS.items():
+    for log, model in LOGS.items() if entity is None else ():
         stray = session.scalars(select(model.id).where(model.chain.is_(None)).order_by(model.id).limit(1)).first()
-        if stray is not None and entity is None:
+        if stray is not None:
             breaks.append(Break(log, "?", stray, f"Rad {stray} i {LOG_NAMES[log]} saknar kedja: den har skrivits "
                                 "förbi avvik."))
     return breaks
