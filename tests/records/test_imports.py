@@ -61,7 +61,7 @@ def test_imported_events_are_closed_searchable_read_only_and_a_rerun_adds_nothin
     with pytest.raises(Conflict, match="importerad historik"):
         demo.reopen_case(found[0]["number"], "vard", "Fel i importen", "anna")
     with pytest.raises(Conflict):
-        demo.rename_event(found[0]["number"], "Ny rubrik", "test", "anna")
+        demo.rename_event(found[0]["number"], found[0]["title"], "Ny rubrik", "test", "anna")
     assert demo.verify_logs()["ok"]
 
 
