@@ -179,6 +179,11 @@ def markdown(r: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(r, targets)]
+    if "imports" in r:  # part 7 (bench/imports.py)
+        imp = r["imports"]
+        for key, label in (("dry_run_s", "dry run (s)"), ("import_s", "import (s)"), ("rerun_s", "re-run, all there (s)")):
+            lines.append(f"| 7 Händelsevis import, {imp['rows']:,} rows | {label} | {imp['sqlite'][key]} | "
+                         f"{imp['postgresql'][key]} | – | – |")
     worklist = r["scale"]["explain_worklist"]
     generic = worklist["generic"]
     lines += ["", f"Worklist plan (EXPLAIN ANALYZE for the call's values, top line): `{worklist['top_line']}`; "

@@ -20,6 +20,7 @@ from bench import report
 from bench.case_age import prepared_rework_engine, profile_late_steps, run_case_age
 from bench.databases import Backend, drop_postgres, fresh_postgres, fresh_sqlite, postgres_admin_dsn
 from bench.http_load import run_http
+from bench.imports import run_imports
 from bench.inprocess import engine_lifecycle, prepared_engine, run_inprocess
 from bench.machine import describe, load_average
 from bench.profile import profile, server_lifecycle
@@ -42,6 +43,7 @@ class Plan:
     age_profile_steps: int = 4
     read_repeats: int = 200  # part 4: calls per read, each bounded by read_budget_seconds
     read_budget_seconds: float = 20.0
+    import_rows: int = 100_000  # part 7: a generated Händelsevis export
 
 
 def _log(message: str, started: float) -> None:
@@ -104,6 +106,8 @@ def run(plan: Plan) -> dict[str, Any]:
         _log("part 5: case age", started)
         results["case_age"], profiles["step_at_task_200"] = _case_age(plan, workdir)
         results["profiles"] = profiles
+        _log(f"part 7: Händelsevis import of {plan.import_rows:,} rows", started)
+        results["imports"] = run_imports([fresh_sqlite(workdir, "imports"), fresh_postgres()], plan.import_rows)
         _log(f"part 4: {plan.events:,} events bulk-loaded, then the reads", started)
         results["scale"] = run_scale(plan.events, plan.read_repeats, plan.read_budget_seconds,
                                      lambda message: _log(f"part 4: {message}", started))

@@ -21,6 +21,7 @@ from engine.store import org as org_store
 from engine.store.models import AreaCase, Event
 
 __all__ = [
+    "AUDITOR_ROLE",
     "NOT_VISIBLE",
     "CaseAccess",
     "EventAccess",
@@ -34,6 +35,7 @@ __all__ = [
     "report_forms",
 ]
 
+AUDITOR_ROLE = "revisor"  # reads the logs of the units it holds the role on
 NOT_VISIBLE = "Händelsen finns inte eller så saknar du behörighet."
 
 

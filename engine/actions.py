@@ -31,6 +31,7 @@ __all__ = [
     "transition",
     "my_actions",
     "get_action",
+    "action_for",
 ]
 
 ACTION_FORM = "atgard.json"
@@ -111,7 +112,7 @@ def create_action(ctx: Context, number: str, actor_id: str, data: Any, area: str
     return action_view(add_action(ctx, data, actor_id, [case]))
 
 
-def _action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False) -> Action:
+def action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False) -> Action:
     """The action if the actor owns it or reads (to change it: works in) one of the area cases it belongs to."""
     action = action_store.action_by_id(ctx.session, action_id)
     if action is None:
@@ -128,12 +129,12 @@ def _action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False
 
 
 def get_action(ctx: Context, action_id: int, actor_id: str) -> dict[str, Any]:
-    return action_view(_action_for(ctx, action_id, actor_id))
+    return action_view(action_for(ctx, action_id, actor_id))
 
 
 def link_action(ctx: Context, action_id: int, number: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
     """Link the action to (an area case of) another event, or to another area case of the same event."""
-    action = _action_for(ctx, action_id, actor_id, write=True)
+    action = action_for(ctx, action_id, actor_id, write=True)
     access = event_access(ctx, number, actor_id)
     event, case = access.event, _target_case(access, area)
     _require_open(event, case)
@@ -159,7 +160,7 @@ def transition(
 ) -> dict[str, Any]:
     """Move the action; an effect evaluation records its result, and "ej effektiv" proposes a follow-up action
     (created as föreslagen on the same cases, so no case closes before someone decides on it)."""
-    action = _action_for(ctx, action_id, actor_id, write=True)
+    action = action_for(ctx, action_id, actor_id, write=True)
     if expected_version is not None and expected_version != action.version:
         raise StaleWrite()
     closed = [case.area for case in action.cases if case.status == "closed"]

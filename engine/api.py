@@ -21,6 +21,8 @@ from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
+from engine.records import archive, attachments, holds, imports, logs, retention
+from engine.records.settings import RecordsSettings
 from engine.definitions.release import ReleaseCache
 from engine.errors import AvvikError, Conflict, StaleWrite
 from engine.store import ops as ops_store
@@ -83,12 +85,13 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
 
 class Engine:
     def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
-                 public_url: str = "http://localhost:8000") -> None:
+                 public_url: str = "http://localhost:8000", records: RecordsSettings | None = None) -> None:
         self.db = db
         self.clock = clock
         self.public_url = public_url.rstrip("/")  # where links in notifications point (AVVIK_PUBLIC_URL)
         self.releases = ReleaseCache()
         self.observers: list[Observer] = []
+        self.records = records or RecordsSettings.from_env()
 
     # releases
     @_use_case
@@ -257,6 +260,45 @@ class Engine:
     @_use_case
     def audit_log(self, ctx: Context, number: str, actor_id: str) -> dict[str, Any]:
         return events.audit_log(ctx, number, actor_id)
+
+    # records: attachments, legal holds, log chains, retention
+    @_use_case
+    def add_attachment(self, ctx: Context, target: str, key: Any, actor_id: str, upload: attachments.Upload,
+                       area: str | None = None) -> dict[str, Any]:
+        return attachments.upload(ctx, self.records, target, key, actor_id, upload, area)
+
+    @_use_case
+    def attachment_content(self, ctx: Context, attachment_id: int, actor_id: str) -> attachments.Download:
+        return attachments.download(ctx, self.records, attachment_id, actor_id)
+
+    @_use_case
+    def place_hold(self, ctx: Context, number: str, reason: str, actor_id: str) -> dict[str, Any]:
+        return holds.place(ctx, number, reason, actor_id)
+
+    @_use_case
+    def lift_hold(self, ctx: Context, number: str, hold_id: int, reason: str, actor_id: str) -> dict[str, Any]:
+        return holds.lift(ctx, number, hold_id, reason, actor_id)
+
+    @_use_case
+    def verify_logs(self, ctx: Context, entity: str | None = None) -> dict[str, Any]:
+        return logs.verify(ctx, entity)
+
+    @_use_case
+    def import_history(self, ctx: Context, data: bytes, mapping: bytes, actor_id: str,
+                       dry_run: bool = True) -> dict[str, Any]:
+        return imports.import_history(ctx, data, mapping, actor_id, dry_run)
+
+    @_use_case
+    def archive_package(self, ctx: Context, number: str) -> dict[str, bytes]:
+        return archive.export_sip(ctx, self.records, number)
+
+    @_use_case
+    def retention_plan(self, ctx: Context) -> dict[str, Any]:
+        return retention.plan(ctx)
+
+    @_use_case
+    def retention_run(self, ctx: Context, actor_id: str, execute: bool = False) -> dict[str, Any]:
+        return retention.run(ctx, self.records, actor_id, execute)
 
     # tasks
     @_use_case

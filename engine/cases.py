@@ -41,6 +41,7 @@ CASE_STATUS_LABELS = {
     "in_progress": "Under handläggning",
     "closed": "Avslutad",
     "removed": "Borttagen från området",
+    "culled": "Gallrad",  # engine/records/retention.py: the content is culled, the number and dates kept
 }
 EVENT_STATUS_LABELS = CASE_STATUS_LABELS
 _ORDER = {"submitted": 0, "in_progress": 1, "closed": 2}

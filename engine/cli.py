@@ -287,6 +287,108 @@ def cfar_check(register: Path) -> None:
     sys.exit(1 if problems else 0)
 
 
+@main.group()
+def audit() -> None:
+    """Ändrings- och läsloggarna."""
+
+
+@audit.command("verify")
+@click.option("--entity", help="Only this legal entity (its root unit id, e.g. rs).")
+@_guarded
+def audit_verify(entity: str | None) -> None:
+    """Check every log chain; exit 1 and name the first broken row of each chain that does not hold."""
+    result = _engine().verify_logs(entity)
+    for found in result["breaks"]:
+        click.echo(f"FEL {found['message']}")
+    for head in result["heads"]:
+        click.echo(f"{head['entity']}\tändringslogg rad {head['audit_id']} {head['audit_hash']}\t"
+                   f"läslogg rad {head['read_id']} {head['read_hash']}")
+    click.echo("Loggkedjorna är obrutna." if result["ok"] else f"{len(result['breaks'])} kedjor är brutna.")
+    sys.exit(0 if result["ok"] else 1)
+
+
+@main.group()
+def retention() -> None:
+    """Gallring enligt processes/retention.yaml."""
+
+
+def _due_lines(result: dict[str, Any]) -> None:
+    if not result["classes"]:
+        click.echo("Inget är moget för gallring.")
+    for due in result["classes"]:
+        click.echo(f"{due['entity']}\t{due['record_class']}\t{due['due']} att gallra, {due['held']} spärrade\t"
+                   f"{due['reason']}")
+
+
+@retention.command("plan")
+@click.option("--json", "as_json", is_flag=True, help="Everything, each record with its id and content hash.")
+@_guarded
+def retention_plan(as_json: bool) -> None:
+    """What is due for culling, by record class and legal entity, and what a legal hold keeps."""
+    result = _engine().retention_plan()
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2)) if as_json else _due_lines(result)
+
+
+@retention.command("run")
+@click.option("--dry-run/--execute", default=True, help="Show what would be culled (default), or cull it.")
+@click.option("--actor", default="operator", show_default=True, help="Who runs the culling (kept in the protocol).")
+@_guarded
+def retention_run(dry_run: bool, actor: str) -> None:
+    """Cull (or with --dry-run only show) what is due; each class and legal entity culled gets a protocol."""
+    result = _engine().retention_run(actor, execute=not dry_run)
+    _due_lines(result)
+    for protocol in result.get("protocols", []):
+        click.echo(f"Gallringsprotokoll {protocol['id']}: {protocol['entity']} {protocol['record_class']}, "
+                   f"{protocol['count']} poster, beslut: {protocol['decision']}")
+    if dry_run:
+        click.echo("Provkörning: inget gallrades. Kör med --execute för att gallra.")
+
+
+@main.group()
+def archive() -> None:
+    """Arkivering (E-ARK)."""
+
+
+@archive.command("export")
+@click.argument("number")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder the package's own folder is written into.")
+@_guarded
+def archive_export(number: str, out: Path) -> None:
+    """Write the closed event NUMBER as an E-ARK SIP (METS, PREMIS, data as JSON and HTML, attachments, log)."""
+    files = _engine().archive_package(number)
+    for relative, content in files.items():
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    click.echo(f"Paketet finns i {out / next(iter(files)).split('/')[0]} ({len(files)} filer).")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import av historik ur äldre system."""
+
+
+@import_group.command("handelsevis")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="YAML: columns, units, categories, statuses (docs/records.md).")
+@click.option("--dry-run/--execute", default=True, help="Report unmapped values row by row (default), or import.")
+@click.option("--actor", default="operator", show_default=True)
+@_guarded
+def import_handelsevis(file: Path, mapping: Path, dry_run: bool, actor: str) -> None:
+    """Import Händelsevis history (CSV or JSON) as closed, read-only events; re-running skips what is there."""
+    result = _engine().import_history(file.read_bytes(), mapping.read_bytes(), actor, dry_run)
+    for problem in result["problems"]:
+        click.echo(f"rad {problem['row']} (id {problem['legacy_id']}): {problem['field']}: {problem['message']}")
+    click.echo(f"{result['rows']} rader: {result['to_import']} att importera, {result['already_imported']} redan "
+               f"importerade, {result['skipped']} hoppas över, {len(result['problems'])} problem.")
+    if result["problems"]:
+        click.echo("Inget importerades: rätta mappningen eller filen först." if not dry_run else "")
+        sys.exit(1)
+    click.echo("Provkörning: inget skrevs." if dry_run else f"{result['imported']} händelser importerades.")
+
+
 @main.command("seed-demo")
 @click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @_guarded

@@ -171,6 +171,7 @@ def _bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: s
         before = {"release": before_record.hash if before_record else None, "variant": expected[1]}
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="set",
+        unit_path=unit.path,
         before=before, after={"release": record.hash, "variant": variant},
     )
 
@@ -181,6 +182,7 @@ def remove_binding(ctx: Context, unit_id: str, area: str, actor_id: str) -> dict
         raise NotFound("Enheten har ingen egen bindning för området.")
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="binding", entity_id=f"{unit.id}/{area}", operation="remove",
+        unit_path=unit.path,
     )
     return effective_config(ctx, unit_id, actor_id)
 
@@ -202,6 +204,7 @@ def set_overlay(ctx: Context, unit_id: str, area: str, key: str, value: Any, act
     binding_store.put_overlay(ctx.session, unit.id, area, key, value, actor_id)
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="overlay", entity_id=f"{unit.id}/{area}/{key}", operation="set",
+        unit_path=unit.path,
         after={"value": value},
     )
     return effective_config(ctx, unit_id, actor_id)
@@ -213,6 +216,7 @@ def remove_overlay(ctx: Context, unit_id: str, area: str, key: str, actor_id: st
         raise NotFound("Enheten har inget eget värde för parametern.")
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="overlay", entity_id=f"{unit.id}/{area}/{key}", operation="remove",
+        unit_path=unit.path,
     )
     return effective_config(ctx, unit_id, actor_id)
 

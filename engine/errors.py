@@ -5,11 +5,14 @@
     ├── SandboxError             an expression from a definition file was refused or failed
     ├── ProcessFault             a running process could not advance (an expression failed, a step limit hit)
     ├── InvalidInput             data failed a schema or a rule; .errors = [{"path", "message"}]
-    │   └── MotivationRequired   a transition needs a motivation (e.g. åtgärd avbruten)
+    │   ├── MotivationRequired   a transition needs a motivation (e.g. åtgärd avbruten)
+    │   ├── TooLarge             an uploaded file is over the configured size
+    │   └── Infected             the virus scanner found something in an uploaded file
     ├── AuthenticationFailed     no valid credentials (unknown, expired or revoked token)
     ├── NotFound                 the thing does not exist, or the caller may not know that it does
     ├── PermissionDenied         the caller lacks the role (× unit) the step needs
     ├── RateLimited              too many requests from one source in a window
+    ├── Unavailable              a service the request needs (the virus scanner, the file store) did not answer
     └── Conflict                 the request clashes with the current state
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
@@ -34,6 +37,9 @@ __all__ = [
     "ProcessFault",
     "InvalidInput",
     "MotivationRequired",
+    "TooLarge",
+    "Infected",
+    "Unavailable",
     "AuthenticationFailed",
     "NotFound",
     "PermissionDenied",
@@ -101,6 +107,21 @@ class InvalidInput(AvvikError):
 class MotivationRequired(InvalidInput):
     code = "motivation_required"
     default_message = "En motivering krävs."
+
+
+class TooLarge(InvalidInput):
+    code = "too_large"
+    default_message = "Filen är för stor."
+
+
+class Infected(InvalidInput):
+    code = "attachment_infected"
+    default_message = "Filen innehåller skadlig kod och sparades inte."
+
+
+class Unavailable(AvvikError):
+    code = "unavailable"
+    default_message = "En tjänst som behövs svarar inte just nu. Försök igen om en stund."
 
 
 class AuthenticationFailed(AvvikError):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from engine import feedback, links, moves
-from engine.access import EventAccess, access_for, event_access, visible_scopes
+from engine.records import holds
+from engine.records.attachments import attachments_view
+from engine.records.imports import require_not_imported
+from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, visible_scopes
 from engine.cases import closure_results, start_case
 from engine.config import resolve, resolve_intake
 from engine.context import Context
@@ -45,7 +48,6 @@ __all__ = [
     "audit_log",
 ]
 
-AUDITOR_ROLE = "revisor"
 
 CHANNELS = ("personal", "allmanhet")
 
@@ -161,6 +163,9 @@ def get_event(ctx: Context, number: str, actor_id: str, purpose: str) -> dict[st
     view["task_history"] = [task_view(t) for t in all_tasks if t.ended_at is not None]
     view["decisions"] = [decision_view(d) for d in case_store.decisions_for_event(ctx.session, event.id)
                          if d.area_case_id in visible_cases]
+    view["attachments"] = attachments_view(ctx, access, actor_id, {a["id"] for a in view["actions"]})
+    view["holds"] = holds.holds_view(ctx, event)
+    view["access"]["may_hold"] = holds.may_hold(access)
     view["history"] = audit_view(_visible_history(ctx, access, tasks))
     if event.has_patient_data and access.protected:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=event, purpose=purpose)
@@ -244,6 +249,7 @@ def rename_event(ctx: Context, number: str, previous: str, title: str, reason: s
     access = event_access(ctx, number, actor_id)
     access.writer()
     event = access.event
+    require_not_imported(event)
     title, reason = title.strip(), reason.strip()
     errors = [{"path": p, "message": "Fältet måste fyllas i."} for p, v in (("title", title), ("reason", reason)) if not v]
     if errors:

@@ -17,6 +17,7 @@ from engine.integrations import cfar
 from engine.rules.inheritance import ancestry
 from engine.store import audit as audit_store
 from engine.store import org as org_store
+from engine.store import records as records_store
 from engine.store.models import Unit
 
 __all__ = ["export_document"]
@@ -43,6 +44,7 @@ def export_document(ctx: Context, number: str, area: str, export_id: str, actor_
         "enhet": _unit(unit),
         "arbetsstalle": _unit(cfar.workplace_of(ctx, unit)),
         "huvudman": _unit(org_store.get_unit(ctx.session, ancestry(unit.path)[0])),
+        "bilagor": {"antal": records_store.attachment_count(ctx.session, event.id)},
     }
     document, missing = template.fill(sources)
     # The document carries personal data (the injured person's personnummer): its creation is a read.
@@ -56,4 +58,5 @@ def export_document(ctx: Context, number: str, area: str, export_id: str, actor_
         "generated_at": ctx.clock().isoformat(),
         "document": document,
         "missing": missing,
+        "attachments": sources["bilagor"]["antal"],  # the files stay in avvik; the authority may ask for them
     }

@@ -9,6 +9,7 @@ from typing import Any
 from engine.access import CaseAccess, event_access
 from engine.cases import load_workflow, save_step
 from engine.context import Context
+from engine.records.imports import require_not_imported
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.runtime import workflow as runtime
 from engine.store import audit as audit_store
@@ -43,6 +44,7 @@ def _may_reopen(access: CaseAccess) -> bool:
 def reopen_case(ctx: Context, number: str, area: str | None, reason: str, actor_id: str) -> dict[str, Any]:
     access = event_access(ctx, number, actor_id)
     access.require_handler()
+    require_not_imported(access.event)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Skälet krävs.", errors=[{"path": "reason", "message": "Ange varför ärendet öppnas igen."}])

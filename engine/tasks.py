@@ -26,7 +26,7 @@ from engine.store import tasks as task_store
 from engine.store.models import AreaCase, Decision, TaskRow
 from engine.views import case_view, task_view
 
-__all__ = ["worklist", "get_task", "claim", "release", "assign", "complete"]
+__all__ = ["task_for", "worklist", "get_task", "claim", "release", "assign", "complete"]
 
 
 def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0, area: str | None = None,
@@ -43,7 +43,7 @@ def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: i
     return [task_view(t) for t in task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset, narrow)]
 
 
-def _task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
+def task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
     """The task if the actor holds its role on its unit; a task they cannot act on is 403, one of an area case
     they cannot read is 404."""
     row = task_store.task_by_id(ctx.session, task_id)
@@ -60,7 +60,7 @@ def _task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaC
 
 
 def _open_task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
-    row, case = _task_for(ctx, task_id, actor_id)
+    row, case = task_for(ctx, task_id, actor_id)
     if row.ended_at is not None:
         raise TaskNotReady("Uppgiften är redan avslutad.", outcome=row.outcome)
     return row, case
@@ -69,7 +69,7 @@ def _open_task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, 
 def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     """The task's form and the case data as the actor may see it: a lane role works its task even on a restricted
     case, but sees protected values only where the area grants them."""
-    row, case = _task_for(ctx, task_id, actor_id)
+    row, case = task_for(ctx, task_id, actor_id)
     access = case_access(ctx, org_store.grants_of(ctx.session, actor_id), case)
     definition = access.definition
     info = definition.user_tasks[row.spec_name]
@@ -136,7 +136,7 @@ def assign(ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str,
 def complete(
     ctx: Context, task_id: str, actor_id: str, data: Any, expected_version: int | None = None
 ) -> dict[str, Any]:
-    row, case = _task_for(ctx, task_id, actor_id)
+    row, case = task_for(ctx, task_id, actor_id)
     if expected_version is not None and expected_version != case.version:
         raise StaleWrite()
     if row.ended_at is not None:

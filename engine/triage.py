@@ -8,6 +8,7 @@ from engine.access import event_access
 from engine.cases import roll_up, start_case
 from engine.config import resolve
 from engine.context import Context
+from engine.records.imports import require_not_imported
 from engine.errors import Conflict, InvalidInput, NoActiveConfiguration, PermissionDenied
 from engine.events import routing_facts
 from engine.rules.access import roles_at
@@ -28,6 +29,7 @@ def _reason(reason: str | None) -> str:
 def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
     access = event_access(ctx, number, actor_id)
     access.require_handler()
+    require_not_imported(access.event)
     event, grants = access.event, access.grants
     reason = _reason(reason)
     unit = org_store.get_unit(ctx.session, event.unit_id)
@@ -56,6 +58,7 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
 def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_id: str) -> dict[str, Any]:
     access = event_access(ctx, number, actor_id)
     access.require_handler()
+    require_not_imported(access.event)
     event = access.event
     reason = _reason(reason)
     active = [c for c in access.cases if c.case.area == area]

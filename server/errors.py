@@ -20,6 +20,8 @@ from engine.errors import (
     ProcessFault,
     RateLimited,
     SandboxError,
+    TooLarge,
+    Unavailable,
 )
 from server.messages import swedish
 from server.tracing import request_id
@@ -35,10 +37,12 @@ STATUS: list[tuple[type[AvvikError], int]] = [
     (RateLimited, 429),
     (NotFound, 404),
     (Conflict, 409),
+    (TooLarge, 413),
     (InvalidInput, 422),
     (DefinitionError, 422),
     (SandboxError, 422),
     (ProcessFault, 422),
+    (Unavailable, 503),
 ]
 
 _HTTP_CODES = {

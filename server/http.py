@@ -30,7 +30,9 @@ class Endpoint:
     status: int
     public: bool
     raw_body: bool
-    errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
+    errors: tuple[int, ...] = ()
+    multipart: type[Schema] | None = None  # a multipart/form-data body, its parts described by the schema
+    produces: str | None = None  # a binary answer of this media type (the view returns the Response)  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -54,14 +56,17 @@ def endpoint(
     public: bool = False,
     raw_body: bool = False,
     errors: tuple[int, ...] = (),
+    multipart: type[Schema] | None = None,
+    produces: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
-    further error statuses the view answers."""
+    further error statuses the view answers; multipart: the view reads a multipart body (request.files, .form);
+    produces: the view answers with a binary Response of that media type."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body, errors,
+            response, many, status, public, raw_body, errors, multipart, produces,
         ))
 
         @functools.wraps(view)
@@ -72,7 +77,7 @@ def endpoint(
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
-            if isinstance(result, Response):  # a view that answers with a status of its own (readiness: 503)
+            if isinstance(result, Response) or produces is not None:
                 return result
             payload = response(many=many).dump(result) if response is not None else result
             reply = jsonify(payload)

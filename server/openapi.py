@@ -30,7 +30,8 @@ _ERRORS = {
     "413": "För stor begäran",
     "415": "Fel Content-Type",
     "422": "Ogiltiga uppgifter: validation_failed (errors med path), definition_invalid (findings), "
-           "expression_refused, process_fault",
+           "expression_refused, process_fault, attachment_infected",
+    "503": "En tjänst som behövs svarar inte (virusskanning, bilagearkiv): unavailable",
     "429": "För många försök",
     "503": "Inte redo att ta emot trafik: not_ready (checks säger vad som saknas och hur det åtgärdas)",
 }
@@ -110,7 +111,7 @@ def _error_statuses(ep: Endpoint, has_path_parameters: bool) -> list[str]:
         statuses |= {"401", "403", "404"}
     if has_path_parameters:
         statuses |= {"404", "422"}
-    if ep.body is not None or ep.raw_body:
+    if ep.body is not None or ep.raw_body or ep.multipart is not None:
         statuses |= {"413", "415", "422"}
     if ep.query is not None:
         statuses.add("422")
@@ -135,8 +136,12 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
         binary = {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
         operation["requestBody"] = {"required": True, "content": {"application/zip": binary,
                                                                    "application/x-tar": binary}}
+    if ep.multipart is not None:
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": ep.multipart}}}
     ok: dict[str, Any] = {"description": "OK"}
-    if ep.response is not None:
+    if ep.produces is not None:
+        ok["content"] = {ep.produces: {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
+    elif ep.response is not None:
         schema: Any = ep.response
         ok["content"] = {"application/json": {"schema": {"type": "array", "items": schema} if ep.many else schema}}
     else:

@@ -319,6 +319,46 @@ class EventAccessOut(Schema):
     reporter = fields.Boolean()
     protected = fields.Boolean(metadata={"description": "Protected fields are shown (and the read is logged)"})
     writable_areas = fields.List(fields.String())
+    may_hold = fields.Boolean(metadata={"description": "The caller may place and lift legal holds on the event"})
+
+
+class AttachmentOut(Schema):
+    id = fields.Integer()
+    target = fields.String(metadata={"description": "event | area_case | action | task"})
+    area = fields.String(allow_none=True)
+    action_id = fields.Integer(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    filename = fields.String(metadata={"description": "A classified file's name only to who may open it"})
+    media_type = fields.String(metadata={"description": "Detected from the content, not the name"})
+    media_label = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    classification = fields.String(metadata={"description": "allman | personuppgifter | sekretess"})
+    classification_label = fields.String()
+    uploaded_by = fields.String()
+    created_at = fields.String()
+
+
+class AttachmentIn(Schema):
+    """multipart/form-data: the file part `file` and the text part `classification`."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    classification = fields.String(required=True, validate=validate.OneOf(["allman", "personuppgifter", "sekretess"]))
+
+
+class HoldOut(Schema):
+    id = fields.Integer()
+    reason = fields.String()
+    placed_by = fields.String()
+    role = fields.String()
+    created_at = fields.String()
+    active = fields.Boolean()
+    lifted_by = fields.String(allow_none=True)
+    lifted_at = fields.String(allow_none=True)
+
+
+class HoldIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class EventDetailOut(EventOut):
@@ -333,6 +373,8 @@ class EventDetailOut(EventOut):
     task_history = fields.List(fields.Nested(TaskOut))
     decisions = fields.List(fields.Nested(DecisionOut))
     history = fields.List(fields.Nested(HistoryOut))
+    attachments = fields.List(fields.Nested(AttachmentOut))
+    holds = fields.List(fields.Nested(HoldOut))
 
 
 class EventPageOut(Schema):
@@ -525,6 +567,7 @@ class ExportOut(Schema):
     generated_at = fields.String()
     document = fields.Dict()
     missing = fields.List(fields.String(), metadata={"description": "Fields without a value: fill in by hand"})
+    attachments = fields.Integer(metadata={"description": "How many files the event has in avvik"})
 
 
 class NotificationOut(Schema):

@@ -15,6 +15,8 @@ from sqlalchemy import text
 
 from engine import Database, Engine
 from engine.demo import seed_demo
+from engine.records.settings import RecordsSettings
+from engine.records.storage import FileStore
 from engine.store.models import Base
 from engine.store.schema import upgrade
 
@@ -53,8 +55,13 @@ def db(migrated: Database) -> Iterator[Database]:
 
 
 @pytest.fixture
-def engine(db: Database) -> Engine:
-    return Engine(db)
+def attachment_dir(tmp_path: Path) -> Path:
+    return tmp_path / "attachments"
+
+
+@pytest.fixture
+def engine(db: Database, attachment_dir: Path) -> Engine:
+    return Engine(db, records=RecordsSettings(store=FileStore(attachment_dir), max_bytes=200_000))
 
 
 @pytest.fixture

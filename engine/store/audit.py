@@ -1,4 +1,5 @@
-"""The append-only change log and the read log. Nothing here updates or deletes."""
+"""The append-only change log and the read log, each row chained to the previous one of its legal entity
+(engine/store/chain.py). Nothing here updates or deletes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.rules.legal_entity import legal_entity
+from engine.store import chain
 from engine.store.models import AuditEntry, Event, ReadLogEntry
 
 __all__ = ["record_change", "record_read", "changes_for_event", "reads_for_event"]
@@ -22,24 +25,27 @@ def record_change(
     event: Event | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=actor_id,
-            event_id=event.id if event else None,
-            event_number=event.number if event else None,
-            event_title=event.title if event else None,
-            entity=entity,
-            entity_id=str(entity_id),
-            operation=operation,
-            before=before,
-            after=after,
-        )
+    unit_path: str | None = None,
+) -> AuditEntry:
+    """One change-log row, in the chain of the event's legal entity (else the unit's, else the installation's)."""
+    row = AuditEntry(
+        actor_id=actor_id,
+        event_id=event.id if event else None,
+        event_number=event.number if event else None,
+        event_title=event.title if event else None,
+        entity=entity,
+        entity_id=str(entity_id),
+        operation=operation,
+        before=before,
+        after=after,
     )
+    chain.append(session, "audit", row, legal_entity(event.unit_path if event else unit_path))
+    return row
 
 
 def record_read(session: Session, *, actor_id: str, event: Event, purpose: str) -> None:
-    session.add(ReadLogEntry(actor_id=actor_id, event_id=event.id, event_number=event.number, purpose=purpose))
+    row = ReadLogEntry(actor_id=actor_id, event_id=event.id, event_number=event.number, purpose=purpose)
+    chain.append(session, "read", row, legal_entity(event.unit_path))
 
 
 def changes_for_event(session: Session, event_id: int) -> list[AuditEntry]:

@@ -46,6 +46,10 @@ __all__ = [
     "Notification",
     "NotificationSetting",
     "WorkerHeartbeat",
+    "LogChain",
+    "Attachment",
+    "LegalHold",
+    "CullingProtocol",
 ]
 
 
@@ -144,6 +148,8 @@ class Event(Base):
     # secret that goes with it (the secret itself is shown once, never stored).
     public_receipt: Mapped[str | None] = mapped_column(String(40), unique=True)
     public_secret_hash: Mapped[str | None] = mapped_column(String(64))
+    # An event imported from an older system (engine/records/imports.py): "<source>:<its id>"; read-only.
+    legacy_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     area_cases: Mapped[list[AreaCase]] = relationship(back_populates="event", order_by="AreaCase.id")
 
 
@@ -307,6 +313,13 @@ class AuditEntry(Base):
     operation: Mapped[str_code]
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # The tamper-evident chain (engine/store/chain.py): the legal entity's chain, the SHA-256 of the row's
+    # canonical content and the link hash over the previous row's. A culled row keeps digest and hash.
+    chain: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    culled_by: Mapped[int | None] = mapped_column(Integer)  # the culling protocol that emptied the row
+    __table_args__ = (Index("ix_audit_log_chain_id", "chain", "id"),)
 
 
 class ReadLogEntry(Base):
@@ -315,10 +328,15 @@ class ReadLogEntry(Base):
     __tablename__ = "read_log"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[created_at] = mapped_column(index=True)
-    actor_id: Mapped[str] = mapped_column(String(100), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(100), index=True)  # None once culled
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     event_number: Mapped[str] = mapped_column(String(20))
     purpose: Mapped[str] = mapped_column(String(200))
+    chain: Mapped[str | None] = mapped_column(String(64))  # as AuditEntry: engine/store/chain.py
+    digest: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    culled_by: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (Index("ix_read_log_chain_id", "chain", "id"),)
 
 
 class RateBucket(Base):
@@ -410,3 +428,66 @@ class WorkerHeartbeat(Base):
     started_at: Mapped[datetime]
     beat_at: Mapped[datetime] = mapped_column(index=True)
     interval_ms: Mapped[int] = mapped_column(Integer)  # time between rounds: how old a beat may be before it is stale
+
+
+class LogChain(Base):
+    """The head of a legal entity's two log chains (change log, read log). Appending locks this row, so two
+    writers of one entity queue instead of forking the chain; `avvik audit verify` checks the rows against it."""
+
+    __tablename__ = "log_chains"
+    entity: Mapped[str_id] = mapped_column(primary_key=True)
+    audit_id: Mapped[int | None] = mapped_column(Integer)
+    audit_hash: Mapped[str | None] = mapped_column(String(64))
+    read_id: Mapped[int | None] = mapped_column(Integer)
+    read_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Attachment(Base):
+    """A file on an event, or on one of its area cases, actions or tasks. The bytes live in the attachment store
+    under their SHA-256 (engine/records/storage.py); the row says what, whose, how classified."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    target: Mapped[str_code]  # event | area_case | action | task
+    area_case_id: Mapped[int | None] = mapped_column(ForeignKey("area_cases.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    filename: Mapped[str_name]
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    classification: Mapped[str_code]  # allman | personuppgifter | sekretess
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+    culled_by: Mapped[int | None] = mapped_column(Integer)  # the culling protocol that removed the bytes
+
+
+class LegalHold(Base):
+    """A hold on an event (rättslig spärr): while it is not lifted, nothing of the event is culled."""
+
+    __tablename__ = "legal_holds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str_id]
+    created_at: Mapped[created_at]
+    lifted_by: Mapped[str | None] = mapped_column(String(100))
+    lifted_at: Mapped[datetime | None]
+
+
+class CullingProtocol(Base):
+    """A gallringsprotokoll: one record class culled for one legal entity: when, by whom, under which decision,
+    how many, and each record's identifier and content hash. Kept for good, and itself in the change log."""
+
+    __tablename__ = "culling_protocols"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[created_at]
+    actor_id: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str_id]
+    record_class: Mapped[str_id]
+    decision: Mapped[str | None] = mapped_column(String(300))
+    release: Mapped[str] = mapped_column(String(64))  # the release whose retention.yaml set the period
+    count: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list[Any]]  # [{"id", "sha256"}]

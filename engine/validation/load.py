@@ -8,6 +8,7 @@ import posixpath
 from collections.abc import Mapping
 
 from engine.validation.areas import check_area, check_intake, read_yaml
+from engine.definitions.retention import problems as retention_problems
 from engine.validation.exports import check_export
 from engine.validation.bpmn import read_bpmn
 from engine.validation.diagrams import diagram_findings
@@ -47,6 +48,8 @@ def classify(files: Mapping[str, bytes]) -> list[Entry]:
             entries.append(Entry(path, data, "notifications", parts[1] if len(parts) == 3 else ""))
         elif len(parts) == 2 and name == "intake.yaml":
             entries.append(Entry(path, data, "intake", ""))
+        elif len(parts) == 2 and name == "retention.yaml":
+            entries.append(Entry(path, data, "retention", ""))
         elif len(parts) == 2 and kind in {"bpmn", "dmn"}:
             entries.append(Entry(path, data, kind, ""))
         elif len(parts) == 3 and name == "area.yaml":
@@ -77,6 +80,8 @@ def classify_single(path: str, data: bytes) -> Entry:
         if name == "notifications.yaml":  # processes/notifications.yaml holds the shared templates
             folder = posixpath.basename(posixpath.dirname(path.replace("\\", "/")))
             return Entry(path, data, "notifications", "" if folder == "processes" else path)
+        if name == "retention.yaml":
+            return Entry(path, data, "retention", path)
         if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "exports":
             return Entry(path, data, "export", path)
         return Entry(path, data, "area", posixpath.basename(posixpath.dirname(path.replace("\\", "/"))))
@@ -141,6 +146,14 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if doc is not None:
             found = check_intake(doc)
             ds.intake = ds.intake or doc
+        return found
+    if kind == "retention":
+        doc, found = read_yaml(path, entry.data)
+        if doc is not None:
+            found = [Finding(ERROR, "retention.invalid", path, message,
+                             "Se docs/records.md: classes: med years: och decision: per klass.",
+                             line=doc.line(*keys) if keys else 1)
+                     for keys, message in retention_problems(doc.data)]
         return found
     if kind == "misplaced":
         return [Finding(WARNING, "file.misplaced", path,

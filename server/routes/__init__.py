@@ -6,9 +6,10 @@ from server.routes.events import bp as events
 from server.routes.meta import bp as meta
 from server.routes.notifications import bp as notifications
 from server.routes.public import bp as public
+from server.routes.records import bp as records
 from server.routes.session import bp as session
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications]
+BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications, records]
 
 __all__ = ["BLUEPRINTS"]

@@ -32,6 +32,12 @@ export type Notification = Out<'NotificationOut'>;
 export type NotificationSetting = Out<'NotificationSettingOut'>;
 export type OutboxItem = Out<'OutboxItemOut'>;
 export type Delivery = 'immediate' | 'digest' | 'off';
+export type Attachment = Out<'AttachmentOut'>;
+export type Hold = Out<'HoldOut'>;
+/** What a file is attached to: the event, one of its area cases, an action or a task. */
+export type AttachTarget =
+  | { kind: 'event'; number: string } | { kind: 'area_case'; number: string; area: string }
+  | { kind: 'action'; id: number } | { kind: 'task'; id: string };
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -55,6 +61,7 @@ const BASE = '/api/v1';
 /** A reporter (and, per area, other roles) sees a reduced event: what is left out reads as empty. */
 const withEventDefaults = (event: Partial<EventDetail>): EventDetail => ({
   actions: [], feedback: [], open_tasks: [], task_history: [], decisions: [], history: [], report: {}, case_data: {},
+  attachments: [], holds: [],
   ...event,
 } as EventDetail);
 
@@ -62,10 +69,13 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
   const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // a FormData body is multipart: the browser writes its Content-Type with the boundary
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const sent = body === undefined ? undefined : multipart ? body : JSON.stringify(body);
+    response = await fetch(BASE + path, { method, headers, body: sent });
   } catch {
     throw new ApiError(0, 'network', 'Servern kunde inte nås. Kontrollera anslutningen och försök igen.');
   }
@@ -93,6 +103,33 @@ const q = (params: Record<string, string | number | undefined>) => {
   return text ? `?${text}` : '';
 };
 const enc = encodeURIComponent;
+
+const attachPath = (target: AttachTarget) => {
+  switch (target.kind) {
+    case 'event': return `/events/${enc(target.number)}/attachments`;
+    case 'area_case': return `/events/${enc(target.number)}/areas/${enc(target.area)}/attachments`;
+    case 'action': return `/actions/${target.id}/attachments`;
+    case 'task': return `/tasks/${enc(target.id)}/attachments`;
+  }
+};
+
+/** Fetch a file with the bearer token (a plain link would carry none) and hand it to the browser to save. */
+async function download(attachment: Attachment): Promise<void> {
+  const token = getToken();
+  const response = await fetch(`${BASE}/attachments/${attachment.id}/content`, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  if (!response.ok) {
+    const payload = await response.json().catch(() => null);
+    throw new ApiError(response.status, payload?.code ?? 'error', payload?.message ?? 'Något gick fel.');
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: attachment.filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 export const api = {
   sessionConfig: () => request<SessionConfig>('GET', '/session/config'),
@@ -132,6 +169,16 @@ export const api = {
     request<NotificationSetting[]>('PUT', `/me/notifications/settings/${enc(kind)}`, { delivery }),
   outbox: (status?: string) => request<OutboxItem[]>('GET', `/admin/outbox${q({ status })}`),
   retryOutbox: (id: number) => request<OutboxItem>('POST', `/admin/outbox/${id}/retry`),
+  attach: (target: AttachTarget, file: File, classification: string) => {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('classification', classification);
+    return request<Attachment>('POST', attachPath(target), form);
+  },
+  download,
+  placeHold: (number: string, reason: string) => request<Hold>('POST', `/events/${enc(number)}/holds`, { reason }),
+  liftHold: (number: string, id: number, reason: string) =>
+    request<Hold>('POST', `/events/${enc(number)}/holds/${id}/lift`, { reason }),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>

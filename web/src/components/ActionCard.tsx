@@ -1,15 +1,17 @@
 // One action (åtgärd) with its lifecycle buttons; the server decides whether a change is allowed.
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, type Action } from '../api/client';
+import { api, type Action, type Attachment } from '../api/client';
+import { AttachmentList, AttachmentUpload } from './Attachments';
 import { t } from '../text';
 import { Badge, ErrorMessage, asApiError, isOverdue } from './common';
 
 const TERMINAL = new Set(['genomford', 'effekt_utvarderad', 'avbruten']);
 export const isOpenAction = (action: Action) => !TERMINAL.has(action.status);
 
-export function ActionCard({ action, onChanged, showEvents = false }: {
+export function ActionCard({ action, onChanged, showEvents = false, attachments, onAttached }: {
   action: Action; onChanged: (action: Action) => void; showEvents?: boolean;
+  attachments?: Attachment[]; onAttached?: () => void;  // given where the event's files are known (the event page)
 }) {
   const [note, setNote] = useState('');
   const [result, setResult] = useState('');
@@ -50,6 +52,14 @@ export function ActionCard({ action, onChanged, showEvents = false }: {
           ))}</dd></div>
         )}
       </dl>
+      {attachments && (
+        <details className="action-files">
+          <summary>{t.attachments.title} ({attachments.length})</summary>
+          <AttachmentList items={attachments} />
+          <AttachmentUpload targets={[{ label: action.title, target: { kind: 'action', id: action.id } }]}
+                            onUploaded={() => onAttached?.()} />
+        </details>
+      )}
       <ErrorMessage error={error} />
       {next.length > 0 && (
         <div className="action-buttons">

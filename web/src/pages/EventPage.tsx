@@ -4,6 +4,8 @@ import { Link, useLocation, useParams } from 'react-router';
 import { api, type Action } from '../api/client';
 import { useSession } from '../auth/session';
 import { ActionCard } from '../components/ActionCard';
+import { AttachmentList, AttachmentUpload } from '../components/Attachments';
+import { Holds } from '../components/Holds';
 import { Badge, ErrorMessage, Loading, Notice, useLoad, usePageTitle } from '../components/common';
 import { AreaList, Timeline } from '../components/EventSummary';
 import { areaName, useUnitNames } from '../components/names';
@@ -104,9 +106,26 @@ export default function EventPage() {
           {handler && <section aria-labelledby="atgarder">
             <h2 id="atgarder">{t.event.actions}</h2>
             {e.actions.length === 0 && <p>{t.event.noActions}</p>}
-            {e.actions.map((action) => <ActionCard key={action.id} action={action} onChanged={replaceAction} />)}
+            {e.actions.map((action) => (
+              <ActionCard key={action.id} action={action} onChanged={replaceAction}
+                          attachments={e.attachments.filter((a) => a.action_id === action.id)} onAttached={event.reload} />
+            ))}
             {writer && <NewAction number={e.number} onCreated={() => { event.reload(); closure.reload(); }} />}
           </section>}
+          {handler && <section aria-labelledby="bilagor">
+            <h2 id="bilagor">{t.attachments.title}</h2>
+            <AttachmentList items={e.attachments} where={(a) => (
+              a.target === 'action' ? `${t.attachments.onAction}: ${e.actions.find((x) => x.id === a.action_id)?.title ?? a.action_id}`
+                : a.target === 'task' ? `${t.attachments.onTask}: ${[...e.open_tasks, ...e.task_history].find((x) => x.id === a.task_id)?.name ?? ''}`
+                  : a.target === 'area_case' ? t.attachments.onCase(areaName(a.area ?? '')) : t.attachments.onEvent)} />
+            {writer && e.status !== 'closed' && (
+              <AttachmentUpload onUploaded={event.reload} targets={[
+                ...access!.writable_areas.map((area) => ({ label: t.attachments.onCase(areaName(area)), target: { kind: 'area_case' as const, number: e.number, area } })),
+                { label: t.attachments.onEvent, target: { kind: 'event' as const, number: e.number } },
+              ]} />
+            )}
+          </section>}
+          {access?.may_hold && <Holds number={e.number} holds={e.holds} onChanged={event.reload} />}
           <section aria-labelledby="tidslinje">
             <h2 id="tidslinje">{t.event.timeline}</h2>
             <Timeline event={e} />

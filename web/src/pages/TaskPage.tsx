@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api, type Action, type CompleteResult, type UnmetRule } from '../api/client';
 import { isOpenAction } from '../components/ActionCard';
 import { ErrorMessage, Loading, Notice, asApiError, useLoad, usePageTitle } from '../components/common';
+import { AttachmentList, AttachmentUpload } from '../components/Attachments';
 import { EventSummary } from '../components/EventSummary';
 import { SchemaForm, pickFields } from '../forms/SchemaForm';
 import { t } from '../text';
@@ -114,7 +115,16 @@ function TaskPage({ id }: { id: string }) {
           </>
         )}
       </section>
-      {event.data && <EventSummary event={event.data} />}
+      <div>
+        {event.data && (
+          <section aria-labelledby="uppgiftens-bilagor">
+            <h2 id="uppgiftens-bilagor">{t.attachments.title}</h2>
+            <AttachmentList items={event.data.attachments.filter((a) => a.task_id === id)} />
+            {!done && <AttachmentUpload targets={[{ label: task.data.name, target: { kind: 'task', id } }]} onUploaded={event.reload} />}
+          </section>
+        )}
+        {event.data && <EventSummary event={event.data} />}
+      </div>
     </div>
   );
 }
