@@ -31,6 +31,7 @@ class Endpoint:
     public: bool
     raw_body: bool
     errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
+    downloads: bool = False  # also answers ?format=csv|xlsx with a file (server/downloads.py)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -54,14 +55,16 @@ def endpoint(
     public: bool = False,
     raw_body: bool = False,
     errors: tuple[int, ...] = (),
+    downloads: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
-    further error statuses the view answers."""
+    further error statuses the view answers; downloads: the view may return a file Response (a CSV or XLSX
+    download), passed on as it is."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body, errors,
+            response, many, status, public, raw_body, errors, downloads,
         ))
 
         @functools.wraps(view)
@@ -72,6 +75,8 @@ def endpoint(
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
+            if downloads and isinstance(result, Response):
+                return result
             payload = response(many=many).dump(result) if response is not None else result
             reply = jsonify(payload)
             reply.status_code = status
