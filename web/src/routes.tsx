@@ -18,6 +18,7 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const EventPage = lazy(() => import('./pages/EventPage'));
 const Actions = lazy(() => import('./pages/Actions'));
 const Audit = lazy(() => import('./pages/Audit'));
+const Statistics = lazy(() => import('./pages/Statistics'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -37,6 +38,7 @@ export const routes: RouteObject[] = [
       { path: '/handelser', element: guarded(<MyReports />) },
       { path: '/handelser/:number', element: guarded(<EventPage />) },
       { path: '/atgarder', element: guarded(<Actions />) },
+      { path: '/statistik', element: guarded(<Statistics />) },
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
       { path: '*', element: <p>{t.notFound}</p> },

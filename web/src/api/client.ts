@@ -27,6 +27,7 @@ export type CompleteResult = Out<'CompleteOut'>;
 export type SessionConfig = Out<'SessionConfigOut'>;
 export type DemoUser = Out<'DemoUserOut'>;
 export type DemoLogin = Out<'DemoLoginOut'>;
+export type Stats = Out<'StatsOut'>;
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -77,6 +78,25 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
   return payload as T;
 }
 
+async function download(path: string): Promise<void> {
+  const token = getToken();
+  const response = await fetch(BASE + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+    .catch(() => { throw new ApiError(0, 'network', 'Servern kunde inte nås. Kontrollera anslutningen och försök igen.'); });
+  if (!response.ok) {
+    const payload = await response.json().catch(() => null);
+    throw new ApiError(response.status, payload?.code ?? 'error', payload?.message ?? 'Något gick fel.', payload?.errors ?? []);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'avvik';
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 const q = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
@@ -115,6 +135,10 @@ export const api = {
   assign: (id: string, user: string) => request<Task>('POST', `/tasks/${enc(id)}/assign`, { user }),
   complete: (id: string, data: unknown, caseVersion: number) =>
     request<CompleteResult>('POST', `/tasks/${enc(id)}/complete`, { data, case_version: caseVersion }),
+
+  stats: (filter: Record<string, string | undefined>) => request<Stats>('GET', `/stats${q(filter)}`),
+  /** Save a CSV or XLSX download (the bearer token goes in a header, so a plain link cannot fetch it). */
+  download: (path: '/events' | '/stats', filter: Record<string, string | undefined>) => download(path + q(filter)),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>
