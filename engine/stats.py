@@ -46,6 +46,12 @@ LEGAL_REPORTS = {  # decision kind -> the authority the report goes to
     "tillsynsmyndighet_fororening": "Tillsynsmyndighet (förorening)",
 }
 NO_VALUE = "Ej ifyllt"
+# figure -> the columns of engine/store/stats.py it is counted by
+FIGURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "area": ("area",), "unit": ("unit",), "category": ("category",), "event_type": ("event_type",),
+    "consequence_actual": ("consequence_actual",), "consequence_potential": ("consequence_potential",),
+    "risk": ("consequence_potential", "probability"), "status": ("status",),
+}
 
 
 def risk_level(consequence: int | None, probability: int | None) -> str | None:
@@ -127,19 +133,17 @@ def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None
 
 
 def _trend(ctx: Context, flt: CaseFilter, bucket: str, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
-    def bucketed(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, str], int]:
-        result: dict[tuple[Any, str], int] = {}
-        for *keys, day, count in rows:
-            key = (keys[0] if keys else None, period_label(date.fromisoformat(str(day)[:10]), bucket))
-            result[key] = result.get(key, 0) + int(count)
-        return result
-
-    total = bucketed(stats_store.counts(ctx.session, flt, "day"))
-    by_area = bucketed(stats_store.counts(ctx.session, flt, "area_day"))
-    by_unit = bucketed(stats_store.counts(ctx.session, flt, "unit_day"))
+    total: dict[str, int] = {}
+    by_area: dict[tuple[str, str], int] = {}
+    by_unit: dict[tuple[str, str], int] = {}
+    for area, unit, day, count in stats_store.counts(ctx.session, flt, ("area", "unit", "day")):
+        period = period_label(date.fromisoformat(str(day)[:10]), bucket)
+        total[period] = total.get(period, 0) + int(count)
+        by_area[(area, period)] = by_area.get((area, period), 0) + int(count)
+        by_unit[(unit, period)] = by_unit.get((unit, period), 0) + int(count)
     return {
         "bucket": bucket,
-        "periods": [{"period": p, "count": c} for (_, p), c in sorted(total.items(), key=lambda i: i[0][1])],
+        "periods": [{"period": p, "count": c} for p, c in sorted(total.items())],
         "by_area": [{"key": a, "label": labels["area"].get(a, a), "period": p, "count": c}
                     for (a, p), c in sorted(by_area.items())],
         "by_unit": [{"key": u, "label": labels["unit"].get(u, u), "period": p, "count": c}
@@ -147,15 +151,17 @@ def _trend(ctx: Context, flt: CaseFilter, bucket: str, labels: dict[str, dict[st
     }
 
 
-def _risk(ctx: Context, flt: CaseFilter) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    cells = stats_store.counts(ctx.session, flt, "risk_matrix")
+def _risk(cells: Iterable[tuple[Any, Any, int]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    merged: dict[tuple[Any, Any], int] = {}
+    for c, p, n in cells:
+        merged[(c, p)] = merged.get((c, p), 0) + int(n)
     matrix = [{"consequence": c, "consequence_label": CONSEQUENCE_LABELS.get(c, str(c)),
                "probability": p, "probability_label": PROBABILITY_LABELS.get(p, str(p)),
-               "score": c * p, "level": risk_level(c, p), "count": int(n)}
-              for c, p, n in cells if c is not None and p is not None]
+               "score": c * p, "level": risk_level(c, p), "count": n}
+              for (c, p), n in merged.items() if c is not None and p is not None]
     matrix.sort(key=lambda cell: (-cell["consequence"], cell["probability"]))
     names = {key: f"{name} ({low}–{high})" for key, name, low, high in RISK_LEVELS}
-    levels = _rows(((risk_level(c, p), n) for c, p, n in cells), names)
+    levels = _rows(((risk_level(c, p), n) for (c, p), n in merged.items()), names)
     return matrix, levels
 
 
@@ -217,16 +223,23 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         "total": {"cases": cases, "events": events},
         "counts": {},
     }
-    simple = {"area": "area", "unit": "unit", "category": None, "event_type": "event_type", "status": "status"}
-    for dimension, label_key in simple.items():
-        if dimension in wanted:
-            rows = stats_store.counts(ctx.session, flt, dimension)
-            result["counts"][dimension] = _rows(rows, labels[label_key] if label_key else None)
-    for dimension in ("consequence_actual", "consequence_potential"):
-        if dimension in wanted:
-            result["counts"][dimension] = _rows(stats_store.counts(ctx.session, flt, dimension), CONSEQUENCE_LABELS)
-    if "risk" in wanted:
-        result["risk_matrix"], result["counts"]["risk_level"] = _risk(ctx, flt)
+    # Every count comes from one GROUP BY over the columns the wanted figures need, summed here per figure.
+    needs = {dimension: columns for dimension, columns in FIGURE_COLUMNS.items() if dimension in wanted}
+    columns = sorted({column for needed in needs.values() for column in needed}, key=stats_store.COLUMNS.index)
+    rows = stats_store.counts(ctx.session, flt, columns) if columns else []
+
+    def project(names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        positions = [columns.index(name) for name in names]
+        return [tuple(row[i] for i in positions) + (row[-1],) for row in rows]
+
+    label_sets = {"area": labels["area"], "unit": labels["unit"], "event_type": labels["event_type"],
+                  "status": labels["status"], "consequence_actual": CONSEQUENCE_LABELS,
+                  "consequence_potential": CONSEQUENCE_LABELS}
+    for dimension, names in needs.items():
+        if dimension == "risk":
+            result["risk_matrix"], result["counts"]["risk_level"] = _risk(project(names))
+        else:
+            result["counts"][dimension] = _rows(project(names), label_sets.get(dimension))
     if "trend" in wanted:
         result["trend"] = _trend(ctx, flt, bucket, labels)
     result["lead_times"] = {measure: _lead_time(ctx, flt, measure)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.rules.access import CaseScope
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, TaskRow
 
-__all__ = ["CaseFilter", "DIMENSIONS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
+__all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
            "overdue_actions", "decisions", "visible_case_count", "visible"]
 
 
@@ -108,30 +108,28 @@ def _day(dialect: str) -> Any:
     return func.substr(Event.created_at, 1, 10)
 
 
-def _dimension(name: str, dialect: str) -> tuple[Any, ...]:
+def _column(name: str, dialect: str) -> Any:
     return {
-        "area": (AreaCase.area,),
-        "unit": (Event.unit_id,),
-        "handling_unit": (AreaCase.unit_id,),
-        "category": (CATEGORY,),
-        "event_type": (EVENT_TYPE,),
-        "consequence_actual": (CONSEQUENCE_ACTUAL,),
-        "consequence_potential": (CONSEQUENCE_POTENTIAL,),
-        "risk_matrix": (CONSEQUENCE_POTENTIAL, PROBABILITY),
-        "status": (AreaCase.status,),
-        "day": (_day(dialect),),
-        "area_day": (AreaCase.area, _day(dialect)),
-        "unit_day": (Event.unit_id, _day(dialect)),
+        "area": AreaCase.area,
+        "unit": Event.unit_id,
+        "category": CATEGORY,
+        "event_type": EVENT_TYPE,
+        "consequence_actual": CONSEQUENCE_ACTUAL,
+        "consequence_potential": CONSEQUENCE_POTENTIAL,
+        "probability": PROBABILITY,
+        "status": AreaCase.status,
+        "day": _day(dialect),
     }[name]
 
 
-DIMENSIONS = ("area", "unit", "handling_unit", "category", "event_type", "consequence_actual",
-              "consequence_potential", "risk_matrix", "status", "day", "area_day", "unit_day")
+COLUMNS = ("area", "unit", "category", "event_type", "consequence_actual", "consequence_potential", "probability",
+           "status", "day")
 
 
-def counts(session: Session, flt: CaseFilter, dimension: str) -> list[tuple[Any, ...]]:
-    """(key..., number of area cases) per value of the dimension; a case without a value counts under None."""
-    keys = _dimension(dimension, session.get_bind().dialect.name)
+def counts(session: Session, flt: CaseFilter, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(value per column..., number of area cases) for each combination that occurs; a case without a value counts
+    under None. One scan for every figure the caller derives from these columns (engine/stats.py sums them)."""
+    keys = [_column(name, session.get_bind().dialect.name) for name in columns]
     query = _where(_cases().add_columns(*keys, func.count()), flt).group_by(*keys)
     return [tuple(row) for row in session.execute(query)]
 
