@@ -192,6 +192,11 @@ def _bound(day: date | None) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=timezone.utc) if day is not None else None
 
 
+def _day_after(day: date | None) -> date | None:
+    """The exclusive end of an inclusive last day; none after the last representable day."""
+    return day + timedelta(days=1) if day is not None and day < date.max else None
+
+
 def case_filter(ctx: Context, actor_id: str, *, unit_id: str | None = None, area: str | None = None,
                 date_from: date | None = None, date_to: date | None = None, category: str | None = None,
                 event_type: str | None = None, status: str | None = None) -> CaseFilter:
@@ -203,13 +208,17 @@ def case_filter(ctx: Context, actor_id: str, *, unit_id: str | None = None, area
     return CaseFilter(
         scopes=case_scopes(ctx, org_store.grants_of(ctx.session, actor_id)),
         unit_path=unit_path, area=area, category=category, event_type=event_type, status=status,
-        created_from=_bound(date_from), created_to=_bound(date_to + timedelta(days=1) if date_to else None),
+        created_from=_bound(date_from), created_to=_bound(_day_after(date_to)),
     )
 
 
 def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions: Sequence[str] | None = None,
                **filters: Any) -> dict[str, Any]:
     """The counts, trends, lead times, open work and legal reports of the cases the caller reads."""
+    unknown = sorted(set(dimensions or ()) - set(DIMENSIONS))
+    if unknown:
+        message = f"Okänd dimension: {', '.join(unknown)}. Välj bland {', '.join(DIMENSIONS)}."
+        raise InvalidInput(message, errors=[{"path": "dimensions", "message": message}])
     flt = case_filter(ctx, actor_id, **filters)
     wanted = set(dimensions or DIMENSIONS)
     labels = _labels(ctx)

@@ -107,6 +107,8 @@ def test_filters_narrow_the_counts_and_bad_ones_are_refused(client: Any, auth: A
     assert_error(client.get(f"{API}/stats?from=2026-02-01&to=2026-01-01", headers=cecilia), 422, "validation_failed")
     assert_error(client.get(f"{API}/stats?bucket=day", headers=cecilia), 422, "validation_failed")
     assert_error(client.get(f"{API}/stats?format=pdf", headers=cecilia), 422, "validation_failed")
+    assert_error(client.get(f"{API}/stats?dimensions=area,colour", headers=cecilia), 422, "validation_failed")
+    assert stats(client, cecilia, "?from=0001-01-01&to=9999-12-31")["total"]["cases"] == 3
     assert_error(client.get(f"{API}/stats"), 401, "unauthenticated")
 
 
