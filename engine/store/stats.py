@@ -148,18 +148,23 @@ def _seconds(dialect: str, end: Any, start: Any) -> Any:
 
 
 def _first_step() -> Any:
-    """When the case's first task was completed (triage, where the area has one): an index lookup per counted case,
-    not an aggregate over every task."""
-    return (select(func.min(TaskRow.ended_at))
-            .where(TaskRow.area_case_id == AreaCase.id, TaskRow.outcome == "completed")
-            .correlate(AreaCase).scalar_subquery())
+    """When each case's first task was completed (triage, where the area has one). One aggregate over the task
+    history: measured at 100 000 events (bench/README.md) it beat a per-case index lookup by 2.5×."""
+    return (select(TaskRow.area_case_id.label("case_id"), func.min(TaskRow.ended_at).label("at"))
+            .where(TaskRow.outcome == "completed").group_by(TaskRow.area_case_id).subquery())
 
 
 def _duration_query(session: Session, flt: CaseFilter, measure: str) -> tuple[Select[Any], Any]:
     """The cases and their duration in seconds; NULL where the measure has not ended (ignored by the aggregates)."""
     dialect = session.get_bind().dialect.name
-    end = _first_step() if measure == "report_to_triage" else AreaCase.closed_at
-    return _where(_cases(), flt), _seconds(dialect, end, Event.created_at)
+    query = _cases()
+    if measure == "report_to_triage":
+        first = _first_step()
+        query = query.join(first, first.c.case_id == AreaCase.id)
+        end: Any = first.c.at
+    else:
+        end = AreaCase.closed_at
+    return _where(query, flt), _seconds(dialect, end, Event.created_at)
 
 
 def durations(session: Session, flt: CaseFilter, measure: str) -> list[float]:
