@@ -318,6 +318,8 @@ def bulk_load(
         ("actions", "id, title, type, description, expected_effect, owner_id, due_date, status, motivation, "
                     "created_by, created_at, version", _action_lines(ev, links)),
         ("action_events", "action_id, event_id", (f"{n}\t{event_id}\n" for n, event_id in enumerate(links, 1))),
+        # one case per event with the event's id, so the action's case is the event's (as the engine links them)
+        ("action_cases", "action_id, area_case_id", (f"{n}\t{event_id}\n" for n, event_id in enumerate(links, 1))),
     ]
     with psycopg.connect(dsn) as connection:
         for table, columns, lines in copies:  # lazily generated: action_events reads the links actions filled

@@ -17,7 +17,8 @@ from engine.store.schema import upgrade
 __all__ = ["BENCH_DATABASE", "Backend", "postgres_admin_dsn", "fresh_postgres", "fresh_sqlite", "drop_postgres",
            "migrated", "set_statement_timeout"]
 
-BENCH_DATABASE = "avvik_bench"
+# AVVIK_BENCH_DATABASE lets two benches share one PostgreSQL server without dropping each other's database.
+BENCH_DATABASE = os.environ.get("AVVIK_BENCH_DATABASE", "avvik_bench")
 _ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

@@ -123,11 +123,30 @@ def _rows(r: dict[str, Any], targets: list[dict[str, Any]]) -> list[tuple[str, .
          _read(reads["events_hospital_area"]), "", ""),
         ("4", "Event list p50 / p95 (ms): region, no filter", "",
          _read(reads["events_region_unfiltered"]), "", ""),
+        *_stats_rows(r["scale"].get("stats")),
         ("5", "Floor: ms per step at task 5 / 200 (ratio)", _age(age["sqlite"]["floor"]),
          _age(age["postgresql"]["floor"]), "", ""),
         ("5", "Engine: ms per step at task 5 / 200 (ratio)", _age(age["sqlite"]["engine"]),
          _age(age["postgresql"]["engine"]), "ratio ≤ 1.5×", _status(targets, "case_age_ratio")),
         ("6", "Peak RSS per gunicorn worker (VmHWM, MiB)", _rss(hs), _rss(hp), "≤ 250", _status(targets, "rss_mib")),
+    ]
+
+
+def _stats_rows(stats: dict[str, Any] | None) -> list[tuple[str, ...]]:
+    """Part 4's statistics (bench/stats.py): the region-wide answer against the issue's target, and its parts."""
+    if stats is None:
+        return []
+    if stats.get("timed_out"):
+        return [("4", "Statistics p50 / p95 (ms): region, all figures", "",
+                 f"> {stats['statement_timeout_s']} s: cut by the statement timeout", "p95 ≤ 200 ms at 2.5 M", "")]
+    return [
+        ("4", "Statistics p50 / p95 (ms): region, all figures", "", _ms(stats["stats_region"], "p50_ms", "p95_ms"),
+         "p95 ≤ 200 ms at 2.5 M", ""),
+        ("4", "Statistics p50 / p95 (ms): region, this year", "",
+         _ms(stats["stats_region_this_year"], "p50_ms", "p95_ms"), "", ""),
+        ("4", "Statistics p50 / p95 (ms): one hospital", "", _ms(stats["stats_hospital"], "p50_ms", "p95_ms"), "", ""),
+        ("4", "Statistics p50 / p95 (ms): region, counts per area only", "",
+         _ms(stats["stats_region_area_only"], "p50_ms", "p95_ms"), "", ""),
     ]
 
 

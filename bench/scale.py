@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from bench.bulk import HOSPITAL_HANDLER, REGION_HANDLER, bulk_load
 from bench.databases import drop_postgres, fresh_postgres, migrated, set_statement_timeout
 from bench.profile import profile
+from bench.stats import measure_stats
 from bench.timing import summarize
 from bench.trees import REPO_TREE
 from engine import Database, Engine
@@ -159,11 +160,19 @@ def run_scale(events: int, repeats: int, budget_seconds: float, progress: Callab
         reads["worklist_region_unprepared"] = measure(lambda: unprepared.worklist(REGION_HANDLER), repeats,
                                                       budget_seconds)
         unprepared.db.dispose()
+        progress("statistics")
+        try:
+            stats: dict[str, Any] = measure_stats(engine, max(3, repeats // 5), budget_seconds)
+        except OperationalError as exc:
+            if not _timed_out(exc):
+                raise
+            stats = {"timed_out": True, "statement_timeout_s": STATEMENT_TIMEOUT_S}
         progress("explain and profile")
         result: dict[str, Any] = {
             "statement_timeout_s": STATEMENT_TIMEOUT_S,
             "load": load.as_dict(),
             "reads": reads,
+            "stats": stats,
             "explain_worklist": explain(engine, lambda: engine.worklist(REGION_HANDLER),
                                         lambda sql: "FROM tasks" in sql and "ORDER BY" in sql)[0],
             "explain_event_list": explain(engine, lambda: engine.list_events(REGION_HANDLER, **region_status),

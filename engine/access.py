@@ -14,7 +14,7 @@ from engine.context import Context
 from engine.definitions.forms import Form
 from engine.definitions.release import AreaDefinition, Release
 from engine.errors import NotFound, PermissionDenied
-from engine.rules.access import AreaAccess, Grant, case_roles
+from engine.rules.access import AreaAccess, CaseScope, Grant, case_roles
 from engine.store import bindings as binding_store
 from engine.store import events as event_store
 from engine.store import org as org_store
@@ -32,6 +32,8 @@ __all__ = [
     "role_areas",
     "what_role_sees",
     "visible_scopes",
+    "CaseScope",
+    "case_scopes",
     "report_forms",
 ]
 
@@ -185,3 +187,25 @@ def visible_scopes(ctx: Context, grants: list[Grant]) -> list[tuple[str, list[st
             scopes.setdefault(grant.unit_path, set()).update(areas_of[grant.role])
     return [(path, sorted(areas)) for path, areas in sorted(scopes.items())]
 
+
+
+def case_scopes(ctx: Context, grants: list[Grant]) -> list[CaseScope]:
+    """Every (grant path, area) a user's grants cover, from the active releases' access declarations.
+
+    A role reads an area's ordinary cases if it takes part in the area (AreaAccess.all_roles) and its restricted
+    cases if the area names it for those (AreaAccess.restricted_to); roles are merged per path, which is what
+    case_roles does per case (the roles over the case's or the event's unit)."""
+    declared = active_access(ctx)
+    merged: dict[tuple[str, str], tuple[bool, bool, set[str]]] = {}
+    for grant in grants:
+        for access in declared:
+            ordinary = grant.role in access.all_roles
+            restricted = grant.role in access.restricted_to
+            if not (ordinary or restricted):
+                continue
+            key = (grant.unit_path, access.area)
+            was_ordinary, was_restricted, kinds = merged.get(key, (False, False, set()))
+            merged[key] = (was_ordinary or ordinary, was_restricted or restricted,
+                           kinds | set(access.restricting_decisions))
+    return [CaseScope(path, area, ordinary, restricted, tuple(sorted(kinds)))
+            for (path, area), (ordinary, restricted, kinds) in sorted(merged.items())]

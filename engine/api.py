@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (actions, catalog, config, events, exports, health, links, migration, notifications, org,
-                    outbox, receipts, releases, reopening, tasks, timers, triage)
+                    outbox, receipts, releases, reopening, stats, tables, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -227,6 +227,18 @@ class Engine:
     @_use_case
     def list_events(self, ctx: Context, actor_id: str, **filters: Any) -> dict[str, Any]:
         return events.list_events(ctx, actor_id, **filters)
+
+    @_use_case
+    def statistics(self, ctx: Context, actor_id: str, **query: Any) -> dict[str, Any]:
+        return stats.statistics(ctx, actor_id, **query)
+
+    @_use_case
+    def stats_download(self, ctx: Context, actor_id: str, **query: Any) -> tables.Download:
+        return tables.stats_download(stats.statistics(ctx, actor_id, **query))
+
+    @_use_case
+    def event_download(self, ctx: Context, actor_id: str, **filters: Any) -> tables.Download:
+        return tables.event_download(ctx, actor_id, **filters)
 
     @_use_case
     def closure_status(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:

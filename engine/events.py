@@ -37,6 +37,7 @@ from engine.views import (
 
 __all__ = [
     "AUDITOR_ROLE",
+    "resolve_unit_path",
     "CHANNELS",
     "routing_facts",
     "route",
@@ -184,6 +185,16 @@ def _visible_history(ctx: Context, access: EventAccess, tasks: list[TaskRow] | N
             and not (e.entity == "area_case" and e.entity_id in hidden_cases)]
 
 
+def resolve_unit_path(ctx: Context, unit_id: str | None) -> str | None:
+    """The path of a list filter's unit (its subtree); 422 for an unknown one."""
+    if not unit_id:
+        return None
+    unit = org_store.get_unit(ctx.session, unit_id)
+    if unit is None:
+        raise InvalidInput("Okänd enhet.", errors=[{"path": "unit", "message": "Okänd enhet."}])
+    return unit.path
+
+
 def list_events(
     ctx: Context,
     actor_id: str,
@@ -196,12 +207,7 @@ def list_events(
     offset: int = 0,
 ) -> dict[str, Any]:
     grants = org_store.grants_of(ctx.session, actor_id)
-    unit_path = None
-    if unit_id:
-        unit = org_store.get_unit(ctx.session, unit_id)
-        if unit is None:
-            raise InvalidInput("Okänd enhet.", errors=[{"path": "unit", "message": "Okänd enhet."}])
-        unit_path = unit.path
+    unit_path = resolve_unit_path(ctx, unit_id)
     events, total = event_store.list_events(
         ctx.session,
         visible=visible_scopes(ctx, grants),

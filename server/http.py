@@ -30,9 +30,10 @@ class Endpoint:
     status: int
     public: bool
     raw_body: bool
-    errors: tuple[int, ...] = ()
+    errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
     multipart: type[Schema] | None = None  # a multipart/form-data body, its parts described by the schema
-    produces: str | None = None  # a binary answer of this media type (the view returns the Response)  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
+    produces: str | None = None  # a binary answer of this media type (the view returns the Response)
+    downloads: bool = False  # also answers ?format=csv|xlsx with a file (server/downloads.py)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -58,15 +59,17 @@ def endpoint(
     errors: tuple[int, ...] = (),
     multipart: type[Schema] | None = None,
     produces: str | None = None,
+    downloads: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
     further error statuses the view answers; multipart: the view reads a multipart body (request.files, .form);
-    produces: the view answers with a binary Response of that media type."""
+    produces: the view answers with a binary Response of that media type; downloads: the view may return a file
+    Response (a CSV or XLSX download), passed on as it is."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body, errors, multipart, produces,
+            response, many, status, public, raw_body, errors, multipart, produces, downloads,
         ))
 
         @functools.wraps(view)
@@ -77,7 +80,7 @@ def endpoint(
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
-            if isinstance(result, Response) or produces is not None:
+            if isinstance(result, Response):  # readiness' 503, a binary answer, a CSV/XLSX download
                 return result
             payload = response(many=many).dump(result) if response is not None else result
             reply = jsonify(payload)

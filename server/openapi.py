@@ -15,6 +15,9 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from server.http import ENDPOINTS, Endpoint
 from server.schemas import ErrorOut
 
+# ?format=csv|xlsx answers (server/downloads.py)
+DOWNLOAD_MEDIA_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
 __all__ = ["build_openapi"]
 
 # <converter(args):name> or <name>: werkzeug's rule syntax.
@@ -146,6 +149,10 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
         ok["content"] = {"application/json": {"schema": {"type": "array", "items": schema} if ep.many else schema}}
     else:
         ok["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if ep.downloads:
+        binary = {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
+        ok["content"].update({media: binary for media in DOWNLOAD_MEDIA_TYPES})
+        ok["description"] = "OK; with ?format=csv or xlsx a file (Content-Disposition: attachment)"
     if ep.name in _LINKS:
         ok["links"] = {name: {"operationId": target, "parameters": {parameter: expression}}
                        for name, (target, parameter, expression) in _LINKS[ep.name].items()}

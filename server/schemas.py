@@ -36,6 +36,9 @@ class EventFilterIn(PageIn):
     area = fields.String(validate=validate.Length(max=40))
     status = fields.String(validate=validate.OneOf(["submitted", "in_progress", "closed"]))
     text = fields.String(validate=validate.Length(max=200))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]),
+                           metadata={"description": "json (a page), or the whole list up to 10 000 events as a "
+                                                    "download: csv (UTF-8 with BOM, ';') or xlsx"})
 
 
 class WorklistIn(PageIn):
@@ -614,3 +617,131 @@ class OutboxItemOut(NotificationOut):
     next_attempt_at = fields.String()
     sent_at = fields.String(allow_none=True)
     last_error = fields.String(allow_none=True)
+
+
+# --- statistics and downloads ----------------------------------------------------------------------------
+
+FORMATS = ["json", "csv", "xlsx"]
+
+
+class StatsIn(StrictSchema):
+    unit = fields.String(validate=validate.Length(max=64), metadata={"description": "The unit's whole subtree"})
+    area = fields.String(validate=validate.Length(max=40))
+    date_from = fields.Date(data_key="from", metadata={"description": "Reported on or after (YYYY-MM-DD)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "Reported on or before (YYYY-MM-DD, inclusive)"})
+    category = fields.String(validate=validate.Length(max=64))
+    event_type = fields.String(validate=validate.Length(max=40))
+    status = fields.String(validate=validate.OneOf(["submitted", "in_progress", "closed"]))
+    bucket = fields.String(load_default="month", validate=validate.OneOf(["week", "month", "quarter", "year"]))
+    dimensions = fields.String(
+        validate=validate.Regexp(r"^[a-z_]+(,[a-z_]+)*$"),
+        metadata={"description": "Comma-separated figures to compute (default all): area, unit, category, "
+                                 "event_type, consequence_actual, consequence_potential, risk, status, trend"})
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS),
+                           metadata={"description": "json, or a download: csv (UTF-8 with BOM, ';') or xlsx"})
+
+
+class CountOut(Schema):
+    key = fields.Raw(allow_none=True, metadata={"description": "The code (string or integer); null: not filled in"})
+    label = fields.String()
+    count = fields.Integer()
+
+
+class CountsOut(Schema):
+    area = fields.List(fields.Nested(CountOut))
+    unit = fields.List(fields.Nested(CountOut))
+    category = fields.List(fields.Nested(CountOut))
+    event_type = fields.List(fields.Nested(CountOut))
+    consequence_actual = fields.List(fields.Nested(CountOut))
+    consequence_potential = fields.List(fields.Nested(CountOut))
+    risk_level = fields.List(fields.Nested(CountOut))
+    status = fields.List(fields.Nested(CountOut))
+
+
+class RiskCellOut(Schema):
+    consequence = fields.Integer()
+    consequence_label = fields.String()
+    probability = fields.Integer()
+    probability_label = fields.String()
+    score = fields.Integer()
+    level = fields.String(allow_none=True)
+    count = fields.Integer()
+
+
+class PeriodCountOut(Schema):
+    period = fields.String()
+    count = fields.Integer()
+
+
+class KeyedPeriodCountOut(PeriodCountOut):
+    key = fields.String()
+    label = fields.String()
+
+
+class TrendOut(Schema):
+    bucket = fields.String()
+    periods = fields.List(fields.Nested(PeriodCountOut))
+    by_area = fields.List(fields.Nested(KeyedPeriodCountOut))
+    by_unit = fields.List(fields.Nested(KeyedPeriodCountOut))
+
+
+class LeadTimeOut(Schema):
+    cases = fields.Integer()
+    median_hours = fields.Float(allow_none=True)
+    p90_hours = fields.Float(allow_none=True)
+
+
+class LeadTimesOut(Schema):
+    report_to_triage = fields.Nested(LeadTimeOut)
+    report_to_closed = fields.Nested(LeadTimeOut)
+
+
+class OpenWorkOut(Schema):
+    open = fields.Integer()
+    overdue = fields.Integer()
+
+
+class EventRefOut(Schema):
+    number = fields.String()
+    title = fields.String()
+
+
+class OverdueActionOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    owner = fields.String(allow_none=True)
+    due_date = fields.String(allow_none=True)
+    days_overdue = fields.Integer(allow_none=True)
+    status = fields.String()
+    status_label = fields.String()
+    events = fields.List(fields.Nested(EventRefOut))
+
+
+class OpenActionsOut(OpenWorkOut):
+    overdue_list = fields.List(fields.Nested(OverdueActionOut),
+                               metadata={"description": "The most overdue first, at most 100"})
+
+
+class LegalReportOut(Schema):
+    kind = fields.String()
+    label = fields.String()
+    made = fields.Integer()
+    not_made = fields.Integer()
+
+
+class TotalOut(Schema):
+    cases = fields.Integer(metadata={"description": "Area cases (an event in two areas counts in each)"})
+    events = fields.Integer()
+
+
+class StatsOut(Schema):
+    generated_at = fields.String()
+    filters = fields.Dict()
+    total = fields.Nested(TotalOut)
+    counts = fields.Nested(CountsOut)
+    risk_matrix = fields.List(fields.Nested(RiskCellOut))
+    trend = fields.Nested(TrendOut)
+    lead_times = fields.Nested(LeadTimesOut)
+    tasks = fields.Nested(OpenWorkOut)
+    actions = fields.Nested(OpenActionsOut)
+    legal_reports = fields.List(fields.Nested(LegalReportOut))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-__all__ = ["Grant", "AreaAccess", "covers", "covers_any", "roles_at", "case_roles"]
+__all__ = ["Grant", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at", "case_roles"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,20 @@ class AreaAccess:
     @property
     def all_roles(self) -> frozenset[str]:
         return self.workers | self.readers
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """Area cases a user reads, for queries that count rather than load (statistics): the cases of `area` that
+    happened or are handled under `unit_path`; the ordinary ones if `ordinary`, the restricted ones (a case whose
+    data holds one of `restricting_decisions`) if `restricted`. The same rule as CaseAccess.read, stated as data
+    so the store can turn it into one SQL condition."""
+
+    unit_path: str
+    area: str
+    ordinary: bool
+    restricted: bool
+    restricting_decisions: tuple[str, ...]
 
 
 def covers(grant_path: str, unit_path: str) -> bool:

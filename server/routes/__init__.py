@@ -8,8 +8,9 @@ from server.routes.notifications import bp as notifications
 from server.routes.public import bp as public
 from server.routes.records import bp as records
 from server.routes.session import bp as session
+from server.routes.stats import bp as stats
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications, records]
+BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications, records, stats]
 
 __all__ = ["BLUEPRINTS"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from server.auth import current_user
+from server.downloads import download_response
 from server.http import endpoint, engine
 from server.schemas import (
     ActionIn,
@@ -39,11 +40,15 @@ def report(body: dict[str, Any]) -> dict[str, Any]:
     return engine().report_event(current_user(), body["unit_id"], body["data"])
 
 
-@endpoint(bp, "/events", summary="Händelser du får se", query=EventFilterIn, response=EventPageOut)
-def list_events(query: dict[str, Any]) -> dict[str, Any]:
-    return engine().list_events(current_user(), unit_id=query.get("unit"), **{
-        k: query.get(k) for k in ("area", "status", "text", "limit", "offset")
-    })
+@endpoint(bp, "/events", summary="Händelser du får se (med ?format=csv|xlsx hela listan, högst 10 000, som fil)",
+          query=EventFilterIn, response=EventPageOut, downloads=True)
+def list_events(query: dict[str, Any]) -> dict[str, Any] | Response:
+    filters = {k: query.get(k) for k in ("area", "status", "text")}
+    if query["format"] != "json":
+        download = engine().event_download(current_user(), unit_id=query.get("unit"), **filters)
+        return download_response(download, query["format"], engine().clock().date())
+    return engine().list_events(current_user(), unit_id=query.get("unit"), limit=query["limit"],
+                                offset=query["offset"], **filters)
 
 
 @endpoint(bp, f"/events/{NUMBER}", summary="En händelse med områden, uppgifter, åtgärder och historik",

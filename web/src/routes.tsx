@@ -21,6 +21,7 @@ const Audit = lazy(() => import('./pages/Audit'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const NotificationSettings = lazy(() => import('./pages/NotificationSettings'));
 const Outbox = lazy(() => import('./pages/Outbox'));
+const Statistics = lazy(() => import('./pages/Statistics'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -40,6 +41,7 @@ export const routes: RouteObject[] = [
       { path: '/handelser', element: guarded(<MyReports />) },
       { path: '/handelser/:number', element: guarded(<EventPage />) },
       { path: '/atgarder', element: guarded(<Actions />) },
+      { path: '/statistik', element: guarded(<Statistics />) },
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
       { path: '/notiser', element: guarded(<Notifications />) },

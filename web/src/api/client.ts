@@ -38,6 +38,7 @@ export type Hold = Out<'HoldOut'>;
 export type AttachTarget =
   | { kind: 'event'; number: string } | { kind: 'area_case'; number: string; area: string }
   | { kind: 'action'; id: number } | { kind: 'task'; id: string };
+export type Stats = Out<'StatsOut'>;
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -92,6 +93,25 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
     );
   }
   return payload as T;
+}
+
+async function download(path: string): Promise<void> {
+  const token = getToken();
+  const response = await fetch(BASE + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+    .catch(() => { throw new ApiError(0, 'network', 'Servern kunde inte nås. Kontrollera anslutningen och försök igen.'); });
+  if (!response.ok) {
+    const payload = await response.json().catch(() => null);
+    throw new ApiError(response.status, payload?.code ?? 'error', payload?.message ?? 'Något gick fel.', payload?.errors ?? []);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'avvik';
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export interface WorklistFilter { area?: string; unit?: string; overdue?: boolean }
@@ -179,6 +199,9 @@ export const api = {
   placeHold: (number: string, reason: string) => request<Hold>('POST', `/events/${enc(number)}/holds`, { reason }),
   liftHold: (number: string, id: number, reason: string) =>
     request<Hold>('POST', `/events/${enc(number)}/holds/${id}/lift`, { reason }),
+  stats: (filter: Record<string, string | undefined>) => request<Stats>('GET', `/stats${q(filter)}`),
+  /** Save a CSV or XLSX download (the bearer token goes in a header, so a plain link cannot fetch it). */
+  download: (path: '/events' | '/stats', filter: Record<string, string | undefined>) => download(path + q(filter)),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>

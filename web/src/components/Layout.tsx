@@ -11,6 +11,8 @@ export function Layout() {
   // A page change moves focus to the new content, so keyboard and screen reader users start there.
   useEffect(() => { main.current?.focus(); }, [location.pathname]);
   const handler = hasRole();
+  // Statistics for anyone whose grants read an area (handlers, chefs, verksamhetschef, quality and audit roles).
+  const readsAreas = Boolean(me?.grants.some((grant) => grant.reads.length > 0));
   return (
     <>
       <a className="skip-link" href="#innehall">{t.skipToContent}</a>
@@ -24,7 +26,7 @@ export function Layout() {
             {handler && <li><NavLink to="/atgarder">{t.nav.actions}</NavLink></li>}
             {hasRole('revisor') && <li><NavLink to="/logg">{t.nav.log}</NavLink></li>}
             {hasRole('forvaltare') && <li><NavLink to="/utkorg">{t.nav.outbox}</NavLink></li>}
-            {handler && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.statistics}</span></li>}
+            {readsAreas && <li><NavLink to="/statistik">{t.nav.statistics}</NavLink></li>}
             {hasRole('processagare') && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.processOwners}</span></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
           </ul>

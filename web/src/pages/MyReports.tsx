@@ -1,9 +1,9 @@
 // The events the user may see: a reporter's own reports; a handler's events, searchable and filterable.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../api/client';
+import { api, type ApiError } from '../api/client';
 import { useSession } from '../auth/session';
-import { Badge, ErrorMessage, Loading, useLoad, usePageTitle } from '../components/common';
+import { Badge, ErrorMessage, Loading, asApiError, useLoad, usePageTitle } from '../components/common';
 import { areaName } from '../components/names';
 import { t } from '../text';
 
@@ -20,6 +20,7 @@ export default function MyReports() {
   const status = params.get('status') ?? '';
   const page = Math.max(0, Number(params.get('sida') ?? '1') - 1);
   const [query, setQuery] = useState(text);
+  const [downloadError, setDownloadError] = useState<ApiError | null>(null);
   const events = useLoad(() => api.events({ text, status, limit: PAGE, offset: page * PAGE }), [text, status, page]);
   const go = (next: Record<string, string>) =>
     setParams({ ...(text && { sok: text }), ...(status && { status }), ...next });
@@ -44,6 +45,17 @@ export default function MyReports() {
           <button type="submit" className="button">{t.mine.searchButton}</button>
         </form>
       )}
+      {handler && (
+        <div className="button-row">
+          {(['xlsx', 'csv'] as const).map((format) => (
+            <button key={format} type="button" className="button" onClick={() => {
+              setDownloadError(null);
+              api.download('/events', { text, status, format }).catch((e) => setDownloadError(asApiError(e)));
+            }}>{format === 'xlsx' ? t.nav.downloadXlsx : t.nav.downloadCsv}</button>
+          ))}
+        </div>
+      )}
+      <ErrorMessage error={downloadError} />
       <ErrorMessage error={events.error} />
       {!events.data ? (!events.error && <Loading />) : events.data.items.length === 0 ? <p>{t.mine.empty}</p> : (
         <>
