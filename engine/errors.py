@@ -10,6 +10,7 @@
     ├── NotFound                 the thing does not exist, or the caller may not know that it does
     ├── PermissionDenied         the caller lacks the role (× unit) the step needs
     ├── RateLimited              too many requests from one source in a window
+    ├── ServiceUnavailable       a part the request needs cannot run here (e.g. the PDF library cannot load)
     └── Conflict                 the request clashes with the current state
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)
@@ -38,6 +39,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "RateLimited",
+    "ServiceUnavailable",
     "Conflict",
     "StaleWrite",
     "TaskNotReady",
@@ -121,6 +123,11 @@ class PermissionDenied(AvvikError):
 class RateLimited(AvvikError):
     code = "rate_limited"
     default_message = "För många inskick. Vänta en stund och försök igen."
+
+
+class ServiceUnavailable(AvvikError):
+    code = "unavailable"
+    default_message = "Tjänsten är inte tillgänglig just nu."
 
 
 class Conflict(AvvikError):

@@ -20,6 +20,7 @@ from engine.errors import (
     ProcessFault,
     RateLimited,
     SandboxError,
+    ServiceUnavailable,
 )
 
 __all__ = ["STATUS", "register", "error_response"]
@@ -31,6 +32,7 @@ STATUS: list[tuple[type[AvvikError], int]] = [
     (AuthenticationFailed, 401),
     (PermissionDenied, 403),
     (RateLimited, 429),
+    (ServiceUnavailable, 503),
     (NotFound, 404),
     (Conflict, 409),
     (InvalidInput, 422),

@@ -30,7 +30,8 @@ class Endpoint:
     status: int
     public: bool
     raw_body: bool
-    errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
+    errors: tuple[int, ...] = ()
+    pdf: bool = False  # with ?format=pdf the view answers a PDF (application/pdf) instead of JSON  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -54,14 +55,16 @@ def endpoint(
     public: bool = False,
     raw_body: bool = False,
     errors: tuple[int, ...] = (),
+    pdf: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
-    further error statuses the view answers."""
+    further error statuses the view answers; pdf: the view may return a PDF Response (?format=pdf), passed
+    through as it is."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body, errors,
+            response, many, status, public, raw_body, (*errors, 503) if pdf else errors, pdf,
         ))
 
         @functools.wraps(view)
@@ -72,6 +75,8 @@ def endpoint(
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
+            if isinstance(result, Response):
+                return result
             payload = response(many=many).dump(result) if response is not None else result
             reply = jsonify(payload)
             reply.status_code = status

@@ -32,6 +32,7 @@ _ERRORS = {
     "422": "Ogiltiga uppgifter: validation_failed (errors med path), definition_invalid (findings), "
            "expression_refused, process_fault",
     "429": "För många försök",
+    "503": "Tjänsten är inte tillgänglig här (unavailable), t.ex. när PDF-biblioteket inte kan laddas",
 }
 
 # Stateful links (OpenAPI 3.1 link objects): from an operation's answer to the operations it makes possible, so
@@ -128,6 +129,8 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
         ok["content"] = {"application/json": {"schema": {"type": "array", "items": schema} if ep.many else schema}}
     else:
         ok["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if ep.pdf:
+        ok["content"]["application/pdf"] = {"schema": {"type": "string", "contentMediaType": "application/pdf"}}
     if ep.name in _LINKS:
         ok["links"] = {name: {"operationId": target, "parameters": {parameter: expression}}
                        for name, (target, parameter, expression) in _LINKS[ep.name].items()}

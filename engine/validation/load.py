@@ -8,6 +8,8 @@ import posixpath
 from collections.abc import Mapping
 
 from engine.validation.areas import check_area, check_intake, read_yaml
+from engine.definitions.annual import ANNUAL_FILE
+from engine.validation.annual import check_annual
 from engine.validation.exports import check_export
 from engine.validation.bpmn import read_bpmn
 from engine.validation.dmn import read_dmn
@@ -43,6 +45,8 @@ def classify(files: Mapping[str, bytes]) -> list[Entry]:
                 entries.append(Entry(path, data, "misplaced", ""))
         elif len(parts) == 2 and name == "intake.yaml":
             entries.append(Entry(path, data, "intake", ""))
+        elif len(parts) == 2 and path == ANNUAL_FILE:
+            entries.append(Entry(path, data, "annual", ""))
         elif len(parts) == 2 and kind in {"bpmn", "dmn"}:
             entries.append(Entry(path, data, kind, ""))
         elif len(parts) == 3 and name == "area.yaml":
@@ -70,6 +74,8 @@ def classify_single(path: str, data: bytes) -> Entry:
     if name.endswith(_YAML):
         if name in {"intake.yaml", "intake.yml"}:
             return Entry(path, data, "intake", path)
+        if name == posixpath.basename(ANNUAL_FILE):
+            return Entry(path, data, "annual", path)
         if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "exports":
             return Entry(path, data, "export", path)
         return Entry(path, data, "area", posixpath.basename(posixpath.dirname(path.replace("\\", "/"))))
@@ -117,6 +123,12 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if doc is not None:
             found = check_export(doc, posixpath.splitext(posixpath.basename(path))[0])
             ds.scope(entry.scope).exports.append(doc)
+        return found
+    if kind == "annual":
+        doc, found = read_yaml(path, entry.data)
+        if doc is not None:
+            found = check_annual(doc)
+            ds.annual = ds.annual or doc
         return found
     if kind == "intake":
         ds.intake_files.append(path)
