@@ -6,6 +6,7 @@ protected value for a role that may not see it."""
 from __future__ import annotations
 
 import io
+import sys
 from typing import Any
 
 import pytest
@@ -157,3 +158,13 @@ def test_annual_figures_count_what_the_database_holds_for_the_legal_entity(
     assert_error(client.get(f"{API}/annual-figures?entity=rg&year={year}", headers=auth("cecilia")), 403, "forbidden")
     assert client.get(f"{API}/annual-figures?entity=rg&year={year}", headers=auth("revisor")).get_json()[
         "deviations"]["total"] == 1
+
+
+def test_without_the_pdf_library_a_pdf_is_a_clear_503_and_json_still_works(
+    client: Any, auth: Any, lex_maria_case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when pango cannot load: the import fails
+    url = f"{API}/events/{lex_maria_case}/areas/vard/exports/ivo_lex_maria"
+    body = assert_error(client.get(f"{url}?format=pdf", headers=auth("cecilia")), 503, "unavailable")
+    assert "PDF kan inte skapas" in body["message"]
+    assert client.get(url, headers=auth("cecilia")).status_code == 200

@@ -27,6 +27,10 @@ export type CompleteResult = Out<'CompleteOut'>;
 export type SessionConfig = Out<'SessionConfigOut'>;
 export type DemoUser = Out<'DemoUserOut'>;
 export type DemoLogin = Out<'DemoLoginOut'>;
+export type AvailableExport = Out<'AvailableExportOut'>;
+export type Decision = Out<'DecisionOut'>;
+export type Entity = Out<'EntityOut'>;
+export type Annual = Out<'AnnualOut'>;
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -77,6 +81,32 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
   return payload as T;
 }
 
+/** Download a file the API makes (a PDF, a JSON document) under `filename`: fetched with the bearer token, then
+ *  handed to the browser as a download. A refusal keeps the server's Swedish message. */
+async function download(path: string, filename: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(BASE + path, { headers });
+  } catch {
+    throw new ApiError(0, 'network', 'Servern kunde inte nås. Kontrollera anslutningen och försök igen.');
+  }
+  if (!response.ok) {
+    const payload = await response.json().catch(() => null);
+    throw new ApiError(response.status, payload?.code ?? 'error', payload?.message ?? 'Något gick fel.');
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 const q = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
@@ -106,6 +136,16 @@ export const api = {
   closure: (number: string) => request<Closure[]>('GET', `/events/${enc(number)}/closure`),
   createAction: (number: string, data: unknown) => request<Action>('POST', `/events/${enc(number)}/actions`, { data }),
   audit: (number: string) => request<Audit>('GET', `/audit${q({ event: number })}`),
+  exports: (number: string) => request<AvailableExport[]>('GET', `/events/${enc(number)}/exports`),
+  downloadExport: (number: string, area: string, exportId: string) =>
+    download(`/events/${enc(number)}/areas/${enc(area)}/exports/${enc(exportId)}?format=pdf`, `${number}-${exportId}.pdf`),
+  downloadSummary: (number: string) => download(`/events/${enc(number)}/summary?format=pdf`, `${number}-sammanfattning.pdf`),
+  decisionReference: (number: string, decisionId: number, reference: string) =>
+    request<Decision>('POST', `/events/${enc(number)}/decisions/${decisionId}/reference`, { reference }),
+  annualEntities: () => request<Entity[]>('GET', '/annual-figures/entities'),
+  annual: (entity: string, year: number) => request<Annual>('GET', `/annual-figures${q({ entity, year })}`),
+  downloadAnnual: (entity: string, year: number, format: 'pdf' | 'json') =>
+    download(`/annual-figures${q({ entity, year, format })}`, `arsrapport-${entity}-${year}.${format}`),
 
   worklist: (scope: 'mine' | 'available', limit: number, offset: number) =>
     request<Task[]>('GET', `/tasks${q({ scope, limit, offset })}`),
