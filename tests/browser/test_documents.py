@@ -71,7 +71,7 @@ def test_the_annual_figures_page_shows_and_downloads_the_year(
     cecilia.goto("/")
     cecilia.get_by_role("link", name="Årsrapport").click()
     expect(cecilia.get_by_role("heading", level=1, name="Årsrapport")).to_be_visible()
-    cecilia.get_by_label("År").fill(year)
+    cecilia.get_by_label("År", exact=True).fill(year)
     cecilia.get_by_role("button", name="Visa").click()
     expect(cecilia).to_have_url(f"/arsrapport?huvudman=rs&ar={year}")
     by_class = cecilia.locator("table", has=cecilia.locator("caption", has_text="Per klass"))

@@ -168,3 +168,37 @@ def test_without_the_pdf_library_a_pdf_is_a_clear_503_and_json_still_works(
     body = assert_error(client.get(f"{url}?format=pdf", headers=auth("cecilia")), 503, "unavailable")
     assert "PDF kan inte skapas" in body["message"]
     assert client.get(url, headers=auth("cecilia")).status_code == 200
+
+
+def test_the_lex_sarah_notification_carries_the_investigation_and_counts_in_the_year(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    from ..scenarios.test_omsorg import (CLASSIFY_LEX_SARAH, LEX_SARAH_YES, LS_INVESTIGATION_ONGOING, REMEDY,
+                                         UNIT)
+
+    david, sara = auth("david"), auth("sara")
+    number = submit(client, auth("eva"), {**report, "rubrik": "Brukare fick ingen tillsyn under natten"},
+                    unit=UNIT)["number"]
+    done(client, david, number, "triage", ACCEPT)
+    done(client, david, number, "klassificering", CLASSIFY_LEX_SARAH)
+    done(client, david, number, "omedelbar_atgard", REMEDY)
+    done(client, sara, number, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING)
+    done(client, sara, number, "lex_sarah_bedomning", LEX_SARAH_YES)
+
+    listed = {x["export"] for x in client.get(f"{API}/events/{number}/exports", headers=sara).get_json()}
+    assert "ivo_lex_sarah" in listed
+    doc = client.get(f"{API}/events/{number}/areas/omsorg/exports/ivo_lex_sarah", headers=sara).get_json()
+    assert doc["document"]["den_enskilde"]["personnummer"] == CLASSIFY_LEX_SARAH["brukare"]["personnummer"]
+    assert doc["document"]["utredning"]["status"] == "pagaende"
+    assert doc["document"]["missforhallandet"]["allvarlighet"] == "allvarligt_missforhallande"
+    by_target = {f["target"]: f for f in doc["fields"]}
+    assert by_target["utredning.sammanfattning"]["verified"] and not by_target["missforhallandet.typ"]["verified"]
+    texts = pages(client.get(f"{API}/events/{number}/areas/omsorg/exports/ivo_lex_sarah?format=pdf", headers=sara))
+    assert_framed(texts, number, "Brukare fick ingen tillsyn under natten")
+    assert "Anmälan enligt lex Sarah" in texts[0]
+
+    year = int(number.split("-")[1])
+    figures = client.get(f"{API}/annual-figures?entity=rg&year={year}", headers=auth("revisor")).get_json()
+    assert figures["notifications"]["lex_sarah"]["count"] == 1
+    assert figures["notifications"]["lex_sarah"]["items"][0]["reference"] == LEX_SARAH_YES["lex_sarah"]["referens"]
+    assert {r["class"]: r["count"] for r in figures["deviations"]["by_class"]} == {"other": 1}

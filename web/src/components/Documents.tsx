@@ -21,7 +21,7 @@ function DownloadButton({ label, fetchFile }: { label: string; fetchFile: () => 
   };
   return (
     <>
-      <button type="button" className="button" onClick={click} disabled={busy} aria-label={label}>
+      <button type="button" className="button" onClick={click} disabled={busy} aria-label={`${t.event.downloadPdf}: ${label}`}>
         {busy ? t.event.downloading : t.event.downloadPdf}
       </button>
       <ErrorMessage error={error} />
