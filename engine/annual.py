@@ -120,7 +120,8 @@ def _deviations(definition: AnnualDefinition, cases: list[CaseAccess]) -> dict[s
 
 
 def _level(value: Any) -> int | None:
-    return value if value in CONSEQUENCE_LABELS and value is not None else None
+    """A consequence level 1–4, or None when not assessed."""
+    return value if type(value) is int and value in CONSEQUENCE_LABELS else None
 
 
 def _notifications(ctx: Context, cases: list[CaseAccess]) -> dict[str, Any]:
@@ -157,7 +158,8 @@ def _complaints(cases: list[CaseAccess]) -> dict[str, Any]:
         "by_category": [{"category": k, "count": c} for k, c in sorted(categories.items(), key=lambda i: str(i[0]))],
         "by_outcome": [{"outcome": k, "label": label, "count": outcomes[k]} for k, label in OUTCOME_LABELS.items()
                        if outcomes[k]],
-        "by_status": [{"status": s, "label": CASE_STATUS_LABELS.get(s, s), "count": c} for s, c in sorted(statuses.items())],
+        "by_status": [{"status": s, "label": CASE_STATUS_LABELS.get(s, s), "count": c}
+                      for s, c in sorted(statuses.items())],
         "patient_safety_events": patient_safety,
     }
 

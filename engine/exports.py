@@ -14,7 +14,7 @@ from typing import Any
 from engine import pdf
 from engine.access import CaseAccess, event_access
 from engine.context import Context
-from engine.definitions.exports import ExportTemplate
+from engine.definitions.exports import ExportTemplate, value_at
 from engine.errors import NotFound, PermissionDenied
 from engine.integrations import cfar
 from engine.rules.inheritance import ancestry
@@ -63,7 +63,7 @@ def export_document(
     document, missing = template.fill(sources)
     absent = set(missing)
     fields = [{"target": f.target, "section": f.target.split(".")[0], "label": f.label,
-               "value": _value_at(document, f.target), "verified": f.verified, "missing": f.target in absent}
+               "value": value_at(document, f.target), "verified": f.verified, "missing": f.target in absent}
               for f in template.fields]
     # The document carries personal data (a personnummer): its creation is a read.
     audit_store.record_read(ctx.session, actor_id=actor_id, event=event, purpose=f"{purpose} {template.id}")
@@ -78,7 +78,8 @@ def export_document(
         "generated_at": ctx.clock().isoformat(),
         "document": document,
         "fields": fields,
-        "sections": [{"id": s, "title": template.section_title(s)} for s in dict.fromkeys(f["section"] for f in fields)],
+        "sections": [{"id": s, "title": template.section_title(s)}
+                     for s in dict.fromkeys(f["section"] for f in fields)],
         "missing": missing,
     }
 
@@ -109,9 +110,3 @@ def available_exports(ctx: Context, number: str, actor_id: str) -> list[dict[str
                            "missing": [{"field": t, "label": labels[t]} for t in missing]})
     return result
 
-
-def _value_at(document: dict[str, Any], target: str) -> Any:
-    node: Any = document
-    for part in target.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node

@@ -16,8 +16,9 @@ A field is `verified` only when the authority's published form has been checked 
 ../shared/docs/legal-verification.md); every other field is shown as unverified in the document.
 
 Sources start with one of SOURCE_ROOTS: `arende` (the case data: report, forms, engine facts), `handelse`
-(number, title, created_at), `upprattare` (the user preparing the document: id, name, email), `enhet` (the unit where it happened: id, name, kind, cfar), `arbetsstalle` (the
-nearest unit up the tree with a CFAR number) and `huvudman` (the root unit: the region).
+(number, title, created_at), `enhet` (the unit where it happened: id, name, kind, cfar), `arbetsstalle` (the
+nearest unit up the tree with a CFAR number), `huvudman` (the root unit: the region) and `upprattare` (the user
+preparing the document: id, name, email).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 from engine.definitions.yamlfile import load_yaml
 from engine.errors import DefinitionError
 
-__all__ = ["SOURCE_ROOTS", "ExportField", "ExportTemplate", "parse_export", "field_spec"]
+__all__ = ["SOURCE_ROOTS", "ExportField", "ExportTemplate", "parse_export", "field_spec", "value_at"]
 
 SOURCE_ROOTS = ("arende", "handelse", "enhet", "arbetsstalle", "huvudman", "upprattare")
 
@@ -59,7 +60,7 @@ class ExportTemplate:
         document: dict[str, Any] = {}
         missing = []
         for item in self.fields:
-            value = _get(sources, item.source)
+            value = value_at(sources, item.source)
             if value in (None, ""):
                 missing.append(item.target)
             *parents, leaf = item.target.split(".")
@@ -82,7 +83,8 @@ def _humanize(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _get(data: Any, dotted: str) -> Any:
+def value_at(data: Any, dotted: str) -> Any:
+    """The value at a dotted path of nested mappings, or None."""
     for part in dotted.split("."):
         if not isinstance(data, dict):
             return None

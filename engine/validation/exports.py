@@ -76,12 +76,13 @@ def export_source_findings(
     for doc in exports:
         fields = doc.data.get("fields")
         for target, declared in (fields.items() if isinstance(fields, dict) else ()):
-            root, _, rest = str(field_spec(declared)[0]).partition(".")
+            source = field_spec(declared)[0]
+            root, _, rest = str(source).partition(".")
             if root != "arende" or not rest or rest in scalars:
                 continue
             if not any(has_path(registry, name, rest) for name in form_names):
                 yield Finding(ERROR, "export.source_unknown", doc.file,
-                              f"Fältet '{target}' läser '{field_spec(declared)[0]}', men inget formulär i området har fältet "
+                              f"Fältet '{target}' läser '{source}', men inget formulär i området har fältet "
                               f"'{rest}'.",
                               "Rätta fältnamnet (punkt mellan nivåer) eller lägg till fältet i ett formulär.",
                               line=doc.line("fields", target), element_id=str(target))
