@@ -107,6 +107,8 @@ async function download(path: string, filename: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+export interface WorklistFilter { area?: string; unit?: string; overdue?: boolean }
+
 const q = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
@@ -147,8 +149,8 @@ export const api = {
   downloadAnnual: (entity: string, year: number, format: 'pdf' | 'json') =>
     download(`/annual-figures${q({ entity, year, format })}`, `arsrapport-${entity}-${year}.${format}`),
 
-  worklist: (scope: 'mine' | 'available', limit: number, offset: number) =>
-    request<Task[]>('GET', `/tasks${q({ scope, limit, offset })}`),
+  worklist: (scope: 'mine' | 'available', filter: WorklistFilter, limit: number, offset: number) =>
+    request<Task[]>('GET', `/tasks${q({ scope, ...filter, overdue: filter.overdue ? 'true' : undefined, limit, offset })}`),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${enc(id)}`),
   claim: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/claim`),
   release: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/release`),
