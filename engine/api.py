@@ -14,8 +14,9 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, catalog, config, events, exports, health, links, migration, notifications, org,
-                    outbox, receipts, releases, reopening, stats, tables, tasks, timers, triage)
+from engine import (actions, annual, case_summary, catalog, config, decision_references, events, exports, health,
+                    links, migration, notifications, org, outbox, receipts, releases, reopening, stats, tables, tasks,
+                    timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -183,6 +184,40 @@ class Engine:
     @_use_case
     def export_document(self, ctx: Context, number: str, area: str, export_id: str, actor_id: str) -> dict[str, Any]:
         return exports.export_document(ctx, number, area, export_id, actor_id)
+
+    @_use_case
+    def export_pdf(self, ctx: Context, number: str, area: str, export_id: str, actor_id: str) -> bytes:
+        return exports.export_pdf(ctx, number, area, export_id, actor_id)
+
+    @_use_case
+    def available_exports(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
+        return exports.available_exports(ctx, number, actor_id)
+
+    @_use_case
+    def case_summary(self, ctx: Context, number: str, actor_id: str) -> dict[str, Any]:
+        return case_summary.case_summary(ctx, number, actor_id)
+
+    @_use_case
+    def case_summary_pdf(self, ctx: Context, number: str, actor_id: str) -> bytes:
+        return case_summary.case_summary_pdf(ctx, number, actor_id)
+
+    @_use_case
+    def record_decision_reference(
+        self, ctx: Context, number: str, decision_id: int, reference: str, actor_id: str
+    ) -> dict[str, Any]:
+        return decision_references.record_reference(ctx, number, decision_id, reference, actor_id)
+
+    @_use_case
+    def annual_figures(self, ctx: Context, entity_id: str, year: int, actor_id: str) -> dict[str, Any]:
+        return annual.annual_figures(ctx, entity_id, year, actor_id)
+
+    @_use_case
+    def annual_figures_pdf(self, ctx: Context, entity_id: str, year: int, actor_id: str) -> bytes:
+        return annual.annual_figures_pdf(ctx, entity_id, year, actor_id)
+
+    @_use_case
+    def annual_entities(self, ctx: Context, actor_id: str) -> list[dict[str, Any]]:
+        return annual.annual_entities(ctx, actor_id)
 
     @_use_case
     def idm_sync(self, ctx: Context, feed: bytes, mapping: bytes, dry_run: bool = False) -> dict[str, Any]:

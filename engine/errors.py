@@ -12,7 +12,7 @@
     ├── NotFound                 the thing does not exist, or the caller may not know that it does
     ├── PermissionDenied         the caller lacks the role (× unit) the step needs
     ├── RateLimited              too many requests from one source in a window
-    ├── Unavailable              a service the request needs (the virus scanner, the file store) did not answer
+    ├── Unavailable              a part the request needs is not there (virus scanner, file store, PDF library)
     └── Conflict                 the request clashes with the current state
         ├── StaleWrite           someone else changed the case first (optimistic lock)
         ├── TaskNotReady         the task is not ready (already done, not yet reached, or claimed)

@@ -102,6 +102,8 @@ def action_view(action: Action) -> dict[str, Any]:
 
 def decision_view(decision: Decision) -> dict[str, Any]:
     return {
+        "id": decision.id,
+        "area_case_id": decision.area_case_id,
         "kind": decision.kind,
         "value": decision.value,
         "reference": decision.reference,

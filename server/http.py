@@ -34,6 +34,7 @@ class Endpoint:
     multipart: type[Schema] | None = None  # a multipart/form-data body, its parts described by the schema
     produces: str | None = None  # a binary answer of this media type (the view returns the Response)
     downloads: bool = False  # also answers ?format=csv|xlsx with a file (server/downloads.py)
+    pdf: bool = False  # with ?format=pdf the view answers a PDF (application/pdf) instead of JSON
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -60,16 +61,19 @@ def endpoint(
     multipart: type[Schema] | None = None,
     produces: str | None = None,
     downloads: bool = False,
+    pdf: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
     further error statuses the view answers; multipart: the view reads a multipart body (request.files, .form);
     produces: the view answers with a binary Response of that media type; downloads: the view may return a file
-    Response (a CSV or XLSX download), passed on as it is."""
+    Response (a CSV or XLSX download); pdf: the view may return a PDF Response (?format=pdf). Such Responses
+    are passed on as they are."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body, errors, multipart, produces, downloads,
+            response, many, status, public, raw_body, (*errors, 503) if pdf else errors, multipart, produces,
+            downloads, pdf,
         ))
 
         @functools.wraps(view)

@@ -34,9 +34,9 @@ _ERRORS = {
     "415": "Fel Content-Type",
     "422": "Ogiltiga uppgifter: validation_failed (errors med path), definition_invalid (findings), "
            "expression_refused, process_fault, attachment_infected",
-    "503": "En tjänst som behövs svarar inte (virusskanning, bilagearkiv): unavailable",
     "429": "För många försök",
-    "503": "Inte redo att ta emot trafik: not_ready (checks säger vad som saknas och hur det åtgärdas)",
+    "503": "Inte tillgänglig: not_ready (readiness; checks säger vad som saknas och hur det åtgärdas) eller "
+           "unavailable (en del begäran behöver svarar inte här, t.ex. PDF-biblioteket eller virusskannern)",
 }
 
 # /metrics is the operators' (server/metrics.py): Prometheus text, not JSON, and not public.
@@ -153,6 +153,8 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
         binary = {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
         ok["content"].update({media: binary for media in DOWNLOAD_MEDIA_TYPES})
         ok["description"] = "OK; with ?format=csv or xlsx a file (Content-Disposition: attachment)"
+    if ep.pdf:
+        ok["content"]["application/pdf"] = {"schema": {"type": "string", "contentMediaType": "application/pdf"}}
     if ep.name in _LINKS:
         ok["links"] = {name: {"operationId": target, "parameters": {parameter: expression}}
                        for name, (target, parameter, expression) in _LINKS[ep.name].items()}

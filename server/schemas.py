@@ -118,6 +118,22 @@ class RenameIn(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class FormatIn(StrictSchema):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "pdf"]),
+                           metadata={"description": "json (standard) or pdf"})
+
+
+class AnnualIn(FormatIn):
+    entity = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                           metadata={"description": "The legal entity: the root unit's id (e.g. rs)"})
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class DecisionReferenceIn(StrictSchema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "The authority's case number (e.g. IVO's diarienummer)"})
+
+
 class AuditIn(StrictSchema):
     event = fields.String(required=True, validate=Whole(EVENT_NUMBER))
 
@@ -247,6 +263,8 @@ class ActionOut(Schema):
 
 
 class DecisionOut(Schema):
+    id = fields.Integer()
+    area_case_id = fields.Integer()
     kind = fields.String()
     value = fields.String()
     reference = fields.String(allow_none=True)
@@ -561,16 +579,65 @@ class MigrationOut(Schema):
     cases = fields.List(fields.Nested(MigrationCaseOut))
 
 
+class ExportFieldOut(Schema):
+    target = fields.String()
+    section = fields.String()
+    label = fields.String()
+    value = fields.Raw(allow_none=True)
+    verified = fields.Boolean(metadata={"description": "false: not checked against the authority's form"})
+    missing = fields.Boolean()
+
+
+class ExportSectionOut(Schema):
+    id = fields.String()
+    title = fields.String()
+
+
 class ExportOut(Schema):
     export = fields.String()
+    area = fields.String()
     title = fields.String()
+    authority = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     event_number = fields.String()
     event_title = fields.String()
     generated_at = fields.String()
     document = fields.Dict()
+    fields_ = fields.List(fields.Nested(ExportFieldOut), data_key="fields", attribute="fields")
+    sections = fields.List(fields.Nested(ExportSectionOut))
     missing = fields.List(fields.String(), metadata={"description": "Fields without a value: fill in by hand"})
     attachments = fields.Integer(metadata={"description": "How many files the event has in avvik"})
+
+
+class MissingFieldOut(Schema):
+    field = fields.String()
+    label = fields.String()
+
+
+class AvailableExportOut(Schema):
+    area = fields.String()
+    area_name = fields.String()
+    export = fields.String()
+    title = fields.String()
+    authority = fields.String(allow_none=True)
+    missing = fields.List(fields.Nested(MissingFieldOut))
+
+
+class EntityOut(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class AnnualOut(Schema):
+    entity = fields.Nested(EntityOut)
+    year = fields.Integer()
+    generated_at = fields.String()
+    basis = fields.String()
+    classification = fields.Dict()
+    deviations = fields.Dict()
+    notifications = fields.Dict()
+    complaints = fields.Dict()
+    actions = fields.Dict()
 
 
 class NotificationOut(Schema):

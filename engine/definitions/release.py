@@ -14,6 +14,7 @@ from typing import Mapping
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.definitions.annual import ANNUAL_FILE, AnnualDefinition, parse_annual
 from engine.definitions.areas import Area, Intake, parse_area, parse_intake
 from engine.definitions.exports import ExportTemplate, parse_export
 from engine.definitions.files import content_hash
@@ -75,6 +76,7 @@ class Release:
     routing_subprocess_specs: dict[str, BpmnProcessSpec]
     # area id -> its notification templates and rules; "" -> the shared templates alone
     notifications: dict[str, NotificationSet]
+    annual: AnnualDefinition | None = None  # processes/annual_report.yaml: the annual figures' definition
 
 
 def _directly_in(files: Mapping[str, bytes], folder: str, suffix: str) -> list[str]:
@@ -193,6 +195,9 @@ def _parse(files: Mapping[str, bytes]) -> Release:
         routing_subprocess_specs=routing_subprocess_specs,
         notifications={"": parse_notifications(files, None)} | {
             area: parse_notifications(files, area) for (area, variant) in variants if variant == STANDARD},
+        routing_spec=root_parser.get_spec(intake.routing_process),
+        routing_subprocess_specs=root_parser.get_subprocess_specs(intake.routing_process),
+        annual=parse_annual(files[ANNUAL_FILE]) if ANNUAL_FILE in files else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,7 +12,7 @@ from engine.rules.lifecycle import TERMINAL_STATUSES
 from engine.store.models import Action, ActionCase, ActionEvent, AreaCase
 
 __all__ = ["add_action", "action_by_id", "actions_for_event", "actions_for_case", "origins_for_case",
-           "actions_owned_by", "open_actions_due_by"]
+           "actions_owned_by", "open_actions_due_by", "actions_for_cases"]
 
 _LOADED = (selectinload(Action.events), selectinload(Action.cases).selectinload(AreaCase.event))
 
@@ -72,4 +73,14 @@ def open_actions_due_by(session: Session, day: date) -> list[Action]:
         select(Action).where(
             Action.due_date <= day, Action.owner_id.is_not(None), Action.status.not_in(sorted(TERMINAL_STATUSES))
         ).options(selectinload(Action.events)).order_by(Action.id)
+    ))
+
+
+def actions_for_cases(session: Session, case_ids: Sequence[int]) -> list[Action]:
+    """Every action holding up one of the cases, each once (the annual figures)."""
+    if not case_ids:
+        return []
+    return list(session.scalars(
+        select(Action).where(Action.id.in_(select(ActionCase.action_id).where(ActionCase.area_case_id.in_(case_ids))))
+        .options(*_LOADED).order_by(Action.id)
     ))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
@@ -111,3 +112,11 @@ def list_events(
         query.options(selectinload(Event.area_cases)).order_by(Event.id.desc()).limit(limit).offset(offset)
     )
     return list(rows), total
+
+
+def events_reported_under(session: Session, unit_path: str, start: datetime, end: datetime) -> list[Event]:
+    """Events at `unit_path` or below reported in [start, end), with their area cases (the annual figures)."""
+    return list(session.scalars(
+        select(Event).where(Event.unit_path.startswith(unit_path, autoescape=True), Event.created_at >= start,
+                            Event.created_at < end).options(selectinload(Event.area_cases)).order_by(Event.id)
+    ))

@@ -11,6 +11,7 @@ from typing import Any
 
 from referencing import Registry
 
+from engine.validation.annual import annual_cross_findings
 from engine.validation.arearules import area_findings, get, references
 from engine.validation.expressions import ENGINE_NAMES, unknown_name_findings
 from engine.validation.findings import ERROR, Finding, has_errors
@@ -114,4 +115,7 @@ def cross_findings(ds: DefinitionSet) -> list[Finding]:
             found.extend(area_findings(ds, scope, base, registries.get(base.name, shared), intake_fields))
     if ds.mode.tree:
         found.extend(_root(ds, ds.scope(""), intake_fields))
+        if ds.annual is not None:
+            areas = {name: scope.forms for name, scope in ds.scopes.items() if name and "/" not in name}
+            found.extend(annual_cross_findings(ds.annual, areas))
     return found

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from referencing import Registry
 
-from engine.definitions.exports import SOURCE_ROOTS
+from engine.definitions.exports import SOURCE_ROOTS, field_spec
 from engine.validation.areas import YamlDoc
 from engine.validation.findings import ERROR, Finding
 from engine.validation.formindex import has_path
@@ -19,8 +19,10 @@ _ATTRIBUTES = {
     "enhet": {"id", "name", "kind", "cfar"},
     "arbetsstalle": {"id", "name", "kind", "cfar"},
     "huvudman": {"id", "name", "kind", "cfar"},
+    "upprattare": {"id", "name", "email"},
 }
-_FIX_SHAPE = "Se docs/definitions.md: id (= filnamnet), title, note (frivillig) och fields: {mål: källa}."
+_FIX_SHAPE = ("Se docs/documents.md: id (= filnamnet), title, authority och note (frivilliga), sections (frivillig) "
+              "och fields: {mål: källa} eller {mål: {source: källa, label: rubrik, verified: true/false}}.")
 
 
 def check_export(doc: YamlDoc, stem: str) -> list[Finding]:
@@ -37,7 +39,19 @@ def check_export(doc: YamlDoc, stem: str) -> list[Finding]:
         found.append(Finding(ERROR, "export.missing_key", doc.file, "Exportmallen saknar fält (fields).",
                              _FIX_SHAPE, line=doc.line()))
         return found
-    for target, source in fields.items():
+    sections = data.get("sections")
+    if sections is not None and not (isinstance(sections, dict) and all(isinstance(v, str) for v in sections.values())):
+        found.append(Finding(ERROR, "export.sections_invalid", doc.file,
+                             "sections ska vara en tabell från fältens första del till en svensk rubrik.",
+                             _FIX_SHAPE, line=doc.line("sections")))
+    for target, declared in fields.items():
+        source, label, verified = field_spec(declared)
+        if isinstance(declared, dict) and (set(declared) - {"source", "label", "verified"}
+                                           or not isinstance(verified, bool)
+                                           or not (label is None or isinstance(label, str))):
+            found.append(Finding(ERROR, "export.field_invalid", doc.file,
+                                 f"Fältet '{target}' får bara ha source, label (text) och verified (true/false).",
+                                 _FIX_SHAPE, line=doc.line("fields", target), element_id=str(target)))
         root, _, rest = str(source).partition(".")
         if not isinstance(source, str) or root not in SOURCE_ROOTS or not rest:
             found.append(Finding(ERROR, "export.source_invalid", doc.file,
@@ -61,7 +75,8 @@ def export_source_findings(
     form_names = sorted(forms)
     for doc in exports:
         fields = doc.data.get("fields")
-        for target, source in (fields.items() if isinstance(fields, dict) else ()):
+        for target, declared in (fields.items() if isinstance(fields, dict) else ()):
+            source = field_spec(declared)[0]
             root, _, rest = str(source).partition(".")
             if root != "arende" or not rest or rest in scalars:
                 continue

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from engine.validation.areas import check_area, check_intake, read_yaml
 from engine.definitions.retention import problems as retention_problems
+from engine.definitions.annual import ANNUAL_FILE
+from engine.validation.annual import check_annual
 from engine.validation.exports import check_export
 from engine.validation.bpmn import read_bpmn
 from engine.validation.diagrams import diagram_findings
@@ -50,6 +52,8 @@ def classify(files: Mapping[str, bytes]) -> list[Entry]:
             entries.append(Entry(path, data, "intake", ""))
         elif len(parts) == 2 and name == "retention.yaml":
             entries.append(Entry(path, data, "retention", ""))
+        elif len(parts) == 2 and path == ANNUAL_FILE:
+            entries.append(Entry(path, data, "annual", ""))
         elif len(parts) == 2 and kind in {"bpmn", "dmn"}:
             entries.append(Entry(path, data, kind, ""))
         elif len(parts) == 3 and name == "area.yaml":
@@ -82,6 +86,8 @@ def classify_single(path: str, data: bytes) -> Entry:
             return Entry(path, data, "notifications", "" if folder == "processes" else path)
         if name == "retention.yaml":
             return Entry(path, data, "retention", path)
+        if name == posixpath.basename(ANNUAL_FILE):
+            return Entry(path, data, "annual", path)
         if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "exports":
             return Entry(path, data, "export", path)
         return Entry(path, data, "area", posixpath.basename(posixpath.dirname(path.replace("\\", "/"))))
@@ -139,6 +145,11 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if doc is not None:
             found = check_notifications(doc, shared=entry.scope == "")
             scope.notifications = doc
+    if kind == "annual":
+        doc, found = read_yaml(path, entry.data)
+        if doc is not None:
+            found = check_annual(doc)
+            ds.annual = ds.annual or doc
         return found
     if kind == "intake":
         ds.intake_files.append(path)

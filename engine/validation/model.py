@@ -30,7 +30,7 @@ SINGLE = Mode(tree=False, complete=False, shared_known=False)
 class Entry:
     path: str  # key in the definition set, as shown in findings
     data: bytes
-    kind: str  # bpmn | dmn | form | ui | area | intake | export | notifications | misplaced
+    kind: str  # bpmn | dmn | form | ui | area | intake | annual | export | notifications | retention | misplaced
     scope: str  # "" = processes/ itself (intake) or forms/; else the area folder name
 
 
@@ -56,6 +56,7 @@ class DefinitionSet:
     shared: list[FormFile] = field(default_factory=list)
     intake: YamlDoc | None = None
     intake_files: list[str] = field(default_factory=list)  # processes/intake.yaml, if there is one
+    annual: YamlDoc | None = None  # processes/annual_report.yaml, if there is one
     broken: set[str] = field(default_factory=set)  # files with an error finding of their own
 
     def scope(self, name: str) -> Scope:

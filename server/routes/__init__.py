@@ -2,6 +2,7 @@
 
 from server.routes.actions import bp as actions
 from server.routes.config import bp as config
+from server.routes.documents import bp as documents
 from server.routes.events import bp as events
 from server.routes.meta import bp as meta
 from server.routes.notifications import bp as notifications
@@ -11,6 +12,6 @@ from server.routes.session import bp as session
 from server.routes.stats import bp as stats
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications, records, stats]
+BLUEPRINTS = [meta, events, documents, tasks, actions, public, config, session, notifications, records, stats]
 
 __all__ = ["BLUEPRINTS"]

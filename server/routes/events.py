@@ -25,7 +25,6 @@ from server.schemas import (
     EventPageOut,
     EventRelationIn,
     EventRelationOut,
-    ExportOut,
     RenameIn,
     ReopenIn,
     ReportIn,
@@ -103,12 +102,6 @@ def add_area(number: str, body: dict[str, Any]) -> dict[str, Any]:
           summary="Ta bort ett område vid triage (med skäl)", body=AreaChangeIn, response=AreaCaseOut)
 def remove_area(number: str, area: str, body: dict[str, Any]) -> dict[str, Any]:
     return engine().remove_area(number, area, body["reason"], current_user())
-
-
-@endpoint(bp, f"/events/{NUMBER}/areas/<string:area>/exports/<string:export_id>",
-          summary="Förifyllt dokument för en myndighets e-tjänst (t.ex. anmälan om arbetsskada)", response=ExportOut)
-def export(number: str, area: str, export_id: str) -> dict[str, Any]:
-    return engine().export_document(number, area, export_id, current_user())
 
 
 @endpoint(bp, "/audit", summary="Ändrings- och läslogg för en händelse (revisor)", query=AuditIn, response=AuditOut)

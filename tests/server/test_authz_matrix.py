@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine import Engine
-from engine.store.models import ApiToken
+from engine.store.models import ApiToken, AreaCase, Decision, Event
 from engine.store.types import utcnow
 from server import create_app
 from server.config import Settings
@@ -72,6 +72,13 @@ def world(demo: Engine, published: dict[str, Any]) -> dict[str, Any]:
     done(client, headers["anna"], number, "triage", ACCEPT)
     done(client, headers["anna"], number, "klassificering", CLASSIFIED)
     task = open_task(client, headers["anna"], number, "utredning")["id"]
+    with demo.db.transaction() as session:  # a decision as the lex Maria task records it (vård's case on {number})
+        case = session.scalars(select(AreaCase).join(Event).where(Event.number == number)).one()
+        decision = Decision(area_case_id=case.id, event_id=case.event_id, kind="lex_maria", value="ja",
+                            reference="Kvitto 1", decided_by="anna")
+        session.add(decision)
+        session.flush()
+        decision_id = str(decision.id)
     action = client.post(f"{API}/events/{number}/actions", headers=headers["anna"],
                          json={"data": {"titel": "Dubbelkontroll", "typ": "korrigerande", "ansvarig": "anna"}})
     am_number = submit(client, headers["eva"], NEEDLE_STICK, unit="ks-avd12")["number"]
@@ -81,7 +88,7 @@ def world(demo: Engine, published: dict[str, Any]) -> dict[str, Any]:
     demo.set_overlay("ks-avd12", "vard", "sla_triage", "P2D", "petra")
     notification = str(demo.my_notifications("anna")["items"][0]["id"])
     values = {"number": number, "am_number": am_number, "task": task, "action": str(action.get_json()["id"]),
-              "release": published["hash"], "notification": notification}
+              "release": published["hash"], "notification": notification, "decision": decision_id}
     return {"client": client, "headers": headers, "values": values}
 
 

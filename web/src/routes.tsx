@@ -22,6 +22,7 @@ const Notifications = lazy(() => import('./pages/Notifications'));
 const NotificationSettings = lazy(() => import('./pages/NotificationSettings'));
 const Outbox = lazy(() => import('./pages/Outbox'));
 const Statistics = lazy(() => import('./pages/Statistics'));
+const AnnualReport = lazy(() => import('./pages/AnnualReport'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -47,6 +48,7 @@ export const routes: RouteObject[] = [
       { path: '/notiser', element: guarded(<Notifications />) },
       { path: '/notiser/installningar', element: guarded(<NotificationSettings />) },
       { path: '/utkorg', element: guarded(<Outbox />) },
+      { path: '/arsrapport', element: guarded(<AnnualReport />) },
       { path: '*', element: <p>{t.notFound}</p> },
     ],
   },

@@ -39,6 +39,10 @@ export type AttachTarget =
   | { kind: 'event'; number: string } | { kind: 'area_case'; number: string; area: string }
   | { kind: 'action'; id: number } | { kind: 'task'; id: string };
 export type Stats = Out<'StatsOut'>;
+export type AvailableExport = Out<'AvailableExportOut'>;
+export type Decision = Out<'DecisionOut'>;
+export type Entity = Out<'EntityOut'>;
+export type Annual = Out<'AnnualOut'>;
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -95,7 +99,9 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
   return payload as T;
 }
 
-async function download(path: string): Promise<void> {
+/** Fetch a file with the bearer token (a plain link would carry none) and hand it to the browser to save, under
+ *  the server's Content-Disposition name, else `fallback`. A refusal keeps the server's Swedish message. */
+async function saveFile(path: string, fallback = 'avvik'): Promise<void> {
   const token = getToken();
   const response = await fetch(BASE + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
     .catch(() => { throw new ApiError(0, 'network', 'Servern kunde inte nås. Kontrollera anslutningen och försök igen.'); });
@@ -103,11 +109,9 @@ async function download(path: string): Promise<void> {
     const payload = await response.json().catch(() => null);
     throw new ApiError(response.status, payload?.code ?? 'error', payload?.message ?? 'Något gick fel.', payload?.errors ?? []);
   }
-  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'avvik';
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? fallback;
   const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(link);
   link.click();
   link.remove();
@@ -133,24 +137,6 @@ const attachPath = (target: AttachTarget) => {
   }
 };
 
-/** Fetch a file with the bearer token (a plain link would carry none) and hand it to the browser to save. */
-async function download(attachment: Attachment): Promise<void> {
-  const token = getToken();
-  const response = await fetch(`${BASE}/attachments/${attachment.id}/content`, {
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-  });
-  if (!response.ok) {
-    const payload = await response.json().catch(() => null);
-    throw new ApiError(response.status, payload?.code ?? 'error', payload?.message ?? 'Något gick fel.');
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = Object.assign(document.createElement('a'), { href: url, download: attachment.filename });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export const api = {
   sessionConfig: () => request<SessionConfig>('GET', '/session/config'),
   demoUsers: () => request<DemoUser[]>('GET', '/demo/users'),
@@ -172,6 +158,16 @@ export const api = {
   closure: (number: string) => request<Closure[]>('GET', `/events/${enc(number)}/closure`),
   createAction: (number: string, data: unknown) => request<Action>('POST', `/events/${enc(number)}/actions`, { data }),
   audit: (number: string) => request<Audit>('GET', `/audit${q({ event: number })}`),
+  exports: (number: string) => request<AvailableExport[]>('GET', `/events/${enc(number)}/exports`),
+  downloadExport: (number: string, area: string, exportId: string) =>
+    saveFile(`/events/${enc(number)}/areas/${enc(area)}/exports/${enc(exportId)}?format=pdf`, `${number}-${exportId}.pdf`),
+  downloadSummary: (number: string) => saveFile(`/events/${enc(number)}/summary?format=pdf`, `${number}-sammanfattning.pdf`),
+  decisionReference: (number: string, decisionId: number, reference: string) =>
+    request<Decision>('POST', `/events/${enc(number)}/decisions/${decisionId}/reference`, { reference }),
+  annualEntities: () => request<Entity[]>('GET', '/annual-figures/entities'),
+  annual: (entity: string, year: number) => request<Annual>('GET', `/annual-figures${q({ entity, year })}`),
+  downloadAnnual: (entity: string, year: number, format: 'pdf' | 'json') =>
+    saveFile(`/annual-figures${q({ entity, year, format })}`, `arsrapport-${entity}-${year}.${format}`),
 
   worklist: (scope: 'mine' | 'available', filter: WorklistFilter, limit: number, offset: number) =>
     request<Task[]>('GET', `/tasks${q({ scope, ...filter, overdue: filter.overdue ? 'true' : undefined, limit, offset })}`),
@@ -195,13 +191,13 @@ export const api = {
     form.append('classification', classification);
     return request<Attachment>('POST', attachPath(target), form);
   },
-  download,
+  downloadAttachment: (attachment: Attachment) => saveFile(`/attachments/${attachment.id}/content`, attachment.filename),
   placeHold: (number: string, reason: string) => request<Hold>('POST', `/events/${enc(number)}/holds`, { reason }),
   liftHold: (number: string, id: number, reason: string) =>
     request<Hold>('POST', `/events/${enc(number)}/holds/${id}/lift`, { reason }),
   stats: (filter: Record<string, string | undefined>) => request<Stats>('GET', `/stats${q(filter)}`),
   /** Save a CSV or XLSX download (the bearer token goes in a header, so a plain link cannot fetch it). */
-  download: (path: '/events' | '/stats', filter: Record<string, string | undefined>) => download(path + q(filter)),
+  download: (path: '/events' | '/stats', filter: Record<string, string | undefined>) => saveFile(path + q(filter)),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>

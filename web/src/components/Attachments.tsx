@@ -14,7 +14,7 @@ export function AttachmentList({ items, where }: { items: Attachment[]; where?: 
         {items.map((a) => (
           <li key={a.id}>
             <button type="button" className="text-button" aria-label={t.attachments.download(a.filename)}
-                    onClick={() => { setError(null); api.download(a).catch((e) => setError(asApiError(e))); }}>
+                    onClick={() => { setError(null); api.downloadAttachment(a).catch((e) => setError(asApiError(e))); }}>
               {a.filename}
             </button>{' '}
             <Badge tone={a.classification === 'allman' ? 'neutral' : 'warn'}>{a.classification_label}</Badge>{' '}

@@ -27,6 +27,8 @@ export function Layout() {
             {hasRole('revisor') && <li><NavLink to="/logg">{t.nav.log}</NavLink></li>}
             {hasRole('forvaltare') && <li><NavLink to="/utkorg">{t.nav.outbox}</NavLink></li>}
             {readsAreas && <li><NavLink to="/statistik">{t.nav.statistics}</NavLink></li>}
+            {hasRole('patientsakerhet', 'verksamhetschef', 'revisor') &&
+              <li><NavLink to="/arsrapport">{t.nav.annual}</NavLink></li>}
             {hasRole('processagare') && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.processOwners}</span></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
           </ul>

@@ -6,6 +6,7 @@ import { useSession } from '../auth/session';
 import { ActionCard } from '../components/ActionCard';
 import { AttachmentList, AttachmentUpload } from '../components/Attachments';
 import { Holds } from '../components/Holds';
+import { DecisionReference, Documents } from '../components/Documents';
 import { Badge, ErrorMessage, Loading, Notice, useLoad, usePageTitle } from '../components/common';
 import { AreaList, Timeline } from '../components/EventSummary';
 import { areaName, useUnitNames } from '../components/names';
@@ -84,11 +85,14 @@ export default function EventPage() {
           {handler && <section aria-labelledby="beslut">
             <h2 id="beslut">{t.event.decisions}</h2>
             {e.decisions.length === 0 ? <p>{t.event.noDecisions}</p> : (
-              <ul className="link-list">{e.decisions.map((d, i) => (
-                <li key={i}><strong>{d.kind}</strong>: {d.value}{d.reference && ` (${d.reference})`}{d.motivation && ` – ${d.motivation}`} <span className="who-small">{d.decided_by}, {t.time.format(d.decided_at)}</span></li>
+              <ul className="link-list">{e.decisions.map((d) => (
+                <li key={d.id}><strong>{d.kind}</strong>: {d.value}{d.reference && ` (${d.reference})`}{d.motivation && ` – ${d.motivation}`} <span className="who-small">{d.decided_by}, {t.time.format(d.decided_at)}</span>
+                  {writer && d.value === 'ja' && <DecisionReference number={e.number} decision={d} onSaved={event.reload} />}
+                </li>
               ))}</ul>
             )}
           </section>}
+          {handler && <Documents number={e.number} />}
           {e.feedback.length > 0 && (
             <section aria-labelledby="aterkoppling">
               <h2 id="aterkoppling">{t.event.feedback}</h2>
