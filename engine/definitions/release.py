@@ -195,8 +195,6 @@ def _parse(files: Mapping[str, bytes]) -> Release:
         routing_subprocess_specs=routing_subprocess_specs,
         notifications={"": parse_notifications(files, None)} | {
             area: parse_notifications(files, area) for (area, variant) in variants if variant == STANDARD},
-        routing_spec=root_parser.get_spec(intake.routing_process),
-        routing_subprocess_specs=root_parser.get_subprocess_specs(intake.routing_process),
         annual=parse_annual(files[ANNUAL_FILE]) if ANNUAL_FILE in files else None,
     )
 
