@@ -14,8 +14,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, catalog, config, events, exports, links, migration, notifications, org, outbox,
-                    receipts, releases, reopening, tasks, timers, triage)
+from engine import (actions, catalog, config, events, exports, links, migration, notifications, org, outbox, pilot,
+                    receipts, releases, reopening, studio, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -87,6 +87,30 @@ class Engine:
     def migrate_cases(self, ctx: Context, area: str, release_hash: str, unit_id: str, actor_id: str,
                       dry_run: bool = True) -> dict[str, Any]:
         return migration.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
+
+    # the process owners' studio
+    @_use_case
+    def active_definitions(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
+        return studio.active_definitions(ctx, unit_id, actor_id)
+
+    @_use_case
+    def release_file(self, ctx: Context, release_hash: str, path: str, actor_id: str) -> dict[str, Any]:
+        return studio.release_file(ctx, release_hash, path, actor_id)
+
+    @_use_case
+    def validate_edit(self, ctx: Context, base: str, files: Mapping[str, str], removed: list[str],
+                      actor_id: str) -> dict[str, Any]:
+        return studio.validate_edit(ctx, base, files, removed, actor_id)
+
+    @_use_case
+    def publish_edit(self, ctx: Context, base: str, files: Mapping[str, str], removed: list[str],
+                     label: str | None, actor_id: str) -> dict[str, Any]:
+        return studio.publish_edit(ctx, base, files, removed, label, actor_id)
+
+    @_use_case
+    def pilot_release(self, ctx: Context, release_hash: str, unit_ids: list[str], actor_id: str,
+                      dry_run: bool = True) -> dict[str, Any]:
+        return pilot.pilot(ctx, release_hash, unit_ids, actor_id, dry_run)
 
     # per-unit configuration
     @_use_case

@@ -26,6 +26,9 @@ __all__ = [
     "OWNER_ROLE",
     "INTAKE",
     "owned_unit",
+    "require_owner",
+    "unit_variables",
+    "bind",
     "resolve_intake",
     "activate_release",
     "Resolution",
@@ -63,22 +66,26 @@ def _binding(ctx: Context, unit: Unit, key: str) -> Resolved:
 
 def resolve(ctx: Context, unit: Unit, area: str) -> Resolution:
     """What a new case of `area` at `unit` starts on: the nearest binding up the tree, else no_active_configuration."""
-    chain = ancestry(unit.path)
     bound = _binding(ctx, unit, area)
     record, release = ctx.release_by_id(bound.value.release_id)
     definition = release.variants.get((area, bound.value.variant))
     if definition is None:  # set_binding checks this; a hand-edited database could still get here
         raise NoActiveConfiguration("Den bundna releasen saknar området eller varianten.", unit_id=unit.id, area=area)
+    return Resolution(record, release, definition, str(bound.from_unit), unit_variables(ctx, unit, definition))
+
+
+def unit_variables(ctx: Context, unit: Unit, definition: AreaDefinition) -> dict[str, Resolved]:
+    """The area's variables at the unit under `definition`: its defaults, then the overlays down the tree."""
+    chain = ancestry(unit.path)
     declared = definition.area.declarations
     overlays: dict[str, dict[str, Any]] = {}
-    for overlay in binding_store.overlays_for(ctx.session, chain, area):
+    for overlay in binding_store.overlays_for(ctx.session, chain, definition.area.id):
         value = overlay.value["value"]
         # A value this release's declaration refuses (stored before the check, or the bounds narrowed since)
         # is passed over: the unit inherits as if it had none, and no case starts on an unusable value.
         if overlay.key in declared and declared[overlay.key].problem(value) is None:
             overlays.setdefault(overlay.unit_id, {})[overlay.key] = value
-    variables = merged_variables(chain, definition.area.variables, overlays)
-    return Resolution(record, release, definition, str(bound.from_unit), variables)
+    return merged_variables(chain, definition.area.variables, overlays)
 
 
 def resolve_intake(ctx: Context, unit: Unit | None) -> tuple[ReleaseRecord, Release]:
@@ -99,6 +106,12 @@ def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     if OWNER_ROLE not in roles_at(org_store.grants_of(ctx.session, actor_id), unit.path):
         raise PermissionDenied("Konfigurationen kräver rollen processägare på enheten.")
     return unit
+
+
+def require_owner(ctx: Context, actor_id: str) -> None:
+    """The process owner role on some unit: what reading and publishing definitions takes."""
+    if not any(g.role == OWNER_ROLE for g in org_store.grants_of(ctx.session, actor_id)):
+        raise PermissionDenied("Att arbeta med definitioner kräver rollen processägare.")
 
 
 def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
@@ -149,11 +162,11 @@ def set_binding(
             "Releasen saknar området eller varianten.",
             errors=[{"path": "variant", "message": f"'{area}/{variant}' finns inte i releasen."}],
         )
-    _bind(ctx, unit, area, record, variant, actor_id)
+    bind(ctx, unit, area, record, variant, actor_id)
     return effective_config(ctx, unit_id, actor_id)
 
 
-def _bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
+def bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
     """Set the unit's own binding by compare-and-set against what was read: a concurrent change is 409 stale."""
     current = binding_store.get_binding(ctx.session, unit.id, area)
     expected = (current.release_id, current.variant) if current is not None else None
@@ -221,5 +234,5 @@ def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: st
     if record is None:
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
     for area in [INTAKE, *sorted(ctx.release(record).areas)]:
-        _bind(ctx, unit, area, record, STANDARD, actor_id)
+        bind(ctx, unit, area, record, STANDARD, actor_id)
     return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

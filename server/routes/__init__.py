@@ -7,8 +7,9 @@ from server.routes.meta import bp as meta
 from server.routes.notifications import bp as notifications
 from server.routes.public import bp as public
 from server.routes.session import bp as session
+from server.routes.studio import bp as studio
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, tasks, actions, public, config, session, notifications]
+BLUEPRINTS = [meta, events, tasks, actions, public, config, studio, session, notifications]
 
 __all__ = ["BLUEPRINTS"]
