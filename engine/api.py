@@ -108,6 +108,11 @@ class Engine:
         return studio.publish_edit(ctx, base, files, removed, label, actor_id)
 
     @_use_case
+    def form_preview(self, ctx: Context, base: str, files: Mapping[str, str], removed: list[str], path: str,
+                     actor_id: str) -> dict[str, Any]:
+        return studio.form_preview(ctx, base, files, removed, path, actor_id)
+
+    @_use_case
     def pilot_release(self, ctx: Context, release_hash: str, unit_ids: list[str], actor_id: str,
                       dry_run: bool = True) -> dict[str, Any]:
         return pilot.pilot(ctx, release_hash, unit_ids, actor_id, dry_run)

@@ -12,6 +12,7 @@ from engine import releases
 from engine.config import INTAKE, owned_unit, require_owner, resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.files import DEFINITION_SUFFIXES, MAX_FILE_BYTES
+from engine.definitions.forms import FormSet
 from engine.definitions.release import STANDARD, AreaDefinition
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound
 from engine.store import releases as release_store
@@ -19,7 +20,7 @@ from engine.store.models import ReleaseRecord
 from engine.validation import validate_files
 from engine.validation.findings import ERROR
 
-__all__ = ["area_files", "active_definitions", "release_file", "validate_edit", "publish_edit"]
+__all__ = ["area_files", "active_definitions", "release_file", "validate_edit", "publish_edit", "form_preview"]
 
 
 def area_files(paths: list[str], area: str) -> list[str]:
@@ -130,3 +131,18 @@ def publish_edit(ctx: Context, base: str, files: Mapping[str, str], removed: lis
     """Publish the edited tree as a release (422 with the findings if it has errors); activates nothing."""
     require_owner(ctx, actor_id)
     return releases.publish(ctx, _edited(ctx, base, files, removed), label, actor_id)
+
+
+def form_preview(ctx: Context, base: str, files: Mapping[str, str], removed: list[str], path: str,
+                 actor_id: str) -> dict[str, Any]:
+    """The form at `path` of the edited tree as staff's browser gets it (self-contained, its uiSchema beside it),
+    for a live preview while its JSON Schema is edited; 422 definition_invalid while it cannot be read."""
+    require_owner(ctx, actor_id)
+    parts = path.split("/")
+    if not (path.endswith(".json") and not path.endswith(".ui.json")
+            and (len(parts) == 2 and parts[0] == "forms" or len(parts) == 4 and parts[2] == "forms")):
+        raise InvalidInput("Bara formulär kan förhandsvisas.",
+                           errors=[{"path": "path", "message": "Ange ett formulär under forms/."}])
+    forms = FormSet(_edited(ctx, base, files, removed))
+    form = forms.get(parts[-1], parts[1] if len(parts) == 4 else "")
+    return {"schema": form.schema, "ui_schema": form.ui_schema}

@@ -141,6 +141,11 @@ class EditIn(StrictSchema):
                           validate=validate.Length(max=2000), metadata={"description": "Paths to leave out"})
 
 
+class FormPreviewIn(EditIn):
+    path = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                         metadata={"description": "The form to show, e.g. processes/vard/forms/vard_triage.json"})
+
+
 class EditPublishIn(EditIn):
     label = fields.String(validate=validate.Length(max=200), load_default=None)
 

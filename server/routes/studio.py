@@ -14,6 +14,8 @@ from server.schemas import (
     EditIn,
     EditPublishIn,
     FilePathIn,
+    FormOut,
+    FormPreviewIn,
     PilotIn,
     PilotOut,
     ReleaseFileOut,
@@ -40,6 +42,12 @@ def release_file(release: str, query: dict[str, Any]) -> dict[str, Any]:
           body=EditIn, response=ValidationOut)
 def validate_edit(release: str, body: dict[str, Any]) -> dict[str, Any]:
     return engine().validate_edit(release, body["files"], body["removed"], current_user())
+
+
+@endpoint(bp, RELEASE + "/form-preview", "POST", summary="Ett formulär ur releasen med ändrade filer, som "
+          "personalen får det", body=FormPreviewIn, response=FormOut)
+def form_preview(release: str, body: dict[str, Any]) -> dict[str, Any]:
+    return engine().form_preview(release, body["files"], body["removed"], body["path"], current_user())
 
 
 @endpoint(bp, RELEASE + "/edits", "POST", summary="Publicera releasen med ändrade filer som en ny release",

@@ -138,3 +138,19 @@ def test_pilot_needs_the_owner_role_on_every_unit(client: Any, auth: Any, publis
     assert_error(client.post(url, json={"units": ["finns-inte"]}, headers=auth("petra")), 404, "not_found")
     assert_error(client.post(f"{API}/releases/{'0' * 64}/pilot", json={"units": ["ks"]}, headers=auth("petra")),
                  404, "not_found")
+
+
+def test_a_form_preview_is_the_edited_form_self_contained(
+    client: Any, auth: Any, published: dict[str, Any]
+) -> None:
+    petra = auth("petra")
+    url = f"{API}/releases/{published['hash']}/form-preview"
+    files = edited_files(client, petra, published["hash"])
+    preview = client.post(url, json={"files": files, "path": TRIAGE}, headers=petra)
+    assert preview.status_code == 200, preview.get_json()
+    schema = preview.get_json()["schema"]
+    assert schema["properties"]["triage"]["title"] == "Triage (pilot)"
+    assert "common.json" not in json.dumps(schema)  # shared definitions are copied in, as staff get it
+    broken = client.post(url, json={"files": {TRIAGE: "{inte json"}, "path": TRIAGE}, headers=petra)
+    assert_error(broken, 422, "definition_invalid")
+    assert_error(client.post(url, json={"path": AREA}, headers=petra), 422, "validation_failed")

@@ -18,6 +18,7 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const EventPage = lazy(() => import('./pages/EventPage'));
 const Actions = lazy(() => import('./pages/Actions'));
 const Audit = lazy(() => import('./pages/Audit'));
+const Studio = lazy(() => import('./pages/Studio'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -39,6 +40,7 @@ export const routes: RouteObject[] = [
       { path: '/atgarder', element: guarded(<Actions />) },
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
+      { path: '/studio', element: guarded(<Studio />) },
       { path: '*', element: <p>{t.notFound}</p> },
     ],
   },

@@ -16,7 +16,7 @@ export const t = {
     actions: 'Åtgärder',
     log: 'Logg',
     statistics: 'Statistik',
-    processOwners: 'Processägare',
+    studio: 'Studio',
     comingSoon: 'kommer snart',
     feedback: 'Synpunkter och klagomål',
     login: 'Logga in',

@@ -23,7 +23,7 @@ export function Layout() {
             {handler && <li><NavLink to="/atgarder">{t.nav.actions}</NavLink></li>}
             {hasRole('revisor') && <li><NavLink to="/logg">{t.nav.log}</NavLink></li>}
             {handler && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.statistics}</span></li>}
-            {hasRole('processagare') && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.processOwners}</span></li>}
+            {hasRole('processagare') && <li><NavLink to="/studio">{t.nav.studio}</NavLink></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
           </ul>
         </nav>
