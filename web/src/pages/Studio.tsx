@@ -183,7 +183,7 @@ export default function Studio() {
               <h2 id="studio-file">{opened.path} <span className="meta">({st.kinds[kind ?? ''] ?? kind})</span></h2>
               {kind === 'bpmn' ? (
                 <Suspense fallback={<p role="status">{st.modeler.loading}</p>}>
-                  <BpmnEditor key={`${opened.release}:${opened.path}`} xml={current} roles={rolesOf(opened.area, opened.release)}
+                  <BpmnEditor key={`${opened.release}:${opened.path}`} path={opened.path} xml={current} roles={rolesOf(opened.area, opened.release)}
                     forms={formsOf(opened.area)} findings={fileFindings} focusId={focusId}
                     onChange={(xml) => change(opened.path, xml)} onOpenForm={(name) => openForm(opened.area, name)} />
                 </Suspense>

@@ -12,6 +12,7 @@ import spiffworkflow from './spiffworkflow.json';
 import { st } from './text';
 
 interface Props {
+  path: string;
   xml: string;
   roles: Record<string, string>;
   forms: string[];
@@ -38,7 +39,7 @@ function fitBesidePalette(canvas: Canvas) {
   canvas.viewbox({ x: inner.x - PALETTE / scale, y: inner.y - 10 / scale, width: outer.width / scale, height: outer.height / scale });
 }
 
-export default function BpmnEditor({ xml, roles, forms, onChange, onOpenForm, findings, focusId }: Props) {
+export default function BpmnEditor({ path, xml, roles, forms, onChange, onOpenForm, findings, focusId }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const modeler = useRef<Modeler | null>(null);
   const marked = useRef<string[]>([]);
@@ -120,7 +121,7 @@ export default function BpmnEditor({ xml, roles, forms, onChange, onOpenForm, fi
       {notice.map((text) => <p key={text} className="alert alert-info" role="status">{text}</p>)}
       {failure && <p className="alert alert-error" role="alert">{failure}</p>}
       <div className="studio-modeler-body">
-        <div ref={container} className="studio-canvas" role="application" aria-label={st.modeler.label} data-testid="bpmn-canvas" data-ready={String(ready)} />
+        <div ref={container} className="studio-canvas" role="application" aria-label={`${st.modeler.label} ${path}`} data-testid="bpmn-canvas" data-path={path} data-ready={String(ready)} />
         {services && (
           <PropertiesPanel key={selected?.id ?? ''} version={version} element={selected} roles={roles} forms={forms} {...services} onOpenForm={onOpenForm} />
         )}
