@@ -25,6 +25,7 @@ PAGES = [
     ("anna", "/handelser/{number}", "Varför kan jag inte avsluta?"),
     ("anna", "/atgarder", "Inför dubbelkontroll"),
     ("revisor", "/logg/{number}", "Läsningar"),
+    ("petra", "/studio", "Intag och routning"),
 ]
 
 

@@ -179,7 +179,7 @@ def publish_and_pilot(page: Any, label: str, unit: str) -> str:
 
 
 def test_process_owner_edits_a_form_and_an_sla_validates_publishes_and_pilots_on_one_unit(
-    open_page: Callable[..., Any], demo: Engine, report: dict[str, Any]
+    open_page: Callable[..., Any], demo: Engine, report: dict[str, Any], axe_violations: Callable[[Any], list[Any]]
 ) -> None:
     petra = open_page("petra")
     errors = watch_console(petra)
@@ -192,6 +192,7 @@ def test_process_owner_edits_a_form_and_an_sla_validates_publishes_and_pilots_on
             expect(canvas.locator(f".djs-shape[data-element-id='{lane}']")).to_be_visible()
     else:  # until the file has a diagram (issue #15) the studio says so and draws no lanes
         expect(petra.get_by_text(NO_DIAGRAM)).to_be_visible()
+    assert axe_violations(petra) == []  # the modeler, its palette and the properties panel included
 
     canvas.locator(".djs-element[data-element-id='triage']").click()
     props = petra.locator(".studio-props")
