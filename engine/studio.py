@@ -17,8 +17,6 @@ from engine.definitions.release import STANDARD, AreaDefinition
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord
-from engine.validation import validate_files
-from engine.validation.findings import ERROR
 
 __all__ = ["area_files", "active_definitions", "release_file", "validate_edit", "publish_edit", "form_preview"]
 
@@ -120,6 +118,9 @@ def _edited(ctx: Context, base: str, files: Mapping[str, str], removed: list[str
 def validate_edit(ctx: Context, base: str, files: Mapping[str, str], removed: list[str],
                   actor_id: str) -> dict[str, Any]:
     """Every finding of the edited tree; nothing is stored."""
+    from engine.validation import validate_files  # as in build_release: the server starts without the validator
+    from engine.validation.findings import ERROR
+
     require_owner(ctx, actor_id)
     findings = validate_files(_edited(ctx, base, files, removed))
     errors = sum(1 for f in findings if f.severity == ERROR)
