@@ -38,7 +38,7 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         try:
             with self.db.transaction() as session:
-                return func(self, Context(session, self.releases, self.clock), *args, **kwargs)
+                return func(self, Context(session, self.releases, self.clock, self.public_url), *args, **kwargs)
         except StaleDataError:
             raise StaleWrite() from None
         except OperationalError as exc:
@@ -59,9 +59,11 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
 
 
 class Engine:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
+                 public_url: str = "http://localhost:8000") -> None:
         self.db = db
         self.clock = clock
+        self.public_url = public_url.rstrip("/")  # where links in notifications point (AVVIK_PUBLIC_URL)
         self.releases = ReleaseCache()
 
     # releases
@@ -232,8 +234,9 @@ class Engine:
         return events.closure_status(ctx, number, actor_id)
 
     @_use_case
-    def rename_event(self, ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
-        return events.rename_event(ctx, number, title, reason, actor_id)
+    def rename_event(self, ctx: Context, number: str, previous: str, title: str, reason: str,
+                     actor_id: str) -> dict[str, Any]:
+        return events.rename_event(ctx, number, previous, title, reason, actor_id)
 
     @_use_case
     def add_link(self, ctx: Context, number: str, link_type: str, target: str, actor_id: str) -> dict[str, Any]:
@@ -261,9 +264,9 @@ class Engine:
 
     # tasks
     @_use_case
-    def worklist(self, ctx: Context, actor_id: str, scope: str = "available", limit: int = 50,
-                 offset: int = 0) -> list[dict[str, Any]]:
-        return tasks.worklist(ctx, actor_id, scope, limit, offset)
+    def worklist(self, ctx: Context, actor_id: str, scope: str = "available", limit: int = 50, offset: int = 0,
+                 area: str | None = None, unit_id: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
+        return tasks.worklist(ctx, actor_id, scope, limit, offset, area, unit_id, overdue)
 
     @_use_case
     def get_task(self, ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
@@ -350,8 +353,8 @@ class Engine:
         return outbox.settings(ctx, user_id)
 
     @_use_case
-    def set_notification_setting(self, ctx: Context, user_id: str, kind: str, email: bool) -> list[dict[str, Any]]:
-        return outbox.set_setting(ctx, user_id, kind, email)
+    def set_notification_setting(self, ctx: Context, user_id: str, kind: str, delivery: str) -> list[dict[str, Any]]:
+        return outbox.set_setting(ctx, user_id, kind, delivery)
 
     @_use_case
     def outbox_list(self, ctx: Context, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
@@ -362,6 +365,15 @@ class Engine:
         return outbox.retry(ctx, notification_id)
 
     @_use_case
+    def admin_outbox(self, ctx: Context, actor_id: str, status: str | None = None,
+                     limit: int = 100) -> list[dict[str, Any]]:
+        return outbox.admin_listing(ctx, actor_id, status, limit)
+
+    @_use_case
+    def admin_outbox_retry(self, ctx: Context, actor_id: str, notification_id: int) -> dict[str, Any]:
+        return outbox.admin_retry(ctx, actor_id, notification_id)
+
+    @_use_case
     def raise_action_deadlines(self, ctx: Context) -> int:
         return notifications.action_deadlines(ctx, ctx.clock().date())
 
@@ -370,24 +382,26 @@ class Engine:
         return outbox.claim(ctx, limit, policy)
 
     @_use_case
-    def _settle_notification(self, ctx: Context, notification_id: int, error: str | None,
-                             policy: outbox.RetryPolicy, skipped: bool = False) -> None:
-        outbox.settle(ctx, notification_id, error, policy, skipped)
+    def _settle_notifications(self, ctx: Context, outcomes: list[tuple[int, str | None, bool]],
+                              policy: outbox.RetryPolicy) -> None:
+        outbox.settle(ctx, outcomes, policy)
 
     def deliver_notifications(self, settings: DeliverySettings, batch: int = 50) -> dict[str, int]:
         """Send every due notification, a batch per round: claim (short transaction), send (none), settle (one
-        transaction per notification). Returns how many were sent, failed and skipped (no address)."""
+        transaction per batch). Returns how many mails were sent, failed and skipped (no address, or e-mail
+        turned off); a digest is one mail."""
         counts = {"sent": 0, "failed": 0, "skipped": 0}
         while items := self._claim_notifications(batch, settings.policy):
-            for item in items:
-                if item.to is None:
-                    self._settle_notification(item.id, None, settings.policy, skipped=True)
-                    counts["skipped"] += 1
+            outcomes: list[tuple[int, str | None, bool]] = []
+            skipped = [item for item in items if item.to is None]
+            outcomes += [(i, None, True) for item in skipped for i in item.ids]
+            counts["skipped"] += len(skipped)
             mailable = [item for item in items if item.to is not None]
             results = settings.transport.send([compose(i, settings.sender, settings.public_url) for i in mailable])
             for item, error in zip(mailable, results):
-                self._settle_notification(item.id, error, settings.policy)
+                outcomes += [(i, error, False) for i in item.ids]
                 counts["failed" if error else "sent"] += 1
+            self._settle_notifications(outcomes, settings.policy)
             if len(items) < batch:
                 break
         return counts

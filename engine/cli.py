@@ -6,6 +6,7 @@ Every command reads AVVIK_DATABASE_URL (default: an SQLite file under var/).
 from __future__ import annotations
 
 import json
+import os
 import logging
 import subprocess
 import sys
@@ -28,7 +29,7 @@ __all__ = ["main"]
 
 
 def _engine() -> Engine:
-    return Engine(Database())
+    return Engine(Database(), public_url=os.environ.get("AVVIK_PUBLIC_URL") or "http://localhost:8000")
 
 
 def _fail(error: AvvikError) -> None:

@@ -27,12 +27,12 @@ __all__ = [
     "INTAKE",
     "owned_unit",
     "require_owner",
-    "unit_variables",
     "bind",
     "resolve_intake",
     "activate_release",
     "Resolution",
     "resolve",
+    "unit_variables",
     "effective_config",
     "set_binding",
     "remove_binding",
@@ -75,7 +75,8 @@ def resolve(ctx: Context, unit: Unit, area: str) -> Resolution:
 
 
 def unit_variables(ctx: Context, unit: Unit, definition: AreaDefinition) -> dict[str, Resolved]:
-    """The area's variables at the unit under `definition`: its defaults, then the overlays down the tree."""
+    """The variables `definition` declares, with the overlays set on `unit` and its ancestors: what a case of
+    that definition handled at `unit` runs on (at its start, after a move, after a migration)."""
     chain = ancestry(unit.path)
     declared = definition.area.declarations
     overlays: dict[str, dict[str, Any]] = {}

@@ -21,6 +21,7 @@ class Context:
     session: Session
     releases: ReleaseCache
     clock: Callable[[], datetime]
+    public_url: str = "http://localhost:8000"  # the web application: links in notifications point here
     _records: dict[int, ReleaseRecord] = field(default_factory=dict)  # by id, for this use case
 
     def release(self, record: ReleaseRecord) -> Release:

@@ -39,6 +39,7 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("eva", "Eva Rapportör", []),
     ("revisor", "Rut Revisor", [("revisor", "rs"), ("revisor", "rg")]),
     ("petra", "Petra Processägare", [("processagare", "rs"), ("processagare", "rg")]),
+    ("ivar", "Ivar Systemförvaltare", [("forvaltare", "rs"), ("forvaltare", "rg")]),  # the outbox, over HTTP
     # Södersjukhuset: where a report moved at triage is handled
     ("olof", "Olof Handläggare Södersjukhuset", [("handlaggare", "sos")]),
     ("stina", "Stina Verksamhetschef Södersjukhuset", [("verksamhetschef", "sos")]),

@@ -3,27 +3,32 @@
 Recipients are resolved when the change happens, one row per person, by the access rule (engine/access.py over
 engine/rules/access.py), never by a copy of it:
 - a task created (by a step or by an escalation timer) goes to whoever finds it in their worklist: its lane role
-  on its unit or an ancestor (`roles_at`, as engine/tasks.py decides who may work it);
+  on its unit or an ancestor (`roles_at`, as engine/tasks.py decides who may work it), and to the roles the
+  area's notification rules add (processes/<area>/notifications.yaml), on the same unit or above;
 - a case moved to a unit goes to everyone with a role over that unit who may read the area case
   (`case_access(...).read`);
-- an assignment to the assignee, an action to its owner, feedback to the reporter (not when anonymous).
+- an assignment to the assignee, an action to its owner, feedback to the reporter (not when anonymous), a
+  complaint's answer to the address the complainant gave on the public form.
 Resolving at once makes the inbox a plain list per person and keeps a later grant from revealing earlier cases.
 
-Each text is Swedish and carries the event's number and title as the subject line and a link to its page. It holds
-no case data: only the number, the title (anything shaped like a personnummer scrubbed, since the reporter types
-the title freely), and names from the definitions.
+The text is rendered from the templates of the case's release (engine/definitions/notifications.py) and stored
+with the row. It carries the event's number and title and a link to its page; no protected value: the case data
+a template may read has every protected field masked, the validator refuses a template naming one, and every
+text a template gets is scrubbed of anything shaped like a personnummer.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 
-from engine.access import case_access
+from engine.access import case_access, report_forms
 from engine.context import Context
 from engine.definitions.areas import Area
+from engine.definitions.forms import MASKED
+from engine.definitions.notifications import KINDS, MANDATORY, NotificationSet
 from engine.rules.access import roles_at
 from engine.store import actions as action_store
 from engine.store import org as org_store
@@ -34,32 +39,21 @@ __all__ = [
     "KINDS",
     "MANDATORY",
     "ACTION_DUE_SOON",
+    "DIGEST_HOUR_UTC",
     "tasks_created",
     "task_assigned",
     "action_assigned",
     "feedback_given",
+    "complaint_answered",
     "case_moved",
     "action_deadlines",
 ]
 
-# kind -> the headline a person reads first
-KINDS = {
-    "task_created": "Ny uppgift",
-    "escalation": "Tidsfristen har passerat",
-    "task_assigned": "En uppgift har tilldelats dig",
-    "action_assigned": "Du är ansvarig för en åtgärd",
-    "action_due": "En åtgärd ska vara klar snart",
-    "action_overdue": "En åtgärd är försenad",
-    "feedback_given": "Återkoppling på din rapport",
-    "case_moved": "Ett ärende har flyttats till din enhet",
-}
-# Escalations carry SLA and legal deadlines (AML 3:3 a the same day, lex Maria): e-mail cannot be turned off.
-MANDATORY = frozenset({"escalation"})
 ACTION_DUE_SOON = timedelta(days=3)
+DIGEST_HOUR_UTC = 6  # the daily digest goes out the first round after 06:00 UTC (07:00 or 08:00 in Sweden)
 
 # Personnummer and samordningsnummer, with or without century and separator (ÅÅÅÅMMDD-NNNN, ÅÅMMDDNNNN, ...).
 _IDENTIFIER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
-_MASK = "[skyddat]"
 
 
 @dataclass(frozen=True)
@@ -68,65 +62,165 @@ class _Message:
     event: Event | None
     number: str
     title: str
-    lines: list[str]
     link: str
+    variables: dict[str, Any]  # what the template reads besides typ, handelse, lank and mottagare
+    templates: NotificationSet
 
 
-def _scrub(text: str) -> str:
-    return _IDENTIFIER.sub(_MASK, text)
+def _scrub(value: Any) -> Any:
+    """Every text in value with anything shaped like a personnummer masked: what a person typed freely (a title,
+    an action's title, a free-text field) may hold one. The link is not scrubbed (a task id is a UUID)."""
+    if isinstance(value, str):
+        return _IDENTIFIER.sub(MASKED, value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
 
 
-def _write(ctx: Context, message: _Message, user_ids: Iterable[str], dedupe_key: str | None = None) -> None:
-    subject = _scrub(f"{message.number} · {message.title}")[:300]
-    body = _scrub("\n".join([KINDS[message.kind], "", *message.lines, "", f"Händelse: {subject}"]))
-    outbox_store.add(ctx.session, [
-        Notification(
+def _digest_day(now: datetime) -> date:
+    """The day whose digest a row written now goes out with: today's if it has not gone yet."""
+    return now.date() if now.hour < DIGEST_HOUR_UTC else now.date() + timedelta(days=1)
+
+
+def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], dedupe_key: str | None = None,
+           known: dict[str, tuple[str, str | None]] | None = None) -> None:
+    """One row per person; `people`: user id -> (template name, the rule's delivery: immediate or digest). The
+    person's own choice for the kind wins over the rule's, except for a mandatory kind. `known`: each person's
+    name and chosen delivery of the kind, when the caller has read them already."""
+    if not people:
+        return
+    if known is None:  # (name, chosen delivery) of each; the task kinds read them with the role holders
+        known = outbox_store.recipients(ctx.session, people, message.kind)
+    now = ctx.clock()
+    rows = []
+    for user_id in sorted(people):
+        template, rule_delivery = people[user_id]
+        name, chosen = known.get(user_id, (user_id, None))
+        delivery = "immediate" if message.kind in MANDATORY else chosen or rule_delivery
+        digest_on = _digest_day(now) if delivery == "digest" else None
+        rendered = _render(ctx, message, template, name)
+        rows.append(Notification(
             kind=message.kind, user_id=user_id, event_id=message.event.id if message.event else None,
-            event_number=message.number, subject=subject, body=body, link=message.link, dedupe_key=dedupe_key,
-            status=outbox_store.PENDING, attempts=0, next_attempt_at=ctx.clock(),
-        )
-        for user_id in sorted(set(user_ids))
-    ])
+            event_number=message.number, subject=rendered[0], body=rendered[1], html=rendered[2],
+            link=message.link, dedupe_key=dedupe_key, status=outbox_store.PENDING, attempts=0, digest_on=digest_on,
+            next_attempt_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), timezone.utc) if digest_on else now,
+        ))
+    outbox_store.add(ctx.session, rows)
 
 
-def _task_people(ctx: Context, row: TaskRow) -> list[str]:
+def _variables(ctx: Context, message: _Message, recipient: str | None) -> dict[str, Any]:
+    return {
+        **_scrub(message.variables),
+        "typ": KINDS[message.kind],
+        "handelse": {"nummer": message.number, "rubrik": _scrub(message.title)},
+        "lank": f"{ctx.public_url}{message.link}",
+        "mottagare": {"namn": recipient or ""},
+    }
+
+
+def _render(ctx: Context, message: _Message, template: str, recipient: str | None) -> tuple[str, str, str]:
+    rendered = message.templates.template(template).render(_variables(ctx, message, recipient))
+    return rendered.subject[:300], rendered.text, rendered.html
+
+
+def _templates(ctx: Context, event: Event | None) -> NotificationSet:
+    """The templates of the event's (first live) area case's release and area; the newest release's shared
+    templates for something without one."""
+    cases = [c for c in event.area_cases if c.status != "removed"] if event is not None else []
+    if cases:
+        _, release = ctx.release_by_id(cases[0].release_id)
+        return release.notifications.get(cases[0].area) or release.notifications[""]
+    return ctx.current_release()[1].notifications[""]
+
+
+def _case_data(ctx: Context, case: AreaCase) -> dict[str, Any]:
+    """The case data a template may read: every protected field of every form the area and the report use
+    masked, whatever the templates say (the validator refuses them too)."""
+    _, release = ctx.release_by_id(case.release_id)
+    definition = release.variants[(case.area, case.variant)]
+    data = case.data or {}
+    forms = {t.form for t in definition.user_tasks.values() if t.form}
+    for form in [release.forms.get(name, case.area) for name in sorted(forms)] + report_forms(release):
+        data = form.mask_protected(data)
+    return data
+
+
+def _task_people(ctx: Context, row: TaskRow, kind: str) -> dict[str, tuple[str, str | None]]:
     """Everyone whose worklist shows the task: its role on its unit or above."""
-    candidates = outbox_store.users_with_roles_over(ctx.session, [row.unit_path], [row.role])
-    return [u for u in candidates if row.role in roles_at(org_store.grants_of(ctx.session, u), row.unit_path)]
+    return _role_holders(ctx, row.unit_path, [row.role], kind)
 
 
-def tasks_created(ctx: Context, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
-    """New open tasks of a step; `fired`: a BPMN timer made the step (an escalation or SLA deadline)."""
+def _role_holders(ctx: Context, unit_path: str, roles: Iterable[str], kind: str) -> dict[str, tuple[str, str | None]]:
+    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`), with their
+    name and chosen delivery of `kind` (one query)."""
+    wanted = set(roles)
+    holders = outbox_store.grants_over(ctx.session, unit_path, wanted, kind)
+    return {user: (name, delivery) for user, (grants, name, delivery) in holders.items()
+            if wanted & roles_at(grants, unit_path)}
+
+
+def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
+    """New open tasks of a step; `fired`: a BPMN timer made the step (an escalation or SLA deadline). The
+    worklist's people get the kind's template; the area's rules add roles, with their own template."""
+    kind = "escalation" if fired else "task_created"
+    if not rows:
+        return
+    templates = _templates(ctx, event)
+    specs = {row.spec_name for row in rows}
+    # masking the case data costs a walk of every form: only when some rule may read it
+    may_apply = any(rule.kind == kind and (not rule.tasks or rule.tasks & specs) for rule in templates.rules)
+    data = _case_data(ctx, case) if may_apply else {}
     for row in rows:
-        lines = [f"Uppgift: {row.name}", f"Område: {area.name}", f"Din roll: {area.roles.get(row.role, row.role)}"]
-        if fired:
-            lines.insert(0, "Ett steg blev inte klart i tid, så ärendet har gått vidare.")
-        if row.due_at is not None:
-            lines.append(f"Ska vara klar: {row.due_at:%Y-%m-%d %H:%M} (UTC)")
-        message = _Message("escalation" if fired else "task_created", event, event.number, event.title, lines,
-                           f"/uppgifter/{row.id}")
-        _write(ctx, message, _task_people(ctx, row))
+        variables = {
+            "uppgift": {"namn": row.name, "roll": area.roles.get(row.role, row.role),
+                        "klar_senast": f"{row.due_at:%Y-%m-%d %H:%M}" if row.due_at is not None else ""},
+            "omrade": {"namn": area.name},
+            "arende": data,
+        }
+        message = _Message(kind, event, event.number, event.title, f"/uppgifter/{row.id}", variables, templates)
+        known = _task_people(ctx, row, kind)
+        workers = _plain(kind, known)
+        informed: dict[str, tuple[str, str]] = {}  # by a rule, and not the task's own: they read the event
+        for rule in templates.rules:
+            if rule.applies(kind, row.spec_name, _variables(ctx, message, None)):
+                for user, person in _role_holders(ctx, row.unit_path, rule.roles, kind).items():
+                    known[user] = person
+                    if user in workers:
+                        workers[user] = (rule.template or kind, rule.delivery)
+                    elif case_access(ctx, org_store.grants_of(ctx.session, user), case).read:
+                        informed[user] = (rule.template or kind, rule.delivery)
+        _write(ctx, message, workers, known=known)
+        _write(ctx, replace(message, link=f"/handelser/{event.number}"), informed, known=known)
 
 
 def task_assigned(ctx: Context, event: Event, row: TaskRow, actor_id: str) -> None:
     if row.assignee_id is None or row.assignee_id == actor_id:
         return
-    lines = [f"Uppgift: {row.name}", f"Tilldelad av: {actor_id}"]
-    _write(ctx, _Message("task_assigned", event, event.number, event.title, lines, f"/uppgifter/{row.id}"),
-           [row.assignee_id])
+    actor = outbox_store.users_by_id(ctx.session, [actor_id]).get(actor_id)
+    variables = {"uppgift": {"namn": row.name}, "tilldelad_av": {"namn": actor.name if actor else actor_id}}
+    _write(ctx, _Message("task_assigned", event, event.number, event.title, f"/uppgifter/{row.id}", variables,
+                         _templates(ctx, event)), _plain("task_assigned", [row.assignee_id]))
 
 
-def _action_message(kind: str, action: Action, extra: list[str]) -> _Message:
+def _plain(kind: str, user_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Recipients of the kind's own template, delivered at once unless they chose otherwise."""
+    return {user: (kind, "immediate") for user in user_ids}
+
+
+def _action_message(ctx: Context, kind: str, action: Action) -> _Message:
     first = action.events[0] if action.events else None
+    variables = {"atgard": {"titel": action.title,
+                            "klart_datum": action.due_date.isoformat() if action.due_date else ""}}
     return _Message(kind, first, first.number if first else f"Åtgärd {action.id}", first.title if first else "",
-                    [f"Åtgärd: {action.title}", *extra], f"/atgarder/{action.id}")
+                    f"/atgarder/{action.id}", variables, _templates(ctx, first))
 
 
 def action_assigned(ctx: Context, action: Action, actor_id: str) -> None:
     if action.owner_id is None or action.owner_id == actor_id:
         return
-    due = [f"Ska vara klar: {action.due_date.isoformat()}"] if action.due_date else []
-    _write(ctx, _action_message("action_assigned", action, due), [action.owner_id])
+    _write(ctx, _action_message(ctx, "action_assigned", action), _plain("action_assigned", [action.owner_id]))
 
 
 def action_deadlines(ctx: Context, today: date) -> int:
@@ -139,8 +233,7 @@ def action_deadlines(ctx: Context, today: date) -> int:
         key = f"{kind}:{action.id}:{action.due_date.isoformat()}"
         if outbox_store.has_key(ctx.session, key):
             continue
-        _write(ctx, _action_message(kind, action, [f"Ska vara klar: {action.due_date.isoformat()}"]),
-               [action.owner_id], dedupe_key=key)
+        _write(ctx, _action_message(ctx, kind, action), _plain(kind, [action.owner_id]), dedupe_key=key)
         written += 1
     return written
 
@@ -150,9 +243,8 @@ def feedback_given(ctx: Context, case: AreaCase, before: dict[str, Any]) -> None
     event = case.event
     if event.reporter_id is None or event.anonymous or not _feedback(case.data) or _feedback(before):
         return
-    lines = ["Du har fått återkoppling på händelsen du rapporterade. Läs den i avvik."]
-    _write(ctx, _Message("feedback_given", event, event.number, event.title, lines, f"/handelser/{event.number}"),
-           [event.reporter_id])
+    _write(ctx, _Message("feedback_given", event, event.number, event.title, f"/handelser/{event.number}", {},
+                         _templates(ctx, event)), _plain("feedback_given", [event.reporter_id]))
 
 
 def _feedback(data: dict[str, Any]) -> bool:
@@ -167,6 +259,29 @@ def case_moved(ctx: Context, case: AreaCase, unit_name: str) -> None:
     candidates = outbox_store.users_with_roles_over(ctx.session, [case.unit_path], None)
     readers = [u for u in candidates if case_access(ctx, org_store.grants_of(ctx.session, u), case).read]
     _, release = ctx.release_by_id(case.release_id)
-    lines = [f"Område: {release.variants[(case.area, case.variant)].area.name}", f"Ansvarig enhet: {unit_name}"]
-    _write(ctx, _Message("case_moved", event, event.number, event.title, lines, f"/handelser/{event.number}"),
-           readers)
+    variables = {"omrade": {"namn": release.variants[(case.area, case.variant)].area.name},
+                 "enhet": {"namn": unit_name}}
+    _write(ctx, _Message("case_moved", event, event.number, event.title, f"/handelser/{event.number}", variables,
+                         _templates(ctx, event)), _plain("case_moved", readers))
+
+
+def complaint_answered(ctx: Context, case: AreaCase, before: dict[str, Any]) -> None:
+    """A complainant who gave an address on the public form learns that the answer can be read: the mail names
+    the receipt code and links to the follow page, where the secret they were shown once is still needed (the
+    secret is never stored in clear, so never mailed). No user: the row carries the address, no inbox shows it."""
+    event = case.event
+    address = event.data.get("epost") if event.channel == "allmanhet" else None
+    if not address or event.data.get("vill_ha_svar") is False or not _answered(case.data) or _answered(before):
+        return
+    message = _Message("complaint_answered", event, event.number, event.title, "/synpunkter/folj",
+                       {"kvitto": event.public_receipt or ""}, _templates(ctx, event))
+    subject, text, html = _render(ctx, message, "complaint_answered", None)
+    outbox_store.add(ctx.session, [Notification(
+        kind="complaint_answered", user_id=None, address=str(address)[:320], event_id=event.id,
+        event_number=event.number, subject=subject, body=text, html=html, link=message.link,
+        status=outbox_store.PENDING, attempts=0, next_attempt_at=ctx.clock())])
+
+
+def _answered(data: dict[str, Any]) -> bool:
+    answer = data.get("svar")
+    return isinstance(answer, dict) and answer.get("status") == "skickat"

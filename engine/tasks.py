@@ -29,9 +29,18 @@ from engine.views import case_view, task_view
 __all__ = ["worklist", "get_task", "claim", "release", "assign", "complete"]
 
 
-def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0, area: str | None = None,
+             unit_id: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
+    """The actor's tasks, optionally only one area's, under one unit, or past their due time."""
+    unit_path = None
+    if unit_id is not None:
+        unit = org_store.get_unit(ctx.session, unit_id)
+        if unit is None:
+            raise InvalidInput("Enheten finns inte.", errors=[{"path": "unit", "message": "Enheten finns inte."}])
+        unit_path = unit.path
+    narrow = task_store.TaskFilter(area, unit_path, ctx.clock() if overdue else None)
     grants = org_store.grants_of(ctx.session, actor_id)
-    return [task_view(t) for t in task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset)]
+    return [task_view(t) for t in task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset, narrow)]
 
 
 def _task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
@@ -160,7 +169,8 @@ def complete(
     decisions = {decision} if decision else set()
     if info.spec_name in definition.area.closing_tasks:
         ensure_closable(ctx, case, definition, {**case.data, **data}, decisions)
-    runtime.complete_task(workflow, task, data)
+    # A move hands the case over with the new unit's clocks: the restarted triage runs on its SLA, not the old one.
+    runtime.complete_task(workflow, task, {**move.variables, **data} if move is not None else data)
     if workflow.completed:
         ensure_closable(ctx, case, definition, runtime.current_data(workflow), decisions)
     if decision:

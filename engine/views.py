@@ -153,6 +153,7 @@ def delivery_view(row: Notification) -> dict[str, Any]:
         **notification_view(row),
         "user_id": row.user_id,
         "status": row.status,
+        "digest_on": row.digest_on.isoformat() if row.digest_on else None,
         "attempts": row.attempts,
         "next_attempt_at": _iso(row.next_attempt_at),
         "sent_at": _iso(row.sent_at),

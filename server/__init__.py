@@ -24,7 +24,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["avvik.settings"] = settings
-    app.extensions["avvik.engine"] = engine or Engine(Database(settings.database_url))
+    app.extensions["avvik.engine"] = engine or Engine(Database(settings.database_url),
+                                                             public_url=settings.public_url)
     app.extensions["avvik.oidc"] = OidcVerifier(settings)
 
     from server.openapi import build_openapi

@@ -23,6 +23,7 @@ class Settings:
     oidc_client_id: str | None = None  # AVVIK_OIDC_CLIENT_ID: the web app's public client (code + PKCE)
     demo: bool = False  # AVVIK_DEMO=1 (set by `make run` only): the web app lists demo users and logs them in
     web_dist: str | None = None  # AVVIK_WEB_DIST: the built web app; None: web/dist beside the server package
+    public_url: str = "http://localhost:8000"  # AVVIK_PUBLIC_URL: the web app as people reach it (mail links)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -43,4 +44,5 @@ class Settings:
             oidc_client_id=env.get("AVVIK_OIDC_CLIENT_ID") or None,
             demo=env.get("AVVIK_DEMO") == "1",
             web_dist=env.get("AVVIK_WEB_DIST") or None,
+            public_url=env.get("AVVIK_PUBLIC_URL") or cls.public_url,
         )

@@ -40,6 +40,10 @@ class EventFilterIn(PageIn):
 
 class WorklistIn(PageIn):
     scope = fields.String(load_default="available", validate=validate.OneOf(["mine", "available"]))
+    area = fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "Bara detta område"})
+    unit = fields.String(validate=validate.Length(min=1, max=64),
+                         metadata={"description": "Bara uppgifter på enheten och enheterna under den"})
+    overdue = fields.Boolean(load_default=False, metadata={"description": "Bara uppgifter som passerat sin tid"})
 
 
 class ReportIn(StrictSchema):
@@ -105,6 +109,8 @@ class ReopenIn(StrictSchema):
 
 
 class RenameIn(StrictSchema):
+    previous_title = fields.String(required=True, validate=validate.Length(max=200),
+                                   metadata={"description": "The title the handler saw; another one is 409 stale."})
     title = fields.String(required=True, validate=validate.Length(min=3, max=120))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
@@ -639,15 +645,34 @@ class NotificationOut(Schema):
 
 class InboxOut(Schema):
     unread = fields.Integer()
-    items = fields.List(fields.Nested(NotificationOut))
+    items = fields.List(fields.Nested(NotificationOut), metadata={"description": "Unread first, then newest first"})
+
+
+DELIVERIES = ("immediate", "digest", "off")
 
 
 class NotificationSettingOut(Schema):
     kind = fields.String()
     label = fields.String()
-    email = fields.Boolean()
-    mandatory = fields.Boolean(metadata={"description": "Always e-mailed (deadlines); cannot be turned off"})
+    delivery = fields.String(validate=validate.OneOf(DELIVERIES),
+                             metadata={"description": "By e-mail at once, in the daily digest, or only in the app"})
+    mandatory = fields.Boolean(metadata={"description": "Always e-mailed at once (deadlines); cannot be changed"})
 
 
 class NotificationSettingIn(StrictSchema):
-    email = fields.Boolean(required=True)
+    delivery = fields.String(required=True, validate=validate.OneOf(DELIVERIES))
+
+
+class OutboxQueryIn(StrictSchema):
+    status = fields.String(validate=validate.OneOf(("pending", "sent", "dead", "skipped")))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class OutboxItemOut(NotificationOut):
+    user_id = fields.String(allow_none=True, metadata={"description": "None: a public complainant's address"})
+    status = fields.String()
+    digest_on = fields.String(allow_none=True, metadata={"description": "The day of the digest it goes out with"})
+    attempts = fields.Integer()
+    next_attempt_at = fields.String()
+    sent_at = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True)

@@ -52,5 +52,5 @@ def activate_everywhere(engine: Engine, published: dict[str, Any]) -> dict[str, 
 def fire_due_timers(database_url: str) -> Result:
     """Run `avvik worker --once` against the database, which must succeed; return the CLI result."""
     result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, result.exception)
     return result

@@ -26,8 +26,18 @@ class Sink:
         return "250 OK"
 
     def texts(self) -> list[str]:
-        """Each message as a person reads it: decoded headers and body."""
-        return [f"{m['Subject']}\n{m['To']}\n{m.get_content()}" for m in self.received]
+        """Each message as a person reads it: decoded headers, text and HTML."""
+        return [f"{m['Subject']}\n{m['To']}\n{text(m)}\n{html(m)}" for m in self.received]
+
+
+def text(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    return part.get_content() if part is not None else ""  # type: ignore[union-attr]
+
+
+def html(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    return part.get_content() if part is not None else ""  # type: ignore[union-attr]
 
 
 def _free_port() -> int:

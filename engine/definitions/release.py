@@ -18,6 +18,7 @@ from engine.definitions.areas import Area, Intake, parse_area, parse_intake
 from engine.definitions.exports import ExportTemplate, parse_export
 from engine.definitions.files import content_hash
 from engine.definitions.forms import FormSet
+from engine.definitions.notifications import NotificationSet, parse_notifications
 from engine.errors import DefinitionError
 from engine.rules.access import AreaAccess
 
@@ -71,6 +72,8 @@ class Release:
     intake: Intake
     routing_spec: BpmnProcessSpec
     routing_subprocess_specs: dict[str, BpmnProcessSpec]
+    # area id -> its notification templates and rules; "" -> the shared templates alone
+    notifications: dict[str, NotificationSet]
 
 
 def _directly_in(files: Mapping[str, bytes], folder: str, suffix: str) -> list[str]:
@@ -183,6 +186,8 @@ def _parse(files: Mapping[str, bytes]) -> Release:
         intake=intake,
         routing_spec=root_parser.get_spec(intake.routing_process),
         routing_subprocess_specs=root_parser.get_subprocess_specs(intake.routing_process),
+        notifications={"": parse_notifications(files, None)} | {
+            area: parse_notifications(files, area) for (area, variant) in variants if variant == STANDARD},
     )
 
 

@@ -11,7 +11,7 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -21,7 +21,7 @@ _log = logging.getLogger("avvik.notifications")
 
 
 class Transport(Protocol):
-    def send(self, messages: list[EmailMessage]) -> list[str | None]:
+    def send(self, messages: list[Message]) -> list[str | None]:
         """Send each message; per message None when sent, else why not."""
 
 
@@ -36,18 +36,19 @@ class SmtpTransport:
     timeout: float = 30.0
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        # a TLS context only when TLS is asked for: loading the system's CA store costs more than a batch of mail
         if self.tls:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                                    context=ssl.create_default_context())
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:
-                client.starttls(context=context)
+                client.starttls(context=ssl.create_default_context())
         if self.user:
             client.login(self.user, self.password or "")
         return client
 
-    def send(self, messages: list[EmailMessage]) -> list[str | None]:
+    def send(self, messages: list[Message]) -> list[str | None]:
         """One connection for the batch; a failure to connect fails every message, one refused fails one."""
         if not messages:
             return []
@@ -73,9 +74,12 @@ def _reason(exc: Exception) -> str:
 class LogTransport:
     """No mail server configured: each message goes to the log, so `make run` shows what would be sent."""
 
-    def send(self, messages: list[EmailMessage]) -> list[str | None]:
+    def send(self, messages: list[Message]) -> list[str | None]:
         for message in messages:
-            _log.info("E-post till %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+            text = next((part for part in message.walk() if part.get_content_type() == "text/plain"), None)
+            body = text.get_payload(decode=True) if text is not None else b""
+            _log.info("E-post till %s: %s\n%s", message["To"], message["Subject"],
+                      body.decode("utf-8") if isinstance(body, bytes) else "")
         return [None] * len(messages)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from engine.store.models import AreaCase, Event, EventCounter
 
 __all__ = ["COUNT_CAP", "next_event_number", "add_event", "event_by_number", "event_by_receipt", "event_by_id",
-           "list_events"]
+           "retitle", "list_events"]
 
 COUNT_CAP = 1_000
 
@@ -50,6 +50,13 @@ def event_by_receipt(session: Session, receipt: str) -> Event | None:
 
 def event_by_id(session: Session, event_id: int) -> Event | None:
     return session.get(Event, event_id)
+
+
+def retitle(session: Session, event: Event, previous: str, title: str) -> bool:
+    """Compare-and-set the title: False when it is no longer `previous` (someone renamed it meanwhile). The
+    condition sits in the UPDATE, so two concurrent renames cannot both see the old title and both succeed."""
+    result = session.execute(update(Event).where(Event.id == event.id, Event.title == previous).values(title=title))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _escape_like(text: str) -> str:

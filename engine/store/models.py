@@ -364,11 +364,17 @@ class Notification(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str_code]
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    # A person (the app lists it, their address is looked up at delivery), or none: a public complainant's
+    # `address`, given on the public form (no login, so no inbox).
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str | None] = mapped_column(String(320))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     event_number: Mapped[str | None] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # plain text; rendered from the release's templates when written
+    html: Mapped[str | None] = mapped_column(Text)
+    # The day of the daily digest this row goes out with (next_attempt_at is that morning); None: on its own.
+    digest_on: Mapped[date | None] = mapped_column(Date)
     link: Mapped[str] = mapped_column(String(300))  # a path in the web application; the base URL is added at delivery
     # Notifications the worker raises by scanning (action due/overdue) carry a key, so two workers write one row.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -383,9 +389,10 @@ class Notification(Base):
 
 
 class NotificationSetting(Base):
-    """A person's choice for one kind of notification; no row means the default: e-mail on."""
+    """A person's choice for one kind of notification: `immediate`, `digest` (the daily digest) or `off` (only in
+    the app). No row: the area rule's delivery, else immediate."""
 
     __tablename__ = "notification_settings"
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
     kind: Mapped[str_code] = mapped_column(primary_key=True)
-    email: Mapped[bool] = mapped_column(Boolean)
+    delivery: Mapped[str_code]

@@ -12,19 +12,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from engine.store.models import Notification, NotificationSetting, RoleGrant, Unit, User
+from engine.rules.access import Grant
+from engine.store.models import Event, Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
     "PENDING", "SENT", "DEAD", "SKIPPED", "STATUSES",
-    "add", "has_key", "users_with_roles_over", "claim", "get", "inbox", "unread_count", "mark_read", "listing",
-    "settings_of", "set_setting",
+    "DELIVERIES", "add", "has_key", "users_by_id", "users_with_roles_over", "grants_over", "recipients", "claim",
+    "get", "get_many", "inbox", "unread_count", "mark_read", "listing", "visible_to", "settings_of", "set_setting",
 ]
 
 PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
 STATUSES = (PENDING, SENT, DEAD, SKIPPED)
+DELIVERIES = ("immediate", "digest", "off")  # a person's choice per kind (NotificationSetting.delivery)
 
 
 def add(session: Session, rows: Iterable[Notification]) -> None:
@@ -36,54 +38,105 @@ def has_key(session: Session, dedupe_key: str) -> bool:
     return session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None
 
 
+def users_by_id(session: Session, user_ids: Iterable[str]) -> dict[str, User]:
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(sorted(set(user_ids)))))}
+
+
+def _ancestors(unit_paths: Iterable[str]) -> list[str]:
+    found: set[str] = set()
+    for path in unit_paths:
+        parts = [p for p in path.split("/") if p]
+        found.update("/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    return sorted(found)
+
+
 def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: Iterable[str] | None) -> list[str]:
     """Active users holding one of `roles` (any role if None) on one of the units at `unit_paths` or an ancestor:
     the candidates the access rule then decides on."""
-    ancestors: set[str] = set()
-    for path in unit_paths:
-        parts = [p for p in path.split("/") if p]
-        ancestors.update("/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
     query = (
         select(RoleGrant.user_id).distinct()
         .join(Unit, Unit.id == RoleGrant.unit_id)
         .join(User, User.id == RoleGrant.user_id)
-        .where(Unit.path.in_(sorted(ancestors)), User.active.is_(True))
+        .where(Unit.path.in_(_ancestors(unit_paths)), User.active.is_(True))
     )
     if roles is not None:
         query = query.where(RoleGrant.role.in_(sorted(set(roles))))
     return sorted(session.scalars(query))
 
 
+def grants_over(session: Session, unit_path: str, roles: Iterable[str],
+                kind: str) -> dict[str, tuple[list[Grant], str, str | None]]:
+    """Active users' grants of `roles` on the unit or an ancestor (all `roles_at` needs to decide who holds a
+    role over the unit), with each user's name and chosen delivery of `kind`, by user, in one query."""
+    query = (
+        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .outerjoin(NotificationSetting,
+                   (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind))
+        .where(Unit.path.in_(_ancestors([unit_path])), User.active.is_(True), RoleGrant.role.in_(sorted(set(roles))))
+    )
+    found: dict[str, tuple[list[Grant], str, str | None]] = {}
+    for user_id, role, unit_id, path, name, delivery in session.execute(query):
+        found.setdefault(user_id, ([], name, delivery))[0].append(Grant(role, unit_id, path))
+    return found
+
+
+def recipients(session: Session, user_ids: Iterable[str], kind: str) -> dict[str, tuple[str, str | None]]:
+    """user id -> (name, their chosen delivery of `kind` or None), in one query."""
+    query = select(User.id, User.name, NotificationSetting.delivery).outerjoin(
+        NotificationSetting, (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind)
+    ).where(User.id.in_(sorted(set(user_ids))))
+    return {user_id: (name, delivery) for user_id, name, delivery in session.execute(query)}
+
+
 def claim(
     session: Session, now: datetime, lease_until: datetime, limit: int
-) -> list[tuple[Notification, User, bool]]:
-    """Take up to `limit` due pending rows and lease them until `lease_until`; each claim counts as an attempt.
-    Each comes with its person and whether they want it by e-mail."""
-    query = (
-        select(Notification).where(Notification.status == PENDING, Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id).limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
+) -> list[tuple[Notification, User | None, str]]:
+    """Take up to `limit` due pending rows on their own and up to `limit` people's due digests (every row of
+    each, so a digest is never split between rounds), and lease them until `lease_until`; each claim counts as
+    an attempt. Each row comes with its person (None: a public complainant's address) and their choice for its
+    kind (immediate, digest or off)."""
+    due = (Notification.status == PENDING, Notification.next_attempt_at <= now)
+    single = select(Notification).where(*due, Notification.digest_on.is_(None))
+    single = single.order_by(Notification.next_attempt_at, Notification.id).limit(limit)
+    digests = select(Notification.user_id, Notification.digest_on).where(*due, Notification.digest_on.is_not(None))
+    groups = list(session.execute(digests.distinct().order_by(Notification.digest_on, Notification.user_id)
+                                  .limit(limit)))
+    queries = [single]
+    if groups:
+        queries.append(select(Notification).where(*due, tuple_(Notification.user_id, Notification.digest_on).in_(
+            [tuple(g) for g in groups])).order_by(Notification.id))
+    rows: list[Notification] = []
+    for query in queries:
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows.extend(session.scalars(query))
     for row in rows:
         row.next_attempt_at = lease_until
         row.attempts += 1
     session.flush()
-    user_ids = {r.user_id for r in rows}
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
-    off = {(user_id, kind) for user_id, kind in session.execute(
-        select(NotificationSetting.user_id, NotificationSetting.kind).where(
-            NotificationSetting.user_id.in_(user_ids), NotificationSetting.email.is_(False)))}
-    return [(row, users[row.user_id], (row.user_id, row.kind) not in off) for row in rows]
+    user_ids = {r.user_id for r in rows if r.user_id is not None}
+    users = users_by_id(session, user_ids)
+    chosen = {(user_id, kind): delivery for user_id, kind, delivery in session.execute(
+        select(NotificationSetting.user_id, NotificationSetting.kind, NotificationSetting.delivery).where(
+            NotificationSetting.user_id.in_(user_ids)))}
+    return [(row, users.get(row.user_id or ""), chosen.get((row.user_id, row.kind), "immediate")) for row in rows]
 
 
 def get(session: Session, notification_id: int) -> Notification | None:
     return session.get(Notification, notification_id)
 
 
+def get_many(session: Session, notification_ids: Iterable[int]) -> dict[int, Notification]:
+    rows = session.scalars(select(Notification).where(Notification.id.in_(sorted(set(notification_ids)))))
+    return {row.id: row for row in rows}
+
+
 def inbox(session: Session, user_id: str, limit: int, offset: int) -> list[Notification]:
-    query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc())
+    # unread first, then newest first
+    query = select(Notification).where(Notification.user_id == user_id).order_by(
+        Notification.read_at.is_not(None), Notification.id.desc())
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
@@ -107,23 +160,39 @@ def mark_read(session: Session, notification_id: int, user_id: str, at: datetime
     return row if row is not None and row.user_id == user_id else None
 
 
-def listing(session: Session, status: str | None, limit: int) -> list[Notification]:
+def listing(
+    session: Session, status: str | None, limit: int, unit_paths: Iterable[str] | None = None
+) -> list[Notification]:
+    """Newest first; `unit_paths`: only notifications of events at or below one of these units (and those of
+    no event)."""
     query = select(Notification).order_by(Notification.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Notification.status == status)
+    if unit_paths is not None:
+        under = [Event.unit_path.startswith(path, autoescape=True) for path in unit_paths]
+        query = query.outerjoin(Event, Event.id == Notification.event_id).where(
+            or_(Notification.event_id.is_(None), *under))
     return list(session.scalars(query))
 
 
-def settings_of(session: Session, user_id: str) -> dict[str, bool]:
-    """kind -> e-mail on, for the kinds the person has chosen."""
+def visible_to(session: Session, notification_id: int, unit_paths: Iterable[str]) -> Notification | None:
+    row = session.get(Notification, notification_id)
+    if row is None or row.event_id is None:
+        return row
+    event = session.get(Event, row.event_id)
+    return row if event is not None and any(event.unit_path.startswith(p) for p in unit_paths) else None
+
+
+def settings_of(session: Session, user_id: str) -> dict[str, str]:
+    """kind -> delivery (immediate, digest, off), for the kinds the person has chosen."""
     rows = session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
-    return {row.kind: row.email for row in rows}
+    return {row.kind: row.delivery for row in rows}
 
 
-def set_setting(session: Session, user_id: str, kind: str, email: bool) -> None:
+def set_setting(session: Session, user_id: str, kind: str, delivery: str) -> None:
     row = session.get(NotificationSetting, (user_id, kind))
     if row is None:
-        session.add(NotificationSetting(user_id=user_id, kind=kind, email=email))
+        session.add(NotificationSetting(user_id=user_id, kind=kind, delivery=delivery))
     else:
-        row.email = email
+        row.delivery = delivery
     session.flush()

@@ -21,6 +21,7 @@ from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.formindex import DECISION, field_names, has_path
 from engine.validation.forms import FormFile
 from engine.validation.model import DefinitionSet, Scope
+from engine.validation.notifications import notification_findings
 from engine.validation.timers import timer_variable_findings
 from engine.validation.xmlsafe import at
 
@@ -206,4 +207,10 @@ def area_findings(ds: DefinitionSet, scope: Scope, base: Scope, registry: Regist
         forms = used | ({intake_form} if intake_form else set())
         scalars = set(ENGINE_NAMES) | set(get(doc, "variables", dict) or {})
         found.extend(export_source_findings(base.exports, registry, forms, scalars))
+        public_form = get(ds.intake, "public_form", str)
+        roles = set(get(doc, "roles", dict) or {}) | {t.lane for d in scope.bpmn for t in d.user_tasks if t.lane}
+        roles |= set((get(doc, "access", dict) or {}).get("readers") or [])
+        found.extend(notification_findings(base.notifications, ds.scope("").notifications, registry,
+                                           sorted(forms | ({public_form} if public_form else set())), roles,
+                                           {t.id for d in scope.bpmn for t in d.user_tasks}))
     return found

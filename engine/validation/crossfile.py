@@ -17,6 +17,7 @@ from engine.validation.findings import ERROR, Finding, has_errors
 from engine.validation.formindex import build_registry, field_names
 from engine.validation.forms import FormFile, check_schema, check_ui
 from engine.validation.model import DefinitionSet, Scope
+from engine.validation.notifications import shared_findings
 from engine.validation.xmlsafe import at
 
 __all__ = ["cross_findings"]
@@ -87,6 +88,7 @@ def _root(ds: DefinitionSet, scope: Scope, intake_fields: set[str] | None) -> li
         found.append(Finding(ERROR, "intake.missing", "processes/intake.yaml", "Trädet saknar processes/intake.yaml.",
                              "Skapa intake.yaml med form, routing_process och fallback_area."))
     found.extend(_intake(ds, scope))
+    found.extend(shared_findings(scope.notifications, scope.notification_files))
     if intake_fields is not None:
         known = set(ENGINE_NAMES) | intake_fields | {n for d in scope.bpmn for n in d.assigns}
         known |= {n for d in scope.dmn for n in d.outputs}

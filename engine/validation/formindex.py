@@ -13,9 +13,9 @@ from typing import Any
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from engine.definitions.schemawalk import PROTECTED, Node, children, closure
+from engine.definitions.schemawalk import PROTECTED, Node, children, closure, fields
 
-__all__ = ["build_registry", "root_node", "field_names", "has_path", "DECISION", "PROTECTED"]
+__all__ = ["build_registry", "root_node", "field_names", "has_path", "touches_protected", "DECISION", "PROTECTED"]
 
 DECISION = "x-avvik-decision"
 
@@ -60,3 +60,19 @@ def has_path(registry: Registry, form: str, dotted: str) -> bool:
             return False
         level = closure(declared)
     return True
+
+
+def touches_protected(registry: Registry, form: str, dotted: str) -> bool:
+    """Whether `a.b` is, lies inside or holds a protected field of the form: printing it could show one."""
+    root = root_node(registry, form)
+    level = closure([root]) if root else ()
+    for part in dotted.split("."):
+        if any(node.schema.get(PROTECTED) is True for node in level):
+            return True
+        declared = children(level).get(part)
+        if not declared:
+            return False
+        level = closure(declared)
+    if any(node.schema.get(PROTECTED) is True for node in level):
+        return True
+    return any(f.protected for node in level for f in fields(node))

@@ -13,6 +13,7 @@ from engine.validation.bpmn import read_bpmn
 from engine.validation.dmn import read_dmn
 from engine.validation.findings import ERROR, WARNING, Finding, has_errors
 from engine.validation.forms import FormFile, read_form
+from engine.validation.notifications import check_notifications
 from engine.validation.model import DefinitionSet, Entry, Mode
 from engine.validation.xmlsafe import load_xml
 from engine.validation.xsd import xsd_findings
@@ -41,6 +42,8 @@ def classify(files: Mapping[str, bytes]) -> list[Entry]:
         elif parts[0] != "processes" or len(parts) < 2:
             if kind in {"bpmn", "dmn"}:
                 entries.append(Entry(path, data, "misplaced", ""))
+        elif len(parts) in (2, 3) and name == "notifications.yaml":
+            entries.append(Entry(path, data, "notifications", parts[1] if len(parts) == 3 else ""))
         elif len(parts) == 2 and name == "intake.yaml":
             entries.append(Entry(path, data, "intake", ""))
         elif len(parts) == 2 and kind in {"bpmn", "dmn"}:
@@ -70,6 +73,9 @@ def classify_single(path: str, data: bytes) -> Entry:
     if name.endswith(_YAML):
         if name in {"intake.yaml", "intake.yml"}:
             return Entry(path, data, "intake", path)
+        if name == "notifications.yaml":  # processes/notifications.yaml holds the shared templates
+            folder = posixpath.basename(posixpath.dirname(path.replace("\\", "/")))
+            return Entry(path, data, "notifications", "" if folder == "processes" else path)
         if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "exports":
             return Entry(path, data, "export", path)
         return Entry(path, data, "area", posixpath.basename(posixpath.dirname(path.replace("\\", "/"))))
@@ -117,6 +123,14 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if doc is not None:
             found = check_export(doc, posixpath.splitext(posixpath.basename(path))[0])
             ds.scope(entry.scope).exports.append(doc)
+        return found
+    if kind == "notifications":
+        scope = ds.scope(entry.scope)
+        scope.notification_files.append(path)
+        doc, found = read_yaml(path, entry.data)
+        if doc is not None:
+            found = check_notifications(doc, shared=entry.scope == "")
+            scope.notifications = doc
         return found
     if kind == "intake":
         ds.intake_files.append(path)

@@ -30,7 +30,7 @@ SINGLE = Mode(tree=False, complete=False, shared_known=False)
 class Entry:
     path: str  # key in the definition set, as shown in findings
     data: bytes
-    kind: str  # bpmn | dmn | form | ui | area | intake | export | misplaced
+    kind: str  # bpmn | dmn | form | ui | area | intake | export | notifications | misplaced
     scope: str  # "" = processes/ itself (intake) or forms/; else the area folder name
 
 
@@ -45,6 +45,8 @@ class Scope:
     area_files: list[str] = field(default_factory=list)  # its area.yaml, if there is one
     area: YamlDoc | None = None  # None if missing or unreadable
     exports: list[YamlDoc] = field(default_factory=list)  # exports/*.yaml: prefilled documents
+    notifications: YamlDoc | None = None  # notifications.yaml: templates (and in an area, rules)
+    notification_files: list[str] = field(default_factory=list)  # its path, if there is one
 
 
 @dataclass

@@ -16,7 +16,7 @@ from engine.delivery.smtp import SmtpTransport, transport_from_url
 from engine.outbox import RetryPolicy
 from engine.store import outbox as outbox_store
 
-from ..smtp import Sink, smtp_sink  # noqa: F401 (a fixture)
+from ..smtp import Sink, html, smtp_sink, text  # noqa: F401 (a fixture)
 from .test_notifications import PERSONNUMMER, SERIOUS_WORK_INCIDENT
 from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS
 
@@ -40,24 +40,31 @@ def test_the_worker_mails_the_arbetsmiljo_roles_with_number_title_and_a_working_
     demo: Engine, smtp_sink: tuple[Sink, str], database_url: str
 ) -> None:
     sink, url = smtp_sink
+    demo.public_url = PUBLIC_URL  # what AVVIK_PUBLIC_URL sets for the server that writes the notifications
     number = demo.report_event("eva", "ks-avd12", SERIOUS_WORK_INCIDENT)["number"]
     result = CliRunner().invoke(main, ["worker", "--once"], env={
         "AVVIK_DATABASE_URL": database_url, "AVVIK_SMTP_URL": url, "AVVIK_PUBLIC_URL": PUBLIC_URL})
     assert result.exit_code == 0, result.output
-    assert "2 skickade" in result.output
+    assert "4 skickade" in result.output
     assert sorted(m["To"] for m in sink.received) == [
-        "Karin Chef <karin@demo.avvik.example>", "Sven Skyddsombud <sven@demo.avvik.example>"]
+        "Hanna HR arbetsmiljö <hanna@demo.avvik.example>", "Karin Chef <karin@demo.avvik.example>",
+        "Sven Skyddsombud <sven@demo.avvik.example>", "Sven Skyddsombud <sven@demo.avvik.example>"]
     for message in sink.received:
-        assert message["Subject"] == f"{number} · {SERIOUS_WORK_INCIDENT['rubrik']}"
+        assert message["Subject"].endswith(f"{number} · {SERIOUS_WORK_INCIDENT['rubrik']}")
         assert message["Message-ID"].startswith("<notification-") and message["Message-ID"].endswith(
             "@avvik.region.example>")
-        body = message.get_content()
-        task_id = body.split(f"Öppna i avvik: {PUBLIC_URL}/uppgifter/")[1].split()[0]
-        assert task_id in {t["id"] for t in demo.get_event(number, "karin")["open_tasks"]}
+        body, markup = text(message), html(message)
+        path = body.split(f"Öppna i avvik: {PUBLIC_URL}")[1].split()[0]
+        assert f'href="{PUBLIC_URL}{path}"' in markup and number in markup
+        user = message["To"].split("<")[1].split("@")[0]
+        if path.startswith("/uppgifter/"):  # the task in the person's worklist
+            assert path.removeprefix("/uppgifter/") in {t["id"] for t in demo.worklist(user)}
+        else:  # informed by the area's rule: the event, which they may read
+            assert path == f"/handelser/{number}" and demo.get_event(number, user)["title"]
     assert {r["status"] for r in demo.outbox_list()} == {"sent"}
     assert sink.received and CliRunner().invoke(main, ["worker", "--once"], env={
         "AVVIK_DATABASE_URL": database_url, "AVVIK_SMTP_URL": url}).exit_code == 0
-    assert len(sink.received) == 2  # sent once
+    assert len(sink.received) == 4  # sent once
 
 
 def test_no_mail_holds_a_protected_value(
@@ -132,7 +139,7 @@ def test_workers_claim_disjoint_notifications(demo: Engine, report: dict[str, An
     first = Engine(demo.db)._claim_notifications(2, RetryPolicy())
     second = Engine(demo.db)._claim_notifications(10, RetryPolicy())
     assert len(first) == 2 and len(second) == 1
-    assert not {i.id for i in first} & {i.id for i in second}
+    assert not {i.ids for i in first} & {i.ids for i in second}
 
 
 def test_a_person_without_an_address_is_skipped_but_still_sees_it_in_the_app(
@@ -165,11 +172,11 @@ def test_e_mail_turned_off_for_a_kind_is_skipped_and_still_in_the_app(
     demo: Engine, report: dict[str, Any], smtp_sink: tuple[Sink, str]
 ) -> None:
     sink, url = smtp_sink
-    demo.set_notification_setting("anna", "task_created", False)
+    demo.set_notification_setting("anna", "task_created", "off")
     demo.report_event("eva", "ks-akut", report)
     assert demo.deliver_notifications(_settings(url)) == {"sent": 0, "failed": 0, "skipped": 1}
     assert sink.received == [] and demo.my_notifications("anna")["unread"] == 1
-    demo.set_notification_setting("anna", "task_created", True)
+    demo.set_notification_setting("anna", "task_created", "immediate")
     demo.report_event("eva", "ks-akut", report)
     assert demo.deliver_notifications(_settings(url))["sent"] == 1
 
@@ -185,5 +192,70 @@ def test_concurrent_workers_on_postgresql_skip_the_rows_another_is_claiming(
     with demo.db.transaction() as session:  # a worker in the middle of its claim, rows locked, nothing committed
         held = outbox_store.claim(session, now, now + timedelta(minutes=5), 2)
         other = Engine(demo.db)._claim_notifications(10, RetryPolicy())  # does not wait for the first
-        assert len(held) == 2 and [i.id for i in other] == sorted(
+        assert len(held) == 2 and [i.ids[0] for i in other] == sorted(
             {r["id"] for r in demo.outbox_list()} - {row.id for row, _, _ in held})
+
+
+def _digest_time(demo: Engine) -> datetime:
+    days = {r["digest_on"] for r in demo.outbox_list(limit=1000) if r["digest_on"]}
+    assert len(days) == 1
+    return datetime.fromisoformat(f"{days.pop()}T06:00:00+00:00")
+
+
+def test_a_daily_digest_is_one_mail_per_person_and_day_with_a_stable_message_id(
+    demo: Engine, casework: Any, report: dict[str, Any], smtp_sink: tuple[Sink, str]
+) -> None:
+    sink, url = smtp_sink
+    demo.set_notification_setting("anna", "task_created", "digest")
+    number = demo.report_event("eva", "ks-akut", report)["number"]
+    casework.complete(number, "triage", ACCEPT)
+    casework.complete(number, "klassificering", CLASSIFY_SERIOUS)  # opens the lex Maria assessment
+    # vård's rule (processes/vard/notifications.yaml): the verksamhetschef learns of the lex Maria assessment in
+    # the digest; the patientsäkerhetssamordnare who makes it, at once
+    [bertil] = [r for r in demo.outbox_list(limit=1000) if r["user_id"] == "bertil"]
+    assert bertil["subject"] == f"Lex Maria-bedömning: {number} · {report['rubrik']}" and bertil["digest_on"]
+    assert bertil["link"] == f"/handelser/{number}"
+    clock = Clock(demo)
+    worker = Engine(demo.db, clock=clock)
+    assert worker.deliver_notifications(_settings(url))["sent"] == 1  # cecilia's, now
+    assert [m["To"].split(" <")[0] for m in sink.received] == ["Cecilia Patientsäkerhet"]
+    clock.now = _digest_time(demo) + timedelta(minutes=1)
+    settings = _settings(url)
+    from engine.delivery.mail import compose
+
+    claimed = worker._claim_notifications(50, settings.policy)  # a worker that dies after sending the digests
+    assert sorted((i.name, len(i.ids)) for i in claimed) == [("Anna Handläggare", 2), ("Bertil Verksamhetschef", 1)]
+    settings.transport.send([compose(i, settings.sender, PUBLIC_URL) for i in claimed])
+    clock.now += settings.policy.lease + timedelta(seconds=1)
+    assert worker.deliver_notifications(settings) == {"sent": 2, "failed": 0, "skipped": 0}
+    assert worker.deliver_notifications(settings)["sent"] == 0
+    digests = [m for m in sink.received if m["Message-ID"].startswith("<digest-")]
+    assert len(digests) == 4 and len({m["Message-ID"] for m in digests}) == 2  # each sent once more, same id
+    anna = next(m for m in digests if m["To"].startswith("Anna"))
+    assert anna["Subject"].startswith("avvik: 2 notiser ") and text(anna).count(f"{number} · ") == 2
+    assert "http://localhost:8000/uppgifter/" in text(anna) and 'href="http://localhost:8000/uppgifter/' in html(anna)
+    assert {r["status"] for r in demo.outbox_list(limit=1000)} == {"sent"}
+
+
+def test_a_complaint_answer_is_mailed_to_the_address_the_complainant_gave(
+    demo: Engine, casework: Any, smtp_sink: tuple[Sink, str]
+) -> None:
+    from ..scenarios.test_synpunkter import ANSWER, CONFIRMED, INVESTIGATED
+
+    sink, url = smtp_sink
+    sent = demo.submit_public_feedback("rs-klagomal", {
+        "rubrik": "Lång väntetid", "beskrivning": "Sex timmar.", "handelsetyp": "klagomal", "relation": "patient",
+        "patient_personnummer": PERSONNUMMER, "epost": "klagande@example.se"})
+    number = demo.worklist("klara")[0]["event_number"]
+    casework.complete(number, "bekrafta", CONFIRMED, user="klara")
+    investigated = {"klagomalsutredning": {k: v for k, v in INVESTIGATED["klagomalsutredning"].items()
+                                           if k not in ("berord_enhet", "patientsakerhetshandelse")}}
+    casework.complete(number, "utred", investigated, user="klara")
+    casework.complete(number, "besvara", ANSWER, user="klara")
+    demo.deliver_notifications(_settings(url))
+    [mail] = [m for m in sink.received if m["To"] == "klagande@example.se"]
+    assert mail["Subject"] == f"{number} · Lång väntetid" and mail["Message-ID"].startswith("<notification-")
+    assert sent["receipt"] in text(mail) and "/synpunkter/folj" in text(mail) and sent["receipt"] in html(mail)
+    raw = b"".join(sink.raw)
+    for secret_or_protected in (sent["secret"], PERSONNUMMER, PERSONNUMMER.replace("-", "")):
+        assert secret_or_protected.encode() not in raw and secret_or_protected not in "\n".join(sink.texts())

@@ -13,7 +13,7 @@ import pytest
 from engine import Engine
 from engine import tasks as task_use_cases
 
-from ..definitions import fire_due_timers, publish_with
+from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers, publish_with
 from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS, FEEDBACK, INVESTIGATION, LEX_MARIA_YES, PATIENT_INFORMED
 
 SERIOUS_WORK_INCIDENT = {
@@ -35,13 +35,28 @@ def test_a_serious_work_incident_notifies_the_arbetsmiljo_roles_of_its_unit(demo
     event = demo.report_event("eva", "ks-avd12", SERIOUS_WORK_INCIDENT)
     number = event["number"]
     rows = _rows(demo, event_number=number)
-    assert sorted((r["user_id"], r["kind"]) for r in rows) == [("karin", "task_created"), ("sven", "task_created")]
     tasks = {t["id"]: t for t in demo.get_event(number, "karin")["open_tasks"]}
+    decision = next(t for t in tasks.values() if t["name"].startswith("Besluta om anmälan"))
+    # the worklist: the chef decides on reporting to Arbetsmiljöverket, the skyddsombud confirms being informed
+    worklist = {(r["user_id"], r["link"]) for r in rows if r["subject"].startswith(number)}
+    assert {u for u, _ in worklist} == {"karin", "sven"}
+    for user_id, link in worklist:
+        task_id = link.removeprefix("/uppgifter/")
+        assert tasks[task_id]["role"] == {"karin": "chef", "sven": "skyddsombud"}[user_id]
+    assert ("karin", f"/uppgifter/{decision['id']}") in worklist
+    # the area's rule (processes/arbetsmiljo/notifications.yaml): skyddsombud and HR learn of it the same day,
+    # with the area's own template and a link to the event they may read
+    informed = [r for r in rows if r["subject"].startswith("Allvarlig arbetsskada: ")]
+    assert sorted(r["user_id"] for r in informed) == ["hanna", "sven"]
     for row in rows:
-        assert row["subject"] == f"{number} · Medarbetare föll från stege i förrådet"
-        task_id = row["link"].removeprefix("/uppgifter/")
-        assert task_id in tasks and tasks[task_id]["role"] == {"karin": "chef", "sven": "skyddsombud"}[row["user_id"]]
-        assert row["body"].startswith("Ny uppgift\n") and "Område: Arbetsmiljö" in row["body"]
+        assert f"{number} · Medarbetare föll från stege i förrådet" in row["subject"]
+        assert row["kind"] == "task_created" and row["digest_on"] is None
+        assert f"Öppna i avvik: http://localhost:8000{row['link']}" in row["body"]
+    for row in informed:
+        assert row["link"] == f"/handelser/{number}" and "Arbetsmiljöverket ska fattas i dag" in row["body"]
+        assert demo.get_event(number, row["user_id"])["number"] == number  # the link works for them
+    karin = next(r for r in rows if r["user_id"] == "karin")
+    assert karin["body"].startswith("Ny uppgift\n") and "Område: Arbetsmiljö" in karin["body"]
     # vård's handläggare on the same unit, and the other region, hear nothing of it
     assert _rows(demo, user_id="anna") == [] and _rows(demo, user_id="david") == []
 
@@ -77,7 +92,7 @@ def test_no_notification_holds_a_protected_value(demo: Engine, casework: Any, re
     for row in rows:
         for text in (row["subject"], row["body"]):
             assert PERSONNUMMER not in text and "121212" not in text
-    assert rows[0]["subject"] == f"{number} · Fel dos till [skyddat]"
+    assert f"{number} · Fel dos till [skyddat]" in {r["subject"] for r in rows}
 
 
 def test_a_rolled_back_change_notifies_nobody(
@@ -164,3 +179,27 @@ def test_an_overdue_step_escalates_to_the_manager_with_a_notification(
     assert [r["user_id"] for r in escalated] == ["bertil"]
     assert escalated[0]["body"].startswith("Tidsfristen har passerat\n")
     assert escalated[0]["link"] == f"/uppgifter/{demo.worklist('bertil')[0]['id']}"
+
+
+def test_a_units_active_release_decides_the_rules_and_templates(
+    demo: Engine, casework: Any, report: dict[str, Any], tmp_path: Path
+) -> None:
+    """A rule's condition and an area template read the case data (arende), protected fields masked; a release
+    with another rule changes who is told, for the cases started on it."""
+    tree = copy_definitions(tmp_path)
+    edit(tree / "processes" / "vard" / "notifications.yaml", {
+        "    delivery: digest\n": "    delivery: immediate\n    when: \"arende.vardskada == 'ja'\"\n",
+        "      En händelse på din enhet bedöms": "      Vårdskada: {{ arende.vardskada }}, kategori {{ arende.kategori }}."
+                                                "\n      En händelse på din enhet bedöms"})
+    activate_everywhere(demo, demo.publish_tree(tree, label="villkor"))
+    for vardskada in ("nej", "ja"):
+        number = demo.report_event("eva", "ks-akut", report)["number"]
+        casework.complete(number, "triage", ACCEPT)
+        casework.complete(number, "klassificering", {**CLASSIFY_SERIOUS, "vardskada": vardskada})
+        told = _rows(demo, event_number=number, user_id="bertil")
+        if vardskada == "nej":
+            assert told == []
+        else:
+            [row] = told
+            assert row["digest_on"] is None and "Vårdskada: ja, kategori lakemedel." in row["body"]
+            assert PERSONNUMMER not in row["body"]

@@ -40,7 +40,7 @@ def worklist_task(client: Any, headers: dict[str, str], number: str, spec: str) 
 
 
 def test_a_complaint_is_followed_by_receipt_handled_with_the_unit_and_answered_to_its_end(
-    client: Any, auth: Any
+    client: Any, auth: Any, demo: Engine
 ) -> None:
     klara, bertil, greta, anna = auth("klara"), auth("bertil"), auth("greta"), auth("anna")
     form = client.get(f"{API}/forms/feedback")  # the public e-service reads its form without a token
@@ -83,7 +83,14 @@ def test_a_complaint_is_followed_by_receipt_handled_with_the_unit_and_answered_t
     received = datetime.fromisoformat(status["received_at"])
     assert datetime.fromisoformat(answer_task["due_at"]) - received == timedelta(days=28)  # from receipt
 
+    assert not [r for r in demo.outbox_list(limit=1000) if r["kind"] == "complaint_answered"]
     assert advance(client, klara, number, "besvara", ANSWER) == ["signera_avslut"]
+    # the complainant gave an address: a mail (no login) with the receipt code and the follow page, never the
+    # secret, nor the answer itself (it is read on the page, with the secret)
+    [mail] = [r for r in demo.outbox_list(limit=1000) if r["kind"] == "complaint_answered"]
+    assert (mail["user_id"], mail["event_number"], mail["link"]) == (None, number, "/synpunkter/folj")
+    assert receipt in mail["body"] and "http://localhost:8000/synpunkter/folj" in mail["body"]
+    assert secret not in mail["body"] and ANSWER["svar"]["forklaring"] not in mail["body"]
     assert unmet(client, greta, number, "synpunkter") == []
     closed = done(client, greta, number, "signera_avslut", SIGN)
     assert closed["event_status"] == "closed"

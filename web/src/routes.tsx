@@ -19,6 +19,9 @@ const EventPage = lazy(() => import('./pages/EventPage'));
 const Actions = lazy(() => import('./pages/Actions'));
 const Audit = lazy(() => import('./pages/Audit'));
 const Studio = lazy(() => import('./pages/Studio'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const NotificationSettings = lazy(() => import('./pages/NotificationSettings'));
+const Outbox = lazy(() => import('./pages/Outbox'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -41,6 +44,9 @@ export const routes: RouteObject[] = [
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
       { path: '/studio', element: guarded(<Studio />) },
+      { path: '/notiser', element: guarded(<Notifications />) },
+      { path: '/notiser/installningar', element: guarded(<NotificationSettings />) },
+      { path: '/utkorg', element: guarded(<Outbox />) },
       { path: '*', element: <p>{t.notFound}</p> },
     ],
   },

@@ -37,6 +37,11 @@ export type Release = Out<'ReleaseOut'>;
 export type Pilot = Out<'PilotOut'>;
 /** The studio's edits on a base release: changed or new files (path -> text) and removed paths. */
 export interface Edit { files: Record<string, string>; removed?: string[] }
+export type Inbox = Out<'InboxOut'>;
+export type Notification = Out<'NotificationOut'>;
+export type NotificationSetting = Out<'NotificationSettingOut'>;
+export type OutboxItem = Out<'OutboxItemOut'>;
+export type Delivery = 'immediate' | 'digest' | 'off';
 
 export interface FieldError { path: string; message: string }
 export interface UnmetRule { id?: string; message?: string; area?: string; [key: string]: unknown }
@@ -87,6 +92,8 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
   return payload as T;
 }
 
+export interface WorklistFilter { area?: string; unit?: string; overdue?: boolean }
+
 const q = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
@@ -117,8 +124,8 @@ export const api = {
   createAction: (number: string, data: unknown) => request<Action>('POST', `/events/${enc(number)}/actions`, { data }),
   audit: (number: string) => request<Audit>('GET', `/audit${q({ event: number })}`),
 
-  worklist: (scope: 'mine' | 'available', limit: number, offset: number) =>
-    request<Task[]>('GET', `/tasks${q({ scope, limit, offset })}`),
+  worklist: (scope: 'mine' | 'available', filter: WorklistFilter, limit: number, offset: number) =>
+    request<Task[]>('GET', `/tasks${q({ scope, ...filter, overdue: filter.overdue ? 'true' : undefined, limit, offset })}`),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${enc(id)}`),
   claim: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/claim`),
   release: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/release`),
@@ -135,6 +142,13 @@ export const api = {
     request<Release>('POST', `/releases/${enc(release)}/edits`, { ...edit, label }),
   pilot: (release: string, units: string[], dryRun: boolean) =>
     request<Pilot>('POST', `/releases/${enc(release)}/pilot`, { units, dry_run: dryRun }),
+  notifications: (limit = 50, offset = 0) => request<Inbox>('GET', `/me/notifications${q({ limit, offset })}`),
+  markRead: (id: number) => request<Notification>('POST', `/me/notifications/${id}/read`),
+  notificationSettings: () => request<NotificationSetting[]>('GET', '/me/notifications/settings'),
+  setNotificationSetting: (kind: string, delivery: Delivery) =>
+    request<NotificationSetting[]>('PUT', `/me/notifications/settings/${enc(kind)}`, { delivery }),
+  outbox: (status?: string) => request<OutboxItem[]>('GET', `/admin/outbox${q({ status })}`),
+  retryOutbox: (id: number) => request<OutboxItem>('POST', `/admin/outbox/${id}/retry`),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>

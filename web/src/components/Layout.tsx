@@ -2,6 +2,7 @@ import { Suspense, useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../auth/session';
 import { t } from '../text';
+import { NotificationBell } from './NotificationBell';
 
 export function Layout() {
   const { me, logout, hasRole } = useSession();
@@ -22,6 +23,7 @@ export function Layout() {
             {handler && <li><NavLink to="/arbetslista">{t.nav.worklist}</NavLink></li>}
             {handler && <li><NavLink to="/atgarder">{t.nav.actions}</NavLink></li>}
             {hasRole('revisor') && <li><NavLink to="/logg">{t.nav.log}</NavLink></li>}
+            {hasRole('forvaltare') && <li><NavLink to="/utkorg">{t.nav.outbox}</NavLink></li>}
             {handler && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.statistics}</span></li>}
             {hasRole('processagare') && <li><NavLink to="/studio">{t.nav.studio}</NavLink></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
@@ -30,6 +32,7 @@ export function Layout() {
         <div className="who">
           {me ? (
             <>
+              <NotificationBell />
               <span><span className="visually-hidden">{t.nav.signedInAs} </span>{me.name}</span>
               <button type="button" className="link-button" onClick={logout}>{t.nav.logout}</button>
             </>
