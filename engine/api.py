@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (actions, annual, case_summary, catalog, config, decision_references, events, exports, health,
-                    links, migration, notifications, org, outbox, receipts, releases, reopening, stats, tables, tasks,
-                    timers, triage)
+                    links, migration, notifications, org, outbox, pilot, receipts, releases, reopening, stats, studio,
+                    tables, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -117,6 +117,35 @@ class Engine:
     def migrate_cases(self, ctx: Context, area: str, release_hash: str, unit_id: str, actor_id: str,
                       dry_run: bool = True) -> dict[str, Any]:
         return migration.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
+
+    # the process owners' studio
+    @_use_case
+    def active_definitions(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
+        return studio.active_definitions(ctx, unit_id, actor_id)
+
+    @_use_case
+    def release_file(self, ctx: Context, release_hash: str, path: str, actor_id: str) -> dict[str, Any]:
+        return studio.release_file(ctx, release_hash, path, actor_id)
+
+    @_use_case
+    def validate_edit(self, ctx: Context, base: str, files: Mapping[str, str], removed: list[str],
+                      actor_id: str) -> dict[str, Any]:
+        return studio.validate_edit(ctx, base, files, removed, actor_id)
+
+    @_use_case
+    def publish_edit(self, ctx: Context, base: str, files: Mapping[str, str], removed: list[str],
+                     label: str | None, actor_id: str) -> dict[str, Any]:
+        return studio.publish_edit(ctx, base, files, removed, label, actor_id)
+
+    @_use_case
+    def form_preview(self, ctx: Context, base: str, files: Mapping[str, str], removed: list[str], path: str,
+                     actor_id: str) -> dict[str, Any]:
+        return studio.form_preview(ctx, base, files, removed, path, actor_id)
+
+    @_use_case
+    def pilot_release(self, ctx: Context, release_hash: str, unit_ids: list[str], actor_id: str,
+                      dry_run: bool = True) -> dict[str, Any]:
+        return pilot.pilot(ctx, release_hash, unit_ids, actor_id, dry_run)
 
     # per-unit configuration
     @_use_case

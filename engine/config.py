@@ -26,6 +26,8 @@ __all__ = [
     "OWNER_ROLE",
     "INTAKE",
     "owned_unit",
+    "require_owner",
+    "bind",
     "resolve_intake",
     "activate_release",
     "Resolution",
@@ -107,6 +109,12 @@ def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     return unit
 
 
+def require_owner(ctx: Context, actor_id: str) -> None:
+    """The process owner role on some unit: what reading and publishing definitions takes."""
+    if not any(g.role == OWNER_ROLE for g in org_store.grants_of(ctx.session, actor_id)):
+        raise PermissionDenied("Att arbeta med definitioner kräver rollen processägare.")
+
+
 def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
     """Every area's configuration at the unit, or only one area's (or only the intake's); an area the newest
     release lacks is 404."""
@@ -155,11 +163,11 @@ def set_binding(
             "Releasen saknar området eller varianten.",
             errors=[{"path": "variant", "message": f"'{area}/{variant}' finns inte i releasen."}],
         )
-    _bind(ctx, unit, area, record, variant, actor_id)
+    bind(ctx, unit, area, record, variant, actor_id)
     return effective_config(ctx, unit_id, actor_id)
 
 
-def _bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
+def bind(ctx: Context, unit: Unit, area: str, record: ReleaseRecord, variant: str, actor_id: str | None) -> None:
     """Set the unit's own binding by compare-and-set against what was read: a concurrent change is 409 stale."""
     current = binding_store.get_binding(ctx.session, unit.id, area)
     expected = (current.release_id, current.variant) if current is not None else None
@@ -231,5 +239,5 @@ def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: st
     if record is None:
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
     for area in [INTAKE, *sorted(ctx.release(record).areas)]:
-        _bind(ctx, unit, area, record, STANDARD, actor_id)
+        bind(ctx, unit, area, record, STANDARD, actor_id)
     return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

@@ -6,10 +6,9 @@ from typing import Any, Mapping
 
 from engine.context import Context
 from engine.definitions.release import build_release
-from engine.config import OWNER_ROLE
-from engine.errors import DefinitionError, PermissionDenied
+from engine.config import require_owner
+from engine.errors import DefinitionError
 from engine.store import audit as audit_store
-from engine.store import org as org_store
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord
 
@@ -30,10 +29,8 @@ def _view(record: ReleaseRecord, created: bool) -> dict[str, Any]:
 def publish(ctx: Context, files: Mapping[str, bytes], label: str | None, actor_id: str | None) -> dict[str, Any]:
     """Validate, hash and store a definition set. An identical set already stored is returned, not copied.
     Through the API (actor given) it takes the process owner role; the CLI is the operator's own tool."""
-    if actor_id is not None and not any(
-        g.role == OWNER_ROLE for g in org_store.grants_of(ctx.session, actor_id)
-    ):
-        raise PermissionDenied("Att publicera kräver rollen processägare.")
+    if actor_id is not None:
+        require_owner(ctx, actor_id)
     release = build_release(files)
     existing = release_store.release_by_hash(ctx.session, release.hash)
     if existing is not None:

@@ -154,6 +154,33 @@ class BindingIn(StrictSchema):
     variant = fields.String(load_default="standard", validate=validate.Length(min=1, max=64))
 
 
+class FilePathIn(StrictSchema):
+    path = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                         metadata={"description": "The file's path in the release, e.g. processes/vard/vard.bpmn"})
+
+
+class EditIn(StrictSchema):
+    files = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=300)), values=fields.String(),
+                        load_default=dict, metadata={"description": "Changed or new files: path -> UTF-8 text"})
+    removed = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list,
+                          validate=validate.Length(max=2000), metadata={"description": "Paths to leave out"})
+
+
+class FormPreviewIn(EditIn):
+    path = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                         metadata={"description": "The form to show, e.g. processes/vard/forms/vard_triage.json"})
+
+
+class EditPublishIn(EditIn):
+    label = fields.String(validate=validate.Length(max=200), load_default=None)
+
+
+class PilotIn(StrictSchema):
+    units = fields.List(fields.String(validate=validate.Length(min=1, max=60)), required=True,
+                        validate=validate.Length(min=1, max=50))
+    dry_run = fields.Boolean(load_default=True, metadata={"description": "true: only say what would change"})
+
+
 class OverlayIn(StrictSchema):
     value = fields.Raw(required=True, allow_none=False, metadata={
         "description": "Must pass the variable's declaration in area.yaml (type and bounds); else 422 on value"})
@@ -579,6 +606,7 @@ class MigrationOut(Schema):
     cases = fields.List(fields.Nested(MigrationCaseOut))
 
 
+<<<<<<< HEAD
 class ExportFieldOut(Schema):
     target = fields.String()
     section = fields.String()
@@ -591,6 +619,97 @@ class ExportFieldOut(Schema):
 class ExportSectionOut(Schema):
     id = fields.String()
     title = fields.String()
+=======
+class DefinitionFileOut(Schema):
+    path = fields.String()
+    kind = fields.String(metadata={"description": "bpmn, dmn, form or yaml"})
+
+
+class VariableDeclarationOut(Schema):
+    key = fields.String()
+    type = fields.String(metadata={"description": "duration, number, boolean, enum or text"})
+    default = fields.Raw()
+    min = fields.Raw(allow_none=True)
+    max = fields.Raw(allow_none=True)
+    values = fields.List(fields.Raw())
+    description = fields.String(allow_none=True)
+
+
+class ActiveAreaOut(Schema):
+    area = fields.String(metadata={"description": "An area id, or 'intake' for the intake form and routing"})
+    name = fields.String()
+    release = fields.String()
+    release_label = fields.String(allow_none=True)
+    variant = fields.String()
+    files = fields.List(fields.Nested(DefinitionFileOut))
+    variables = fields.List(fields.Nested(VariableDeclarationOut))
+    error = fields.String(metadata={"description": "Swedish: why the unit runs nothing of the area"})
+
+
+class ActiveDefinitionsOut(Schema):
+    unit_id = fields.String()
+    areas = fields.List(fields.Nested(ActiveAreaOut))
+
+
+class ReleaseFileOut(Schema):
+    release = fields.String()
+    path = fields.String()
+    kind = fields.String()
+    content = fields.String()
+
+
+class FindingOut(Schema):
+    severity = fields.String(metadata={"description": "error (blocks publishing) or warning"})
+    code = fields.String()
+    file = fields.String()
+    message = fields.String(metadata={"description": "Swedish"})
+    fix = fields.String(metadata={"description": "Swedish: what to change"})
+    line = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+
+
+class ValidationOut(Schema):
+    errors = fields.Integer()
+    warnings = fields.Integer()
+    findings = fields.List(fields.Nested(FindingOut))
+
+
+class FileChangeOut(Schema):
+    path = fields.String()
+    change = fields.String(metadata={"description": "added, changed or removed"})
+
+
+class VariableChangeOut(Schema):
+    key = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+    from_unit = fields.String(allow_none=True, metadata={"description": "Whose overlay gives the new value"})
+
+
+class PilotAreaOut(Schema):
+    area = fields.String()
+    from_release = fields.String(allow_none=True)
+    to_release = fields.String()
+    from_variant = fields.String(allow_none=True)
+    to_variant = fields.String()
+    files = fields.List(fields.Nested(FileChangeOut))
+    variables = fields.List(fields.Nested(VariableChangeOut))
+    migration = fields.List(fields.Nested(MigrationCaseOut), allow_none=True, metadata={
+        "description": "The open cases a migration to the release would move (dry run); null: no change"})
+
+
+class PilotUnitOut(Schema):
+    unit_id = fields.String()
+    unit_name = fields.String()
+    areas = fields.List(fields.Nested(PilotAreaOut))
+
+
+class PilotOut(Schema):
+    release = fields.String()
+    dry_run = fields.Boolean()
+    units = fields.List(fields.Nested(PilotUnitOut))
+>>>>>>> studio
 
 
 class ExportOut(Schema):

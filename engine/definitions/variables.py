@@ -59,6 +59,7 @@ class Variable:
     min: Any = None
     max: Any = None
     values: tuple[Any, ...] = ()
+    description: str | None = None  # Swedish, for the process owner's studio
 
     def problem(self, value: Any) -> str | None:
         """Why `value` cannot be this variable's value (Swedish), or None if it can."""
@@ -102,8 +103,9 @@ def parse_variable(name: str, raw: Any) -> Variable:
     """The declaration of one variable; assumes `declaration_problems` found nothing."""
     if not isinstance(raw, dict):
         return _inferred(name, raw)
+    description = raw.get("description")
     return Variable(name, str(raw["type"]), raw.get("default"), raw.get("min"), raw.get("max"),
-                    tuple(raw.get("values") or ()))
+                    tuple(raw.get("values") or ()), str(description) if description is not None else None)
 
 
 def declaration_problems(name: str, raw: Any) -> Iterator[tuple[str | None, str]]:

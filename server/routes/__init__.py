@@ -10,8 +10,9 @@ from server.routes.public import bp as public
 from server.routes.records import bp as records
 from server.routes.session import bp as session
 from server.routes.stats import bp as stats
+from server.routes.studio import bp as studio
 from server.routes.tasks import bp as tasks
 
-BLUEPRINTS = [meta, events, documents, tasks, actions, public, config, session, notifications, records, stats]
+BLUEPRINTS = [meta, events, documents, tasks, actions, public, config, studio, session, notifications, records, stats]
 
 __all__ = ["BLUEPRINTS"]

@@ -26,6 +26,7 @@ PAGES = [
     ("anna", "/atgarder", "Inför dubbelkontroll"),
     ("revisor", "/logg/{number}", "Läsningar"),
     ("cecilia", "/statistik", "Riskmatris"),
+    ("petra", "/studio", "Intag och routning"),
 ]
 
 

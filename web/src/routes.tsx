@@ -18,6 +18,7 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const EventPage = lazy(() => import('./pages/EventPage'));
 const Actions = lazy(() => import('./pages/Actions'));
 const Audit = lazy(() => import('./pages/Audit'));
+const Studio = lazy(() => import('./pages/Studio'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const NotificationSettings = lazy(() => import('./pages/NotificationSettings'));
 const Outbox = lazy(() => import('./pages/Outbox'));
@@ -45,6 +46,7 @@ export const routes: RouteObject[] = [
       { path: '/statistik', element: guarded(<Statistics />) },
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
+      { path: '/studio', element: guarded(<Studio />) },
       { path: '/notiser', element: guarded(<Notifications />) },
       { path: '/notiser/installningar', element: guarded(<NotificationSettings />) },
       { path: '/utkorg', element: guarded(<Outbox />) },

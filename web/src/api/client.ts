@@ -27,6 +27,16 @@ export type CompleteResult = Out<'CompleteOut'>;
 export type SessionConfig = Out<'SessionConfigOut'>;
 export type DemoUser = Out<'DemoUserOut'>;
 export type DemoLogin = Out<'DemoLoginOut'>;
+export type ActiveDefinitions = Out<'ActiveDefinitionsOut'>;
+export type ActiveArea = Out<'ActiveAreaOut'>;
+export type VariableDeclaration = Out<'VariableDeclarationOut'>;
+export type ReleaseFile = Out<'ReleaseFileOut'>;
+export type Validation = Out<'ValidationOut'>;
+export type Finding = Out<'FindingOut'>;
+export type Release = Out<'ReleaseOut'>;
+export type Pilot = Out<'PilotOut'>;
+/** The studio's edits on a base release: changed or new files (path -> text) and removed paths. */
+export interface Edit { files: Record<string, string>; removed?: string[] }
 export type Inbox = Out<'InboxOut'>;
 export type Notification = Out<'NotificationOut'>;
 export type NotificationSetting = Out<'NotificationSettingOut'>;
@@ -178,6 +188,15 @@ export const api = {
   complete: (id: string, data: unknown, caseVersion: number) =>
     request<CompleteResult>('POST', `/tasks/${enc(id)}/complete`, { data, case_version: caseVersion }),
 
+  definitions: (unitId: string) => request<ActiveDefinitions>('GET', `/units/${enc(unitId)}/definitions`),
+  releaseFile: (release: string, path: string) => request<ReleaseFile>('GET', `/releases/${enc(release)}/file${q({ path })}`),
+  validateEdit: (release: string, edit: Edit) => request<Validation>('POST', `/releases/${enc(release)}/validate`, edit),
+  formPreview: (release: string, edit: Edit, path: string) =>
+    request<Form>('POST', `/releases/${enc(release)}/form-preview`, { ...edit, path }),
+  publishEdit: (release: string, edit: Edit, label: string | null) =>
+    request<Release>('POST', `/releases/${enc(release)}/edits`, { ...edit, label }),
+  pilot: (release: string, units: string[], dryRun: boolean) =>
+    request<Pilot>('POST', `/releases/${enc(release)}/pilot`, { units, dry_run: dryRun }),
   notifications: (limit = 50, offset = 0) => request<Inbox>('GET', `/me/notifications${q({ limit, offset })}`),
   markRead: (id: number) => request<Notification>('POST', `/me/notifications/${id}/read`),
   notificationSettings: () => request<NotificationSetting[]>('GET', '/me/notifications/settings'),

@@ -29,7 +29,7 @@ export function Layout() {
             {readsAreas && <li><NavLink to="/statistik">{t.nav.statistics}</NavLink></li>}
             {hasRole('patientsakerhet', 'verksamhetschef', 'revisor') &&
               <li><NavLink to="/arsrapport">{t.nav.annual}</NavLink></li>}
-            {hasRole('processagare') && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.processOwners}</span></li>}
+            {hasRole('processagare') && <li><NavLink to="/studio">{t.nav.studio}</NavLink></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
           </ul>
         </nav>
