@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable
 
-from engine.access import case_access
+from engine.access import case_access, grants_of, people_over
 from engine.context import Context
 from engine.definitions.areas import Area
 from engine.rules.access import roles_at
 from engine.store import actions as action_store
-from engine.store import org as org_store
 from engine.store import outbox as outbox_store
 from engine.store.models import Action, AreaCase, Event, Notification, TaskRow
 
@@ -90,9 +89,9 @@ def _write(ctx: Context, message: _Message, user_ids: Iterable[str], dedupe_key:
 
 
 def _task_people(ctx: Context, row: TaskRow) -> list[str]:
-    """Everyone whose worklist shows the task: its role on its unit or above."""
-    candidates = outbox_store.users_with_roles_over(ctx.session, [row.unit_path], [row.role])
-    return [u for u in candidates if row.role in roles_at(org_store.grants_of(ctx.session, u), row.unit_path)]
+    """Everyone whose worklist shows the task: its role on its unit or above, or a deputy for such a person."""
+    candidates = people_over(ctx, [row.unit_path], [row.role])
+    return [u for u in candidates if row.role in roles_at(grants_of(ctx, u), row.unit_path)]
 
 
 def tasks_created(ctx: Context, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
@@ -164,8 +163,8 @@ def case_moved(ctx: Context, case: AreaCase, unit_name: str) -> None:
     """After an area case moved to another unit (engine/moves.py): everyone with a role over that unit who may
     read the case learns of it (those reading it through the event's own unit knew it already)."""
     event = case.event
-    candidates = outbox_store.users_with_roles_over(ctx.session, [case.unit_path], None)
-    readers = [u for u in candidates if case_access(ctx, org_store.grants_of(ctx.session, u), case).read]
+    candidates = people_over(ctx, [case.unit_path], None)
+    readers = [u for u in candidates if case_access(ctx, grants_of(ctx, u), case).read]
     _, release = ctx.release_by_id(case.release_id)
     lines = [f"Område: {release.variants[(case.area, case.variant)].area.name}", f"Ansvarig enhet: {unit_name}"]
     _write(ctx, _Message("case_moved", event, event.number, event.title, lines, f"/handelser/{event.number}"),

@@ -13,7 +13,6 @@ __all__ = ["Settings"]
 class Settings:
     database_url: str | None = None  # AVVIK_DATABASE_URL; None: the SQLite default under var/
     max_body_bytes: int = 1_000_000  # AVVIK_MAX_BODY_BYTES: larger requests are refused with 413
-    public_feedback_unit: str = "rs-klagomal"  # AVVIK_PUBLIC_FEEDBACK_UNIT: the unit that receives public feedback
     public_rate_limit: int = 10  # AVVIK_PUBLIC_RATE_LIMIT: public submissions per client address per window
     public_rate_window_s: int = 600  # AVVIK_PUBLIC_RATE_WINDOW
     oidc_issuer: str | None = None  # AVVIK_OIDC_ISSUER, with AVVIK_OIDC_AUDIENCE and AVVIK_OIDC_JWKS_URL
@@ -33,7 +32,6 @@ class Settings:
         return cls(
             database_url=env.get("AVVIK_DATABASE_URL") or None,
             max_body_bytes=number("AVVIK_MAX_BODY_BYTES", cls.max_body_bytes),
-            public_feedback_unit=env.get("AVVIK_PUBLIC_FEEDBACK_UNIT") or cls.public_feedback_unit,
             public_rate_limit=number("AVVIK_PUBLIC_RATE_LIMIT", cls.public_rate_limit),
             public_rate_window_s=number("AVVIK_PUBLIC_RATE_WINDOW", cls.public_rate_window_s),
             oidc_issuer=env.get("AVVIK_OIDC_ISSUER") or None,

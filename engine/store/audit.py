@@ -22,10 +22,13 @@ def record_change(
     event: Event | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    on_behalf_of: str | None = None,
 ) -> None:
+    """on_behalf_of: the principal, when the actor acted as their deputy."""
     session.add(
         AuditEntry(
             actor_id=actor_id,
+            on_behalf_of=on_behalf_of,
             event_id=event.id if event else None,
             event_number=event.number if event else None,
             event_title=event.title if event else None,

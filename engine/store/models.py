@@ -23,6 +23,9 @@ from engine.store.types import JSONDocument, UTCDateTime, created_at, str_code, 
 
 __all__ = [
     "Base",
+    "LegalEntity",
+    "ReleaseEntity",
+    "Deputyship",
     "Unit",
     "User",
     "RoleGrant",
@@ -50,6 +53,47 @@ __all__ = [
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSONDocument, datetime: UTCDateTime, list[Any]: JSONDocument}
+
+
+class LegalEntity(Base):
+    """A legal entity (huvudman, personuppgiftsansvarig): one root unit of the org tree and everything under it.
+    Its id is the root unit's id, so code that keys on the root unit keys on the entity. Each has its own number
+    series (`prefix`), its own public channel (complaints reach `complaints_unit_id`) and nothing crosses over."""
+
+    __tablename__ = "legal_entities"
+    id: Mapped[str_id] = mapped_column(ForeignKey("units.id"), primary_key=True)  # the root unit
+    name: Mapped[str_name]
+    prefix: Mapped[str] = mapped_column(String(6), unique=True)  # event numbers: PREFIX-YYYY-NNNNNN
+    complaints_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))  # public complaints land here
+    created_at: Mapped[created_at]
+
+
+class ReleaseEntity(Base):
+    """Which entities own a release: a process owner lists, binds and migrates only their own entity's releases.
+    A release is stored once by content hash; two entities publishing the same files both own it."""
+
+    __tablename__ = "release_entities"
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), primary_key=True)
+    entity_id: Mapped[str_id] = mapped_column(ForeignKey("legal_entities.id"), primary_key=True)
+
+
+class Deputyship(Base):
+    """A deputy (ersättare) holds the principal's role on a unit for a period: sees and works those tasks, and
+    what they do is logged as done on the principal's behalf."""
+
+    __tablename__ = "deputyships"
+    __table_args__ = (Index("ix_deputyships_deputy", "deputy_id", "ends_at"),
+                      Index("ix_deputyships_principal", "principal_id", "ends_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    deputy_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str_id]
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+    revoked_at: Mapped[datetime | None]
 
 
 class Unit(Base):
@@ -113,9 +157,11 @@ class ReleaseRecord(Base):
 
 
 class EventCounter(Base):
-    """Next event sequence number per year; incremented under a row lock so numbers are unique and gapless."""
+    """Next event sequence number per number series (a legal entity's prefix; 'AVV' before entities) and year;
+    incremented under a row lock so numbers are unique and gapless within a series."""
 
     __tablename__ = "event_counters"
+    series: Mapped[str] = mapped_column(String(6), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -296,6 +342,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[created_at] = mapped_column(index=True)
     actor_id: Mapped[str | None] = mapped_column(String(100))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(100))  # the principal, when a deputy acted
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     event_number: Mapped[str | None] = mapped_column(String(20))
     event_title: Mapped[str | None] = mapped_column(String(200))

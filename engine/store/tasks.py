@@ -49,16 +49,18 @@ _ORDER = (nulls_last(TaskRow.due_at.asc()), TaskRow.created_at.asc())
 
 
 def worklist(
-    session: Session, user_id: str, grants: Sequence[Grant], scope: str, limit: int, offset: int
+    session: Session, user_id: str, grants: Sequence[Grant], scope: str, limit: int, offset: int,
+    also_assigned_to: Sequence[str] = (),
 ) -> list[TaskRow]:
-    """scope 'mine': assigned to the user; 'available': unassigned tasks whose role the user holds on the
+    """scope 'mine': assigned to the user (or to `also_assigned_to`, whom a deputy stands in for); 'available': unassigned tasks whose role the user holds on the
     task's unit or an ancestor.
 
     'available' takes the first limit+offset tasks per grant, each read in worklist order from the partial index
     on (role, due_at, created_at) of open tasks and filtered by the grant's subtree, then merges them: a grant
     over half the region stops after a page instead of sorting every open task below it."""
     if scope == "mine":
-        query = select(TaskRow).where(TaskRow.assignee_id == user_id, TaskRow.ended_at.is_(None))
+        query = select(TaskRow).where(TaskRow.assignee_id.in_([user_id, *also_assigned_to]),
+                                      TaskRow.ended_at.is_(None))
         return list(session.scalars(query.order_by(*_ORDER).limit(limit).offset(offset)))
     if not grants:
         return []

@@ -190,7 +190,7 @@ export const t = {
   audit: {
     title: 'Ändrings- och läslogg',
     intro: 'Ange händelsens nummer för att se vem som ändrat och läst den.',
-    number: 'Händelsens nummer (AVV-ÅÅÅÅ-NNNNNN)',
+    number: 'Händelsens nummer (t.ex. RS-ÅÅÅÅ-NNNNNN)',
     show: 'Visa logg',
     changes: 'Ändringar',
     reads: 'Läsningar',
