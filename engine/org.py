@@ -150,5 +150,5 @@ def me(ctx: Context, user_id: str) -> dict[str, Any]:
         "name": user.name,
         "email": user.email,
         "grants": [{"role": g.role, "unit_id": g.unit_id, "unit_name": getattr(units[g.unit_id], "name", g.unit_id),
-                    **what_role_sees(declared, g.role)} for g in grants],
+                    "on_behalf_of": g.on_behalf_of, **what_role_sees(declared, g.role)} for g in grants],
     }

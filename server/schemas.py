@@ -377,6 +377,7 @@ class GrantOut(Schema):
     role = fields.String()
     unit_id = fields.String()
     unit_name = fields.String()
+    on_behalf_of = fields.String(allow_none=True, metadata={"description": "A deputy's grant: held for this user"})
     reads = fields.List(fields.String(), metadata={"description": "Områden rollen läser under enheten"})
     works_in = fields.List(fields.String(), metadata={"description": "Områden rollen arbetar i (skriver)"})
     protected = fields.List(fields.String(), metadata={"description": "Områden där skyddade uppgifter visas"})

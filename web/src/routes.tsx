@@ -18,6 +18,7 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const EventPage = lazy(() => import('./pages/EventPage'));
 const Actions = lazy(() => import('./pages/Actions'));
 const Audit = lazy(() => import('./pages/Audit'));
+const Deputies = lazy(() => import('./pages/Deputies'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
       { path: '/inloggad', element: <LoginCallback /> },
       { path: '/synpunkter', element: <Feedback /> },
       { path: '/synpunkter/folj', element: <FollowFeedback /> },
+      { path: '/synpunkter/:entity', element: <Feedback /> },
       { path: '/rapportera', element: guarded(<Report />) },
       { path: '/mina-rapporter', element: guarded(<MyReports />) },
       { path: '/arbetslista', element: guarded(<Worklist />) },
@@ -39,6 +41,7 @@ export const routes: RouteObject[] = [
       { path: '/atgarder', element: guarded(<Actions />) },
       { path: '/logg', element: guarded(<Audit />) },
       { path: '/logg/:number', element: guarded(<Audit />) },
+      { path: '/ersattare', element: guarded(<Deputies />) },
       { path: '*', element: <p>{t.notFound}</p> },
     ],
   },

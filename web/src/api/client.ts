@@ -10,6 +10,9 @@ type Full<T> = T extends (infer U)[] ? Full<U>[] : T extends object ? { [K in ke
 export type Out<K extends keyof Schemas> = Full<Schemas[K]>;
 
 export type Task = Out<'TaskOut'>;
+export type WorkTask = Out<'WorkTaskOut'>;
+export type PublicEntity = Out<'PublicEntityOut'>;
+export type Deputy = Out<'DeputyOut'>;
 export type TaskDetail = Out<'TaskDetailOut'>;
 export type EventSummary = Out<'EventOut'>;
 export type EventDetail = Out<'EventDetailOut'>;
@@ -94,7 +97,8 @@ export const api = {
   units: () => request<Unit[]>('GET', '/units'),
   form: (which: 'intake' | 'action', unit?: string) => request<Form>('GET', `/forms/${which}${q({ unit })}`),
   feedbackForm: () => request<Form>('GET', '/forms/feedback'),
-  sendFeedback: (data: unknown) => request<Receipt>('POST', '/public/feedback', { data }),
+  publicEntities: () => request<PublicEntity[]>('GET', '/public/entities'),
+  sendFeedback: (entity: string, data: unknown) => request<Receipt>('POST', `/public/${enc(entity)}/feedback`, { data }),
   // the secret goes in a header, never in the address (addresses end up in logs and browser history)
   followFeedback: (receipt: string, secret: string) =>
     request<FeedbackStatus>('GET', `/public/feedback/${enc(receipt)}`, undefined, { 'X-Avvik-Secret': secret }),
@@ -108,13 +112,18 @@ export const api = {
   audit: (number: string) => request<Audit>('GET', `/audit${q({ event: number })}`),
 
   worklist: (scope: 'mine' | 'available', limit: number, offset: number) =>
-    request<Task[]>('GET', `/tasks${q({ scope, limit, offset })}`),
+    request<WorkTask[]>('GET', `/tasks${q({ scope, limit, offset })}`),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${enc(id)}`),
   claim: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/claim`),
   release: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/release`),
   assign: (id: string, user: string) => request<Task>('POST', `/tasks/${enc(id)}/assign`, { user }),
   complete: (id: string, data: unknown, caseVersion: number) =>
     request<CompleteResult>('POST', `/tasks/${enc(id)}/complete`, { data, case_version: caseVersion }),
+
+  deputies: () => request<Deputy[]>('GET', '/deputies'),
+  nameDeputy: (body: { deputy: string; role: string; unit: string; starts_at: string; ends_at: string }) =>
+    request<Deputy>('POST', '/deputies', body),
+  revokeDeputy: (id: number) => request<Deputy>('POST', `/deputies/${id}/revoke`),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>

@@ -22,6 +22,7 @@ export function Layout() {
             {handler && <li><NavLink to="/arbetslista">{t.nav.worklist}</NavLink></li>}
             {handler && <li><NavLink to="/atgarder">{t.nav.actions}</NavLink></li>}
             {hasRole('revisor') && <li><NavLink to="/logg">{t.nav.log}</NavLink></li>}
+            {handler && <li><NavLink to="/ersattare">{t.nav.deputies}</NavLink></li>}
             {handler && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.statistics}</span></li>}
             {hasRole('processagare') && <li><span className="soon" title={t.nav.comingSoon}>{t.nav.processOwners}</span></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
