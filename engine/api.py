@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, catalog, config, deputies, entities, events, exports, links, migration, notifications, org, outbox,
+from engine import (actions, catalog, config, deputies, entities, events, exports, links, migration, notifications, org, outbox, provisioning,
                     receipts, releases, reopening, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
@@ -186,6 +186,27 @@ class Engine:
     @_use_case
     def idm_sync(self, ctx: Context, feed: bytes, mapping: bytes, dry_run: bool = False) -> dict[str, Any]:
         return idm.sync(ctx, idm.parse_feed(feed), idm.parse_mapping(mapping), dry_run)
+
+    # SCIM provisioning (server/scim.py speaks the protocol; these keep the resources and sync users and grants)
+    @_use_case
+    def scim_resources(self, ctx: Context, resource_type: str) -> list[dict[str, Any]]:
+        return provisioning.stored(ctx, resource_type)
+
+    @_use_case
+    def scim_write(self, ctx: Context, resource_type: str, document: dict[str, Any], mapping: bytes) -> dict[str, Any]:
+        return provisioning.write(ctx, resource_type, document, mapping)
+
+    @_use_case
+    def scim_remove(self, ctx: Context, resource_id: str, mapping: bytes) -> dict[str, Any]:
+        return provisioning.remove(ctx, resource_id, mapping)
+
+    @_use_case
+    def create_scim_token(self, ctx: Context, label: str | None = None) -> str:
+        return provisioning.create_token(ctx, label)
+
+    @_use_case
+    def authenticate_scim(self, ctx: Context, token: str) -> None:
+        provisioning.authenticate(ctx, token)
 
     @_use_case
     def cfar_check(self, ctx: Context, register: bytes) -> list[dict[str, Any]]:

@@ -278,6 +278,24 @@ def idm_sync(feed: Path, mapping: Path, dry_run: bool) -> None:
 
 
 @main.group()
+def scim() -> None:
+    """SCIM 2.0-slutpunkten (/scim/v2) som IDM:en skickar användare och grupper till."""
+
+
+@scim.group("token")
+def scim_token() -> None:
+    """Nycklar för SCIM-slutpunkten."""
+
+
+@scim_token.command("create")
+@click.option("--label")
+@_guarded
+def scim_token_create(label: str | None) -> None:
+    """Print a new bearer token for the IDM (only its hash is stored)."""
+    click.echo(_engine().create_scim_token(label))
+
+
+@main.group()
 def cfar() -> None:
     """Arbetsställenummer (CFAR, SCB)."""
 

@@ -21,6 +21,7 @@ class Settings:
     oidc_user_claim: str = "preferred_username"  # AVVIK_OIDC_USER_CLAIM: the claim that names an avvik user
     oidc_client_id: str | None = None  # AVVIK_OIDC_CLIENT_ID: the web app's public client (code + PKCE)
     demo: bool = False  # AVVIK_DEMO=1 (set by `make run` only): the web app lists demo users and logs them in
+    idm_mapping: str | None = None  # AVVIK_IDM_MAPPING: the group mapping (YAML); set, it serves SCIM at /scim/v2
     web_dist: str | None = None  # AVVIK_WEB_DIST: the built web app; None: web/dist beside the server package
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -41,4 +42,5 @@ class Settings:
             oidc_client_id=env.get("AVVIK_OIDC_CLIENT_ID") or None,
             demo=env.get("AVVIK_DEMO") == "1",
             web_dist=env.get("AVVIK_WEB_DIST") or None,
+            idm_mapping=env.get("AVVIK_IDM_MAPPING") or None,
         )

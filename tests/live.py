@@ -41,7 +41,7 @@ def call(url: str, token: str | None = None, body: Any = None) -> tuple[int, Any
 
 def wait_until_up(origin: str, process: subprocess.Popen[bytes]) -> None:
     """Wait for the server's health answer; fail the test with gunicorn's own words if it never comes."""
-    for _ in range(150):
+    for _ in range(600):  # up to a minute: a worker importing scim2-models on a busy machine takes a while
         try:
             if call(f"{origin}/api/v1/health")[0] == 200:
                 return

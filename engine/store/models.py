@@ -26,6 +26,8 @@ __all__ = [
     "LegalEntity",
     "ReleaseEntity",
     "Deputyship",
+    "ScimResource",
+    "ScimToken",
     "Unit",
     "User",
     "RoleGrant",
@@ -92,6 +94,28 @@ class Deputyship(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+    revoked_at: Mapped[datetime | None]
+
+
+class ScimResource(Base):
+    """A SCIM resource (User or Group) as the IDM last pushed it to /scim/v2: the source avvik's IDM-owned users
+    and grants are derived from (engine/provisioning.py), kept whole so the IDM reads back what it wrote."""
+
+    __tablename__ = "scim_resources"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_type: Mapped[str_code] = mapped_column(index=True)
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[created_at]
+
+
+class ScimToken(Base):
+    """A bearer token for the SCIM endpoint (`avvik scim token create`): the IDM's, not a person's."""
+
+    __tablename__ = "scim_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex
+    label: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[created_at]
     revoked_at: Mapped[datetime | None]
 

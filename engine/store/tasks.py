@@ -11,11 +11,19 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
 
-__all__ = ["task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee"]
+__all__ = ["task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee", "unassign_open"]
 
 
 def task_by_id(session: Session, task_id: str) -> TaskRow | None:
     return session.get(TaskRow, task_id)
+
+
+def unassign_open(session: Session, user_id: str) -> list[str]:
+    """Return a leaver's open tasks to their role's pool; the ids of the tasks returned."""
+    ids = list(session.scalars(select(TaskRow.id).where(TaskRow.assignee_id == user_id, TaskRow.ended_at.is_(None))))
+    if ids:
+        session.execute(update(TaskRow).where(TaskRow.id.in_(ids)).values(assignee_id=None))
+    return ids
 
 
 def swap_assignee(session: Session, row: TaskRow, expected: str | None, assignee: str | None) -> bool:

@@ -16,6 +16,7 @@ import re
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 revision = '0005_entities'
 down_revision = '0004_notify'
@@ -74,6 +75,24 @@ def upgrade() -> None:
     with op.batch_alter_table('deputyships', schema=None) as batch_op:
         batch_op.create_index('ix_deputyships_deputy', ['deputy_id', 'ends_at'], unique=False)
         batch_op.create_index('ix_deputyships_principal', ['principal_id', 'ends_at'], unique=False)
+    op.create_table('scim_resources',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('resource_type', sa.String(length=40), nullable=False),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('scim_resources', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scim_resources_resource_type'), ['resource_type'], unique=False)
+    op.create_table('scim_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('on_behalf_of', sa.String(length=100), nullable=True))
 
@@ -130,5 +149,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_deputyships_principal')
         batch_op.drop_index('ix_deputyships_deputy')
     op.drop_table('deputyships')
+    op.drop_table('scim_tokens')
+    with op.batch_alter_table('scim_resources', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scim_resources_resource_type'))
+    op.drop_table('scim_resources')
     op.drop_table('release_entities')
     op.drop_table('legal_entities')
