@@ -14,7 +14,8 @@ from engine import Engine
 PAGES = [
     (None, "/", "Välkommen till avvik"),
     (None, "/logga-in", "Det här är en demo"),
-    (None, "/synpunkter", "Vad vill du berätta?"),
+    (None, "/synpunkter", "Vilken vårdgivare gäller det?"),
+    (None, "/synpunkter/rg", "Vad vill du berätta?"),
     (None, "/synpunkter/folj", "Ärendekod"),
     ("eva", "/rapportera", "Sök enhet"),
     ("eva", "/mina-rapporter", "{number}"),
@@ -25,6 +26,7 @@ PAGES = [
     ("anna", "/handelser/{number}", "Varför kan jag inte avsluta?"),
     ("anna", "/atgarder", "Inför dubbelkontroll"),
     ("revisor", "/logg/{number}", "Läsningar"),
+    ("anna", "/ersattare", "Utse ersättare"),
 ]
 
 
