@@ -9,13 +9,10 @@ from engine.cases import definition_of, load_workflow, save_step
 from engine.config import entity_release, owned_unit
 from engine.context import Context
 from engine.definitions.release import Release
-from engine.errors import InvalidInput
 from engine.rules.access import covers
 from engine.runtime import migration as runtime_migration
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
-from engine.store import org as org_store
-from engine.store import releases as release_store
 from engine.store.models import AreaCase, ReleaseRecord
 
 __all__ = ["migrate_cases"]

@@ -16,7 +16,6 @@ from server import create_app
 from server.config import Settings
 from tests.live import serve
 
-from ..engine.test_vard_case import ACCEPT  # noqa: F401  (the demo's vocabulary)
 from ..http import API, submit
 
 MAPPING = Path(__file__).parent / "data" / "gotland_mapping.yaml"
