@@ -252,8 +252,9 @@ class Engine:
         return events.closure_status(ctx, number, actor_id)
 
     @_use_case
-    def rename_event(self, ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
-        return events.rename_event(ctx, number, title, reason, actor_id)
+    def rename_event(self, ctx: Context, number: str, previous: str, title: str, reason: str,
+                     actor_id: str) -> dict[str, Any]:
+        return events.rename_event(ctx, number, previous, title, reason, actor_id)
 
     @_use_case
     def add_link(self, ctx: Context, number: str, link_type: str, target: str, actor_id: str) -> dict[str, Any]:
@@ -281,9 +282,9 @@ class Engine:
 
     # tasks
     @_use_case
-    def worklist(self, ctx: Context, actor_id: str, scope: str = "available", limit: int = 50,
-                 offset: int = 0) -> list[dict[str, Any]]:
-        return tasks.worklist(ctx, actor_id, scope, limit, offset)
+    def worklist(self, ctx: Context, actor_id: str, scope: str = "available", limit: int = 50, offset: int = 0,
+                 area: str | None = None, unit_id: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
+        return tasks.worklist(ctx, actor_id, scope, limit, offset, area, unit_id, overdue)
 
     @_use_case
     def get_task(self, ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from engine.store import org as org_store
 from engine.store.models import AreaCase, Event, ReleaseRecord, TaskRow, Unit
 
 __all__ = [
+    "case_facts",
     "CASE_STATUS_LABELS",
     "EVENT_STATUS_LABELS",
     "start_case",
@@ -56,8 +57,7 @@ def start_case(
     """Start `definition` for the event; `variables` are the area's declared variables with unit overlays,
     `data` the report plus the routing facts."""
     unit = _responsible_unit(ctx, event, definition.area.responsible_unit_kind)
-    initial = {**variables, **data, "event_number": event.number, "event_title": event.title,
-               "mottagen": event.created_at.isoformat()}  # receipt: clocks that run from it (complaints)
+    initial = {**variables, **data, **case_facts(event)}
     workflow = runtime.start_workflow(definition.spec, definition.subprocess_specs, initial)
     case = AreaCase(
         event_id=event.id,
@@ -74,6 +74,12 @@ def start_case(
     case_store.add_case(ctx.session, case)
     save_step(ctx, case, event, definition, workflow)
     return case
+
+
+def case_facts(event: Event) -> dict[str, Any]:
+    """What every case's data holds about its event; `mottagen` (receipt) starts the clocks that run from it
+    (complaints)."""
+    return {"event_number": event.number, "event_title": event.title, "mottagen": event.created_at.isoformat()}
 
 
 def _responsible_unit(ctx: Context, event: Event, kind: str | None) -> Unit:

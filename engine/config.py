@@ -34,6 +34,7 @@ __all__ = [
     "activate_release",
     "Resolution",
     "resolve",
+    "unit_variables",
     "effective_config",
     "set_binding",
     "remove_binding",
@@ -67,22 +68,27 @@ def _binding(ctx: Context, unit: Unit, key: str) -> Resolved:
 
 def resolve(ctx: Context, unit: Unit, area: str) -> Resolution:
     """What a new case of `area` at `unit` starts on: the nearest binding up the tree, else no_active_configuration."""
-    chain = ancestry(unit.path)
     bound = _binding(ctx, unit, area)
     record, release = ctx.release_by_id(bound.value.release_id)
     definition = release.variants.get((area, bound.value.variant))
     if definition is None:  # set_binding checks this; a hand-edited database could still get here
         raise NoActiveConfiguration("Den bundna releasen saknar området eller varianten.", unit_id=unit.id, area=area)
+    return Resolution(record, release, definition, str(bound.from_unit), unit_variables(ctx, unit, definition))
+
+
+def unit_variables(ctx: Context, unit: Unit, definition: AreaDefinition) -> dict[str, Resolved]:
+    """The variables `definition` declares, with the overlays set on `unit` and its ancestors: what a case of
+    that definition handled at `unit` runs on (at its start, after a move, after a migration)."""
+    chain = ancestry(unit.path)
     declared = definition.area.declarations
     overlays: dict[str, dict[str, Any]] = {}
-    for overlay in binding_store.overlays_for(ctx.session, chain, area):
+    for overlay in binding_store.overlays_for(ctx.session, chain, definition.area.id):
         value = overlay.value["value"]
         # A value this release's declaration refuses (stored before the check, or the bounds narrowed since)
         # is passed over: the unit inherits as if it had none, and no case starts on an unusable value.
         if overlay.key in declared and declared[overlay.key].problem(value) is None:
             overlays.setdefault(overlay.unit_id, {})[overlay.key] = value
-    variables = merged_variables(chain, definition.area.variables, overlays)
-    return Resolution(record, release, definition, str(bound.from_unit), variables)
+    return merged_variables(chain, definition.area.variables, overlays)
 
 
 def resolve_intake(ctx: Context, unit: Unit | None) -> tuple[ReleaseRecord, Release]:

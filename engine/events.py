@@ -11,7 +11,7 @@ from engine.config import resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import InvalidInput, PermissionDenied, StaleWrite
 from engine.integrations import cfar
 from engine.rules.access import roles_at
 from engine.runtime import workflow as runtime
@@ -237,9 +237,10 @@ def closure_status(ctx: Context, number: str, actor_id: str) -> list[dict[str, A
     return result
 
 
-def rename_event(ctx: Context, number: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
+def rename_event(ctx: Context, number: str, previous: str, title: str, reason: str, actor_id: str) -> dict[str, Any]:
     """A handler may sharpen the title; the new one follows the event everywhere (tasks included), and the
-    old one stays in the history."""
+    old one stays in the history. `previous` is the title the handler saw: a colleague's rename in between is a
+    stale write, never silently overwritten."""
     access = event_access(ctx, number, actor_id)
     access.writer()
     event = access.event
@@ -248,7 +249,8 @@ def rename_event(ctx: Context, number: str, title: str, reason: str, actor_id: s
     if errors:
         raise InvalidInput("Ny rubrik och skäl krävs.", errors=errors)
     before = event.title
-    event.title = title
+    if not event_store.retitle(ctx.session, event, previous, title):
+        raise StaleWrite("Rubriken har ändrats av någon annan. Ladda om och försök igen.")
     task_store.retitle(ctx.session, event.id, title)
     audit_store.record_change(ctx.session, actor_id=actor_id, entity="event", entity_id=event.number,
                               operation="rename", event=event, before={"title": before},

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.cases import definition_of, load_workflow, save_step
-from engine.config import entity_release, owned_unit
+from engine.cases import case_facts, definition_of, load_workflow, save_step
+from engine.config import entity_release, owned_unit, unit_variables
 from engine.context import Context
 from engine.definitions.release import Release
 from engine.rules.access import covers
 from engine.runtime import migration as runtime_migration
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
-from engine.store.models import AreaCase, ReleaseRecord
+from engine.store import org as org_store
+from engine.store.models import AreaCase, ReleaseRecord, Unit
 
 __all__ = ["migrate_cases"]
 
@@ -45,7 +46,9 @@ def _one(ctx: Context, case: AreaCase, target: ReleaseRecord, release: Release, 
     result.update(from_release=old_record.hash, safe=not blocking, blocking=blocking, moved=False)
     if blocking or dry_run:
         return result
-    runtime_migration.migrate(workflow, new_definition.spec, new_definition.subprocess_specs)
+    missing = {key: r.value for key, r in unit_variables(ctx, _unit(ctx, case), new_definition).items()}
+    runtime_migration.migrate(workflow, new_definition.spec, new_definition.subprocess_specs,
+                              {**missing, **case_facts(case.event)})
     case.release_id = target.id
     save_step(ctx, case, case.event, new_definition, workflow)
     audit_store.record_change(
@@ -53,3 +56,9 @@ def _one(ctx: Context, case: AreaCase, target: ReleaseRecord, release: Release, 
         before={"release": old_record.hash}, after={"release": target.hash},
     )
     return {**result, "moved": True}
+
+
+def _unit(ctx: Context, case: AreaCase) -> Unit:
+    unit = org_store.get_unit(ctx.session, case.unit_id)
+    assert unit is not None  # the foreign key guarantees it
+    return unit

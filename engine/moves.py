@@ -4,7 +4,8 @@ A form field marked `x-avvik-unit` holds a unit id of the same legal entity (the
 the task's form offers those units as a `oneOf`. Marked `"move"`, the unit must also be one where the area can be
 handled (area.yaml `unit_kinds`, or its `responsible_unit_kind`), and filling it moves the case there with the
 step: the old unit's task ends as moved with the reason (the sibling field `motivering`), and the tasks the step
-opens land on the new unit's worklist. History and the event view show the move.
+opens land on the new unit's worklist, on the new unit's values of the area's variables (its SLA clocks).
+History and the event view show the move.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import notifications
+from engine.config import resolve, unit_variables
 from engine.entities import root_path
-from engine.config import resolve
 from engine.context import Context
 from engine.definitions.forms import Form, value_at
 from engine.definitions.release import AreaDefinition
@@ -34,6 +35,7 @@ REASON_FIELD = "motivering"
 class Move:
     unit: Unit
     reason: str | None
+    variables: dict[str, Any]  # the area's variables as the new unit sets them, for the steps that follow
 
 
 def _handled_here(definition: AreaDefinition, unit: Unit) -> bool:
@@ -82,7 +84,8 @@ def check_units(
                 continue
             parent = path.split("/")[:-1]
             reason = value_at(data, [*parent, REASON_FIELD])
-            move = Move(unit, str(reason) if reason else None)
+            variables = {key: r.value for key, r in unit_variables(ctx, unit, definition).items()}
+            move = Move(unit, str(reason) if reason else None, variables)
     if errors:
         raise InvalidInput("Formuläret innehåller fel.", errors=errors)
     return move

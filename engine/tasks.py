@@ -29,12 +29,22 @@ from engine.views import case_view, task_view
 __all__ = ["worklist", "get_task", "claim", "release", "assign", "complete"]
 
 
-def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """'available': the pool of the actor's roles, a deputy's included; 'mine': tasks assigned to the actor, and
-    to the principals they stand in for in the task's role."""
+def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0, area: str | None = None,
+             unit_id: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
+    """The actor's tasks, optionally only one area's, under one unit, or past their due time. 'available': the
+    pool of the actor's roles, a deputy's included; 'mine': tasks assigned to the actor, and to the principals
+    they stand in for in the task's role."""
+    unit_path = None
+    if unit_id is not None:
+        unit = org_store.get_unit(ctx.session, unit_id)
+        if unit is None:
+            raise InvalidInput("Enheten finns inte.", errors=[{"path": "unit", "message": "Enheten finns inte."}])
+        unit_path = unit.path
+    narrow = task_store.TaskFilter(area, unit_path, ctx.clock() if overdue else None)
     grants = grants_of(ctx, actor_id)
     principals = sorted({g.on_behalf_of for g in grants if g.on_behalf_of})
-    rows = task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset, also_assigned_to=principals)
+    rows = task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset, narrow,
+                               also_assigned_to=principals)
     return [_for_actor(t, grants) for t in rows
             if t.assignee_id in (None, actor_id) or acting_for(grants, t.role, t.unit_path) == t.assignee_id]
 
@@ -173,7 +183,8 @@ def complete(
     decisions = {decision} if decision else set()
     if info.spec_name in definition.area.closing_tasks:
         ensure_closable(ctx, case, definition, {**case.data, **data}, decisions)
-    runtime.complete_task(workflow, task, data)
+    # A move hands the case over with the new unit's clocks: the restarted triage runs on its SLA, not the old one.
+    runtime.complete_task(workflow, task, {**move.variables, **data} if move is not None else data)
     if workflow.completed:
         ensure_closable(ctx, case, definition, runtime.current_data(workflow), decisions)
     if decision:

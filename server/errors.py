@@ -21,6 +21,7 @@ from engine.errors import (
     RateLimited,
     SandboxError,
 )
+from server.messages import swedish
 
 __all__ = ["STATUS", "register", "error_response"]
 
@@ -66,7 +67,7 @@ def _avvik(error: AvvikError) -> Response:
 
 
 def _validation(error: ValidationError) -> Response:
-    """marshmallow's nested messages flattened to [{path, message}]."""
+    """marshmallow's nested messages flattened to [{path, message}], in Swedish (server/messages.py)."""
     errors: list[dict[str, str]] = []
 
     def walk(messages: Any, path: list[str]) -> None:
@@ -74,12 +75,12 @@ def _validation(error: ValidationError) -> Response:
             for key, value in messages.items():
                 walk(value, [*path, str(key)])
         elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-            errors.extend({"path": "/".join(path), "message": m} for m in messages)
+            errors.extend({"path": "/".join(path), "message": swedish(m)} for m in messages)
         elif isinstance(messages, list):
             for index, value in enumerate(messages):
                 walk(value, [*path, str(index)])
         else:
-            errors.append({"path": "/".join(path), "message": str(messages)})
+            errors.append({"path": "/".join(path), "message": swedish(str(messages))})
 
     walk(error.messages, [])
     return error_response(422, "validation_failed", "Uppgifterna är inte giltiga.", errors=errors)

@@ -40,6 +40,10 @@ class EventFilterIn(PageIn):
 
 class WorklistIn(PageIn):
     scope = fields.String(load_default="available", validate=validate.OneOf(["mine", "available"]))
+    area = fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "Bara detta område"})
+    unit = fields.String(validate=validate.Length(min=1, max=64),
+                         metadata={"description": "Bara uppgifter på enheten och enheterna under den"})
+    overdue = fields.Boolean(load_default=False, metadata={"description": "Bara uppgifter som passerat sin tid"})
 
 
 class ReportIn(StrictSchema):
@@ -105,6 +109,8 @@ class ReopenIn(StrictSchema):
 
 
 class RenameIn(StrictSchema):
+    previous_title = fields.String(required=True, validate=validate.Length(max=200),
+                                   metadata={"description": "The title the handler saw; another one is 409 stale."})
     title = fields.String(required=True, validate=validate.Length(min=3, max=120))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterator, Mapping, Sequence
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from engine.definitions.actionlists import ActionList, action_lists
 from engine.definitions.bundle import bundle
+from engine.definitions.patterns import pattern_keyword
 from engine.definitions.schemawalk import PROTECTED, Node, Walker, fields, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
@@ -32,6 +34,8 @@ UNIT = "x-avvik-unit"  # a unit id of the same legal entity; "move" moves the ar
 REPORT_EVENT = "x-avvik-report-event"  # a boolean: when true, report a new event linked by a sibling reference
 
 _format_checker = FormatChecker(formats=())
+# Patterns are matched in the browser's dialect (engine/definitions/patterns.py), so both sides agree.
+_FormValidator = validators.extend(Draft202012Validator, {"pattern": pattern_keyword})
 
 
 @_format_checker.checks("date", raises=ValueError)
@@ -66,7 +70,7 @@ class Form:
     name: str
     schema: dict[str, Any]
     ui_schema: dict[str, Any] | None
-    validator: Draft202012Validator
+    validator: Validator  # Draft 2020-12 with the ECMA-262 `pattern`
     root: Node  # the schema as the walker sees it (engine/definitions/schemawalk.py)
     decision: str | None  # x-avvik-decision declared at the top level
     walker: Walker = field(default_factory=Walker, repr=False, compare=False)
@@ -177,7 +181,7 @@ class FormSet:
             name=name,
             schema=schema,
             ui_schema=self._lookup(self._ui, ui_name, area),
-            validator=Draft202012Validator(schema, registry=own, format_checker=_format_checker),
+            validator=_FormValidator(schema, registry=own, format_checker=_format_checker),
             root=root,
             decision=schema.get(DECISION),
             action_lists=tuple(action_lists(root)),

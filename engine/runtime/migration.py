@@ -9,7 +9,9 @@ from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_wo
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.serializer import spec_registry
-from engine.runtime.workflow import advance
+from typing import Any
+
+from engine.runtime.workflow import add_missing_data, advance
 
 __all__ = ["blocking_tasks", "migrate"]
 
@@ -36,8 +38,10 @@ def blocking_tasks(
     return sorted(set(blocking))
 
 
-def migrate(workflow: BpmnWorkflow, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> None:
-    """Re-point the workflow at the new spec; ready and waiting tasks are re-predicted from it."""
+def migrate(workflow: BpmnWorkflow, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+            missing: dict[str, Any]) -> None:
+    """Re-point the workflow at the new spec; ready and waiting tasks are re-predicted from it and given the
+    `missing` values (the new release's variables, facts older cases never got) before anything runs on."""
     top, subprocesses = _diffs(workflow, spec, subprocess_specs)
     migrate_workflow(top, workflow, spec)
     for sp_id, diff in subprocesses.items():
@@ -45,4 +49,5 @@ def migrate(workflow: BpmnWorkflow, spec: BpmnProcessSpec, subprocess_specs: dic
             sub = workflow.subprocesses[sp_id]
             migrate_workflow(diff, sub, subprocess_specs[sub.spec.name])
     workflow.subprocess_specs = subprocess_specs
+    add_missing_data(workflow, missing)
     advance(workflow)

@@ -144,6 +144,14 @@ def reopen(workflow: BpmnWorkflow, closing_tasks: Iterable[str]) -> Task | None:
     return task
 
 
+def add_missing_data(workflow: BpmnWorkflow, values: dict[str, Any]) -> None:
+    """Give every open task the values it lacks (keys it has keep theirs): what a case started on an older
+    release never received, such as a clock variable the new release declares."""
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        for key, value in values.items():
+            task.data.setdefault(key, value)
+
+
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The case's data as people see it: the latest completed step's data over what each open branch holds
     (parallel branches keep their own copies until they join), newer values over older ones. A branch waiting

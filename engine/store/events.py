@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.store.models import AreaCase, Event
 
-__all__ = ["COUNT_CAP", "add_event", "event_by_number", "event_by_receipt", "event_by_id",
+__all__ = ["COUNT_CAP", "add_event", "event_by_number", "event_by_receipt", "event_by_id", "retitle",
            "list_events"]
 
 COUNT_CAP = 1_000
@@ -35,6 +35,13 @@ def event_by_receipt(session: Session, receipt: str) -> Event | None:
 
 def event_by_id(session: Session, event_id: int) -> Event | None:
     return session.get(Event, event_id)
+
+
+def retitle(session: Session, event: Event, previous: str, title: str) -> bool:
+    """Compare-and-set the title: False when it is no longer `previous` (someone renamed it meanwhile). The
+    condition sits in the UPDATE, so two concurrent renames cannot both see the old title and both succeed."""
+    result = session.execute(update(Event).where(Event.id == event.id, Event.title == previous).values(title=title))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _escape_like(text: str) -> str:

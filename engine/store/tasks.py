@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import nulls_last, select, union, update
+from sqlalchemy import ColumnElement, nulls_last, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
 
-__all__ = ["task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee", "unassign_open"]
+__all__ = ["TaskFilter", "task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee", "unassign_open"]
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What a worklist is narrowed to: one area, a unit's subtree, tasks due before a moment (overdue)."""
+
+    area: str | None = None
+    unit_path: str | None = None
+    due_before: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.area is not None:
+            found.append(TaskRow.area == self.area)
+        if self.unit_path is not None:
+            found.append(TaskRow.unit_path.between(self.unit_path, self.unit_path + "\uffff"))
+        if self.due_before is not None:
+            found.append(TaskRow.due_at < self.due_before)
+        return found
 
 
 def task_by_id(session: Session, task_id: str) -> TaskRow | None:
@@ -58,17 +79,17 @@ _ORDER = (nulls_last(TaskRow.due_at.asc()), TaskRow.created_at.asc())
 
 def worklist(
     session: Session, user_id: str, grants: Sequence[Grant], scope: str, limit: int, offset: int,
-    also_assigned_to: Sequence[str] = (),
+    narrow: TaskFilter = TaskFilter(), also_assigned_to: Sequence[str] = (),
 ) -> list[TaskRow]:
-    """scope 'mine': assigned to the user (or to `also_assigned_to`, whom a deputy stands in for); 'available': unassigned tasks whose role the user holds on the
-    task's unit or an ancestor.
+    """scope 'mine': assigned to the user (or to `also_assigned_to`, whom a deputy stands in for); 'available':
+    unassigned tasks whose role the user holds on the task's unit or an ancestor; either narrowed by `narrow`.
 
     'available' takes the first limit+offset tasks per grant, each read in worklist order from the partial index
     on (role, due_at, created_at) of open tasks and filtered by the grant's subtree, then merges them: a grant
     over half the region stops after a page instead of sorting every open task below it."""
     if scope == "mine":
         query = select(TaskRow).where(TaskRow.assignee_id.in_([user_id, *also_assigned_to]),
-                                      TaskRow.ended_at.is_(None))
+                                      TaskRow.ended_at.is_(None), *narrow.conditions())
         return list(session.scalars(query.order_by(*_ORDER).limit(limit).offset(offset)))
     if not grants:
         return []
@@ -78,6 +99,7 @@ def worklist(
             TaskRow.assignee_id.is_(None),
             TaskRow.role == g.role,
             TaskRow.unit_path.between(g.unit_path, g.unit_path + "\uffff"),
+            *narrow.conditions(),
         ).order_by(*_ORDER).limit(limit + offset).subquery()
         for g in grants
     ]

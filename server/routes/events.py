@@ -55,7 +55,7 @@ def get_event(number: str) -> dict[str, Any]:
 @endpoint(bp, f"/events/{NUMBER}/title", "POST", summary="Byt händelsens rubrik (med skäl); den följer med överallt",
           body=RenameIn, response=EventOut)
 def rename(number: str, body: dict[str, Any]) -> dict[str, Any]:
-    return engine().rename_event(number, body["title"], body["reason"], current_user())
+    return engine().rename_event(number, body["previous_title"], body["title"], body["reason"], current_user())
 
 
 @endpoint(bp, f"/events/{NUMBER}/closure", summary="Kan ärendena avslutas, och vilka regler saknas?",

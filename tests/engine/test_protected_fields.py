@@ -12,6 +12,8 @@ import pytest
 from engine import Engine
 from engine.definitions.files import read_tree
 from engine.definitions.forms import MASKED, FormSet
+from engine.definitions.patterns import ecma_regex
+from engine.errors import InvalidInput
 
 from ..definitions import activate_everywhere, copy_definitions, edit
 
@@ -60,6 +62,30 @@ def test_protected_values_in_items_and_behind_refs_are_masked_in_the_change_log_
     assert logged["anhorig"] == {"samordningsnummer": MASKED}
     history = repr(extended.get_event(number, "anna")["history"])
     assert PNR not in repr(log) and SAMORDNING not in repr(log) and PNR not in history
+
+
+@pytest.mark.parametrize("value", [PNR + "\n", PNR + "\n\n"], ids=["trailing-newline", "two-newlines"])
+def test_a_personnummer_the_browser_would_refuse_is_refused_by_the_engine_and_nothing_is_stored(
+    extended: Engine, report: dict[str, Any], value: str
+) -> None:
+    """The form's pattern is read in the browser's dialect: Python's `$` matches before a final newline, which let
+    an API client store what no form page accepts."""
+    before = extended.list_events("anna")["total"]
+    with pytest.raises(InvalidInput) as refused:
+        extended.report_event("eva", "ks-akut", {**report, "berorda": [{"namn": "Ada", "personnummer": value}]})
+    assert [e["path"] for e in refused.value.errors] == ["berorda/0/personnummer"]
+    assert extended.list_events("anna")["total"] == before
+    extended.report_event("eva", "ks-akut", {**report, "berorda": [{"namn": "Ada", "personnummer": PNR}]})
+
+
+@pytest.mark.parametrize(("pattern", "value", "matches"), [
+    (r"^\d{2}$", "12", True), (r"^\d{2}$", "١٢", False),  # ECMA-262 \d is ASCII only
+    (r"^\w+$", "abc_1", True), (r"^\w+$", "åäö", False),
+    (r"^a\sb$", "a\u00a0b", True), (r"^[\s]$", "\u3000", True), (r"^\S$", "\u00a0", False),  # \s is Unicode
+    (r"^[$]x$", "$x", True), (r"^\$$", "$", True), (r"^a$", "a\n", False),
+])
+def test_patterns_are_read_in_the_ecma_262_dialect(pattern: str, value: str, matches: bool) -> None:
+    assert bool(ecma_regex(pattern).search(value)) is matches
 
 
 def test_mask_protected_copies_and_masks_only_protected_values(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ the event to closure."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..http import API, advance, complete, done, error_paths, event, open_task, submit, worklist
@@ -73,3 +74,23 @@ def test_a_vard_event_moved_at_triage_is_handled_to_closure_at_its_new_unit(
     closed = done(client, stina, number, "signera_avslut", SIGN)
     assert closed["event_status"] == "closed" and closed["case"]["unit_id"] == "sos-akut"
     assert [f["text"] for f in event(client, eva, number)["feedback"]] == ["Tack, rutinen är ändrad."]
+
+
+def test_a_moved_case_runs_on_the_new_units_sla_not_the_old_ones(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    """Södersjukhuset triages within one day, Karolinska within five (the area's default): the triage that
+    restarts at Södersjukhuset after the move is due by Södersjukhuset's clock."""
+    petra, anna = auth("petra"), auth("anna")
+    response = client.put(f"{API}/units/sos/overlays/vard/sla_triage", json={"value": "P1D"}, headers=petra)
+    assert response.status_code == 200, response.get_json()
+    number = submit(client, auth("eva"), report)["number"]
+    at_karolinska = open_task(client, anna, number, "triage")
+    moved = done(client, anna, number, "triage", MOVE)["next_tasks"][0]
+
+    def due(task: dict[str, Any]) -> datetime:
+        return datetime.fromisoformat(task["due_at"])
+
+    created = datetime.fromisoformat(at_karolinska["created_at"])
+    assert timedelta(days=5) - timedelta(minutes=5) < due(at_karolinska) - created <= timedelta(days=5)
+    assert due(moved) - created < timedelta(days=1, minutes=5)  # one day from the move, not five

@@ -50,7 +50,7 @@ def test_roles_of_other_areas_neither_read_nor_change_a_vard_event(
         assert_error(client.post(f"{API}/events/{number}/actions", headers=headers,
                                  json={"data": {"titel": "x", "typ": "korrigerande"}}), 404, "not_found")
         assert_error(client.post(f"{API}/events/{number}/title", headers=headers,
-                                 json={"title": "Ny rubrik", "reason": "Tydligare"}), 404, "not_found")
+                                 json={"previous_title": "x", "title": "Ny rubrik", "reason": "Tydligare"}), 404, "not_found")
         assert_error(client.post(f"{API}/events/{number}/areas", headers=headers,
                                  json={"area": "arbetsmiljo", "reason": "y"}), 404, "not_found")
         listed = client.get(f"{API}/events?text={number}", headers=headers).get_json()
@@ -100,8 +100,8 @@ def test_the_reader_role_reads_but_does_not_change(client: Any, auth: Any) -> No
                  403, "forbidden")
     assert_error(client.get(f"{API}/events/{number}/areas/arbetsmiljo/exports/fk_arbetsskada", headers=auth("sven")),
                  403, "forbidden")  # works in the area but may not see the identifiers the document carries
-    assert client.post(f"{API}/events/{number}/title", json={"title": "Patient slog personal", "reason": "kortare"},
-                       headers=bertil).status_code == 200
+    assert client.post(f"{API}/events/{number}/title", headers=bertil, json={
+        "previous_title": BOTH["rubrik"], "title": "Patient slog personal", "reason": "kortare"}).status_code == 200
 
 
 def test_me_says_what_each_grant_reads(client: Any, auth: Any) -> None:

@@ -205,11 +205,14 @@ def test_a_new_title_follows_the_event_into_worklists_and_actions(
     number = submit(client, auth("eva"), report)["number"]
     client.post(f"{API}/events/{number}/actions", headers=anna, json={"data": {"titel": "Rutin", "typ": "larande",
                                                                               "ansvarig": "anna"}})
-    assert_error(client.post(f"{API}/events/{number}/title", json={"title": "Ny rubrik", "reason": "x"},
+    assert_error(client.post(f"{API}/events/{number}/title", json={"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": "x"},
                              headers=auth("eva")), 403, "forbidden")
-    renamed = client.post(f"{API}/events/{number}/title", headers=anna,
-                          json={"title": "Fel dos warfarin, akuten", "reason": "Tydligare rubrik"})
+    renamed = client.post(f"{API}/events/{number}/title", headers=anna, json={
+        "previous_title": report["rubrik"], "title": "Fel dos warfarin, akuten", "reason": "Tydligare rubrik"})
     assert renamed.get_json()["title"] == "Fel dos warfarin, akuten"
+    # a colleague who still sees the first title does not overwrite the rename
+    assert_error(client.post(f"{API}/events/{number}/title", headers=anna, json={
+        "previous_title": report["rubrik"], "title": "Warfarin", "reason": "Kortare"}), 409, "stale")
     assert [t["event_title"] for t in client.get(f"{API}/tasks", headers=anna).get_json()] == [
         "Fel dos warfarin, akuten"]
     assert client.get(f"{API}/actions", headers=anna).get_json()[0]["events"][0]["title"] == "Fel dos warfarin, akuten"

@@ -71,7 +71,7 @@ def test_unstorable_text_is_refused_in_every_body_not_only_reports(
     triage = open_task(client, anna, number, "triage")["id"]
     cases = [
         (f"/events/{number}/areas", {"area": "arbetsmiljo", "reason": f"skäl{NUL}"}, "reason"),
-        (f"/events/{number}/title", {"title": "Ny rubrik", "reason": SURROGATE}, "reason"),
+        (f"/events/{number}/title", {"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": SURROGATE}, "reason"),
         (f"/tasks/{triage}/complete", {"data": {"triage": {"beslut": f"x{NUL}"}}}, "data/triage/beslut"),
         ("/public/rs/feedback", {"data": {"text": SURROGATE}}, "data/text"),
     ]

@@ -228,3 +228,25 @@ def test_a_stored_overlay_the_declaration_refuses_is_passed_over(
     assert {"key": "sla_triage", "value": "P5D", "from_unit": None} in vard["variables"]
     number = submit(client, auth("eva"), report)["number"]  # was a 500 for every report at the unit
     assert complete(client, auth("anna"), number, "triage", ACCEPT).status_code == 200
+
+
+def test_a_migrated_case_gets_the_new_releases_variables_as_its_unit_sets_them(
+    client: Any, auth: Any, report: dict[str, Any], tmp_path: Path
+) -> None:
+    """A clock the newer release declares reaches the cases migrated to it, with the value the case's unit
+    sets; a case that started without it would otherwise fail at the first timer that reads it."""
+    petra, anna = auth("petra"), auth("anna")
+    number = submit(client, auth("eva"), report)["number"]
+    copy_definitions(tmp_path)
+    edit(tmp_path / "processes" / "vard" / "area.yaml",
+         {"  sla_lex_maria: P7D\n": "  sla_lex_maria: P7D\n  sla_uppfoljning: P30D\n"})
+    newer = upload(client, petra, zipped(tmp_path), label="uppföljningsklocka").get_json()
+    assert bind(client, petra, "ks", newer["hash"], "standard").status_code == 200  # new cases start on it
+    response = client.put(f"{API}/units/ks/overlays/vard/sla_uppfoljning", json={"value": "P14D"}, headers=petra)
+    assert response.status_code == 200, response.get_json()
+
+    run = client.post(f"{API}/releases/migrate", headers=petra,
+                      json={"area": "vard", "release": newer["hash"], "unit": "ks", "dry_run": False}).get_json()
+    assert [c["moved"] for c in run["cases"] if c["event_number"] == number] == [True]
+    task = client.get(f"{API}/tasks/{open_task(client, anna, number, 'triage')['id']}", headers=anna).get_json()
+    assert task["data"]["sla_uppfoljning"] == "P14D" and task["data"]["mottagen"]

@@ -139,6 +139,12 @@ export const t = {
     claimed: 'Uppgiften är din.',
     released: 'Uppgiften är tillbaka bland de tillgängliga.',
     assigned: (user: string) => `Uppgiften är tilldelad ${user}.`,
+    filters: 'Filtrera arbetslistan',
+    allAreas: 'Alla områden',
+    allUnits: 'Alla mina enheter',
+    onlyOverdue: 'Bara försenade',
+    clearFilters: 'Visa alla',
+    emptyFiltered: 'Inga uppgifter matchar filtret.',
   },
   task: {
     title: 'Uppgift',

@@ -80,6 +80,8 @@ async function request<T>(method: string, path: string, body?: unknown, extra?: 
   return payload as T;
 }
 
+export interface WorklistFilter { area?: string; unit?: string; overdue?: boolean }
+
 const q = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
@@ -111,8 +113,8 @@ export const api = {
   createAction: (number: string, data: unknown) => request<Action>('POST', `/events/${enc(number)}/actions`, { data }),
   audit: (number: string) => request<Audit>('GET', `/audit${q({ event: number })}`),
 
-  worklist: (scope: 'mine' | 'available', limit: number, offset: number) =>
-    request<WorkTask[]>('GET', `/tasks${q({ scope, limit, offset })}`),
+  worklist: (scope: 'mine' | 'available', filter: WorklistFilter, limit: number, offset: number) =>
+    request<WorkTask[]>('GET', `/tasks${q({ scope, ...filter, overdue: filter.overdue ? 'true' : undefined, limit, offset })}`),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${enc(id)}`),
   claim: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/claim`),
   release: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/release`),
