@@ -328,7 +328,7 @@ def bulk_load(
         for table in ("events", "area_cases", "actions"):
             connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         for year, value in ev.counters.items():
-            connection.execute("INSERT INTO event_counters (year, value) VALUES (%s, %s)", (year, value))
+            connection.execute("INSERT INTO event_counters (series, year, value) VALUES ('AVV', %s, %s)", (year, value))
         connection.commit()
     start = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as connection:

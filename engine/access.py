@@ -16,13 +16,18 @@ from engine.definitions.release import AreaDefinition, Release
 from engine.errors import NotFound, PermissionDenied
 from engine.rules.access import AreaAccess, CaseScope, Grant, case_roles
 from engine.store import bindings as binding_store
+from engine.store import deputies as deputy_store
 from engine.store import events as event_store
 from engine.store import org as org_store
+from engine.store import outbox as outbox_store
 from engine.store.models import AreaCase, Event
 
 __all__ = [
     "AUDITOR_ROLE",
     "NOT_VISIBLE",
+    "grants_of",
+    "people_over",
+    "deputies_in_force",
     "CaseAccess",
     "EventAccess",
     "event_access",
@@ -39,6 +44,28 @@ __all__ = [
 
 AUDITOR_ROLE = "revisor"  # reads the logs of the units it holds the role on
 NOT_VISIBLE = "Händelsen finns inte eller så saknar du behörighet."
+
+
+def grants_of(ctx: Context, user_id: str) -> list[Grant]:
+    """Every grant a user acts with now: their own, and each role a principal has named them deputy for, while
+    the deputyship is in force and the principal still holds the role (marked with `on_behalf_of`). Worklists,
+    event views, task work and notifications all take grants from here, so a deputy sees and works exactly
+    what the principal would."""
+    own = org_store.grants_of(ctx.session, user_id)
+    deputised = deputy_store.active_grants_for_deputy(ctx.session, user_id, ctx.clock())
+    return own + [Grant(role, unit_id, path, principal) for role, unit_id, path, principal in deputised]
+
+
+def people_over(ctx: Context, unit_paths: list[str], roles: list[str] | None) -> list[str]:
+    """Candidates for a notification: active users holding one of `roles` (any if None) over the units, and
+    their deputies in force now. The caller narrows them with the access rule over grants_of."""
+    holders = outbox_store.users_with_roles_over(ctx.session, unit_paths, roles)
+    return sorted(set(holders) | set(deputies_in_force(ctx, holders)))
+
+
+def deputies_in_force(ctx: Context, principal_ids: list[str]) -> list[str]:
+    """Who stands in for these people now (a deputyship whose period covers the clock)."""
+    return deputy_store.active_deputies_of(ctx.session, principal_ids, ctx.clock())
 
 
 @dataclass(frozen=True)
@@ -144,7 +171,7 @@ def event_access(ctx: Context, number: str, actor_id: str) -> EventAccess:
     event = event_store.event_by_number(ctx.session, number) if isinstance(number, str) else None
     if event is None:
         raise NotFound(NOT_VISIBLE)
-    access = access_for(ctx, event, actor_id, org_store.grants_of(ctx.session, actor_id))
+    access = access_for(ctx, event, actor_id, grants_of(ctx, actor_id))
     if not (access.reporter or access.handler):
         raise NotFound(NOT_VISIBLE)
     return access

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from engine import notifications
-from engine.access import EventAccess, case_access, event_access
+from engine.access import EventAccess, case_access, event_access, grants_of
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import CaseClosed, EventClosed, InvalidInput, NotFound, PermissionDenied, StaleWrite
@@ -119,7 +119,7 @@ def action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False)
         raise NotFound("Åtgärden finns inte.")
     if action.owner_id == actor_id:
         return action
-    grants = org_store.grants_of(ctx.session, actor_id)
+    grants = grants_of(ctx, actor_id)
     cases = [case_access(ctx, grants, case) for case in action.cases]
     if not any(c.read for c in cases):
         raise NotFound("Åtgärden finns inte.")

@@ -14,9 +14,9 @@ from typing import Any, Callable, Mapping, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, annual, case_summary, catalog, config, decision_references, events, exports, health,
-                    links, migration, notifications, org, outbox, pilot, receipts, releases, reopening, stats, studio,
-                    tables, tasks, timers, triage)
+from engine import (actions, annual, case_summary, catalog, config, decision_references, deputies, entities, events,
+                    exports, health, links, migration, notifications, org, outbox, pilot, provisioning, receipts,
+                    releases, reopening, stats, studio, tables, tasks, timers, triage)
 from engine.context import Context
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -105,8 +105,8 @@ class Engine:
         return self.publish_release(read_tree(root), label, actor_id)
 
     @_use_case
-    def list_releases(self, ctx: Context) -> list[dict[str, Any]]:
-        return releases.list_releases(ctx)
+    def list_releases(self, ctx: Context, actor_id: str | None = None) -> list[dict[str, Any]]:
+        return releases.list_releases(ctx, actor_id)
 
     @_use_case
     def activate_release(self, ctx: Context, release_hash: str, unit_id: str,
@@ -180,6 +180,34 @@ class Engine:
     def list_units(self, ctx: Context) -> list[dict[str, Any]]:
         return org.list_units(ctx)
 
+    # legal entities
+    @_use_case
+    def configure_entity(self, ctx: Context, entity_id: str, name: str | None = None, prefix: str | None = None,
+                         complaints_unit: str | None = None) -> dict[str, Any]:
+        return entities.configure(ctx, entity_id, name, prefix, complaints_unit)
+
+    @_use_case
+    def list_entities(self, ctx: Context) -> list[dict[str, Any]]:
+        return entities.list_entities(ctx)
+
+    @_use_case
+    def public_entities(self, ctx: Context) -> list[dict[str, Any]]:
+        return entities.public_entities(ctx)
+
+    # deputies
+    @_use_case
+    def name_deputy(self, ctx: Context, principal_id: str, deputy_id: str, role: str, unit_id: str,
+                    starts_at: datetime, ends_at: datetime, actor_id: str | None) -> dict[str, Any]:
+        return deputies.name_deputy(ctx, principal_id, deputy_id, role, unit_id, starts_at, ends_at, actor_id)
+
+    @_use_case
+    def my_deputyships(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
+        return deputies.my_deputyships(ctx, user_id)
+
+    @_use_case
+    def revoke_deputyship(self, ctx: Context, deputyship_id: int, actor_id: str | None) -> dict[str, Any]:
+        return deputies.revoke(ctx, deputyship_id, actor_id)
+
     @_use_case
     def add_user(self, ctx: Context, user_id: str, name: str | None = None, email: str | None = None) -> dict[str, Any]:
         return org.add_user(ctx, user_id, name, email)
@@ -252,6 +280,27 @@ class Engine:
     def idm_sync(self, ctx: Context, feed: bytes, mapping: bytes, dry_run: bool = False) -> dict[str, Any]:
         return idm.sync(ctx, idm.parse_feed(feed), idm.parse_mapping(mapping), dry_run)
 
+    # SCIM provisioning (server/scim.py speaks the protocol; these keep the resources and sync users and grants)
+    @_use_case
+    def scim_resources(self, ctx: Context, resource_type: str) -> list[dict[str, Any]]:
+        return provisioning.stored(ctx, resource_type)
+
+    @_use_case
+    def scim_write(self, ctx: Context, resource_type: str, document: dict[str, Any], mapping: bytes) -> dict[str, Any]:
+        return provisioning.write(ctx, resource_type, document, mapping)
+
+    @_use_case
+    def scim_remove(self, ctx: Context, resource_id: str, mapping: bytes) -> dict[str, Any]:
+        return provisioning.remove(ctx, resource_id, mapping)
+
+    @_use_case
+    def create_scim_token(self, ctx: Context, label: str | None = None) -> str:
+        return provisioning.create_token(ctx, label)
+
+    @_use_case
+    def authenticate_scim(self, ctx: Context, token: str) -> None:
+        provisioning.authenticate(ctx, token)
+
     @_use_case
     def cfar_check(self, ctx: Context, register: bytes) -> list[dict[str, Any]]:
         return cfar.check_units(ctx, cfar.parse_register(register))
@@ -277,8 +326,8 @@ class Engine:
         return events.report_event(ctx, actor_id, unit_id, data, channel)
 
     @_use_case
-    def submit_public_feedback(self, ctx: Context, unit_id: str, data: Any) -> dict[str, Any]:
-        return receipts.submit(ctx, unit_id, data)
+    def submit_public_feedback(self, ctx: Context, entity_id: str, data: Any) -> dict[str, Any]:
+        return receipts.submit(ctx, entity_id, data)
 
     @_use_case
     def follow_public_feedback(self, ctx: Context, receipt: str, secret: str) -> dict[str, Any]:

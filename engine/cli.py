@@ -213,6 +213,59 @@ def role_grant(user_id: str, role_id: str, unit_id: str) -> None:
 
 
 @main.group()
+def entity() -> None:
+    """Vårdgivare (juridiska huvudmän): en per rotenhet i organisationen."""
+
+
+@entity.command("list")
+@_guarded
+def entity_list() -> None:
+    """Every legal entity: id, prefix of its numbers, complaints unit, name."""
+    for item in _engine().list_entities():
+        click.echo(f"{item['id']}\t{item['prefix']}\t{item['complaints_unit'] or '-'}\t{item['name']}")
+
+
+@entity.command("set")
+@click.argument("entity_id")
+@click.option("--name")
+@click.option("--prefix", help="Prefix of new event numbers, e.g. RG gives RG-2026-000001")
+@click.option("--complaints-unit", help="The unit that receives the entity's public complaints")
+@_guarded
+def entity_set(entity_id: str, name: str | None, prefix: str | None, complaints_unit: str | None) -> None:
+    """Configure a legal entity (the root unit ENTITY_ID)."""
+    item = _engine().configure_entity(entity_id, name, prefix, complaints_unit)
+    click.echo(f"{item['id']}: prefix {item['prefix']}, klagomål till {item['complaints_unit'] or '-'}.")
+
+
+@main.group()
+def deputy() -> None:
+    """Ersättare."""
+
+
+@deputy.command("add")
+@click.argument("principal")
+@click.argument("deputy_id")
+@click.argument("role_id")
+@click.argument("unit_id")
+@click.option("--days", type=int, default=14, show_default=True, help="From now, for this many days")
+@_guarded
+def deputy_add(principal: str, deputy_id: str, role_id: str, unit_id: str, days: int) -> None:
+    """Name DEPUTY_ID to stand in for PRINCIPAL in ROLE on UNIT (the administrator's way)."""
+    now = utcnow()
+    item = _engine().name_deputy(principal, deputy_id, role_id, unit_id, now, now + timedelta(days=days), None)
+    click.echo(f"{deputy_id} ersätter {principal} som {role_id} på {unit_id} till {item['ends_at']} (id {item['id']}).")
+
+
+@deputy.command("revoke")
+@click.argument("deputyship_id", type=int)
+@_guarded
+def deputy_revoke(deputyship_id: int) -> None:
+    """End a deputyship now."""
+    _engine().revoke_deputyship(deputyship_id, None)
+    click.echo(f"Ersättaruppdrag {deputyship_id} är avslutat.")
+
+
+@main.group()
 def token() -> None:
     """API-nycklar."""
 
@@ -268,6 +321,24 @@ def idm_sync(feed: Path, mapping: Path, dry_run: bool) -> None:
     """Sync users and role grants from a SCIM 2.0 export (FEED) with a group mapping."""
     report = _engine().idm_sync(feed.read_bytes(), mapping.read_bytes(), dry_run)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+@main.group()
+def scim() -> None:
+    """SCIM 2.0-slutpunkten (/scim/v2) som IDM:en skickar användare och grupper till."""
+
+
+@scim.group("token")
+def scim_token() -> None:
+    """Nycklar för SCIM-slutpunkten."""
+
+
+@scim_token.command("create")
+@click.option("--label")
+@_guarded
+def scim_token_create(label: str | None) -> None:
+    """Print a new bearer token for the IDM (only its hash is stored)."""
+    click.echo(_engine().create_scim_token(label))
 
 
 @main.group()

@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine.access import grants_of
 from engine.context import Context
+from engine.entities import entity_id_of
 from engine.definitions.release import STANDARD, AreaDefinition, Release
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound, PermissionDenied, StaleWrite
 from engine.rules.access import roles_at
 from engine.rules.inheritance import Resolved, ancestry, merged_variables, nearest
 from engine.store import audit as audit_store
 from engine.store import bindings as binding_store
+from engine.store import entities as entity_store
 from engine.store import org as org_store
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord, Unit
@@ -28,6 +31,7 @@ __all__ = [
     "owned_unit",
     "require_owner",
     "bind",
+    "entity_release",
     "resolve_intake",
     "activate_release",
     "Resolution",
@@ -104,7 +108,7 @@ def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     unit = org_store.get_unit(ctx.session, unit_id)
     if unit is None:
         raise NotFound("Enheten finns inte.")
-    if OWNER_ROLE not in roles_at(org_store.grants_of(ctx.session, actor_id), unit.path):
+    if OWNER_ROLE not in roles_at(grants_of(ctx, actor_id), unit.path):
         raise PermissionDenied("Konfigurationen kräver rollen processägare på enheten.")
     return unit
 
@@ -113,6 +117,12 @@ def require_owner(ctx: Context, actor_id: str) -> None:
     """The process owner role on some unit: what reading and publishing definitions takes."""
     if not any(g.role == OWNER_ROLE for g in org_store.grants_of(ctx.session, actor_id)):
         raise PermissionDenied("Att arbeta med definitioner kräver rollen processägare.")
+def entity_release(ctx: Context, unit: Unit, release_hash: str) -> ReleaseRecord:
+    """A release the unit's legal entity owns; another entity's release is as unknown as a missing one."""
+    record = release_store.release_by_hash(ctx.session, release_hash) if isinstance(release_hash, str) else None
+    if record is None or entity_id_of(unit.path) not in entity_store.release_owners(ctx.session, record.id):
+        raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+    return record
 
 
 def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None = None) -> dict[str, Any]:
@@ -152,9 +162,7 @@ def set_binding(
     ctx: Context, unit_id: str, area: str, release_hash: str, variant: str, actor_id: str
 ) -> dict[str, Any]:
     unit = owned_unit(ctx, unit_id, actor_id)
-    record = release_store.release_by_hash(ctx.session, release_hash)
-    if record is None:
-        raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+    record = entity_release(ctx, unit, release_hash)
     if area == INTAKE and variant != STANDARD:
         raise InvalidInput("Intaget har bara standardvarianten.",
                            errors=[{"path": "variant", "message": f"Använd '{STANDARD}'."}])
@@ -231,13 +239,19 @@ def remove_overlay(ctx: Context, unit_id: str, area: str, key: str, actor_id: st
 
 def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: str | None) -> dict[str, Any]:
     """Bind the intake and every area (standard variant) of a release at a unit: how a region goes live on a
-    release. With an actor, only on a unit they own; without one, the operator's CLI."""
+    release. With an actor, only on a unit they own and a release of its entity; without one, the operator's
+    CLI, which also gives the release to the unit's entity."""
     unit = owned_unit(ctx, unit_id, actor_id) if actor_id is not None else org_store.get_unit(ctx.session, unit_id)
     if unit is None:
         raise NotFound("Enheten finns inte.")
-    record = release_store.release_by_hash(ctx.session, release_hash)
-    if record is None:
-        raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+    if actor_id is not None:
+        record = entity_release(ctx, unit, release_hash)
+    else:
+        found = release_store.release_by_hash(ctx.session, release_hash)
+        if found is None:
+            raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+        record = found
+        entity_store.own_release(ctx.session, record.id, entity_id_of(unit.path))
     for area in [INTAKE, *sorted(ctx.release(record).areas)]:
         bind(ctx, unit, area, record, STANDARD, actor_id)
     return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

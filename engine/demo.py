@@ -1,6 +1,8 @@
 """A demo organisation for `avvik seed-demo`, the README walk-through and the tests.
 
-Region Stockholm and Region Gotland with the unit kinds the intake routes on. The CFAR numbers are made up
+Region Stockholm and Region Gotland, two legal entities (huvudmän) in one installation, each with its own number
+series (RS-…, RG-…), its own complaints unit behind its own e-service (/synpunkter/rs, /synpunkter/rg), its own
+process owner and auditor, and the unit kinds the intake routes on. The CFAR numbers are made up
 (eight digits, as SCB's are); replace them from SCB's register in a real installation.
 """
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from engine.api import Engine
 
-__all__ = ["UNITS", "USERS", "REGION_ROOTS", "DEMO_MAIL_DOMAIN", "seed_demo"]
+__all__ = ["UNITS", "USERS", "ENTITIES", "REGION_ROOTS", "DEMO_MAIL_DOMAIN", "seed_demo"]
 
 # (id, name, kind, parent, cfar)
 UNITS: list[tuple[str, str, str, str | None, str | None]] = [
@@ -28,7 +30,11 @@ UNITS: list[tuple[str, str, str, str | None, str | None]] = [
     ("rg-vs", "Visby lasarett", "sjukhus", "rg", None),
     ("rg-akut", "Akutmottagningen Visby", "akut", "rg-vs", "90000011"),
     ("rg-aldre", "Äldreboendet Solberga", "aldreboende", "rg", "90000012"),
+    ("rg-klagomal", "Patientnämnden och klagomål, Region Gotland", "klagomal", "rg", "90000013"),
 ]
+
+# (root unit = entity id, number prefix, complaints unit)
+ENTITIES: list[tuple[str, str, str]] = [("rs", "RS", "rs-klagomal"), ("rg", "RG", "rg-klagomal")]
 
 # (id, name, [(role, unit)])
 USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
@@ -37,9 +43,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("bertil", "Bertil Verksamhetschef", [("verksamhetschef", "ks")]),
     ("cecilia", "Cecilia Patientsäkerhet", [("patientsakerhet", "rs")]),
     ("eva", "Eva Rapportör", []),
-    ("revisor", "Rut Revisor", [("revisor", "rs"), ("revisor", "rg")]),
-    ("petra", "Petra Processägare", [("processagare", "rs"), ("processagare", "rg")]),
-    ("ivar", "Ivar Systemförvaltare", [("forvaltare", "rs"), ("forvaltare", "rg")]),  # the outbox, over HTTP
+    ("revisor", "Rut Revisor", [("revisor", "rs")]),
+    ("petra", "Petra Processägare", [("processagare", "rs")]),
+    ("ivar", "Ivar Systemförvaltare", [("forvaltare", "rs")]),  # the outbox, over HTTP
     # Södersjukhuset: where a report moved at triage is handled
     ("olof", "Olof Handläggare Södersjukhuset", [("handlaggare", "sos")]),
     ("stina", "Stina Verksamhetschef Södersjukhuset", [("verksamhetschef", "sos")]),
@@ -61,6 +67,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("vera", "Vera Verksamhetschef Solberga", [("verksamhetschef", "rg-aldre")]),
     ("sara", "Sara SAS", [("sas", "rg")]),
     ("maria", "Maria MAS", [("mas", "rg")]),
+    ("ingrid", "Ingrid Klagomålshandläggare Gotland", [("klagomalshandlaggare", "rg")]),
+    ("gustav", "Gustav Revisor Gotland", [("revisor", "rg")]),
+    ("per", "Per Processägare Gotland", [("processagare", "rg")]),
 ]
 
 
@@ -72,9 +81,11 @@ REGION_ROOTS = [unit_id for unit_id, _, _, parent, _ in UNITS if parent is None]
 
 
 def seed_demo(engine: Engine, release_hash: str) -> None:
-    """Create the demo units and users and run the release on both regions (idempotent)."""
+    """Create the demo units, entities and users and run the release on both regions (idempotent)."""
     for unit_id, name, kind, parent, cfar in UNITS:
         engine.add_unit(unit_id, name, kind, parent, cfar)
+    for entity_id, prefix, complaints_unit in ENTITIES:
+        engine.configure_entity(entity_id, prefix=prefix, complaints_unit=complaints_unit)
     for root in REGION_ROOTS:
         engine.activate_release(release_hash, root)
     for user_id, name, grants in USERS:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import feedback, links, moves
+from engine import entities, feedback, links, moves
 from engine.records import holds
 from engine.records.attachments import attachments_view
 from engine.records.imports import require_not_imported
-from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, visible_scopes
+from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, grants_of, visible_scopes
 from engine.cases import closure_results, start_case
 from engine.config import resolve, resolve_intake
 from engine.context import Context
@@ -94,7 +94,7 @@ def report_event(
     event = event_store.add_event(
         ctx.session,
         Event(
-            number=event_store.next_event_number(ctx.session, now.year),
+            number=entities.next_number(ctx, unit, now.year),
             title=data["rubrik"],
             kind=data.get("handelsetyp", "synpunkt"),
             status="submitted",
@@ -206,7 +206,7 @@ def list_events(
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
-    grants = org_store.grants_of(ctx.session, actor_id)
+    grants = grants_of(ctx, actor_id)
     unit_path = resolve_unit_path(ctx, unit_id)
     events, total = event_store.list_events(
         ctx.session,

@@ -6,16 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from engine.cases import case_facts, definition_of, load_workflow, save_step
-from engine.config import owned_unit, unit_variables
+from engine.config import entity_release, owned_unit, unit_variables
 from engine.context import Context
 from engine.definitions.release import Release
-from engine.errors import InvalidInput
 from engine.rules.access import covers
 from engine.runtime import migration as runtime_migration
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
 from engine.store import org as org_store
-from engine.store import releases as release_store
 from engine.store.models import AreaCase, ReleaseRecord, Unit
 
 __all__ = ["migrate_cases"]
@@ -25,9 +23,7 @@ def migrate_cases(ctx: Context, area: str, release_hash: str, unit_id: str, acto
                   dry_run: bool) -> dict[str, Any]:
     """Open cases of `area` handled under `unit_id`, a unit the actor owns."""
     unit = owned_unit(ctx, unit_id, actor_id)
-    target = release_store.release_by_hash(ctx.session, release_hash)
-    if target is None:
-        raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
+    target = entity_release(ctx, unit, release_hash)
     release = ctx.release(target)
     results = [
         _one(ctx, case, target, release, actor_id, dry_run)

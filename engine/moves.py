@@ -16,6 +16,7 @@ from typing import Any
 
 from engine import notifications
 from engine.config import resolve, unit_variables
+from engine.entities import root_path
 from engine.context import Context
 from engine.definitions.forms import Form, value_at
 from engine.definitions.release import AreaDefinition
@@ -37,11 +38,6 @@ class Move:
     variables: dict[str, Any]  # the area's variables as the new unit sets them, for the steps that follow
 
 
-def _legal_entity(path: str) -> str:
-    """The region root's path: '/rs/ks/ks-akut/' -> '/rs/'."""
-    return "/" + path.strip("/").split("/")[0] + "/"
-
-
 def _handled_here(definition: AreaDefinition, unit: Unit) -> bool:
     area = definition.area
     kinds = area.unit_kinds or ({area.responsible_unit_kind} if area.responsible_unit_kind else set())
@@ -51,7 +47,7 @@ def _handled_here(definition: AreaDefinition, unit: Unit) -> bool:
 def candidates(ctx: Context, case: AreaCase, definition: AreaDefinition, mode: str) -> list[Unit]:
     """The units a unit field may name: the case's legal entity; for a move, where the area can be handled and
     not where the case is."""
-    units = org_store.units_under(ctx.session, _legal_entity(case.unit_path))
+    units = org_store.units_under(ctx.session, root_path(case.unit_path))
     if mode != MOVE:
         return units
     return [u for u in units if u.id != case.unit_id and _handled_here(definition, u)]
@@ -98,7 +94,7 @@ def check_units(
 def _refusal(case: AreaCase, definition: AreaDefinition, unit: Unit | None, mode: str) -> str:
     if unit is None:
         return "Enheten finns inte."
-    if _legal_entity(unit.path) != _legal_entity(case.unit_path):
+    if root_path(unit.path) != root_path(case.unit_path):
         return "Enheten tillhör en annan vårdgivare (huvudman)."
     if unit.id == case.unit_id:
         return "Ärendet handläggs redan på enheten."

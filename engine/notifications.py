@@ -24,14 +24,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 
-from engine.access import case_access, report_forms
+from engine.access import case_access, deputies_in_force, grants_of, people_over, report_forms
 from engine.context import Context
 from engine.definitions.areas import Area
 from engine.definitions.forms import MASKED
 from engine.definitions.notifications import KINDS, MANDATORY, NotificationSet
 from engine.rules.access import roles_at
 from engine.store import actions as action_store
-from engine.store import org as org_store
 from engine.store import outbox as outbox_store
 from engine.store.models import Action, AreaCase, Event, Notification, TaskRow
 
@@ -148,17 +147,20 @@ def _case_data(ctx: Context, case: AreaCase) -> dict[str, Any]:
 
 
 def _task_people(ctx: Context, row: TaskRow, kind: str) -> dict[str, tuple[str, str | None]]:
-    """Everyone whose worklist shows the task: its role on its unit or above."""
+    """Everyone whose worklist shows the task: its role on its unit or above, or a deputy for such a person."""
     return _role_holders(ctx, row.unit_path, [row.role], kind)
 
 
 def _role_holders(ctx: Context, unit_path: str, roles: Iterable[str], kind: str) -> dict[str, tuple[str, str | None]]:
-    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`), with their
-    name and chosen delivery of `kind` (one query)."""
+    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`), and their
+    deputies in force, with their name and chosen delivery of `kind`."""
     wanted = set(roles)
     holders = outbox_store.grants_over(ctx.session, unit_path, wanted, kind)
-    return {user: (name, delivery) for user, (grants, name, delivery) in holders.items()
-            if wanted & roles_at(grants, unit_path)}
+    people = {user: (name, delivery) for user, (grants, name, delivery) in holders.items()
+              if wanted & roles_at(grants, unit_path)}
+    # a deputy in force stands in for the holder: they work the task, so they hear of it too (engine/access.py)
+    deputies = [d for d in deputies_in_force(ctx, list(people)) if d not in people]
+    return people | outbox_store.recipients(ctx.session, deputies, kind)
 
 
 def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
@@ -189,7 +191,7 @@ def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: 
                     known[user] = person
                     if user in workers:
                         workers[user] = (rule.template or kind, rule.delivery)
-                    elif case_access(ctx, org_store.grants_of(ctx.session, user), case).read:
+                    elif case_access(ctx, grants_of(ctx, user), case).read:
                         informed[user] = (rule.template or kind, rule.delivery)
         _write(ctx, message, workers, known=known)
         _write(ctx, replace(message, link=f"/handelser/{event.number}"), informed, known=known)
@@ -256,8 +258,8 @@ def case_moved(ctx: Context, case: AreaCase, unit_name: str) -> None:
     """After an area case moved to another unit (engine/moves.py): everyone with a role over that unit who may
     read the case learns of it (those reading it through the event's own unit knew it already)."""
     event = case.event
-    candidates = outbox_store.users_with_roles_over(ctx.session, [case.unit_path], None)
-    readers = [u for u in candidates if case_access(ctx, org_store.grants_of(ctx.session, u), case).read]
+    candidates = people_over(ctx, [case.unit_path], None)
+    readers = [u for u in candidates if case_access(ctx, grants_of(ctx, u), case).read]
     _, release = ctx.release_by_id(case.release_id)
     variables = {"omrade": {"namn": release.variants[(case.area, case.variant)].area.name},
                  "enhet": {"namn": unit_name}}

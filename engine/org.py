@@ -8,7 +8,8 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from engine.access import active_access, what_role_sees
+from engine import entities
+from engine.access import active_access, grants_of, what_role_sees
 from engine.context import Context
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
 from engine.rules.text import storable
@@ -63,6 +64,8 @@ def add_unit(
         raise InvalidInput("Okänd överordnad enhet.", errors=[{"path": "parent", "message": "Enheten finns inte."}])
     existing = org_store.get_unit(ctx.session, unit_id)
     unit = existing or org_store.add_unit(ctx.session, unit_id, name, kind, parent, cfar)
+    if unit.parent_id is None:
+        entities.add_for_root(ctx, unit)
     return _unit_view(unit)
 
 
@@ -139,7 +142,7 @@ def me(ctx: Context, user_id: str) -> dict[str, Any]:
     user = org_store.get_user(ctx.session, user_id)
     if user is None or not user.active:
         raise AuthenticationFailed()
-    grants = org_store.grants_of(ctx.session, user_id)
+    grants = grants_of(ctx, user_id)
     units = {g.unit_id: org_store.get_unit(ctx.session, g.unit_id) for g in grants}
     declared = active_access(ctx)
     return {
@@ -147,5 +150,5 @@ def me(ctx: Context, user_id: str) -> dict[str, Any]:
         "name": user.name,
         "email": user.email,
         "grants": [{"role": g.role, "unit_id": g.unit_id, "unit_name": getattr(units[g.unit_id], "name", g.unit_id),
-                    **what_role_sees(declared, g.role)} for g in grants],
+                    "on_behalf_of": g.on_behalf_of, **what_role_sees(declared, g.role)} for g in grants],
     }

@@ -12,7 +12,7 @@ import hmac
 import secrets
 from typing import Any
 
-from engine import events
+from engine import entities, events
 from engine.cases import EVENT_STATUS_LABELS
 from engine.context import Context
 from engine.errors import NotFound
@@ -33,9 +33,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def submit(ctx: Context, unit_id: str, data: Any) -> dict[str, Any]:
-    """Report from the public form; the receipt code and the secret are returned once."""
-    summary = events.report_event(ctx, None, unit_id, data, channel="allmanhet")
+def submit(ctx: Context, entity_id: str, data: Any) -> dict[str, Any]:
+    """Report from the entity's public form to its complaints unit; the receipt code and the secret are returned
+    once. The answer holds neither the event number nor anything else that counts reports."""
+    unit = entities.complaints_unit(ctx, entity_id)
+    summary = events.report_event(ctx, None, unit.id, data, channel="allmanhet")
     event = event_store.event_by_number(ctx.session, summary["number"])
     assert event is not None  # just written in this transaction
     secret = secrets.token_urlsafe(24)

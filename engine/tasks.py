@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from engine import links, moves, notifications, reported_events
-from engine.access import case_access
+from engine.access import case_access, grants_of
 from engine.actionplans import track_plan
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite, TaskNotReady
-from engine.rules.access import covers, roles_at
+from engine.rules.access import Grant, acting_for, covers, roles_at
 from engine.runtime import workflow as runtime
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
@@ -31,7 +31,9 @@ __all__ = ["task_for", "worklist", "get_task", "claim", "release", "assign", "co
 
 def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: int = 0, area: str | None = None,
              unit_id: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
-    """The actor's tasks, optionally only one area's, under one unit, or past their due time."""
+    """The actor's tasks, optionally only one area's, under one unit, or past their due time. 'available': the
+    pool of the actor's roles, a deputy's included; 'mine': tasks assigned to the actor, and to the principals
+    they stand in for in the task's role."""
     unit_path = None
     if unit_id is not None:
         unit = org_store.get_unit(ctx.session, unit_id)
@@ -39,15 +41,24 @@ def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: i
             raise InvalidInput("Enheten finns inte.", errors=[{"path": "unit", "message": "Enheten finns inte."}])
         unit_path = unit.path
     narrow = task_store.TaskFilter(area, unit_path, ctx.clock() if overdue else None)
-    grants = org_store.grants_of(ctx.session, actor_id)
-    return [task_view(t) for t in task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset, narrow)]
+    grants = grants_of(ctx, actor_id)
+    principals = sorted({g.on_behalf_of for g in grants if g.on_behalf_of})
+    rows = task_store.worklist(ctx.session, actor_id, grants, scope, limit, offset, narrow,
+                               also_assigned_to=principals)
+    return [_for_actor(t, grants) for t in rows
+            if t.assignee_id in (None, actor_id) or acting_for(grants, t.role, t.unit_path) == t.assignee_id]
+
+
+def _for_actor(row: TaskRow, grants: list[Grant]) -> dict[str, Any]:
+    """The task with whom the actor would work it for (a deputy's principal), for "på uppdrag av"."""
+    return {**task_view(row), "on_behalf_of": acting_for(grants, row.role, row.unit_path)}
 
 
 def task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
     """The task if the actor holds its role on its unit; a task they cannot act on is 403, one of an area case
     they cannot read is 404."""
     row = task_store.task_by_id(ctx.session, task_id)
-    grants = org_store.grants_of(ctx.session, actor_id)
+    grants = grants_of(ctx, actor_id)
     if row is None or not any(covers(g.unit_path, row.unit_path) for g in grants):
         raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
     case = case_store.case_for_step(ctx.session, row.area_case_id)
@@ -70,14 +81,15 @@ def get_task(ctx: Context, task_id: str, actor_id: str) -> dict[str, Any]:
     """The task's form and the case data as the actor may see it: a lane role works its task even on a restricted
     case, but sees protected values only where the area grants them."""
     row, case = task_for(ctx, task_id, actor_id)
-    access = case_access(ctx, org_store.grants_of(ctx.session, actor_id), case)
+    grants = grants_of(ctx, actor_id)
+    access = case_access(ctx, grants, case)
     definition = access.definition
     info = definition.user_tasks[row.spec_name]
     form = access.release.forms.get(info.form, case.area, info.ui_form) if info.form else None
     if case.event.has_patient_data and access.protected:
         audit_store.record_read(ctx.session, actor_id=actor_id, event=case.event, purpose=f"uppgift {row.spec_name}")
     return {
-        **task_view(row),
+        **_for_actor(row, grants),
         "instructions": info.instructions,
         "schema": moves.offer_units(ctx, case, definition, form) if form else None,
         "ui_schema": form.ui_schema if form else None,
@@ -90,6 +102,7 @@ def _audit_task(ctx: Context, row: TaskRow, case: AreaCase, actor_id: str, opera
     audit_store.record_change(
         ctx.session,
         actor_id=actor_id,
+        on_behalf_of=acting_for(grants_of(ctx, actor_id), row.role, row.unit_path),
         entity="task",
         entity_id=row.id,
         operation=operation,
@@ -120,7 +133,7 @@ def assign(ctx: Context, task_id: str, actor_id: str, user_id: str) -> dict[str,
     row, case = _open_task_for(ctx, task_id, actor_id)
     if org_store.get_user(ctx.session, user_id) is None:
         raise InvalidInput("Okänd användare.", errors=[{"path": "user", "message": "Användaren finns inte."}])
-    if row.role not in roles_at(org_store.grants_of(ctx.session, user_id), row.unit_path):
+    if row.role not in roles_at(grants_of(ctx, user_id), row.unit_path):
         raise InvalidInput(
             "Användaren saknar rollen uppgiften kräver.",
             errors=[{"path": "user", "message": f"Användaren saknar rollen '{row.role}' på enheten."}],
@@ -141,7 +154,8 @@ def complete(
         raise StaleWrite()
     if row.ended_at is not None:
         raise TaskNotReady("Uppgiften är redan avslutad.", outcome=row.outcome)
-    if row.assignee_id not in (None, actor_id):
+    if row.assignee_id not in (None, actor_id) and row.assignee_id != acting_for(
+            grants_of(ctx, actor_id), row.role, row.unit_path):  # a deputy finishes what the principal took
         raise TaskNotReady("Uppgiften är tagen av någon annan.", assignee=row.assignee_id)
     # Re-asserting the assignee read is a conditional UPDATE: it locks the task row now, so a claim or completion
     # racing this one either lands first (and this one is stale) or waits and finds the task ended.

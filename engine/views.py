@@ -118,6 +118,7 @@ def audit_view(entries: Iterable[AuditEntry]) -> list[dict[str, Any]]:
         {
             "at": _iso(e.at),
             "actor": e.actor_id,
+            "on_behalf_of": e.on_behalf_of,
             "entity": e.entity,
             "entity_id": e.entity_id,
             "operation": e.operation,

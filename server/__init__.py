@@ -40,4 +40,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["avvik.openapi"] = build_openapi()
     errors.register(app)
     boundary.register(app)
+    if settings.idm_mapping:
+        from pathlib import Path
+
+        from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+        from server.scim import scim_application
+
+        scim = scim_application(app.extensions["avvik.engine"], Path(settings.idm_mapping))
+        app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/scim": scim})  # type: ignore[method-assign]
     return app

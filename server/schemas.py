@@ -15,7 +15,7 @@ class Whole(validate.Regexp):
         return value
 
 
-EVENT_NUMBER = r"^AVV-\d{4}-\d{6}$"
+EVENT_NUMBER = r"^[A-Z][A-Z0-9]{1,5}-\d{4}-\d{6}$"  # PREFIX-YYYY-NNNNNN: the legal entity's series (AVV before entities)
 RELEASE_HASH = r"^[0-9a-f]{64}$"
 
 
@@ -249,7 +249,12 @@ class TaskOut(Schema):
     note = fields.String(allow_none=True, metadata={"description": "Why it ended, e.g. the move and its reason"})
 
 
-class TaskDetailOut(TaskOut):
+class WorkTaskOut(TaskOut):
+    on_behalf_of = fields.String(allow_none=True, metadata={
+        "description": "Whom the caller works this task for: the principal they are deputy for, else null"})
+
+
+class TaskDetailOut(WorkTaskOut):
     instructions = fields.String(allow_none=True)
     schema = fields.Dict(allow_none=True)
     ui_schema = fields.Dict(allow_none=True)
@@ -303,6 +308,7 @@ class DecisionOut(Schema):
 class HistoryOut(Schema):
     at = fields.String()
     actor = fields.String(allow_none=True)
+    on_behalf_of = fields.String(allow_none=True, metadata={"description": "The principal, when a deputy acted"})
     entity = fields.String()
     entity_id = fields.String()
     operation = fields.String()
@@ -469,6 +475,7 @@ class GrantOut(Schema):
     role = fields.String()
     unit_id = fields.String()
     unit_name = fields.String()
+    on_behalf_of = fields.String(allow_none=True, metadata={"description": "A deputy's grant: held for this user"})
     reads = fields.List(fields.String(), metadata={"description": "Områden rollen läser under enheten"})
     works_in = fields.List(fields.String(), metadata={"description": "Områden rollen arbetar i (skriver)"})
     protected = fields.List(fields.String(), metadata={"description": "Områden där skyddade uppgifter visas"})
@@ -503,6 +510,31 @@ class FormIn(StrictSchema):
 class FormOut(Schema):
     schema = fields.Dict()
     ui_schema = fields.Dict(allow_none=True)
+
+
+class PublicEntityOut(Schema):
+    id = fields.String(metadata={"description": "The entity's id: POST /public/{id}/feedback"})
+    name = fields.String()
+
+
+class DeputyIn(StrictSchema):
+    deputy = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class DeputyOut(Schema):
+    id = fields.Integer()
+    principal = fields.String()
+    deputy = fields.String()
+    role = fields.String()
+    unit_id = fields.String()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    created_by = fields.String()
+    direction = fields.String(allow_none=True, metadata={"description": "given (you named the deputy) or received"})
 
 
 class ReceiptOut(Schema):
@@ -606,20 +638,6 @@ class MigrationOut(Schema):
     cases = fields.List(fields.Nested(MigrationCaseOut))
 
 
-<<<<<<< HEAD
-class ExportFieldOut(Schema):
-    target = fields.String()
-    section = fields.String()
-    label = fields.String()
-    value = fields.Raw(allow_none=True)
-    verified = fields.Boolean(metadata={"description": "false: not checked against the authority's form"})
-    missing = fields.Boolean()
-
-
-class ExportSectionOut(Schema):
-    id = fields.String()
-    title = fields.String()
-=======
 class DefinitionFileOut(Schema):
     path = fields.String()
     kind = fields.String(metadata={"description": "bpmn, dmn, form or yaml"})
@@ -709,7 +727,20 @@ class PilotOut(Schema):
     release = fields.String()
     dry_run = fields.Boolean()
     units = fields.List(fields.Nested(PilotUnitOut))
->>>>>>> studio
+
+
+class ExportFieldOut(Schema):
+    target = fields.String()
+    section = fields.String()
+    label = fields.String()
+    value = fields.Raw(allow_none=True)
+    verified = fields.Boolean(metadata={"description": "false: not checked against the authority's form"})
+    missing = fields.Boolean()
+
+
+class ExportSectionOut(Schema):
+    id = fields.String()
+    title = fields.String()
 
 
 class ExportOut(Schema):

@@ -18,7 +18,7 @@ __all__ = ["register_web", "PAGES"]
 
 # First path segments of the app's pages (web/src/routes.tsx); "" is the start page.
 PAGES = ("", "logga-in", "inloggad", "rapportera", "mina-rapporter", "synpunkter", "arbetslista", "uppgifter",
-         "handelser", "atgarder", "logg", "notiser", "utkorg", "statistik", "arsrapport", "studio")
+         "handelser", "atgarder", "logg", "notiser", "utkorg", "statistik", "arsrapport", "studio", "ersattare")
 
 DEFAULT_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 

@@ -11,7 +11,9 @@ Contract (the mapping, YAML kept by the administrator):
       AVVIK-SAS: [{role: sas, unit: rg}]
 
 The sync is idempotent and only touches what it owns: users and grants it created (source 'idm'). Manual
-grants are never removed; a user who leaves the feed is deactivated, never deleted (audit rows refer to them).
+grants are never removed; a user who leaves the feed (or is marked inactive) is deactivated, never deleted (audit
+rows refer to them), and their open tasks return to their role's pool. The SCIM server (`/scim/v2`,
+engine/provisioning.py) feeds this same sync from the resources the IDM pushes.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from engine.org import valid_id
 from engine.rules.text import unstorable_paths
 from engine.store import audit as audit_store
 from engine.store import org as org_store
+from engine.store import tasks as task_store
 
-__all__ = ["FeedUser", "parse_feed", "parse_mapping", "sync"]
+__all__ = ["FeedUser", "parse_feed", "parse_mapping", "sync", "SOURCE"]
 
 SOURCE = "idm"
 
@@ -50,6 +53,7 @@ class SyncReport:
     users_deactivated: list[str] = field(default_factory=list)
     grants_added: list[str] = field(default_factory=list)
     grants_removed: list[str] = field(default_factory=list)
+    tasks_returned: list[str] = field(default_factory=list)
     unmapped_groups: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,6 +120,8 @@ def sync(
                 org_store.add_user(ctx.session, person.user_id, person.name, person.email, source=SOURCE)
         elif (user.name, user.email, user.active) != (person.name, person.email, person.active):
             report.users_updated.append(person.user_id)
+            if user.active and not person.active:
+                _leave(ctx, user.id, report, dry_run)
             if not dry_run:
                 user.name, user.email, user.active = person.name, person.email, person.active
         wanted = {grant for group in person.groups if person.active for grant in mapping.get(group, [])}
@@ -125,6 +131,7 @@ def sync(
         if user.id not in in_feed and user.active:
             report.users_deactivated.append(user.id)
             _sync_grants(ctx, user.id, set(), report, dry_run)
+            _leave(ctx, user.id, report, dry_run)
             if not dry_run:
                 user.active = False
     report.unmapped_groups = sorted(set(report.unmapped_groups))
@@ -132,6 +139,12 @@ def sync(
         audit_store.record_change(ctx.session, actor_id=None, entity="idm", entity_id="sync", operation="sync",
                                   after=report.to_dict())
     return {"dry_run": dry_run, **report.to_dict()}
+
+
+def _leave(ctx: Context, user_id: str, report: SyncReport, dry_run: bool) -> None:
+    """A leaver's claimed tasks go back to the pool of their role, so colleagues find them."""
+    if not dry_run:
+        report.tasks_returned.extend(task_store.unassign_open(ctx.session, user_id))
 
 
 def _sync_grants(

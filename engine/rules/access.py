@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-__all__ = ["Grant", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at", "case_roles"]
+__all__ = ["Grant", "acting_for", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at", "case_roles"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,16 @@ class Grant:
     role: str
     unit_id: str
     unit_path: str
+    on_behalf_of: str | None = None  # a deputy's grant: the principal it is held for
+
+
+def acting_for(grants: Iterable[Grant], role: str, unit_path: str) -> str | None:
+    """Whom a user acts for when using `role` at `unit_path`: None if they hold it themselves, else the
+    principal of the deputyship that gives it."""
+    covering = [g for g in grants if g.role == role and covers(g.unit_path, unit_path)]
+    if any(g.on_behalf_of is None for g in covering) or not covering:
+        return None
+    return sorted(g.on_behalf_of for g in covering if g.on_behalf_of)[0]
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,13 @@ def record_change(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     unit_path: str | None = None,
+    on_behalf_of: str | None = None,
 ) -> AuditEntry:
-    """One change-log row, in the chain of the event's legal entity (else the unit's, else the installation's)."""
+    """One change-log row, in the chain of the event's legal entity (else the unit's, else the installation's);
+    on_behalf_of: the principal, when the actor acted as their deputy."""
     row = AuditEntry(
         actor_id=actor_id,
+        on_behalf_of=on_behalf_of,
         event_id=event.id if event else None,
         event_number=event.number if event else None,
         event_title=event.title if event else None,

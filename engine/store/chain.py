@@ -26,7 +26,7 @@ from typing import Any, Iterator, Literal
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from engine.store.models import AuditEntry, CullingProtocol, LogChain, ReadLogEntry
 
@@ -36,6 +36,13 @@ __all__ = ["GENESIS", "Log", "LOGS", "Break", "canonical", "digest_of", "link", 
 GENESIS = "0" * 64
 Log = Literal["audit", "read"]
 LOGS: dict[Log, type[AuditEntry] | type[ReadLogEntry]] = {"audit": AuditEntry, "read": ReadLogEntry}
+# The columns the canonical form reads: a migration that chains old rows loads only these, so a column a later
+# migration adds to the log tables cannot break it.
+_CHAINED = ("id", "chain", "digest", "hash", "at", "actor_id", "event_id", "event_number")
+_CONTENT: dict[Log, tuple[str, ...]] = {
+    "audit": (*_CHAINED, "event_title", "entity", "entity_id", "operation", "before", "after", "on_behalf_of"),
+    "read": (*_CHAINED, "purpose"),
+}
 LOG_NAMES = {"audit": "ändringsloggen", "read": "läsloggen"}
 _VERSION = 1  # of the canonical form; a new form gets a new number and verify reads both
 
@@ -65,7 +72,8 @@ def _content(row: AuditEntry | ReadLogEntry) -> dict[str, Any]:
               "event_id": row.event_id, "event_number": row.event_number}
     if isinstance(row, AuditEntry):
         return {**common, "event_title": row.event_title, "entity": row.entity, "entity_id": row.entity_id,
-                "operation": row.operation, "before": _plain(row.before), "after": _plain(row.after)}
+                "operation": row.operation, "before": _plain(row.before), "after": _plain(row.after),
+                "on_behalf_of": row.on_behalf_of}
     return {**common, "purpose": row.purpose}
 
 
@@ -183,7 +191,8 @@ def rechain(session: Session, entity_of: Any) -> int:
     before it). `entity_of(row)` names the row's legal entity."""
     count = 0
     for log, model in LOGS.items():
-        for row in list(session.scalars(select(model).where(model.chain.is_(None)).order_by(model.id))):
+        columns = load_only(*(getattr(model, name) for name in _CONTENT[log]))
+        for row in list(session.scalars(select(model).options(columns).where(model.chain.is_(None)).order_by(model.id))):
             entity = entity_of(row)
             head = _head(session, entity)
             row.chain = entity

@@ -5,30 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine.store.models import AreaCase, Event, EventCounter
+from engine.store.models import AreaCase, Event
 
-__all__ = ["COUNT_CAP", "next_event_number", "add_event", "event_by_number", "event_by_receipt", "event_by_id",
-           "retitle", "list_events"]
+__all__ = ["COUNT_CAP", "add_event", "event_by_number", "event_by_receipt", "event_by_id", "retitle",
+           "list_events"]
 
 COUNT_CAP = 1_000
-
-
-def next_event_number(session: Session, year: int) -> str:
-    """AVV-YYYY-NNNNNN, unique under concurrency: the counter row is incremented in place, which takes a row
-    lock on PostgreSQL (and the database lock on SQLite) until the transaction ends."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(EventCounter).values(year=year, value=0).on_conflict_do_nothing(index_elements=["year"]))
-    value = session.scalar(
-        update(EventCounter).where(EventCounter.year == year).values(value=EventCounter.value + 1).returning(
-            EventCounter.value
-        )
-    )
-    return f"AVV-{year}-{value:06d}"
 
 
 def add_event(session: Session, event: Event) -> Event:

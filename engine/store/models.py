@@ -23,6 +23,11 @@ from engine.store.types import JSONDocument, UTCDateTime, created_at, str_code, 
 
 __all__ = [
     "Base",
+    "LegalEntity",
+    "ReleaseEntity",
+    "Deputyship",
+    "ScimResource",
+    "ScimToken",
     "Unit",
     "User",
     "RoleGrant",
@@ -55,6 +60,69 @@ __all__ = [
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSONDocument, datetime: UTCDateTime, list[Any]: JSONDocument}
+
+
+class LegalEntity(Base):
+    """A legal entity (huvudman, personuppgiftsansvarig): one root unit of the org tree and everything under it.
+    Its id is the root unit's id, so code that keys on the root unit keys on the entity. Each has its own number
+    series (`prefix`), its own public channel (complaints reach `complaints_unit_id`) and nothing crosses over."""
+
+    __tablename__ = "legal_entities"
+    id: Mapped[str_id] = mapped_column(ForeignKey("units.id"), primary_key=True)  # the root unit
+    name: Mapped[str_name]
+    prefix: Mapped[str] = mapped_column(String(6), unique=True)  # event numbers: PREFIX-YYYY-NNNNNN
+    complaints_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))  # public complaints land here
+    created_at: Mapped[created_at]
+
+
+class ReleaseEntity(Base):
+    """Which entities own a release: a process owner lists, binds and migrates only their own entity's releases.
+    A release is stored once by content hash; two entities publishing the same files both own it."""
+
+    __tablename__ = "release_entities"
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), primary_key=True)
+    entity_id: Mapped[str_id] = mapped_column(ForeignKey("legal_entities.id"), primary_key=True)
+
+
+class Deputyship(Base):
+    """A deputy (ersättare) holds the principal's role on a unit for a period: sees and works those tasks, and
+    what they do is logged as done on the principal's behalf."""
+
+    __tablename__ = "deputyships"
+    __table_args__ = (Index("ix_deputyships_deputy", "deputy_id", "ends_at"),
+                      Index("ix_deputyships_principal", "principal_id", "ends_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    deputy_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str_id]
+    unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+    revoked_at: Mapped[datetime | None]
+
+
+class ScimResource(Base):
+    """A SCIM resource (User or Group) as the IDM last pushed it to /scim/v2: the source avvik's IDM-owned users
+    and grants are derived from (engine/provisioning.py), kept whole so the IDM reads back what it wrote."""
+
+    __tablename__ = "scim_resources"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_type: Mapped[str_code] = mapped_column(index=True)
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[created_at]
+
+
+class ScimToken(Base):
+    """A bearer token for the SCIM endpoint (`avvik scim token create`): the IDM's, not a person's."""
+
+    __tablename__ = "scim_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[created_at]
+    revoked_at: Mapped[datetime | None]
 
 
 class Unit(Base):
@@ -118,9 +186,11 @@ class ReleaseRecord(Base):
 
 
 class EventCounter(Base):
-    """Next event sequence number per year; incremented under a row lock so numbers are unique and gapless."""
+    """Next event sequence number per number series (a legal entity's prefix; 'AVV' before entities) and year;
+    incremented under a row lock so numbers are unique and gapless within a series."""
 
     __tablename__ = "event_counters"
+    series: Mapped[str] = mapped_column(String(6), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -305,6 +375,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[created_at] = mapped_column(index=True)
     actor_id: Mapped[str | None] = mapped_column(String(100))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(100))  # the principal, when a deputy acted
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     event_number: Mapped[str | None] = mapped_column(String(20))
     event_title: Mapped[str | None] = mapped_column(String(200))

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
 
-__all__ = ["TaskFilter", "task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee"]
+__all__ = ["TaskFilter", "task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee", "unassign_open"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,14 @@ class TaskFilter:
 
 def task_by_id(session: Session, task_id: str) -> TaskRow | None:
     return session.get(TaskRow, task_id)
+
+
+def unassign_open(session: Session, user_id: str) -> list[str]:
+    """Return a leaver's open tasks to their role's pool; the ids of the tasks returned."""
+    ids = list(session.scalars(select(TaskRow.id).where(TaskRow.assignee_id == user_id, TaskRow.ended_at.is_(None))))
+    if ids:
+        session.execute(update(TaskRow).where(TaskRow.id.in_(ids)).values(assignee_id=None))
+    return ids
 
 
 def swap_assignee(session: Session, row: TaskRow, expected: str | None, assignee: str | None) -> bool:
@@ -71,16 +79,17 @@ _ORDER = (nulls_last(TaskRow.due_at.asc()), TaskRow.created_at.asc())
 
 def worklist(
     session: Session, user_id: str, grants: Sequence[Grant], scope: str, limit: int, offset: int,
-    narrow: TaskFilter = TaskFilter(),
+    narrow: TaskFilter = TaskFilter(), also_assigned_to: Sequence[str] = (),
 ) -> list[TaskRow]:
-    """scope 'mine': assigned to the user; 'available': unassigned tasks whose role the user holds on the
-    task's unit or an ancestor; either narrowed by `narrow`.
+    """scope 'mine': assigned to the user (or to `also_assigned_to`, whom a deputy stands in for); 'available':
+    unassigned tasks whose role the user holds on the task's unit or an ancestor; either narrowed by `narrow`.
 
     'available' takes the first limit+offset tasks per grant, each read in worklist order from the partial index
     on (role, due_at, created_at) of open tasks and filtered by the grant's subtree, then merges them: a grant
     over half the region stops after a page instead of sorting every open task below it."""
     if scope == "mine":
-        query = select(TaskRow).where(TaskRow.assignee_id == user_id, TaskRow.ended_at.is_(None), *narrow.conditions())
+        query = select(TaskRow).where(TaskRow.assignee_id.in_([user_id, *also_assigned_to]),
+                                      TaskRow.ended_at.is_(None), *narrow.conditions())
         return list(session.scalars(query.order_by(*_ORDER).limit(limit).offset(offset)))
     if not grants:
         return []

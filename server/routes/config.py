@@ -26,7 +26,7 @@ OVERLAY = "/units/<string:unit_id>/overlays/<string:area>/<string:key>"
 
 @endpoint(bp, "/releases", summary="Publicerade releaser", response=ReleaseOut, many=True)
 def list_releases() -> list[dict[str, Any]]:
-    return engine().list_releases()
+    return engine().list_releases(current_user())
 
 
 @endpoint(bp, "/releases", "POST", summary="Publicera en definitionsmapp (zip eller tar i kroppen)",

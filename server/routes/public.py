@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, request
 
 from engine.errors import RateLimited
 from server.http import endpoint, engine
-from server.schemas import FeedbackIn, FeedbackStatusOut, FormOut, ReceiptOut
+from server.schemas import FeedbackIn, FeedbackStatusOut, FormOut, PublicEntityOut, ReceiptOut
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 SECRET_HEADER = "X-Avvik-Secret"
@@ -23,13 +23,18 @@ def _limit(bucket: str) -> None:
         raise RateLimited()
 
 
-@endpoint(bp, "/public/feedback", "POST", summary="Lämna synpunkt eller klagomål utan inloggning; svaret har en "
-          "kvittokod och ett lösenord som bara visas en gång", body=FeedbackIn, response=ReceiptOut, status=201,
-          public=True)
-def feedback(body: dict[str, Any]) -> dict[str, Any]:
+@endpoint(bp, "/public/entities", summary="Vårdgivarna (huvudmännen) som tar emot synpunkter och klagomål här",
+          response=PublicEntityOut, many=True, public=True)
+def entities() -> list[dict[str, Any]]:
+    return engine().public_entities()
+
+
+@endpoint(bp, "/public/<string:entity>/feedback", "POST", summary="Lämna synpunkt eller klagomål till en vårdgivare "
+          "utan inloggning; svaret har en kvittokod och ett lösenord som bara visas en gång", body=FeedbackIn,
+          response=ReceiptOut, status=201, public=True)
+def feedback(entity: str, body: dict[str, Any]) -> dict[str, Any]:
     _limit("public")
-    return engine().submit_public_feedback(current_app.extensions["avvik.settings"].public_feedback_unit,
-                                           body["data"])
+    return engine().submit_public_feedback(entity, body["data"])
 
 
 @endpoint(bp, "/public/feedback/<string:receipt>", summary="Följ ditt ärende utan inloggning: status och svar. "

@@ -8,14 +8,14 @@ from flask import Blueprint
 
 from server.auth import current_user
 from server.http import endpoint, engine
-from server.schemas import AssignIn, CompleteIn, CompleteOut, TaskDetailOut, TaskOut, WorklistIn
+from server.schemas import AssignIn, CompleteIn, CompleteOut, TaskDetailOut, TaskOut, WorklistIn, WorkTaskOut
 
 bp = Blueprint("tasks", __name__, url_prefix="/api/v1")
 TASK = "<uuid:task_id>"
 
 
-@endpoint(bp, "/tasks", summary="Din arbetslista (scope=mine eller available), filtrerbar på område, enhet och försenade", query=WorklistIn,
-          response=TaskOut, many=True)
+@endpoint(bp, "/tasks", summary="Din arbetslista (scope=mine eller available), filtrerbar på område, enhet och försenade",
+          query=WorklistIn, response=WorkTaskOut, many=True)
 def worklist(query: dict[str, Any]) -> list[dict[str, Any]]:
     return engine().worklist(current_user(), query["scope"], query["limit"], query["offset"], query.get("area"),
                              query.get("unit"), query["overdue"])

@@ -31,6 +31,8 @@ def test_complainant_submits_without_login_and_gets_a_receipt(open_page: Callabl
     page = open_page(width=360, height=640)
     page.goto("/synpunkter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Synpunkter och klagomål")
+    page.get_by_role("link", name="Region Stockholm").click()  # the complainant picks the legal entity
+    expect(page.get_by_test_id("entity")).to_have_text("Till Region Stockholm")
     page.get_by_label("Rubrik").fill("Lång väntan på akuten")
     page.get_by_label("Vad vill du berätta?").fill("Min pappa väntade i åtta timmar utan att få vatten.")
     page.get_by_label("Klagomål", exact=True).check()

@@ -14,7 +14,8 @@ from engine import Engine
 PAGES = [
     (None, "/", "Välkommen till avvik"),
     (None, "/logga-in", "Det här är en demo"),
-    (None, "/synpunkter", "Vad vill du berätta?"),
+    (None, "/synpunkter", "Vilken vårdgivare gäller det?"),
+    (None, "/synpunkter/rg", "Vad vill du berätta?"),
     (None, "/synpunkter/folj", "Ärendekod"),
     ("eva", "/rapportera", "Sök enhet"),
     ("eva", "/mina-rapporter", "{number}"),
@@ -27,6 +28,7 @@ PAGES = [
     ("revisor", "/logg/{number}", "Läsningar"),
     ("cecilia", "/statistik", "Riskmatris"),
     ("petra", "/studio", "Intag och routning"),
+    ("anna", "/ersattare", "Utse ersättare"),
 ]
 
 

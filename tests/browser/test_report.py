@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from engine import Engine
 
-NUMBER = re.compile(r"AVV-\d{4}-\d{6}")
+NUMBER = re.compile(r"RS-\d{4}-\d{6}")  # Region Stockholm's series
 
 
 def test_reporter_reports_on_a_phone_and_sees_the_number(open_page: Callable[..., Any], demo: Engine) -> None:

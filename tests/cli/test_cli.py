@@ -41,7 +41,7 @@ def test_operator_sets_up_an_organisation_and_a_token_that_authenticates(avvik: 
     token = avvik("token", "create", "ulla", "--expires-days", "30").output.strip()
     engine = Engine(db)
     assert engine.authenticate(token) == "ulla"
-    grant = {"role": "handlaggare", "unit_id": "rg", "unit_name": "Region Gotland"}
+    grant = {"role": "handlaggare", "unit_id": "rg", "unit_name": "Region Gotland", "on_behalf_of": None}
     assert engine.me("ulla")["grants"] == [{**grant, "reads": [], "works_in": [], "protected": []}]  # nothing runs
     release_hash = engine.list_releases()[0]["hash"]
     activated = avvik("release", "activate", release_hash, "--unit", "rg")

@@ -35,7 +35,7 @@ def handle_until_signing(casework: Any, number: str) -> None:
 
 def test_report_is_numbered_routed_and_listed_for_handlers(demo: Engine, report: dict[str, Any]) -> None:
     event = demo.report_event("eva", "ks-akut", report)
-    assert re.fullmatch(r"AVV-\d{4}-\d{6}", event["number"])
+    assert re.fullmatch(r"RS-\d{4}-\d{6}", event["number"])  # Region Stockholm's series
     assert [a["area"] for a in event["areas"]] == ["vard"]
     worklist = demo.worklist("anna")
     assert [(t["event_number"], t["event_title"], t["spec_name"]) for t in worklist] == [

@@ -46,7 +46,7 @@ def test_a_complaint_is_followed_by_receipt_handled_with_the_unit_and_answered_t
     form = client.get(f"{API}/forms/feedback")  # the public e-service reads its form without a token
     assert form.status_code == 200 and "relation" in form.get_json()["schema"]["properties"]
 
-    sent = client.post(f"{API}/public/feedback", json={"data": COMPLAINT}).get_json()
+    sent = client.post(f"{API}/public/rs/feedback", json={"data": COMPLAINT}).get_json()
     receipt, secret = sent["receipt"], sent["secret"]
     assert not receipt.startswith("AVV-") and len(secret) >= 24
     assert_error(follow(client, receipt, "fel-lösenord"), 404, "not_found")
@@ -101,7 +101,7 @@ def test_a_complaint_is_followed_by_receipt_handled_with_the_unit_and_answered_t
 
 
 def test_following_a_receipt_is_rate_limited(client: Any) -> None:
-    receipt = client.post(f"{API}/public/feedback", json={"data": COMPLAINT}).get_json()["receipt"]
+    receipt = client.post(f"{API}/public/rs/feedback", json={"data": COMPLAINT}).get_json()["receipt"]
     for _ in range(3):  # the test app allows three per window
         assert_error(follow(client, receipt, "gissning"), 404, "not_found")
     assert_error(follow(client, receipt, "gissning"), 429, "rate_limited")
@@ -112,7 +112,7 @@ def test_the_answer_clock_runs_from_receipt_not_from_the_answering_task(
 ) -> None:
     publish_with(demo, tmp_path, "synpunkter", {"sla_svar: P28D": "sla_svar: PT1S"}, label="kort svarstid")
     klara, greta = auth("klara"), auth("greta")
-    client.post(f"{API}/public/feedback", json={"data": COMPLAINT})
+    client.post(f"{API}/public/rs/feedback", json={"data": COMPLAINT})
     number = client.get(f"{API}/tasks", headers=klara).get_json()[0]["event_number"]
     time.sleep(1.2)
     done(client, klara, number, "bekrafta", CONFIRMED)

@@ -107,7 +107,7 @@ def test_the_reader_role_reads_but_does_not_change(client: Any, auth: Any) -> No
 def test_me_says_what_each_grant_reads(client: Any, auth: Any) -> None:
     grants = client.get(f"{API}/me", headers=auth("bertil")).get_json()["grants"]
     assert grants == [{
-        "role": "verksamhetschef", "unit_id": "ks", "unit_name": "Karolinska Universitetssjukhuset",
+        "role": "verksamhetschef", "unit_id": "ks", "unit_name": "Karolinska Universitetssjukhuset", "on_behalf_of": None,
         "reads": ["arbetsmiljo", "lab", "miljo", "omsorg", "synpunkter", "tandvard", "vard"],
         "works_in": ["lab", "miljo", "omsorg", "synpunkter", "tandvard", "vard"],
         "protected": ["lab", "miljo", "omsorg", "synpunkter", "tandvard", "vard"],

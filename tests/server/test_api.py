@@ -121,9 +121,9 @@ def test_closure_blocked_then_allowed(client: Any, auth: Any, report: dict[str, 
 def test_public_feedback_without_login_is_rate_limited(client: Any) -> None:
     data = {"rubrik": "Lång väntetid", "beskrivning": "Vi väntade sex timmar.", "handelsetyp": "klagomal",
             "relation": "narstaende"}
-    receipts = [client.post(f"{API}/public/feedback", json={"data": data}) for _ in range(3)]
+    receipts = [client.post(f"{API}/public/rs/feedback", json={"data": data}) for _ in range(3)]
     assert all(r.status_code == 201 and r.get_json()["receipt"].startswith("K-") for r in receipts)
-    assert_error(client.post(f"{API}/public/feedback", json={"data": data}), 429, "rate_limited")
+    assert_error(client.post(f"{API}/public/rs/feedback", json={"data": data}), 429, "rate_limited")
 
 
 @pytest.mark.parametrize(

@@ -87,8 +87,12 @@ def world(demo: Engine, published: dict[str, Any]) -> dict[str, Any]:
     demo.set_binding("ks-avd12", "vard", published["hash"], "standard", "petra")
     demo.set_overlay("ks-avd12", "vard", "sla_triage", "P2D", "petra")
     notification = str(demo.my_notifications("anna")["items"][0]["id"])
-    values = {"number": number, "am_number": am_number, "task": task, "action": str(action.get_json()["id"]),
-              "release": published["hash"], "notification": notification, "decision": decision_id}
+    soon = utcnow() + timedelta(days=30)
+    deputyship = demo.name_deputy("anna", "olof", "handlaggare", "ks", soon, soon + timedelta(days=7), "anna")["id"]
+    values = {"deputyship": str(deputyship), "number": number, "am_number": am_number, "task": task,
+              "action": str(action.get_json()["id"]),
+              "release": published["hash"], "notification": notification,
+              "decision": decision_id}
     return {"client": client, "headers": headers, "values": values}
 
 

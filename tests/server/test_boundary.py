@@ -73,7 +73,7 @@ def test_unstorable_text_is_refused_in_every_body_not_only_reports(
         (f"/events/{number}/areas", {"area": "arbetsmiljo", "reason": f"skäl{NUL}"}, "reason"),
         (f"/events/{number}/title", {"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": SURROGATE}, "reason"),
         (f"/tasks/{triage}/complete", {"data": {"triage": {"beslut": f"x{NUL}"}}}, "data/triage/beslut"),
-        ("/public/feedback", {"data": {"text": SURROGATE}}, "data/text"),
+        ("/public/rs/feedback", {"data": {"text": SURROGATE}}, "data/text"),
     ]
     for path, body, bad in cases:
         response = post_json(client, anna, path, body)

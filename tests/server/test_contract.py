@@ -58,7 +58,7 @@ def test_every_operation_documents_its_errors_with_the_error_body(client: Any) -
             assert {"413", "415", "422"} <= statuses, (method, path)
         if method != "get" and op.get("security"):
             assert "409" in statuses, (method, path)
-    assert "429" in doc["paths"][f"{API}/public/feedback"]["post"]["responses"]
+    assert "429" in doc["paths"][f"{API}/public/{{entity}}/feedback"]["post"]["responses"]
 
 
 def test_flask_and_werkzeug_errors_have_the_error_shape_and_405_says_what_is_allowed(client: Any, auth: Any) -> None:

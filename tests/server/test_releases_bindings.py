@@ -200,7 +200,7 @@ def test_an_overlay_outside_the_declaration_is_refused_with_the_field(
     for bad in ("fem dagar", "P999999999D", NINE_HUNDRED_KB, True, {"a": 1}, ["P1D"]):
         refused(bad, "ISO 8601")
     refused("P2Y", "P1Y")
-    refused("P999999999D", "ISO 8601", unit="rg-aldre", area="omsorg")
+    refused("P999999999D", "ISO 8601", unit="ks-avd12", area="omsorg")
     config = client.get(f"{API}/units/ks-avd12/effective-config", headers=petra).get_json()
     vard = next(a for a in config["areas"] if a["area"] == "vard")
     assert {"key": "sla_triage", "value": "P5D", "from_unit": None} in vard["variables"]  # nothing was stored

@@ -27,8 +27,8 @@ def dist(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("path", ["/", "/rapportera", "/arbetslista", "/handelser", "/uppgifter/3f1c",
-                                  "/handelser/AVV-2026-000001", "/synpunkter", "/logga-in", "/inloggad",
-                                  "/logg/AVV-2026-000001"])
+                                  "/handelser/RS-2026-000001", "/synpunkter", "/logga-in", "/inloggad",
+                                  "/logg/RS-2026-000001", "/ersattare", "/synpunkter/rg"])
 def test_pages_serve_the_app_with_a_strict_csp(demo: Engine, dist: Path, path: str) -> None:
     response = make_client(demo, web_dist=str(dist)).get(path)
     assert response.status_code == 200 and b'lang="sv"' in response.data

@@ -24,6 +24,7 @@ const NotificationSettings = lazy(() => import('./pages/NotificationSettings'));
 const Outbox = lazy(() => import('./pages/Outbox'));
 const Statistics = lazy(() => import('./pages/Statistics'));
 const AnnualReport = lazy(() => import('./pages/AnnualReport'));
+const Deputies = lazy(() => import('./pages/Deputies'));
 
 const guarded = (element: React.ReactNode) => <RequireLogin>{element}</RequireLogin>;
 
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
       { path: '/inloggad', element: <LoginCallback /> },
       { path: '/synpunkter', element: <Feedback /> },
       { path: '/synpunkter/folj', element: <FollowFeedback /> },
+      { path: '/synpunkter/:entity', element: <Feedback /> },
       { path: '/rapportera', element: guarded(<Report />) },
       { path: '/mina-rapporter', element: guarded(<MyReports />) },
       { path: '/arbetslista', element: guarded(<Worklist />) },
@@ -51,6 +53,7 @@ export const routes: RouteObject[] = [
       { path: '/notiser/installningar', element: guarded(<NotificationSettings />) },
       { path: '/utkorg', element: guarded(<Outbox />) },
       { path: '/arsrapport', element: guarded(<AnnualReport />) },
+      { path: '/ersattare', element: guarded(<Deputies />) },
       { path: '*', element: <p>{t.notFound}</p> },
     ],
   },

@@ -10,6 +10,9 @@ type Full<T> = T extends (infer U)[] ? Full<U>[] : T extends object ? { [K in ke
 export type Out<K extends keyof Schemas> = Full<Schemas[K]>;
 
 export type Task = Out<'TaskOut'>;
+export type WorkTask = Out<'WorkTaskOut'>;
+export type PublicEntity = Out<'PublicEntityOut'>;
+export type Deputy = Out<'DeputyOut'>;
 export type TaskDetail = Out<'TaskDetailOut'>;
 export type EventSummary = Out<'EventOut'>;
 export type EventDetail = Out<'EventDetailOut'>;
@@ -156,7 +159,8 @@ export const api = {
   units: () => request<Unit[]>('GET', '/units'),
   form: (which: 'intake' | 'action', unit?: string) => request<Form>('GET', `/forms/${which}${q({ unit })}`),
   feedbackForm: () => request<Form>('GET', '/forms/feedback'),
-  sendFeedback: (data: unknown) => request<Receipt>('POST', '/public/feedback', { data }),
+  publicEntities: () => request<PublicEntity[]>('GET', '/public/entities'),
+  sendFeedback: (entity: string, data: unknown) => request<Receipt>('POST', `/public/${enc(entity)}/feedback`, { data }),
   // the secret goes in a header, never in the address (addresses end up in logs and browser history)
   followFeedback: (receipt: string, secret: string) =>
     request<FeedbackStatus>('GET', `/public/feedback/${enc(receipt)}`, undefined, { 'X-Avvik-Secret': secret }),
@@ -180,7 +184,7 @@ export const api = {
     saveFile(`/annual-figures${q({ entity, year, format })}`, `arsrapport-${entity}-${year}.${format}`),
 
   worklist: (scope: 'mine' | 'available', filter: WorklistFilter, limit: number, offset: number) =>
-    request<Task[]>('GET', `/tasks${q({ scope, ...filter, overdue: filter.overdue ? 'true' : undefined, limit, offset })}`),
+    request<WorkTask[]>('GET', `/tasks${q({ scope, ...filter, overdue: filter.overdue ? 'true' : undefined, limit, offset })}`),
   task: (id: string) => request<TaskDetail>('GET', `/tasks/${enc(id)}`),
   claim: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/claim`),
   release: (id: string) => request<Task>('POST', `/tasks/${enc(id)}/release`),
@@ -217,6 +221,10 @@ export const api = {
   stats: (filter: Record<string, string | undefined>) => request<Stats>('GET', `/stats${q(filter)}`),
   /** Save a CSV or XLSX download (the bearer token goes in a header, so a plain link cannot fetch it). */
   download: (path: '/events' | '/stats', filter: Record<string, string | undefined>) => saveFile(path + q(filter)),
+  deputies: () => request<Deputy[]>('GET', '/deputies'),
+  nameDeputy: (body: { deputy: string; role: string; unit: string; starts_at: string; ends_at: string }) =>
+    request<Deputy>('POST', '/deputies', body),
+  revokeDeputy: (id: number) => request<Deputy>('POST', `/deputies/${id}/revoke`),
 
   myActions: () => request<Action[]>('GET', '/actions'),
   transition: (id: number, to: string, note: string | null, version: number, result?: string) =>

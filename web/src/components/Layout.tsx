@@ -30,6 +30,7 @@ export function Layout() {
             {hasRole('patientsakerhet', 'verksamhetschef', 'revisor') &&
               <li><NavLink to="/arsrapport">{t.nav.annual}</NavLink></li>}
             {hasRole('processagare') && <li><NavLink to="/studio">{t.nav.studio}</NavLink></li>}
+            {handler && <li><NavLink to="/ersattare">{t.nav.deputies}</NavLink></li>}
             {!me && <li><NavLink to="/synpunkter">{t.nav.feedback}</NavLink></li>}
           </ul>
         </nav>

@@ -62,6 +62,7 @@ function TaskPage({ id }: { id: string }) {
       <section className="task-form" aria-labelledby="uppgift">
         <p className="kicker"><Link to={`/handelser/${task.data.event_number}`}>{task.data.event_number}</Link> · {task.data.event_title}</p>
         <h1 id="uppgift">{task.data.name}</h1>
+        {task.data.on_behalf_of && <p className="on-behalf" data-testid="on-behalf">{t.task.onBehalfOf(task.data.on_behalf_of)}</p>}
         {task.data.instructions && <p className="lead">{task.data.instructions}</p>}
         {done ? (
           <>

@@ -3,8 +3,8 @@
 The change log and the read log get a chain per legal entity (engine/store/chain.py); rows written before this
 revision are chained here, in id order, so `avvik audit verify` holds from the first row.
 
-Revision ID: 0007_records
-Revises: 0006_ops
+Revision ID: 0008_records
+Revises: 0007_entities
 Create Date: 2026-11-29 00:30:00
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-revision = '0007_records'
-down_revision = '0006_ops'
+revision = '0008_records'
+down_revision = '0007_entities'
 branch_labels = None
 depends_on = None
 

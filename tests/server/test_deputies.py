@@ -1,0 +1,59 @@
+"""A deputy (ersättare) sees and works the principal's tasks during the period, the log says on whose behalf,
+notifications reach the deputy too, and it ends when the principal ends it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from engine import Engine
+from engine.store.types import utcnow
+
+from ..engine.test_vard_case import ACCEPT
+from ..http import API, assert_error, error_paths, event, submit
+
+
+def _period(days: int = 7) -> dict[str, str]:
+    now = utcnow()
+    return {"starts_at": (now - timedelta(minutes=1)).isoformat(), "ends_at": (now + timedelta(days=days)).isoformat()}
+
+
+def test_a_deputy_works_the_principals_task_and_the_log_says_on_whose_behalf(
+    client: Any, auth: Any, demo: Engine, report: dict[str, Any]
+) -> None:
+    anna, tina = auth("anna"), auth("tina")
+    number = submit(client, auth("eva"), report)["number"]
+    assert not [t for t in client.get(f"{API}/tasks", headers=tina).get_json() if t["event_number"] == number]
+
+    named = client.post(f"{API}/deputies", headers=anna,
+                        json={"deputy": "tina", "role": "handlaggare", "unit": "ks", **_period()})
+    assert named.status_code == 201, named.get_json()
+    assert [d["direction"] for d in client.get(f"{API}/deputies", headers=tina).get_json()] == ["received"]
+
+    [task] = [t for t in client.get(f"{API}/tasks", headers=tina).get_json() if t["event_number"] == number]
+    assert task["on_behalf_of"] == "anna"
+    assert client.get(f"{API}/tasks/{task['id']}", headers=tina).get_json()["on_behalf_of"] == "anna"
+    done = client.post(f"{API}/tasks/{task['id']}/complete", headers=tina, json={"data": ACCEPT})
+    assert done.status_code == 200, done.get_json()
+    [entry] = [h for h in event(client, anna, number)["history"] if h["operation"] == "complete"]
+    assert (entry["actor"], entry["on_behalf_of"]) == ("tina", "anna")
+    # the next task of anna's role reaches the deputy's inbox too
+    assert any(n["event_number"] == number for n in demo.my_notifications("tina")["items"])
+
+    deputyship = client.get(f"{API}/deputies", headers=anna).get_json()[0]["id"]
+    assert_error(client.post(f"{API}/deputies/{deputyship}/revoke", headers=tina), 403, "forbidden")
+    assert client.post(f"{API}/deputies/{deputyship}/revoke", headers=anna).status_code == 200
+    assert not [t for t in client.get(f"{API}/tasks", headers=tina).get_json() if t["event_number"] == number]
+    assert_error(client.get(f"{API}/events/{number}", headers=tina), 404, "not_found")
+
+
+def test_a_deputy_is_named_only_for_a_role_one_holds_and_only_within_the_legal_entity(
+    client: Any, auth: Any
+) -> None:
+    anna = auth("anna")
+    wrong_role = {"deputy": "tina", "role": "verksamhetschef", "unit": "ks", **_period()}
+    assert error_paths(client.post(f"{API}/deputies", headers=anna, json=wrong_role)) == {"role"}
+    gotland = {"deputy": "david", "role": "handlaggare", "unit": "ks", **_period()}
+    assert error_paths(client.post(f"{API}/deputies", headers=anna, json=gotland)) == {"deputy"}
+    too_long = {"deputy": "tina", "role": "handlaggare", "unit": "ks", **_period(days=400)}
+    assert error_paths(client.post(f"{API}/deputies", headers=anna, json=too_long)) == {"ends_at"}
