@@ -6,7 +6,6 @@ Every command reads AVVIK_DATABASE_URL (default: an SQLite file under var/).
 from __future__ import annotations
 
 import json
-import os
 import logging
 import os
 import shutil

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.access import grants_of
 from engine.context import Context
-from engine.entities import entity_id_of
+from engine.entities import entities_of, entity_id_of
 from engine.definitions.release import STANDARD, AreaDefinition, Release
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound, PermissionDenied, StaleWrite
 from engine.rules.access import roles_at
@@ -30,6 +30,7 @@ __all__ = [
     "INTAKE",
     "owned_unit",
     "require_owner",
+    "owned_release",
     "bind",
     "entity_release",
     "resolve_intake",
@@ -113,10 +114,22 @@ def owned_unit(ctx: Context, unit_id: str, actor_id: str) -> Unit:
     return unit
 
 
-def require_owner(ctx: Context, actor_id: str) -> None:
-    """The process owner role on some unit: what reading and publishing definitions takes."""
-    if not any(g.role == OWNER_ROLE for g in org_store.grants_of(ctx.session, actor_id)):
+def require_owner(ctx: Context, actor_id: str) -> set[str]:
+    """The process owner role on some unit: what reading and publishing definitions takes. The legal entities
+    the actor owns processes in."""
+    owned = entities_of(grants_of(ctx, actor_id), OWNER_ROLE)
+    if not owned:
         raise PermissionDenied("Att arbeta med definitioner kräver rollen processägare.")
+    return owned
+
+
+def owned_release(ctx: Context, release_hash: str, actor_id: str) -> ReleaseRecord:
+    """A release of a legal entity the actor owns processes in; another entity's is as unknown as a missing one."""
+    owned = require_owner(ctx, actor_id)
+    record = release_store.release_by_hash(ctx.session, release_hash)
+    if record is None or not owned & entity_store.release_owners(ctx.session, record.id):
+        raise NotFound("Releasen finns inte.")
+    return record
 def entity_release(ctx: Context, unit: Unit, release_hash: str) -> ReleaseRecord:
     """A release the unit's legal entity owns; another entity's release is as unknown as a missing one."""
     record = release_store.release_by_hash(ctx.session, release_hash) if isinstance(release_hash, str) else None

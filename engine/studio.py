@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from engine import releases
-from engine.config import INTAKE, owned_unit, require_owner, resolve, resolve_intake
+from engine.config import INTAKE, owned_release, owned_unit, resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.files import DEFINITION_SUFFIXES, MAX_FILE_BYTES
 from engine.definitions.forms import FormSet
 from engine.definitions.release import STANDARD, AreaDefinition
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound
-from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord
 
 __all__ = ["area_files", "active_definitions", "release_file", "validate_edit", "publish_edit", "form_preview"]
@@ -79,24 +78,18 @@ def active_definitions(ctx: Context, unit_id: str, actor_id: str) -> dict[str, A
     return {"unit_id": unit.id, "areas": areas}
 
 
-def _record(ctx: Context, release_hash: str) -> ReleaseRecord:
-    record = release_store.release_by_hash(ctx.session, release_hash)
-    if record is None:
-        raise NotFound("Releasen finns inte.")
-    return record
-
-
 def release_file(ctx: Context, release_hash: str, path: str, actor_id: str) -> dict[str, Any]:
-    require_owner(ctx, actor_id)
-    record = _record(ctx, release_hash)
+    record = owned_release(ctx, release_hash, actor_id)
     if path not in record.files:
         raise NotFound("Filen finns inte i releasen.")
     return {"release": record.hash, "path": path, "kind": _kind(path), "content": record.files[path]}
 
 
-def _edited(ctx: Context, base: str, files: Mapping[str, str], removed: list[str]) -> dict[str, bytes]:
-    """The base release's files with the edits applied; an edit outside processes/ and forms/ is refused."""
-    record = _record(ctx, base)
+def _edited(ctx: Context, base: str, files: Mapping[str, str], removed: list[str],
+            actor_id: str) -> dict[str, bytes]:
+    """The base release (of an entity the actor owns processes in) with the edits applied; an edit outside
+    processes/ and forms/ is refused."""
+    record = owned_release(ctx, base, actor_id)
     errors = []
     for path in [*files, *removed]:
         if path.split("/")[0] not in ("processes", "forms") or not path.endswith(DEFINITION_SUFFIXES) \
@@ -121,8 +114,7 @@ def validate_edit(ctx: Context, base: str, files: Mapping[str, str], removed: li
     from engine.validation import validate_files  # as in build_release: the server starts without the validator
     from engine.validation.findings import ERROR
 
-    require_owner(ctx, actor_id)
-    findings = validate_files(_edited(ctx, base, files, removed))
+    findings = validate_files(_edited(ctx, base, files, removed, actor_id))
     errors = sum(1 for f in findings if f.severity == ERROR)
     return {"errors": errors, "warnings": len(findings) - errors, "findings": [f.to_dict() for f in findings]}
 
@@ -130,20 +122,18 @@ def validate_edit(ctx: Context, base: str, files: Mapping[str, str], removed: li
 def publish_edit(ctx: Context, base: str, files: Mapping[str, str], removed: list[str], label: str | None,
                  actor_id: str) -> dict[str, Any]:
     """Publish the edited tree as a release (422 with the findings if it has errors); activates nothing."""
-    require_owner(ctx, actor_id)
-    return releases.publish(ctx, _edited(ctx, base, files, removed), label, actor_id)
+    return releases.publish(ctx, _edited(ctx, base, files, removed, actor_id), label, actor_id)
 
 
 def form_preview(ctx: Context, base: str, files: Mapping[str, str], removed: list[str], path: str,
                  actor_id: str) -> dict[str, Any]:
     """The form at `path` of the edited tree as staff's browser gets it (self-contained, its uiSchema beside it),
     for a live preview while its JSON Schema is edited; 422 definition_invalid while it cannot be read."""
-    require_owner(ctx, actor_id)
     parts = path.split("/")
     if not (path.endswith(".json") and not path.endswith(".ui.json")
             and (len(parts) == 2 and parts[0] == "forms" or len(parts) == 4 and parts[2] == "forms")):
         raise InvalidInput("Bara formulär kan förhandsvisas.",
                            errors=[{"path": "path", "message": "Ange ett formulär under forms/."}])
-    forms = FormSet(_edited(ctx, base, files, removed))
+    forms = FormSet(_edited(ctx, base, files, removed, actor_id))
     form = forms.get(parts[-1], parts[1] if len(parts) == 4 else "")
     return {"schema": form.schema, "ui_schema": form.ui_schema}

@@ -27,6 +27,11 @@ SWEDISH: dict[str, str] = {
     "Not a valid mapping type.": "Ska vara ett objekt (JSON-objekt).",
     "Not a valid list.": "Ska vara en lista (JSON-lista).",
     "Invalid type.": "Fel typ av värde.",
+    "Not a valid date.": "Ska vara ett datum (ÅÅÅÅ-MM-DD).",
+    "Not a valid datetime.": "Ska vara en tidpunkt (ISO 8601).",
+    "Not a valid {obj_type}.": "Ogiltigt datum eller tidpunkt.",
+    "Not a valid {awareness} {obj_type}.": "Tidpunkten ska ha (eller sakna) tidszon som fältet kräver.",
+    "Cannot format string with given data_format.": "Fel format.",
     # schema
     "Invalid input type.": "Fel typ av värde.",
     "Unknown field.": "Okänt fält.",

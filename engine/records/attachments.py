@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from engine.access import CaseAccess, EventAccess, access_for, case_access, event_access
+from engine.access import CaseAccess, EventAccess, access_for, event_access
 from engine.actions import action_for
 from engine.context import Context
 from engine.errors import EventClosed, Infected, InvalidInput, NotFound, PermissionDenied, TooLarge, Unavailable

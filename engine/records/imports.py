@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.context import Context
+from engine.entities import legal_entity_of
 from engine.errors import Conflict, InvalidInput
 from engine.store import audit as audit_store
 from engine.store.models import AreaCase, Event, EventCounter, Unit
@@ -172,23 +173,26 @@ def _plan(ctx: Context, mapping: Mapping, rows: Iterator[dict[str, Any]]) -> _Pl
     return plan
 
 
-def _numbers(ctx: Context, year: int, count: int) -> range:
-    """A block of `count` event numbers of `year`, taken at once under the counter's lock."""
+def _numbers(ctx: Context, series: str, year: int, count: int) -> range:
+    """A block of `count` numbers of a legal entity's series and `year`, taken at once under the counter's lock."""
     insert_ = pg_insert if ctx.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    ctx.session.execute(insert_(EventCounter).values(year=year, value=0).on_conflict_do_nothing(index_elements=["year"]))
-    last = ctx.session.scalar(update(EventCounter).where(EventCounter.year == year)
+    ctx.session.execute(insert_(EventCounter).values(series=series, year=year, value=0)
+                        .on_conflict_do_nothing(index_elements=["series", "year"]))
+    last = ctx.session.scalar(update(EventCounter).where(EventCounter.series == series, EventCounter.year == year)
                               .values(value=EventCounter.value + count).returning(EventCounter.value))
     return range(last - count + 1, last + 1)
 
 
 def _write(ctx: Context, plan: _Plan) -> None:
     record, _ = ctx.current_release()
-    by_year: dict[int, list[dict[str, Any]]] = {}
+    # each imported event takes a number of its legal entity's own series (docs/entities.md)
+    by_series: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for item in plan.imported:
-        by_year.setdefault(item["moments"]["registered"].year, []).append(item)
-    for year, items in sorted(by_year.items()):
-        for item, sequence in zip(items, _numbers(ctx, year, len(items))):
-            item["number"] = f"AVV-{year}-{sequence:06d}"
+        series = legal_entity_of(ctx, item["unit"].path).prefix
+        by_series.setdefault((series, item["moments"]["registered"].year), []).append(item)
+    for (series, year), items in sorted(by_series.items()):
+        for item, sequence in zip(items, _numbers(ctx, series, year, len(items))):
+            item["number"] = f"{series}-{year}-{sequence:06d}"
     for start in range(0, len(plan.imported), BATCH):
         batch = plan.imported[start:start + BATCH]
         events = []

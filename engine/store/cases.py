@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload, undefer
+from sqlalchemy.orm import Session, joinedload, undefer
 
 from engine.store.models import AreaCase, Decision, Event, TaskRow, TimerRow
 

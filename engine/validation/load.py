@@ -145,6 +145,7 @@ def _load_one(ds: DefinitionSet, entry: Entry) -> list[Finding]:
         if doc is not None:
             found = check_notifications(doc, shared=entry.scope == "")
             scope.notifications = doc
+        return found
     if kind == "annual":
         doc, found = read_yaml(path, entry.data)
         if doc is not None:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 from playwright.sync_api import expect
 
 from engine import Engine
-from tests.browser.diagram import with_diagram
-from tests.definitions import copy_definitions
 from tests.live import REPO
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -105,7 +102,8 @@ def assert_drawn(page: Any, path: str, xml: bytes, errors: list[str]) -> None:
     missing = [i for i in ids_in(xml)
                if canvas.locator(f".djs-shape[data-element-id='{i}'] .djs-visual > *").count() == 0]
     assert not missing, f"{path}: not drawn: {missing}"
-    assert any(i.startswith("Lane_") for i in ids_in(xml)), "every shipped process has lanes"
+    if path != "processes/intake.bpmn":  # the routing process is no one's work: it has no lanes
+        assert any(i.startswith("Lane_") for i in ids_in(xml)), "every area process has lanes (its roles)"
     assert not errors, errors
 
 
@@ -116,22 +114,6 @@ def test_every_shipped_bpmn_opens_with_every_node_and_lane_drawn(open_page: Call
     errors = watch_console(petra)
     open_studio(petra)
     assert_drawn(petra, path, (REPO / path).read_bytes(), errors)
-
-
-def test_a_process_with_a_diagram_opens_with_its_lanes_drawn(
-    open_page: Callable[..., Any], demo: Engine, tmp_path: Path
-) -> None:
-    """The same check on a shipped process given a plain diagram here (tests/browser/diagram.py), so the
-    Modeler's import of a file with diagram and lanes is tested before the shipped files carry theirs."""
-    path = "processes/miljo/miljo.bpmn"
-    tree = copy_definitions(tmp_path)
-    drawn = with_diagram((tree / path).read_bytes())
-    (tree / path).write_bytes(drawn)
-    demo.activate_release(demo.publish_tree(tree, label="med diagram")["hash"], "ks-akut")
-    petra = open_page("petra")
-    errors = watch_console(petra)
-    open_studio(petra)
-    assert_drawn(petra, path, drawn, errors)
 
 
 def test_saved_xml_of_every_shipped_bpmn_validates_publishes_and_runs(

@@ -243,7 +243,7 @@ def test_a_complaint_answer_is_mailed_to_the_address_the_complainant_gave(
     from ..scenarios.test_synpunkter import ANSWER, CONFIRMED, INVESTIGATED
 
     sink, url = smtp_sink
-    sent = demo.submit_public_feedback("rs-klagomal", {
+    sent = demo.submit_public_feedback("rs", {
         "rubrik": "Lång väntetid", "beskrivning": "Sex timmar.", "handelsetyp": "klagomal", "relation": "patient",
         "patient_personnummer": PERSONNUMMER, "epost": "klagande@example.se"})
     number = demo.worklist("klara")[0]["event_number"]

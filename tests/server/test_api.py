@@ -42,7 +42,7 @@ def test_me_roles_units_and_intake_form(client: Any, auth: Any) -> None:
     headers = auth("anna")
     vard_like = ["omsorg", "tandvard", "vard"]  # the areas where handläggare is a lane role
     assert client.get(f"{API}/me", headers=headers).get_json()["grants"] == [
-        {"role": "handlaggare", "unit_id": "ks", "unit_name": "Karolinska Universitetssjukhuset",
+        {"role": "handlaggare", "unit_id": "ks", "unit_name": "Karolinska Universitetssjukhuset", "on_behalf_of": None,
          "reads": vard_like, "works_in": vard_like, "protected": vard_like}]
     roles = {r["id"]: r["name"] for r in client.get(f"{API}/roles", headers=headers).get_json()}
     assert roles["verksamhetschef"] == "Verksamhetschef"

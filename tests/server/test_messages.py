@@ -54,9 +54,9 @@ def test_every_message_the_api_schemas_can_give_is_swedish(message: str) -> None
     assert not ENGLISH.search(translated), f"{message!r} has no Swedish translation in server/messages.py"
 
 
-def test_the_table_keeps_each_templates_placeholders() -> None:
+def test_the_swedish_templates_use_only_placeholders_the_english_ones_fill() -> None:
     for english, swedish_text in SWEDISH.items():
-        assert set(re.findall(r"\{(\w+)\}", english)) == set(re.findall(r"\{(\w+)\}", swedish_text)), english
+        assert set(re.findall(r"\{(\w+)\}", swedish_text)) <= set(re.findall(r"\{(\w+)\}", english)), english
 
 
 def test_a_refused_request_names_each_field_in_swedish(client: Any, auth: Any) -> None:
