@@ -41,9 +41,10 @@ def test_a_closed_event_is_written_as_a_sip_whose_checksums_hold(
     number = _closed_with_photo(casework, report)
     monkeypatch.setenv("AVVIK_DATABASE_URL", casework.engine.db.url)
     monkeypatch.setenv("AVVIK_ATTACHMENT_DIR", str(casework.engine.records.store.root))  # type: ignore[attr-defined]
-    result = CliRunner().invoke(main, ["archive", "export", number, "--out", str(tmp_path)])
+    out = tmp_path / "arkiv"  # its own folder: tmp_path also holds the test's attachment store
+    result = CliRunner().invoke(main, ["archive", "export", number, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    package = next(tmp_path.iterdir())
+    [package] = list(out.iterdir())
     record = json.loads((package / "representations/rep1/data/arende.json").read_text())
     assert record["event"]["number"] == number and record["cases"][0]["status"] == "closed"
     assert (package / "representations/rep1/data/bilagor").is_dir()
