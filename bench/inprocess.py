@@ -16,7 +16,7 @@ from bench.profile import count_statements
 from bench.timing import summarize
 from bench.trees import REPO_TREE, area_definition
 from engine import Engine
-from engine.demo import seed_demo
+from server.demo import seed_demo
 
 __all__ = ["prepared_engine", "engine_lifecycle", "run_inprocess"]
 

@@ -79,7 +79,7 @@ class Server:
         self._log = workdir / f"gunicorn-{backend.name}.log"
         with self._log.open("wb") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "engine.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
+                [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
                 env={**os.environ, "AVVIK_DATABASE_URL": backend.url},
                 cwd=REPO_TREE,
                 stdout=subprocess.DEVNULL,  # the access log: one line per request

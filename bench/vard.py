@@ -48,7 +48,7 @@ STEPS: tuple[Step, ...] = (
     Step("signera_avslut", "verksamhetschef", {"avslut": {"lardomar": "Dubbelkontroll av doser."}}),
 )
 
-# engine/demo.py: anna is handläggare on ks, cecilia patientsäkerhet on rs, bertil verksamhetschef on ks.
+# server/demo.py: anna is handläggare on ks, cecilia patientsäkerhet on rs, bertil verksamhetschef on ks.
 DEMO_USERS = {"handlaggare": "anna", "patientsakerhet": "cecilia", "verksamhetschef": "bertil"}
 
 _BY_NAME = {step.spec_name: step for step in STEPS}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from engine import Database, Engine
-from engine.demo import seed_demo
+from server.demo import seed_demo
 from engine.records.settings import RecordsSettings
 from engine.records.storage import FileStore
 from engine.store.models import Base

@@ -10,8 +10,8 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from engine import Engine
-from engine.cli import main
-from engine.demo import REGION_ROOTS
+from server.cli import main
+from server.demo import REGION_ROOTS
 
 from .conftest import DEFINITIONS
 

@@ -68,7 +68,7 @@ def serve(database_url: str, workers: int = 2, port: int | None = None, log: Pat
         if log is None:
             log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "serve.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", str(workers)],
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", str(workers)],
             env=environment, stdout=subprocess.DEVNULL, stderr=stack.enter_context(log.open("wb")),
         )
         origin = f"http://127.0.0.1:{port}"

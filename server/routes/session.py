@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app
 from marshmallow import Schema, fields, validate
 
-from engine.demo import USERS
+from server.demo import USERS
 from engine.errors import NotFound
 from server.http import endpoint, engine
 from server.schemas import GrantOut, StrictSchema

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Database, Engine
-from engine.cli import main
+from server.cli import main
 from engine.errors import AuthenticationFailed
 
 from ..conftest import DEFINITIONS

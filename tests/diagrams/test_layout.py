@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from engine.cli import main
+from server.cli import main
 from engine.diagrams import bpmn_gaps, layout
 from engine.validation import validate_paths
 

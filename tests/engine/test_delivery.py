@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
+from server.cli import main
 from engine.delivery.settings import DeliverySettings
 from engine.delivery.smtp import SmtpTransport, transport_from_url
 from engine.outbox import RetryPolicy

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
+from server.cli import main
 from engine.errors import InvalidInput
 
 REGISTER = Path(__file__).parent / "data" / "scb_arbetsstallen.csv"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
+from server.cli import main
 from engine.errors import AuthenticationFailed, InvalidInput
 
 DATA = Path(__file__).parent / "data"

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engine import Database, Engine
-from engine.cli import main
+from server.cli import main
 from server import create_app
 from server.config import Settings
 

@@ -51,7 +51,7 @@ def command(service: dict[str, list[str]], options: dict[str, str]) -> list[str]
     """ExecStart with this checkout's avvik in place of the installed one and the given options replaced."""
     argv = shlex.split(service["ExecStart"][0])
     assert argv[0] == "/opt/avvik/.venv/bin/avvik"
-    argv[:1] = [sys.executable, "-m", "engine.cli"]
+    argv[:1] = [sys.executable, "-m", "server.cli"]
     for option, value in options.items():
         argv[argv.index(option) + 1] = value
     return argv
@@ -130,9 +130,9 @@ def test_operator_runs_avvik_from_deploy(
 
     # yesterday's backup, restored into a fresh database, serves every event
     backup = tmp_path / "avvik-backup.dump"
-    subprocess.run([sys.executable, "-m", "engine.cli", "db", "backup", str(backup)], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "server.cli", "db", "backup", str(backup)], env=env, check=True,
                    capture_output=True, timeout=300)
-    subprocess.run([sys.executable, "-m", "engine.cli", "db", "restore", str(backup)],
+    subprocess.run([sys.executable, "-m", "server.cli", "db", "restore", str(backup)],
                    env={**env, "AVVIK_DATABASE_URL": fresh_url}, check=True, capture_output=True, timeout=300)
     restored = Database(fresh_url)
     try:

@@ -44,7 +44,7 @@ def test_no_protected_value_in_any_log_line(demo: Engine, report: dict[str, Any]
         assert call(f"{origin}{API}/events/{PNR}", anna)[0] == 404
         assert call(f"{origin}{API}/events", eva, {"unit_id": "ks-akut", "data": {"rubrik": PNR}})[0] == 422
     with worker_log.open("wb") as stderr:  # e-mails the notifications (to its log: no SMTP server set)
-        subprocess.run([sys.executable, "-m", "engine.cli", "worker", "--once"], check=True, stderr=stderr,
+        subprocess.run([sys.executable, "-m", "server.cli", "worker", "--once"], check=True, stderr=stderr,
                        stdout=subprocess.DEVNULL, env={**os.environ, "AVVIK_DATABASE_URL": demo.db.url,
                                                        "AVVIK_SMTP_URL": "", "PYTHONPATH": str(REPO)}, timeout=120)
 

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from server.cli import main
 from engine.records.attachments import Upload
 
 from ..conftest import REPO, Casework

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import delete, select, text, update
 
 from engine import Database, Engine
-from engine.cli import main
+from server.cli import main
 from engine.store.models import AuditEntry, ReadLogEntry
 from engine.store.schema import upgrade
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
+from server.cli import main
 from engine.errors import Conflict
 
 MAPPING = (Path(__file__).parent / "data" / "handelsevis-mapping.yaml").read_bytes()

@@ -10,7 +10,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from engine import Engine
-from engine.cli import main
+from server.cli import main
 from engine.definitions.files import read_tree
 from engine.records.attachments import Upload
 from engine.store.types import utcnow

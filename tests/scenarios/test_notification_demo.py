@@ -9,7 +9,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from server.cli import main
 from server.web import PAGES
 
 from ..http import API, carry_out_action, done, submit

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from engine import Engine
-from engine.demo import USERS
+from server.demo import USERS
 from engine.errors import InvalidInput
 
 from ..conftest import DEFINITIONS

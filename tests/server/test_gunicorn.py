@@ -89,7 +89,7 @@ def test_serve_with_worker_fires_timers_beside_the_api_and_stops_with_it(
     log = tmp_path / "serve.log"  # a file, not a pipe: the JSON lines of the API and the worker would fill a pipe
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", "1", "--with-worker",
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1", "--with-worker",
              "--worker-interval", "0.2"],
             env={**os.environ, "AVVIK_DATABASE_URL": demo.db.url}, stdout=subprocess.DEVNULL, stderr=stderr,
         )

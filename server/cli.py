@@ -25,7 +25,7 @@ from engine import backup as backups
 from engine import logs
 from engine.api import Engine
 from engine.delivery.settings import DeliverySettings
-from engine.demo import seed_demo
+from server.demo import seed_demo
 from engine.errors import AvvikError, DefinitionError
 from engine.store.db import Database
 from engine.store.schema import upgrade
@@ -579,7 +579,7 @@ def serve(host: str, port: int, workers: int, with_worker: bool, worker_interval
 
     child = None
     if with_worker:  # a process of its own, as in production, so a slow round never holds up a request
-        child = subprocess.Popen([sys.executable, "-m", "engine.cli", "worker", "--interval", str(worker_interval)])
+        child = subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--interval", str(worker_interval)])
         click.echo(f"Timerarbetaren körs (pid {child.pid}).", err=True)
     try:
         run(host, port, workers, os.environ.get("AVVIK_METRICS_BIND") or None)
