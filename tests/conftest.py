@@ -1,5 +1,6 @@
-"""Fixtures, as a vocabulary: `db` (migrated, emptied after each test), `engine`, `published` (the repo's own
-definitions as a release), `demo` (the demo organisation), `report` (a valid intake report).
+"""Fixtures, as a vocabulary: `db` (migrated, emptied after each test), `clock` (the engine's clock, which a test
+advances instead of sleeping), `engine`, `published` (the repo's own definitions as a release), `demo` (the demo
+organisation), `report` (a valid intake report).
 
 The suite runs against AVVIK_TEST_DATABASE_URL when set (PostgreSQL in CI), else a fresh SQLite file.
 """
@@ -7,6 +8,7 @@ The suite runs against AVVIK_TEST_DATABASE_URL when set (PostgreSQL in CI), else
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -19,6 +21,7 @@ from engine.records.settings import RecordsSettings
 from engine.records.storage import FileStore
 from engine.store.models import Base
 from engine.store.schema import upgrade
+from engine.store.types import utcnow
 
 REPO = Path(__file__).resolve().parents[1]
 # The definition tree the suite publishes; AVVIK_TEST_DEFINITIONS runs the suite against another tree.
@@ -59,9 +62,28 @@ def attachment_dir(tmp_path: Path) -> Path:
     return tmp_path / "attachments"
 
 
+class Clock:
+    """The real time plus an offset the test moves forward: time still passes between steps, and a timer due in
+    four hours fires after `advance(hours=4)`, in the engine and in SpiffWorkflow alike."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return utcnow() + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
 @pytest.fixture
-def engine(db: Database, attachment_dir: Path) -> Engine:
-    return Engine(db, records=RecordsSettings(store=FileStore(attachment_dir), max_bytes=200_000))
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(db: Database, attachment_dir: Path, clock: Clock) -> Engine:
+    return Engine(db, clock=clock, records=RecordsSettings(store=FileStore(attachment_dir), max_bytes=200_000))
 
 
 @pytest.fixture

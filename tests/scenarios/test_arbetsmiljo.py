@@ -7,14 +7,13 @@ on ks, eva = reporter, revisor = auditor.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from engine import Engine
 
-from ..definitions import fire_due_timers, publish_with
+from ..conftest import Clock
+from ..definitions import fire_due_timers
 from ..http import (
     API,
     assert_error,
@@ -171,9 +170,8 @@ def test_cfar_is_an_eight_digit_string_and_personnummer_is_protected(client: Any
 # --- AML 3 kap. 3 a §: same-day decision, escalated by the worker ---------------------------------------
 
 def test_serious_injury_needs_a_same_day_av_decision_that_escalates_and_an_fk_decision(
-    demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "arbetsmiljo", {"sla_av: PT8H": "sla_av: PT1S"}, label="kort AV-frist")
 
     number = submit(client, auth("eva"), FALL_FROM_LADDER, unit="ks-avd12")["number"]
     karin, hanna = auth("karin"), auth("hanna")
@@ -182,8 +180,8 @@ def test_serious_injury_needs_a_same_day_av_decision_that_escalates_and_an_fk_de
     assert worklist(client, karin, number) == ["av_bedomning"]
     assert worklist(client, hanna, number) == []
 
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(hours=8, minutes=1)  # sla_av: PT8H
+    assert "1 ärenden" in fire_due_timers(demo).output
     assert worklist(client, karin, number) == []  # the chef's task was taken away ...
     assert worklist(client, hanna, number) == ["av_eskalerad"]  # ... and escalated to HR arbetsmiljö
     escalated = open_task(client, hanna, number, "av_eskalerad")
@@ -417,18 +415,16 @@ def test_work_injury_report_is_prefilled_for_the_e_service_and_the_read_is_logge
 
 
 def test_the_forsakringskassan_report_has_a_clock_that_escalates_to_hr(
-    demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "arbetsmiljo", {"sla_fk_arbetsskada: PT8H": "sla_fk_arbetsskada: PT1S"},
-                 label="kort FK-frist")
     karin, hanna = auth("karin"), auth("hanna")
     number = submit(client, auth("eva"), NEEDLE_STICK, unit="ks-avd12")["number"]
     injury = classification("medarbetare", "lindrig", am_typ="stickskada")
     after = done(client, karin, number, "klassificering", injury)
     fk = [t for t in after["next_tasks"] if t["spec_name"] == "fk_anmalan"]
     assert len(fk) == 1 and fk[0]["due_at"] is not None  # "omedelbart" (SFB 42 kap. 10 §), local hours
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(hours=8, minutes=1)  # sla_fk_arbetsskada: PT8H
+    assert "1 ärenden" in fire_due_timers(demo).output
     assert "fk_anmalan" not in worklist(client, karin, number)
     assert worklist(client, hanna, number) == ["fk_anmalan_eskalerad"]
     done(client, hanna, number, "fk_anmalan_eskalerad", FK_YES)

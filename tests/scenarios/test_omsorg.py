@@ -4,7 +4,6 @@ clocks, and closing only when every rule is met."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 
 from engine import Engine
 
+from ..conftest import Clock
 from ..definitions import fire_due_timers, publish_with
 from ..http import (
     API,
@@ -194,19 +194,18 @@ def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
 
 
 def test_lex_sarah_clock_escalates_by_legal_basis(
-    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_sol: PT4H": "sla_lex_sarah_sol: PT1S",
-                                            "sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"},
-                 label="kort lex Sarah-klocka")
+    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"},
+                 label="längre lex Sarah-klocka för LSS")
     david, vera, sara = auth("david"), auth("vera"), auth("sara")
     sol = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     lss = submit(client, auth("eva"), {**care_report, "rubrik": "Utebliven insats i LSS-boende"}, unit=UNIT)["number"]
     for number, lagrum in ((sol, "sol"), (lss, "lss")):
         done(client, david, number, "triage", ACCEPT)
         done(client, david, number, "klassificering", {**CLASSIFY_LEX_SARAH, "insats_lagrum": lagrum})
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(hours=4, minutes=1)  # sla_lex_sarah_sol: PT4H
+    assert "1 ärenden" in fire_due_timers(demo).output
 
     assert open_specs(client, david, sol) == ["omedelbar_atgard_eskalerad"]
     assert open_specs(client, david, lss) == ["omedelbar_atgard"]  # "utan dröjsmål" has its own clock
@@ -221,14 +220,13 @@ def test_lex_sarah_clock_escalates_by_legal_basis(
 
 
 def test_triage_clock_escalates_to_the_verksamhetschef(
-    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "omsorg", {"sla_triage: P3D": "sla_triage: PT1S"}, label="kort triage omsorg")
     david, vera = auth("david"), auth("vera")
     number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     assert open_specs(client, david, number) == ["triage"]
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(days=3, minutes=1)  # sla_triage: P3D
+    assert "1 ärenden" in fire_due_timers(demo).output
     assert client.get(f"{API}/tasks", headers=david).get_json() == []
     escalated = client.get(f"{API}/tasks", headers=vera).get_json()
     assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("triage_eskalerad", number)]
@@ -250,10 +248,8 @@ def test_brukare_identifier_is_protected(client: Any, auth: Any, care_report: di
 
 
 def test_the_sas_decision_on_lex_sarah_has_a_clock_that_escalates(
-    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_beslut: P3D": "sla_lex_sarah_beslut: PT1S"},
-                 label="kort SAS-klocka")
     david, sara, vera = auth("david"), auth("sara"), auth("vera")
     number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     done(client, david, number, "triage", ACCEPT)
@@ -261,8 +257,8 @@ def test_the_sas_decision_on_lex_sarah_has_a_clock_that_escalates(
     done(client, david, number, "omedelbar_atgard", REMEDY)
     decide = done(client, sara, number, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING)["next_tasks"]
     assert [(t["spec_name"], t["due_at"] is not None) for t in decide] == [("lex_sarah_bedomning", True)]
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(days=3, minutes=1)  # sla_lex_sarah_beslut: P3D
+    assert "1 ärenden" in fire_due_timers(demo).output
     assert open_specs(client, sara, number) == ["lex_sarah_bedomning_eskalerad"]
     assert [t["role"] for t in client.get(f"{API}/tasks", headers=vera).get_json()] == ["verksamhetschef"]
     done(client, vera, number, "lex_sarah_bedomning_eskalerad", LEX_SARAH_YES)
