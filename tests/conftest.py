@@ -1,19 +1,28 @@
-"""Fixtures, as a vocabulary: `db` (migrated, emptied after each test), `clock` (the engine's clock, which a test
-advances instead of sleeping), `engine`, `published` (the repo's own definitions as a release), `demo` (the demo
-organisation), `report` (a valid intake report).
+"""Fixtures, as a vocabulary: `db` (migrated; each test runs in a transaction rolled back at its end), `clock`
+(the engine's clock, which a test advances instead of sleeping), `engine`, `published` (the repo's own
+definitions as a release), `demo` (the demo organisation), `report` (a valid intake report).
 
 The suite runs against AVVIK_TEST_DATABASE_URL when set (PostgreSQL in CI), else a fresh SQLite file.
+
+Isolation: every use case of a test runs in a savepoint of one outer transaction on one connection, and the outer
+transaction is rolled back when the test ends. A test that reaches the database over another connection (threads
+racing, a CLI or server in a subprocess, `avvik …` with AVVIK_DATABASE_URL, a backup) cannot see that
+transaction: it is marked `shared_database` (or asks for `database_url` itself) and gets committed writes and a
+wipe of every table afterwards instead.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
 from engine import Database, Engine
 from server.demo import seed_demo
@@ -45,16 +54,56 @@ def migrated(database_url: str) -> Iterator[Database]:
     db.dispose()
 
 
-@pytest.fixture
-def db(migrated: Database) -> Iterator[Database]:
-    yield migrated
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "shared_database: the test uses several connections (threads, subprocesses, "
+                                       "the CLI on AVVIK_DATABASE_URL): commit for real and wipe the tables after it")
+
+
+class SavepointDatabase(Database):
+    """The migrated database seen through one connection inside an outer transaction: each `transaction()` is a
+    savepoint on it (committing releases the savepoint, an error rolls back to it), so the engine's own commit
+    and rollback behave as in production while nothing outlives the test."""
+
+    def __init__(self, base: Database, connection: Connection) -> None:
+        self.url, self.engine, self._connection = base.url, base.engine, connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with Session(self._connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session, \
+                session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        pass  # the connection belongs to the fixture
+
+
+def _shares_database(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("shared_database") is not None or (
+        "database_url" in inspect.signature(request.function).parameters)
+
+
+def _wipe(db: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with migrated.engine.begin() as connection:
-        if migrated.dialect == "postgresql":
+    with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def db(migrated: Database, request: pytest.FixtureRequest) -> Iterator[Database]:
+    if _shares_database(request):
+        yield migrated
+        _wipe(migrated)
+        return
+    with migrated.engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield SavepointDatabase(migrated, connection)
+        finally:
+            outer.rollback()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_
 ACCEPT = {"triage": {"beslut": "accepterad"}}
 
 
+@pytest.mark.shared_database
 def test_two_concurrent_completions_leave_one_completed_and_one_stale(
     demo: Engine, casework: Any, report: dict[str, Any]
 ) -> None:
@@ -54,6 +55,7 @@ def test_stale_version_is_refused_before_anything_changes(
     demo.complete_task(task["id"], "anna", ACCEPT, expected_version=task["case_version"])
 
 
+@pytest.mark.shared_database
 def test_concurrent_reports_get_unique_numbers(demo: Engine, report: dict[str, Any]) -> None:
     numbers: list[str] = []
 

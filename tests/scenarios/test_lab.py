@@ -242,7 +242,7 @@ def test_containment_clock_escalates_to_the_verksamhetschef(
 
 
 def test_an_unquoted_iso_timer_runs_as_the_duration_it_says(
-    demo: Engine, client: Any, auth: Any, tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, tmp_path: Path
 ) -> None:
     # As other modelers write it: <timeDuration>PT1H</timeDuration>, no quotes, no variable
     tree = copy_definitions(tmp_path)
