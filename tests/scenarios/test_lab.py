@@ -54,9 +54,6 @@ CONTAINED = {
         "datum": "2026-11-20",
     },
 }
-NOT_LAB = {"begransning": {"avvikande_arbete": "nej", "sammanfattning": "Gäller provtagningen på avdelningen.",
-                           "motivering": "Felet uppstod före ankomst till laboratoriet; handläggs inom vård.",
-                           "datum": "2026-11-20"}}
 
 
 def assessed(harm: str) -> dict[str, Any]:
@@ -213,32 +210,8 @@ def test_no_patient_harm_needs_no_vard_link(client: Any, auth: Any) -> None:
     ]
 
 
-def test_not_a_lab_nonconformity_ends_after_containment(client: Any, auth: Any) -> None:
-    lars = auth("lars")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
-    without_reason = {"begransning": {k: v for k, v in NOT_LAB["begransning"].items() if k != "motivering"}}
-    body = assert_error(complete(client, lars, number, "begransning", without_reason), 422, "validation_failed")
-    assert [e["path"] for e in body["errors"]] == ["begransning/motivering"]
-    assert advance(client, lars, number, "begransning", NOT_LAB) == []
-    view = event(client, lars, number)
-    assert view["areas"][0]["status"] == "closed" and view["decisions"] == []
 
 
-def test_containment_clock_escalates_to_the_verksamhetschef(
-    demo: Engine, client: Any, auth: Any, clock: Clock
-) -> None:
-    lars, bertil = auth("lars"), auth("bertil")
-    number = submit(client, auth("eva"), {**MISLABELLED, "drabbade": ["prov"]}, unit=LAB_UNIT)["number"]
-    waiting = client.get(f"{API}/tasks", headers=lars).get_json()
-    assert [t["spec_name"] for t in waiting] == ["begransning"] and waiting[0]["due_at"] is not None
-    clock.advance(hours=4, minutes=1)  # sla_begransning: PT4H
-    assert "1 ärenden" in fire_due_timers(demo).output
-    assert client.get(f"{API}/tasks", headers=lars).get_json() == []
-    escalated = client.get(f"{API}/tasks", headers=bertil).get_json()
-    assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("begransning_eskalerad", number)]
-    assert_error(complete(client, lars, number, "begransning_eskalerad", CONTAINED), 403, "forbidden")
-    assert advance(client, bertil, number, "begransning_eskalerad", CONTAINED) == ["klinisk_bedomning"]
-    assert [h["operation"] for h in event(client, bertil, number)["history"]] == ["report", "timer", "complete"]
 
 
 def test_an_unquoted_iso_timer_runs_as_the_duration_it_says(

@@ -105,6 +105,11 @@ class Run:
         assert [[d[f] for f in fields[:len(want)]] for d, want in zip(found, step["decisions"])] == step["decisions"]
         assert len(found) == len(step["decisions"]), found
 
+    def history(self, step: dict[str, Any]) -> None:
+        """The operations in the event's history, oldest first (report, complete, timer, …)."""
+        found = event(self.client, self.auth(step["by"]), self.number)["history"]
+        assert [h["operation"] for h in found] == step["history"]
+
     def feedback_shown(self, step: dict[str, Any]) -> None:
         """The feedback texts the reporter (by) reads on the event."""
         shown = event(self.client, self.auth(step["by"]), self.number)["feedback"]
@@ -143,6 +148,7 @@ VERBS: dict[str, tuple[Callable[[Run, dict[str, Any]], None], set[str]]] = {
     "closure": (Run.closure, {"by", "area"}),
     "decisions": (Run.decisions, {"by"}),
     "feedback_shown": (Run.feedback_shown, {"by"}),
+    "history": (Run.history, {"by"}),
     "status": (Run.status, {"by"}),
     "action": (Run.action, {"by", "data"}),
     "move": (Run.move, {"by", "to", "note"}),
