@@ -210,10 +210,6 @@ def test_no_patient_harm_needs_no_vard_link(client: Any, auth: Any) -> None:
     ]
 
 
-
-
-
-
 def test_an_unquoted_iso_timer_runs_as_the_duration_it_says(
     demo: Engine, client: Any, auth: Any, tmp_path: Path
 ) -> None:

@@ -67,7 +67,6 @@ def test_chemical_spill_routes_to_miljo_and_the_miljosamordnare(client: Any, aut
     assert_error(client.get(f"{API}/events/{reported['number']}", headers=auth("anna")), 404, "not_found")
 
 
-
 def test_a_disturbance_outside_a_permit_or_notification_activity_needs_no_notice(client: Any, auth: Any) -> None:
     mikael, bertil = auth("mikael"), auth("bertil")
     number = submit(client, auth("eva"), SPILL)["number"]

@@ -105,6 +105,22 @@ class Run:
         assert [[d[f] for f in fields[:len(want)]] for d, want in zip(found, step["decisions"])] == step["decisions"]
         assert len(found) == len(step["decisions"]), found
 
+    def actions(self, step: dict[str, Any]) -> None:
+        """The event's actions by title, in order, each given a name for later steps (e.g. ones the process made
+        from a handlingsplan)."""
+        found = event(self.client, self.auth(step["by"]), self.number)["actions"]
+        assert [a["title"] for a in found] == list(step["actions"].values())
+        self.actions.update(zip(step["actions"], (a["id"] for a in found)))
+
+    def data(self, step: dict[str, Any]) -> None:
+        """Values in the area's case data, by dotted path (a number picks a list item)."""
+        case_data = event(self.client, self.auth(step["by"]), self.number)["case_data"][step["area"]]
+        for path, expected in step["data"].items():
+            value: Any = case_data
+            for part in str(path).split("."):
+                value = value[int(part)] if isinstance(value, list) else value[part]
+            assert value == expected, f"{path}: {value!r}"
+
     def history(self, step: dict[str, Any]) -> None:
         """The operations in the event's history, oldest first (report, complete, timer, …)."""
         found = event(self.client, self.auth(step["by"]), self.number)["history"]
@@ -149,6 +165,8 @@ VERBS: dict[str, tuple[Callable[[Run, dict[str, Any]], None], set[str]]] = {
     "decisions": (Run.decisions, {"by"}),
     "feedback_shown": (Run.feedback_shown, {"by"}),
     "history": (Run.history, {"by"}),
+    "actions": (Run.actions, {"by"}),
+    "data": (Run.data, {"by", "area"}),
     "status": (Run.status, {"by"}),
     "action": (Run.action, {"by", "data"}),
     "move": (Run.move, {"by", "to", "note"}),
