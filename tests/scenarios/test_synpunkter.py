@@ -9,7 +9,6 @@ from typing import Any
 
 from engine import Engine
 
-from ..conftest import Clock
 from ..http import API, advance, assert_error, complete, done, error_paths, event, open_specs, unmet
 
 COMPLAINT = {"rubrik": "Ingen tog hand om min mamma", "beskrivning": "Mamma låg sex timmar utan smärtlindring.",
@@ -103,19 +102,3 @@ def test_following_a_receipt_is_rate_limited(client: Any) -> None:
     for _ in range(3):  # the test app allows three per window
         assert_error(follow(client, receipt, "gissning"), 404, "not_found")
     assert_error(follow(client, receipt, "gissning"), 429, "rate_limited")
-
-
-def test_the_answer_clock_runs_from_receipt_not_from_the_answering_task(
-    client: Any, auth: Any, clock: Clock
-) -> None:
-    klara, greta = auth("klara"), auth("greta")
-    client.post(f"{API}/public/rs/feedback", json={"data": COMPLAINT})
-    number = client.get(f"{API}/tasks", headers=klara).get_json()[0]["event_number"]
-    clock.advance(days=28, minutes=1)  # sla_svar: P28D from receipt
-    done(client, klara, number, "bekrafta", CONFIRMED)
-    investigated = {"klagomalsutredning": {k: v for k, v in INVESTIGATED["klagomalsutredning"].items()
-                                           if k not in ("berord_enhet", "patientsakerhetshandelse")}}
-    # The answer was due 28 days after receipt: it is late the moment the answering step is reached.
-    assert advance(client, klara, number, "utred", investigated) == ["besvara_eskalerad"]
-    assert [t["spec_name"] for t in client.get(f"{API}/tasks", headers=greta).get_json()] == ["besvara_eskalerad"]
-    assert advance(client, greta, number, "besvara_eskalerad", ANSWER) == ["signera_avslut"]
