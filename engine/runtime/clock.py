@@ -42,4 +42,4 @@ def using(clock: Callable[[], datetime]) -> Iterator[None]:
 
 
 # Only SpiffWorkflow's timer module sees the subclass; every other `datetime` stays the standard one.
-_spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
+_spiff_timer.datetime = _ClockedDatetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.rules.access import AreaAccess, Grant, acting_for, case_roles, covers, covers_any, roles_at
 
 OMSORG = AreaAccess("omsorg", workers=frozenset({"handlaggare", "sas", "verksamhetschef"}),
@@ -40,7 +42,8 @@ def test_protected_values_only_for_the_named_roles_that_may_read() -> None:
 
 def test_a_recorded_restricting_decision_narrows_readers_to_the_named_roles() -> None:
     restricted = {"lex_sarah": {"varde": "ja"}}
-    for empty in ({}, {"lex_sarah": None}, {"lex_sarah": {}}, {"lex_sarah": ""}):
+    empties: list[dict[str, Any]] = [{}, {"lex_sarah": None}, {"lex_sarah": {}}, {"lex_sarah": ""}]
+    for empty in empties:
         assert not OMSORG.restricted(empty) and OMSORG.can_read({"handlaggare"}, empty)
     assert OMSORG.restricted(restricted)
     assert not OMSORG.can_read({"handlaggare"}, restricted) and not OMSORG.can_read({"revisor"}, restricted)

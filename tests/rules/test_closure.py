@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.definitions.areas import ClosureRule
-from engine.rules.closure import ActionState, evaluate_rules, unmet
+from engine.rules.closure import ActionState, RuleResult, evaluate_rules, unmet
 
 ACTIONS = ClosureRule("atgarder", "actions_terminal", "Alla åtgärder klara.")
 FIELDS = ClosureRule("begransning", "fields_filled", "Begränsningen dokumenterad.",
@@ -13,7 +13,7 @@ SERIOUS_ONLY = ClosureRule("analys", "fields_filled", "Händelseanalys gjord.", 
                            when='riskbedomning["konsekvens_potentiell"] >= 3')
 
 
-def _met(results: list) -> dict[str, tuple[bool, bool]]:
+def _met(results: list[RuleResult]) -> dict[str, tuple[bool, bool]]:
     return {r.id: (r.met, r.applies) for r in results}
 
 

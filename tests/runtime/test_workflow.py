@@ -47,7 +47,7 @@ LOOP = _HEAD + """
 """ + _TAIL
 
 
-def _spec(xml: str) -> Any:
+def _spec(xml: str) -> tuple[Any, Any]:
     parser = SpiffBpmnParser()
     parser.add_bpmn_str(xml.encode())
     return parser.get_spec("p"), parser.get_subprocess_specs("p")

@@ -33,7 +33,7 @@ class Run:
         self.demo, self.client, self.auth, self.clock = demo, client, auth, clock
         self.number = ""
         self.handler = ""
-        self.actions: dict[str, str] = {}
+        self.named: dict[str, str] = {}  # action name in the scenario -> action id
 
     def report(self, step: dict[str, Any]) -> None:
         response = self.client.post(f"{API}/events", json={"unit_id": step["unit"], "data": step["report"]},
@@ -110,7 +110,7 @@ class Run:
         from a handlingsplan)."""
         found = event(self.client, self.auth(step["by"]), self.number)["actions"]
         assert [a["title"] for a in found] == list(step["actions"].values())
-        self.actions.update(zip(step["actions"], (a["id"] for a in found)))
+        self.named.update(zip(step["actions"], (a["id"] for a in found)))
 
     def data(self, step: dict[str, Any]) -> None:
         """Values in the area's case data, by dotted path (a number picks a list item)."""
@@ -135,13 +135,13 @@ class Run:
         assert event(self.client, self.auth(step["by"]), self.number)["status"] == step["status"]
 
     def action(self, step: dict[str, Any]) -> None:
-        self.actions[step["action"]] = add_action(self.client, self.auth(step["by"]), self.number, step["data"])["id"]
+        self.named[step["action"]] = add_action(self.client, self.auth(step["by"]), self.number, step["data"])["id"]
 
     def move(self, step: dict[str, Any]) -> None:
         """Move a named action through the given states in turn (e.g. [beslutad, pagar, genomford])."""
         for target in step["to"]:
             body = {"to": target, **({"note": step["note"]} if "note" in step else {})}
-            moved = self.client.post(f"{API}/actions/{self.actions[step['move']]}/transition", json=body,
+            moved = self.client.post(f"{API}/actions/{self.named[step['move']]}/transition", json=body,
                                      headers=self.auth(step["by"]))
             assert moved.status_code == 200, moved.get_json()
 
@@ -176,6 +176,7 @@ VERBS: dict[str, tuple[Callable[[Run, dict[str, Any]], None], set[str]]] = {
 
 
 def _check_shape(path: Path, scenario: Any) -> list[dict[str, Any]]:
+    """The scenario's steps, once each starts with a known verb and carries only that verb's keys."""
     assert isinstance(scenario, dict) and set(scenario) <= {"name", "steps"} and scenario.get("steps"), (
         f"{path}: a scenario has name: and steps:")
     for index, step in enumerate(scenario["steps"], 1):
@@ -183,7 +184,8 @@ def _check_shape(path: Path, scenario: Any) -> list[dict[str, Any]]:
         assert verb in VERBS, f"{path} step {index}: starts with {verb!r}, not one of {sorted(VERBS)}"
         extra = set(step) - {verb} - VERBS[verb][1]
         assert not extra, f"{path} step {index}: {verb} does not take {sorted(extra)}"
-    return scenario["steps"]
+    steps: list[dict[str, Any]] = scenario["steps"]
+    return steps
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.parent.name}/{p.stem}" for p in SCENARIOS])
