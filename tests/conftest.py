@@ -49,6 +49,10 @@ def migrated(database_url: str) -> Iterator[Database]:
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
+            # A test that writes over a second connection without `shared_database` waits on the test's own
+            # open transaction: let it fail after a minute instead of hanging the suite.
+            connection.execute(text(f'ALTER DATABASE "{db.engine.url.database}" SET lock_timeout = \'60s\''))
+        db.engine.dispose()
     upgrade(db)
     yield db
     db.dispose()
