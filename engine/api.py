@@ -24,6 +24,7 @@ from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.records import archive, attachments, holds, imports, logs, retention
 from engine.records.settings import RecordsSettings
+from engine.runtime import clock as spiff_clock
 from engine.definitions.release import ReleaseCache
 from engine.errors import AvvikError, Conflict, StaleWrite
 from engine.store import ops as ops_store
@@ -63,7 +64,7 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
     @functools.wraps(func)
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         try:
-            with self.db.transaction() as session:
+            with self.db.transaction() as session, spiff_clock.using(self.clock):
                 return func(self, Context(session, self.releases, self.clock, self.public_url), *args, **kwargs)
         except StaleDataError:
             raise StaleWrite() from None

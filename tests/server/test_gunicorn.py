@@ -19,6 +19,8 @@ from tests.live import call, free_port, serve, wait_until_up
 
 from ..definitions import publish_with
 
+pytestmark = pytest.mark.shared_database  # gunicorn serves from subprocesses
+
 
 @pytest.fixture
 def server(demo: Engine) -> Iterator[str]:
