@@ -7,14 +7,15 @@ never see a session. A write that lost a race surfaces as StaleWrite, never as a
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, annual, case_summary, catalog, config, decision_references, deputies, entities, events,
+from engine import (actions, callers, annual, case_summary, catalog, config, decision_references, deputies, entities, events,
                     exports, health, links, migration, notifications, org, outbox, pilot, provisioning, receipts,
                     releases, reopening, stats, studio, tables, tasks, timers, triage)
 from engine.context import Context
@@ -25,7 +26,7 @@ from engine.integrations import cfar, idm
 from engine.records import archive, attachments, holds, imports, logs, retention
 from engine.records.settings import RecordsSettings
 from engine.definitions.release import ReleaseCache
-from engine.errors import AvvikError, Conflict, StaleWrite
+from engine.errors import AuthenticationFailed, AvvikError, Conflict, StaleWrite
 from engine.store import ops as ops_store
 from engine.store.db import Database
 from engine.store.types import utcnow
@@ -64,7 +65,11 @@ def _use_case(func: Callable[..., R], read_only: bool = False) -> Callable[..., 
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         try:
             with self.db.transaction(read_only) as session:
-                return func(self, Context(session, self.releases, self.clock, self.public_url), *args, **kwargs)
+                ctx = Context(session, self.releases, self.clock, self.public_url)
+                caller = callers.pending()
+                if caller is not None:  # the request's credential, checked in this transaction (engine/callers.py)
+                    callers.check(ctx, caller)
+                return func(self, ctx, *args, **kwargs)
         except StaleDataError:
             raise StaleWrite() from None
         except OperationalError as exc:
@@ -98,6 +103,7 @@ class Engine:
         self.releases = ReleaseCache()
         self.observers: list[Observer] = []
         self.records = records or RecordsSettings.from_env()
+        self._token_owners = callers.TokenOwners()
 
     # releases
     @_use_case
@@ -237,6 +243,33 @@ class Engine:
     @_read
     def authenticate(self, ctx: Context, token: str) -> str:
         return org.authenticate(ctx, token)
+
+    @contextmanager
+    def token_caller(self, token: str) -> Iterator[str]:
+        """Within, use cases run for the token's user; the token is checked (not revoked, not expired, user active)
+        in the first use case's transaction, or on leaving if none ran. Yields the user id."""
+        digest = callers.token_hash(token)
+        owner = self._token_owners.get(digest)
+        caller = callers.Caller(owner, digest) if owner else callers.Caller(self.authenticate(token), digest, True)
+        try:
+            with callers.calling(caller, self._check_caller) as user_id:
+                self._token_owners.put(digest, user_id)
+                yield user_id
+        except AuthenticationFailed:
+            self._token_owners.forget(digest)
+            raise
+
+    @contextmanager
+    def user_caller(self, user_id: str) -> Iterator[str]:
+        """As token_caller, for a user whose identity the server verified itself (an OIDC JWT): only that the user
+        is known and active is checked."""
+        with callers.calling(callers.Caller(user_id, None), self._check_caller) as checked_id:
+            yield checked_id
+
+    @_read
+    def _check_caller(self, ctx: Context, caller: callers.Caller) -> None:
+        if not caller.checked:  # the wrapper checks the pending caller first; this is for one that is not pending
+            callers.check(ctx, caller)
 
     @_read
     def me(self, ctx: Context, user_id: str) -> dict[str, Any]:
