@@ -25,6 +25,7 @@ from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.records import archive, attachments, holds, imports, logs, retention
 from engine.records.settings import RecordsSettings
+from engine.runtime.workflow_cache import WorkflowCache
 from engine.definitions.release import ReleaseCache
 from engine.errors import AuthenticationFailed, AvvikError, Conflict, StaleWrite
 from engine.store import ops as ops_store
@@ -65,11 +66,14 @@ def _use_case(func: Callable[..., R], read_only: bool = False) -> Callable[..., 
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         try:
             with self.db.transaction(read_only) as session:
-                ctx = Context(session, self.releases, self.clock, self.public_url)
+                ctx = Context(session, self.releases, self.clock, self.public_url, workflows=self.workflows)
                 caller = callers.pending()
                 if caller is not None:  # the request's credential, checked in this transaction (engine/callers.py)
                     callers.check(ctx, caller)
-                return func(self, ctx, *args, **kwargs)
+                result = func(self, ctx, *args, **kwargs)
+            for committed in ctx.after_commit:
+                committed()
+            return result
         except StaleDataError:
             raise StaleWrite() from None
         except OperationalError as exc:
@@ -104,6 +108,7 @@ class Engine:
         self.observers: list[Observer] = []
         self.records = records or RecordsSettings.from_env()
         self._token_owners = callers.TokenOwners()
+        self.workflows = WorkflowCache()
 
     # releases
     @_use_case

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, Select, Subquery, exists, func, or_, select, union, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from engine.store.models import AreaCase, Event
@@ -66,45 +66,37 @@ def list_events(
     if it has a live case of one of those areas that happened or is handled under that path; or if the caller
     reported it.
 
-    Each way of being visible is its own branch — happened under a path, handled under a path, reported — taking
-    only its newest `n` events, and the page (or the capped count) is taken from the union of those. No branch has
-    an OR across tables, so each is planned on its own (a walk of an index that stops after n rows, or a lookup of
-    a small subtree); one EXISTS inside an OR made PostgreSQL hash every visible case first at 100 000 events."""
-    branches: list[Select[tuple[int]]] = []
-    for path, areas in visible:
-        live = (AreaCase.event_id == Event.id, AreaCase.area.in_(areas), AreaCase.status != "removed")
-        branches.append(select(Event.id).where(_under(Event.unit_path, path), exists().where(*live)))
-        branches.append(select(Event.id).where(exists().where(*live, _under(AreaCase.unit_path, path))))
+    The newest-first scan walks the primary key backwards and stops after a page; every condition is checked per
+    row with an index lookup at most, never by building the set of all visible events first."""
+    scope: list[ColumnElement[bool]] = [
+        exists().where(
+            AreaCase.event_id == Event.id,
+            AreaCase.area.in_(areas),
+            AreaCase.status != "removed",
+            or_(Event.unit_path.between(path, path + "\uffff"), AreaCase.unit_path.between(path, path + "\uffff")),
+        )
+        for path, areas in visible
+    ]
     if reporter_id is not None:
-        branches.append(select(Event.id).where(Event.reporter_id == reporter_id))
-    if not branches:
+        scope.append(Event.reporter_id == reporter_id)
+    if not scope:
         return [], 0
-    narrow: list[ColumnElement[bool]] = []
+    query = select(Event).where(or_(*scope))
     if unit_path:
-        narrow.append(_under(Event.unit_path, unit_path))
+        query = query.where(Event.unit_path.between(unit_path, unit_path + "\uffff"))
     if status:
-        narrow.append(Event.status == status)
+        query = query.where(Event.status == status)
     if area:
-        narrow.append(exists().where(AreaCase.event_id == Event.id, AreaCase.area == area))
+        query = query.where(exists().where(AreaCase.event_id == Event.id, AreaCase.area == area))
     if text:
         pattern = f"%{_escape_like(text.lower())}%"
-        narrow.append(or_(func.lower(Event.title).like(pattern, escape="\\"), Event.number == text.upper()))
-
-    def newest(n: int) -> Subquery:
-        tops = [b.where(*narrow).order_by(Event.id.desc()).limit(n).subquery() for b in branches]
-        return union(*[select(top.c.id) for top in tops]).subquery()
-
-    total = session.scalar(select(func.count()).select_from(newest(COUNT_CAP + 1))) or 0
-    page = newest(offset + limit)
+        query = query.where(or_(func.lower(Event.title).like(pattern, escape="\\"), Event.number == text.upper()))
+    capped = query.with_only_columns(Event.id).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(capped)) or 0
     rows = session.scalars(
-        select(Event).where(Event.id.in_(select(page.c.id))).options(selectinload(Event.area_cases))
-        .order_by(Event.id.desc()).limit(limit).offset(offset)
+        query.options(selectinload(Event.area_cases)).order_by(Event.id.desc()).limit(limit).offset(offset)
     )
     return list(rows), total
-
-
-def _under(column: ColumnElement[str], path: str) -> ColumnElement[bool]:
-    return column.between(path, path + "\uffff")
 
 
 def events_reported_under(session: Session, unit_path: str, start: datetime, end: datetime) -> list[Event]:
