@@ -72,10 +72,19 @@ class SavepointDatabase(Database):
         self.url, self.engine, self._connection = base.url, base.engine, connection
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with Session(self._connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session, \
-                session.begin():
-            yield session
+    def transaction(self, read_only: bool = False) -> Iterator[Session]:
+        # On SQLite a read-only use case still may not write (query_only, as engine/store/db.py sets it per
+        # transaction); its lock-free BEGIN is tested on a real second connection (tests/store/test_read_transactions.py).
+        guard = read_only and self.dialect == "sqlite"
+        if guard:
+            self._connection.exec_driver_sql("PRAGMA query_only=ON")
+        try:
+            with Session(self._connection, join_transaction_mode="create_savepoint",
+                         expire_on_commit=False) as session, session.begin():
+                yield session
+        finally:
+            if guard:
+                self._connection.exec_driver_sql("PRAGMA query_only=OFF")
 
     def dispose(self) -> None:
         pass  # the connection belongs to the fixture

@@ -57,6 +57,7 @@ def transactions(demo: Engine) -> Iterator[list[str]]:
     event.remove(demo.db.engine, "begin", count)
 
 
+@pytest.mark.shared_database  # counts the database's own BEGINs, which savepoint isolation does not issue
 def test_a_known_token_costs_no_transaction_of_its_own(
     client: Any, demo: Engine, transactions: list[str]
 ) -> None:

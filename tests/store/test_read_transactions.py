@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from engine import Engine
 
+pytestmark = pytest.mark.shared_database  # a second connection holds the write lock beside the engine's
+
 
 @pytest.fixture
 def write_lock(demo: Engine) -> Iterator[sqlite3.Connection]:
