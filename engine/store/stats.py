@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, false, func, insert, literal, null, or_, select, true
+from sqlalchemy import (ColumnElement, Integer, Select, and_, case, cast, delete, false, func, insert, literal, null, or_,
+                        select, true)
 from sqlalchemy.orm import Session
 
 from engine.rules.access import CaseScope
@@ -146,14 +147,21 @@ def _cases() -> Select[Any]:
     return select().select_from(StatsFact)
 
 
-def _day(dialect: str) -> Any:
-    """The report's calendar day in UTC as 'YYYY-MM-DD' (buckets are built from days in Python)."""
+def _period(dialect: str, bucket: str) -> Any:
+    """The first day of the report's week (Monday), month, quarter or year in UTC as 'YYYY-MM-DD': the trend
+    groups by period in SQL, so its rows are periods, not days."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", StatsFact.reported_at), "YYYY-MM-DD")
-    return func.substr(StatsFact.reported_at, 1, 10)
+        return func.to_char(func.date_trunc(bucket, func.timezone("UTC", StatsFact.reported_at)), "YYYY-MM-DD")
+    day = func.substr(StatsFact.reported_at, 1, 10)  # SQLite keeps UTC text
+    if bucket == "week":
+        return func.strftime("%Y-%m-%d", day, "weekday 0", "-6 days")
+    if bucket == "quarter":
+        first_month = (cast(func.strftime("%m", day), Integer) - 1) // 3 * 3 + 1
+        return func.printf("%s-%02d-01", func.strftime("%Y", day), first_month)
+    return func.strftime("%Y-%m-01" if bucket == "month" else "%Y-01-01", day)
 
 
-def _column(name: str, dialect: str) -> Any:
+def _column(name: str, dialect: str, bucket: str) -> Any:
     return {
         "area": StatsFact.area,
         "unit": StatsFact.event_unit_id,
@@ -163,18 +171,19 @@ def _column(name: str, dialect: str) -> Any:
         "consequence_potential": StatsFact.consequence_potential,
         "probability": StatsFact.probability,
         "status": StatsFact.status,
-        "day": _day(dialect),
+        "period": _period(dialect, bucket),
     }[name]
 
 
 COLUMNS = ("area", "unit", "category", "event_type", "consequence_actual", "consequence_potential", "probability",
-           "status", "day")
+           "status", "period")
 
 
-def counts(session: Session, flt: CaseFilter, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+def counts(session: Session, flt: CaseFilter, columns: Sequence[str], bucket: str = "month") -> list[tuple[Any, ...]]:
     """(value per column..., number of area cases) for each combination that occurs; a case without a value counts
-    under None. One scan for every figure the caller derives from these columns (engine/stats.py sums them)."""
-    keys = [_column(name, session.get_bind().dialect.name) for name in columns]
+    under None; `period` is the first day of the report's `bucket`. One scan for every figure the caller derives
+    from these columns (engine/stats.py sums them)."""
+    keys = [_column(name, session.get_bind().dialect.name, bucket) for name in columns]
     query = _where(_cases().add_columns(*keys, func.count()), flt).group_by(*keys)
     return [tuple(row) for row in session.execute(query)]
 

@@ -6,6 +6,8 @@ and tasks, so a code path that changes a case without updating its facts fails h
 from __future__ import annotations
 
 import json
+from collections import Counter
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from engine import Engine
 from engine.context import Context
 from engine.facts import restricting_kinds
+from engine.stats import BUCKETS, period_label
 from engine.store import stats as stats_store
 from engine.store.models import Event, StatsFact
 
@@ -116,3 +119,13 @@ def test_facts_of_imported_history_and_of_culled_events(casework: Casework, repo
     assert (fact["status"], fact["category"], fact["event_type"]) == ("culled", None, None)
     assert_in_step(demo)
 
+
+
+def test_the_trend_puts_each_case_in_its_week_month_quarter_and_year(demo: Engine, report: dict[str, Any]) -> None:
+    demo.import_history(json.dumps([dict(zip(COLUMNS, row)) for row in GOOD]).encode(), MAPPING, "operator",
+                        dry_run=False)
+    demo.report_event("eva", "ks-akut", report)
+    days = [date(2019, 3, 4), date(2019, 6, 11), datetime.now(timezone.utc).date()]  # a Monday, a Tuesday, today
+    for bucket in BUCKETS:
+        trend = demo.statistics("anna", bucket=bucket, dimensions=["trend"])["trend"]
+        assert {p["period"]: p["count"] for p in trend["periods"]} == Counter(period_label(d, bucket) for d in days)
