@@ -10,6 +10,8 @@ from collections import Counter
 from datetime import date, datetime, timezone
 from typing import Any
 
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from engine import Engine
@@ -17,6 +19,7 @@ from engine.context import Context
 from engine.facts import restricting_kinds
 from engine.stats import BUCKETS, period_label
 from engine.store import stats as stats_store
+from engine.store.schema import alembic_config, upgrade
 from engine.store.models import Event, StatsFact
 
 from ..conftest import Casework
@@ -129,3 +132,27 @@ def test_the_trend_puts_each_case_in_its_week_month_quarter_and_year(demo: Engin
     for bucket in BUCKETS:
         trend = demo.statistics("anna", bucket=bucket, dimensions=["trend"])["trend"]
         assert {p["period"]: p["count"] for p in trend["periods"]} == Counter(period_label(d, bucket) for d in days)
+
+
+def test_migration_0009_fills_the_facts_of_existing_cases(casework: Casework, report: dict[str, Any]) -> None:
+    demo = casework.engine
+    demo.import_history(json.dumps([dict(zip(COLUMNS, row)) for row in GOOD]).encode(), MAPPING, "operator",
+                        dry_run=False)
+    closed = demo.report_event("eva", "ks-akut", report)["number"]
+    handle_until_signing(casework, closed)
+    sarah = demo.report_event("eva", OMSORG_UNIT, report)["number"]
+    casework.complete(sarah, "triage", OMSORG_ACCEPT, user="david")
+    casework.complete(sarah, "klassificering", CLASSIFY_LEX_SARAH, user="david")
+    casework.complete(sarah, "omedelbar_atgard", REMEDY, user="david")
+    casework.complete(sarah, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING, user="sara")
+    casework.complete(sarah, "lex_sarah_bedomning", LEX_SARAH_YES, user="sara")
+    before = maintained(demo)
+    assert len(before) == 4 and any(f["restricted_by"] == ",lex_sarah," for f in before.values())
+
+    config = alembic_config()
+    below = ScriptDirectory.from_config(config).get_revision("0009_stats_facts").down_revision
+    with demo.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, below)  # drops the facts
+    upgrade(demo.db)  # creates and fills them from the cases, events and tasks
+    assert maintained(demo) == before

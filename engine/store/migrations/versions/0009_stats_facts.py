@@ -5,6 +5,8 @@ Revises: 0008_records
 Create Date: 2026-11-29 04:30:00
 """
 
+import json
+
 from alembic import op
 import sqlalchemy as sa
 import yaml
@@ -17,15 +19,16 @@ depends_on = None
 
 
 def _restricting_kinds(session: Session) -> list[str]:
-    """Every release's restricting decisions (area.yaml `restricted.after_decisions`): a superset of the active
+    """Every release's restricting decisions (area.yaml `access.restricted.after_decisions`): a superset of the active
     ones does no harm, the facts only note which of them a case holds."""
     kinds: set[str] = set()
     for files in session.scalars(sa.text("SELECT files FROM releases")):
         if isinstance(files, str):  # SQLite returns the JSON text
-            files = yaml.safe_load(files)
+            files = json.loads(files)
         for path, text in (files or {}).items():
             if path.endswith("area.yaml"):
-                restricted = (yaml.safe_load(text) or {}).get("restricted") or {}
+                access = (yaml.safe_load(text) or {}).get("access") or {}
+                restricted = access.get("restricted") or {}
                 kinds.update(restricted.get("after_decisions") or ())
     return sorted(kinds)
 
