@@ -75,6 +75,7 @@ def run_case_age(engine: Engine, backend: Backend, cases: int) -> dict[str, Any]
     table = StateTable(backend)
     floor: list[list[float]] = []
     through_engine: list[list[float]] = []
+    rebuilt: list[list[float]] = []  # the engine without kept workflows: every step deserializes the state
     sizes: list[int] = []
     try:
         for _ in range(cases):
@@ -82,13 +83,18 @@ def run_case_age(engine: Engine, backend: Backend, cases: int) -> dict[str, Any]
             floor.append(case.steps)
             sizes = case.state_bytes
             through_engine.append(engine_rework_case(engine, tasks))
+            kept, engine.workflows = engine.workflows, None
+            try:
+                rebuilt.append(engine_rework_case(engine, tasks))
+            finally:
+                engine.workflows = kept
     finally:
         table.close()
     result: dict[str, Any] = {
         "backend": backend.name, "cases": cases, "tasks_per_case": tasks, "window": WINDOW,
         "floor_state_bytes_at_task": {str(n): sizes[n] for n in CHECKPOINTS},  # SPIFF_CONFIG, spec included
     }
-    for name, samples in (("floor", floor), ("engine", through_engine)):
+    for name, samples in (("floor", floor), ("engine", through_engine), ("engine_rebuilding_state", rebuilt)):
         curve = {str(n): round(_at(samples, n), 3) for n in CHECKPOINTS}
         first, last = _at(samples, CHECKPOINTS[0]), _at(samples, CHECKPOINTS[-1])
         result[name] = {"ms_at_task": curve, "ratio_last_to_first": round(last / first, 2)}
@@ -101,3 +107,34 @@ def profile_late_steps(engine: Engine, repeats: int) -> dict[str, Any]:
     for _ in range(max(CHECKPOINTS) - repeats - 1):  # profile() makes one more, unprofiled, warm-up step
         case.step()
     return profile(case.step, repeats)
+
+
+def main() -> int:
+    """`python -m bench.case_age`: part 5 alone, one case per backend (AVVIK_BENCH_DATABASE names the database)."""
+    import json
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from bench.databases import drop_postgres, fresh_postgres, fresh_sqlite
+    from bench.machine import load_average
+
+    workdir = Path(tempfile.mkdtemp(prefix="avvik-age-"))
+    results: dict[str, Any] = {"load_average_at_start": load_average()}
+    try:
+        for backend in (fresh_sqlite(workdir, "age"), fresh_postgres()):
+            engine = prepared_rework_engine(backend)
+            try:
+                results[backend.name] = run_case_age(engine, backend, 1)
+            finally:
+                engine.db.dispose()
+    finally:
+        drop_postgres()
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["load_average_at_end"] = load_average()
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

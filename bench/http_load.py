@@ -47,28 +47,15 @@ def prepare_clients(engine: Engine, count: int) -> list[Client]:
     return clients
 
 
-def _request(base: str, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
-    try:
-        headers = {"Authorization": f"Bearer {token}"}
-        payload = None
-        if body is not None:
-            payload = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        connection.request(method, url.path + path, body=payload, headers=headers)
-        response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        connection.close()
-
-
 @dataclass
 class _Samples:
-    """What one client thread measured: seconds per successful request, by kind; failures by kind and status."""
+    """What one client thread measured: seconds per successful request, by kind; failures by kind and status.
+    With `keepalive`, the thread's one connection, reused while the server keeps it open."""
 
     latencies: dict[str, list[float]] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    keepalive: bool = False
+    connection: http.client.HTTPConnection | None = None
 
     def ok(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -81,13 +68,38 @@ class _Samples:
 Loop = Callable[[str, Client, float, _Samples], None]
 
 
+def _request(base: str, method: str, path: str, token: str, body: Any = None,
+             samples: _Samples | None = None) -> tuple[int, Any]:
+    """One request: on a new connection, or on the thread's kept-alive one (opened again if the server closed
+    it: http.client reconnects by itself on the next request)."""
+    url = urlsplit(base)
+    keep = samples is not None and samples.keepalive
+    connection = samples.connection if keep and samples and samples.connection else None
+    if connection is None:
+        connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
+        if keep and samples is not None:
+            samples.connection = connection
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        connection.request(method, url.path + path, body=payload, headers=headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        if not keep:
+            connection.close()
+
+
 def submit_loop(base: str, client: Client, deadline: float, samples: _Samples) -> None:
     body = {"unit_id": client.unit_id, "data": vard.REPORT}
     for _ in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             return
         start = time.perf_counter()
-        status, _reply = _request(base, "POST", "/events", client.reporter_token, body)
+        status, _reply = _request(base, "POST", "/events", client.reporter_token, body, samples)
         if status == 201:
             samples.ok("submit", time.perf_counter() - start)
         else:
@@ -100,7 +112,7 @@ def complete_loop(base: str, client: Client, deadline: float, samples: _Samples)
         if time.monotonic() >= deadline:
             return
         start = time.perf_counter()
-        status, tasks = _request(base, "GET", "/tasks?limit=1", client.handler_token)
+        status, tasks = _request(base, "GET", "/tasks?limit=1", client.handler_token, samples=samples)
         if status != 200:
             samples.failed("worklist", status)
             continue
@@ -110,7 +122,7 @@ def complete_loop(base: str, client: Client, deadline: float, samples: _Samples)
         task = tasks[0]
         start = time.perf_counter()
         status, _reply = _request(base, "POST", f"/tasks/{task['id']}/complete", client.handler_token,
-                                  {"data": vard.data_for(task["spec_name"])})
+                                  {"data": vard.data_for(task["spec_name"])}, samples)
         if status == 200:
             samples.ok("complete", time.perf_counter() - start)
             samples.ok("worklist+complete", time.perf_counter() - start + samples.latencies["worklist"][-1])
@@ -144,13 +156,14 @@ class PhaseResult:
         }
 
 
-def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float) -> PhaseResult:
+def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float,
+              keepalive: bool = False) -> PhaseResult:
     """Run `loop` in one thread per client until the deadline; all threads are joined before returning."""
     before = sum(w.cpu_seconds for w in server.samples())
     database_before = server.database_cpu_seconds()
     driver_before = time.process_time()
     deadline = time.monotonic() + seconds
-    per_thread = [_Samples() for _ in clients]
+    per_thread = [_Samples(keepalive=keepalive) for _ in clients]
     threads = [
         threading.Thread(target=loop, args=(server.base, client, deadline, samples), daemon=True)
         for client, samples in zip(clients, per_thread, strict=True)
@@ -160,6 +173,9 @@ def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float)
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
+    for samples in per_thread:
+        if samples.connection is not None:
+            samples.connection.close()
     elapsed = time.perf_counter() - start
     driver = time.process_time() - driver_before
     workers = server.samples()
@@ -196,22 +212,24 @@ def _cpu_per(phase: PhaseResult, kind: str) -> dict[str, float | None]:
 
 
 def run_http(backend: Backend, workdir: Path, clients: int, warmup_seconds: float, submit_seconds: float,
-             complete_seconds: float) -> dict[str, Any]:
+             complete_seconds: float, keepalive: bool = True, code: Path | None = None) -> dict[str, Any]:
     """Part 3 (and the RSS of part 6) on one fresh backend: prepare it in-process, start `avvik serve --workers 2`,
     warm both workers up (the first request of each parses the release), then the submit and complete phases."""
     engine = prepared_engine(backend)
     users = prepare_clients(engine, clients)
     engine.db.dispose()
-    server = Server(backend, workdir)
+    server = Server(backend, workdir, code=code)
     try:
-        run_phase(server, users, submit_loop, warmup_seconds)
-        submit = run_phase(server, users, submit_loop, submit_seconds)
-        complete = run_phase(server, users, complete_loop, complete_seconds)
+        run_phase(server, users, submit_loop, warmup_seconds, keepalive)
+        submit = run_phase(server, users, submit_loop, submit_seconds, keepalive)
+        complete = run_phase(server, users, complete_loop, complete_seconds, keepalive)
         workers = server.samples()
     finally:
         server.stop()
     return {
         "clients": clients,
+        "keepalive": keepalive,
+        "code": str(code) if code else "this tree",
         "workers": server.workers,
         "workers_replaced": sorted({w.pid for w in workers} ^ set(server.worker_pids)),
         "submit": submit.as_dict(),

@@ -190,8 +190,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"PostgreSQL {m['postgresql']}, gunicorn {m['gunicorn']}. Load average at start {m['load_average_at_start']}, "
         f"at end {r['load_average_at_end']} (a shared machine).",
         "",
-        f"All figures from this one run. HTTP: `avvik serve --workers 2` (sync workers) on loopback with "
-        f"{r['plan']['http_clients']} closed-loop client threads **in the driver, which shares the 2 cores with "
+        f"All figures from this one run. HTTP: `avvik serve --workers 2` (gthread workers, 4 threads each) on "
+        f"loopback with {r['plan']['http_clients']} closed-loop client threads, each keeping its connection alive, **in the driver, which shares the 2 cores with "
         f"the server and PostgreSQL**. Ratios are to the floor with writes on the same database.",
         "",
         "| Part | Figure | SQLite | PostgreSQL | Target (PostgreSQL) | Status |",
@@ -203,6 +203,11 @@ def markdown(r: dict[str, Any]) -> str:
         for key, label in (("dry_run_s", "dry run (s)"), ("import_s", "import (s)"), ("rerun_s", "re-run, all there (s)")):
             lines.append(f"| 7 Händelsevis import, {imp['rows']:,} rows | {label} | {imp['sqlite'][key]} | "
                          f"{imp['postgresql'][key]} | – | – |")
+    if r.get("web_weight"):  # bench/web_weight.py, from the built web app
+        web = r["web_weight"]
+        lines.append(f"| web app | first-load JavaScript of /rapportera, gzip kB (all JS {web['all_js_kb']}) | – | "
+                     f"{web['reporter_first_load_kb']} | ≤ {web['goal_kb']} | "
+                     f"{'met' if web['reporter_first_load_kb'] <= web['goal_kb'] else 'missed'} |")
     worklist = r["scale"]["explain_worklist"]
     generic = worklist["generic"]
     lines += ["", f"Worklist plan (EXPLAIN ANALYZE for the call's values, top line): `{worklist['top_line']}`; "

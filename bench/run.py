@@ -25,6 +25,7 @@ from bench.inprocess import engine_lifecycle, prepared_engine, run_inprocess
 from bench.machine import describe, load_average
 from bench.profile import profile, server_lifecycle
 from bench.scale import run_scale
+from bench.web_weight import DIST, measure as web_weight
 
 __all__ = ["Plan", "main"]
 
@@ -114,6 +115,8 @@ def run(plan: Plan) -> dict[str, Any]:
     finally:
         drop_postgres()
         shutil.rmtree(workdir, ignore_errors=True)
+    # the web app's first-load JavaScript, when it is built (`make web`); nothing to time, so last
+    results["web_weight"] = web_weight(DIST) if (DIST / ".vite" / "manifest.json").exists() else None
     results["load_average_at_end"] = load_average()
     results["seconds"] = round(time.monotonic() - started, 1)
     results["targets"] = report.evaluate(results)

@@ -7,14 +7,15 @@ never see a session. A write that lost a race surfaces as StaleWrite, never as a
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, annual, case_summary, catalog, config, decision_references, deputies, entities, events,
+from engine import (actions, callers, annual, case_summary, catalog, config, decision_references, deputies, entities, events,
                     exports, health, links, migration, notifications, org, outbox, pilot, provisioning, receipts,
                     releases, reopening, stats, studio, tables, tasks, timers, triage)
 from engine.context import Context
@@ -24,8 +25,10 @@ from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
 from engine.records import archive, attachments, holds, imports, logs, retention
 from engine.records.settings import RecordsSettings
+from engine.runtime import clock as spiff_clock
+from engine.runtime.workflow_cache import WorkflowCache
 from engine.definitions.release import ReleaseCache
-from engine.errors import AvvikError, Conflict, StaleWrite
+from engine.errors import AuthenticationFailed, AvvikError, Conflict, StaleWrite
 from engine.store import ops as ops_store
 from engine.store.db import Database
 from engine.store.types import utcnow
@@ -57,14 +60,21 @@ def _observed(
     return decorate
 
 
-def _use_case(func: Callable[..., R]) -> Callable[..., R]:
+def _use_case(func: Callable[..., R], read_only: bool = False) -> Callable[..., R]:
     """Run the wrapped use case with a fresh Context in one transaction; lost races become StaleWrite."""
 
     @functools.wraps(func)
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         try:
-            with self.db.transaction() as session:
-                return func(self, Context(session, self.releases, self.clock, self.public_url), *args, **kwargs)
+            with self.db.transaction(read_only) as session, spiff_clock.using(self.clock):
+                ctx = Context(session, self.releases, self.clock, self.public_url, workflows=self.workflows)
+                caller = callers.pending()
+                if caller is not None:  # the request's credential, checked in this transaction (engine/callers.py)
+                    callers.check(ctx, caller)
+                result = func(self, ctx, *args, **kwargs)
+            for committed in ctx.after_commit:
+                committed()
+            return result
         except StaleDataError:
             raise StaleWrite() from None
         except OperationalError as exc:
@@ -84,6 +94,11 @@ def _use_case(func: Callable[..., R]) -> Callable[..., R]:
     return wrapper
 
 
+def _read(func: Callable[..., R]) -> Callable[..., R]:
+    """A use case that only reads: on SQLite it neither waits for nor blocks writers (and fails if it writes)."""
+    return _use_case(func, read_only=True)
+
+
 class Engine:
     def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow,
                  public_url: str = "http://localhost:8000", records: RecordsSettings | None = None) -> None:
@@ -93,6 +108,8 @@ class Engine:
         self.releases = ReleaseCache()
         self.observers: list[Observer] = []
         self.records = records or RecordsSettings.from_env()
+        self._token_owners = callers.TokenOwners()
+        self.workflows = WorkflowCache()
 
     # releases
     @_use_case
@@ -104,7 +121,7 @@ class Engine:
     def publish_tree(self, root: Path, label: str | None = None, actor_id: str | None = None) -> dict[str, Any]:
         return self.publish_release(read_tree(root), label, actor_id)
 
-    @_use_case
+    @_read
     def list_releases(self, ctx: Context, actor_id: str | None = None) -> list[dict[str, Any]]:
         return releases.list_releases(ctx, actor_id)
 
@@ -119,7 +136,7 @@ class Engine:
         return migration.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
 
     # the process owners' studio
-    @_use_case
+    @_read
     def active_definitions(self, ctx: Context, unit_id: str, actor_id: str) -> dict[str, Any]:
         return studio.active_definitions(ctx, unit_id, actor_id)
 
@@ -148,7 +165,7 @@ class Engine:
         return pilot.pilot(ctx, release_hash, unit_ids, actor_id, dry_run)
 
     # per-unit configuration
-    @_use_case
+    @_read
     def effective_config(self, ctx: Context, unit_id: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
         return config.effective_config(ctx, unit_id, actor_id, area)
 
@@ -176,7 +193,7 @@ class Engine:
                  cfar: str | None = None) -> dict[str, Any]:
         return org.add_unit(ctx, unit_id, name, kind, parent_id, cfar)
 
-    @_use_case
+    @_read
     def list_units(self, ctx: Context) -> list[dict[str, Any]]:
         return org.list_units(ctx)
 
@@ -186,11 +203,11 @@ class Engine:
                          complaints_unit: str | None = None) -> dict[str, Any]:
         return entities.configure(ctx, entity_id, name, prefix, complaints_unit)
 
-    @_use_case
+    @_read
     def list_entities(self, ctx: Context) -> list[dict[str, Any]]:
         return entities.list_entities(ctx)
 
-    @_use_case
+    @_read
     def public_entities(self, ctx: Context) -> list[dict[str, Any]]:
         return entities.public_entities(ctx)
 
@@ -200,7 +217,7 @@ class Engine:
                     starts_at: datetime, ends_at: datetime, actor_id: str | None) -> dict[str, Any]:
         return deputies.name_deputy(ctx, principal_id, deputy_id, role, unit_id, starts_at, ends_at, actor_id)
 
-    @_use_case
+    @_read
     def my_deputyships(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
         return deputies.my_deputyships(ctx, user_id)
 
@@ -221,7 +238,7 @@ class Engine:
                      expires_at: datetime | None = None) -> str:
         return org.create_token(ctx, user_id, label, expires_at)
 
-    @_use_case
+    @_read
     def list_tokens(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
         return org.list_tokens(ctx, user_id)
 
@@ -229,11 +246,38 @@ class Engine:
     def revoke_token(self, ctx: Context, token_id: int) -> dict[str, Any]:
         return org.revoke_token(ctx, token_id)
 
-    @_use_case
+    @_read
     def authenticate(self, ctx: Context, token: str) -> str:
         return org.authenticate(ctx, token)
 
-    @_use_case
+    @contextmanager
+    def token_caller(self, token: str) -> Iterator[str]:
+        """Within, use cases run for the token's user; the token is checked (not revoked, not expired, user active)
+        in the first use case's transaction, or on leaving if none ran. Yields the user id."""
+        digest = callers.token_hash(token)
+        owner = self._token_owners.get(digest)
+        caller = callers.Caller(owner, digest) if owner else callers.Caller(self.authenticate(token), digest, True)
+        try:
+            with callers.calling(caller, self._check_caller) as user_id:
+                self._token_owners.put(digest, user_id)
+                yield user_id
+        except AuthenticationFailed:
+            self._token_owners.forget(digest)
+            raise
+
+    @contextmanager
+    def user_caller(self, user_id: str) -> Iterator[str]:
+        """As token_caller, for a user whose identity the server verified itself (an OIDC JWT): only that the user
+        is known and active is checked."""
+        with callers.calling(callers.Caller(user_id, None), self._check_caller) as checked_id:
+            yield checked_id
+
+    @_read
+    def _check_caller(self, ctx: Context, caller: callers.Caller) -> None:
+        if not caller.checked:  # the wrapper checks the pending caller first; this is for one that is not pending
+            callers.check(ctx, caller)
+
+    @_read
     def me(self, ctx: Context, user_id: str) -> dict[str, Any]:
         return org.me(ctx, user_id)
 
@@ -306,11 +350,11 @@ class Engine:
         return cfar.check_units(ctx, cfar.parse_register(register))
 
     # what the release offers
-    @_use_case
+    @_read
     def roles(self, ctx: Context) -> list[dict[str, Any]]:
         return catalog.roles(ctx)
 
-    @_use_case
+    @_read
     def shared_form(self, ctx: Context, which: str, unit_id: str | None = None) -> dict[str, Any]:
         return catalog.shared_form(ctx, which, unit_id)
 
@@ -337,11 +381,11 @@ class Engine:
     def get_event(self, ctx: Context, number: str, actor_id: str, purpose: str = "läsa händelse") -> dict[str, Any]:
         return events.get_event(ctx, number, actor_id, purpose)
 
-    @_use_case
+    @_read
     def list_events(self, ctx: Context, actor_id: str, **filters: Any) -> dict[str, Any]:
         return events.list_events(ctx, actor_id, **filters)
 
-    @_use_case
+    @_read
     def statistics(self, ctx: Context, actor_id: str, **query: Any) -> dict[str, Any]:
         return stats.statistics(ctx, actor_id, **query)
 
@@ -353,7 +397,7 @@ class Engine:
     def event_download(self, ctx: Context, actor_id: str, **filters: Any) -> tables.Download:
         return tables.event_download(ctx, actor_id, **filters)
 
-    @_use_case
+    @_read
     def closure_status(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
         return events.closure_status(ctx, number, actor_id)
 
@@ -366,7 +410,7 @@ class Engine:
     def add_link(self, ctx: Context, number: str, link_type: str, target: str, actor_id: str) -> dict[str, Any]:
         return links.add_link(ctx, number, link_type, target, actor_id)
 
-    @_use_case
+    @_read
     def list_links(self, ctx: Context, number: str, actor_id: str) -> list[dict[str, Any]]:
         return links.list_links(ctx, number, actor_id)
 
@@ -426,7 +470,7 @@ class Engine:
         return retention.run(ctx, self.records, actor_id, execute)
 
     # tasks
-    @_use_case
+    @_read
     def worklist(self, ctx: Context, actor_id: str, scope: str = "available", limit: int = 50, offset: int = 0,
                  area: str | None = None, unit_id: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
         return tasks.worklist(ctx, actor_id, scope, limit, offset, area, unit_id, overdue)
@@ -473,12 +517,12 @@ class Engine:
                           expected_version: int | None = None, result: str | None = None) -> dict[str, Any]:
         return actions.transition(ctx, action_id, actor_id, target, note, expected_version, result)
 
-    @_use_case
+    @_read
     def my_actions(self, ctx: Context, actor_id: str) -> list[dict[str, Any]]:
         return actions.my_actions(ctx, actor_id)
 
     # timers
-    @_use_case
+    @_read
     def _due_case_ids(self, ctx: Context, limit: int) -> list[int]:
         return timers.due_case_ids(ctx, limit)
 
@@ -504,7 +548,7 @@ class Engine:
         return advanced
 
     # notifications: a person's inbox, the operator's view of the outbox, and delivery by the worker
-    @_use_case
+    @_read
     def my_notifications(self, ctx: Context, user_id: str, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         return outbox.inbox(ctx, user_id, limit, offset)
 
@@ -512,7 +556,7 @@ class Engine:
     def mark_notification_read(self, ctx: Context, notification_id: int, user_id: str) -> dict[str, Any]:
         return outbox.mark_read(ctx, notification_id, user_id)
 
-    @_use_case
+    @_read
     def notification_settings(self, ctx: Context, user_id: str) -> list[dict[str, Any]]:
         return outbox.settings(ctx, user_id)
 
@@ -574,7 +618,7 @@ class Engine:
     def readiness(self) -> list[health.Check]:
         return health.readiness(self.db)
 
-    @_use_case
+    @_read
     def operations_snapshot(self, ctx: Context) -> dict[str, Any]:
         return health.snapshot(ctx.session, ctx.clock())
 
@@ -582,6 +626,6 @@ class Engine:
     def worker_heartbeat(self, ctx: Context, worker_id: str, started_at: datetime, interval_s: float) -> None:
         ops_store.beat(ctx.session, worker_id, started_at, ctx.clock(), round(interval_s * 1000))
 
-    @_use_case
+    @_read
     def heartbeat_check(self, ctx: Context) -> health.Check:
         return health.heartbeat_check(ops_store.newest_beat(ctx.session), ctx.clock())

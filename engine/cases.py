@@ -97,7 +97,12 @@ def definition_of(ctx: Context, case: AreaCase) -> tuple[ReleaseRecord, AreaDefi
     return record, release.variants[(case.area, case.variant)]
 
 
-def load_workflow(case: AreaCase, definition: AreaDefinition) -> BpmnWorkflow:
+def load_workflow(ctx: Context, case: AreaCase, definition: AreaDefinition) -> BpmnWorkflow:
+    """The case's workflow: kept from this process's last step of this very version of the case, else rebuilt
+    from the stored state."""
+    kept = ctx.workflows.take(case.id, case.version, definition.spec) if ctx.workflows is not None else None
+    if kept is not None:
+        return kept
     return serializer.load_state(case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE,
                                  case_id=case.id)
 
@@ -131,6 +136,7 @@ def save_step(
     elif case.status == "submitted" and _any_human_step_done(workflow):
         case.status = "in_progress"
     ctx.session.flush()
+    _keep_after_commit(ctx, case, workflow)
     rows = []
     for task in runtime.ready_user_tasks(workflow):
         info = definition.user_tasks[task.task_spec.name]
@@ -161,6 +167,20 @@ def save_step(
     notifications.feedback_given(ctx, case, before)
     notifications.complaint_answered(ctx, case, before)
     return open_tasks
+
+
+def _keep_after_commit(ctx: Context, case: AreaCase, workflow: BpmnWorkflow) -> None:
+    """Keep the workflow for the case's next step in this process, once this transaction committed; only if the
+    state it wrote is still the case's state then (no later step in the same transaction replaced it)."""
+    if ctx.workflows is None:
+        return
+    cache, state = ctx.workflows, case.state
+
+    def keep() -> None:
+        if case.state is state:
+            cache.put(case.id, case.version, workflow)
+
+    ctx.after_commit.append(keep)
 
 
 def _task_unit(ctx: Context, case: AreaCase, field: str | None) -> Unit | None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.release import Release, ReleaseCache, parse_release
 from engine.errors import DefinitionError
+from engine.runtime.workflow_cache import WorkflowCache
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord
 
@@ -23,6 +24,8 @@ class Context:
     clock: Callable[[], datetime]
     public_url: str = "http://localhost:8000"  # the web application: links in notifications point here
     _records: dict[int, ReleaseRecord] = field(default_factory=dict)  # by id, for this use case
+    workflows: WorkflowCache | None = None  # the process's deserialized workflows (engine/runtime/workflow_cache.py)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once the transaction committed
 
     def release(self, record: ReleaseRecord) -> Release:
         """The parsed release of a stored record; parsed once per process, then shared from the cache."""

@@ -41,7 +41,7 @@ def _one(ctx: Context, case: AreaCase, target: ReleaseRecord, release: Release, 
     if new_definition is None:
         return {**result, "safe": False, "moved": False, "blocking": [], "reason": "Varianten saknas i releasen."}
     old_record, old_definition = definition_of(ctx, case)
-    workflow = load_workflow(case, old_definition)
+    workflow = load_workflow(ctx, case, old_definition)
     blocking = runtime_migration.blocking_tasks(workflow, new_definition.spec, new_definition.subprocess_specs)
     result.update(from_release=old_record.hash, safe=not blocking, blocking=blocking, moved=False)
     if blocking or dry_run:

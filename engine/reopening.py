@@ -58,7 +58,7 @@ def reopen_case(ctx: Context, number: str, area: str | None, reason: str, actor_
             f"Att öppna ett avslutat ärende i området kräver rollen {' eller '.join(allowed) or '(ingen)'}.",
             required_roles=allowed,
         )
-    workflow = load_workflow(case, definition)
+    workflow = load_workflow(ctx, case, definition)
     task = runtime.reopen(workflow, definition.area.closing_tasks)
     if task is None:
         raise Conflict("Ärendet har inget steg att öppna igen.")

@@ -162,7 +162,7 @@ def complete(
     if not task_store.swap_assignee(ctx.session, row, row.assignee_id, row.assignee_id):
         raise StaleWrite()
     record, definition = definition_of(ctx, case)
-    workflow = load_workflow(case, definition)
+    workflow = load_workflow(ctx, case, definition)
     task = runtime.ready_task(workflow, task_id)
     info = definition.user_tasks[task.task_spec.name]
     form = ctx.release(record).forms.get(info.form, case.area, info.ui_form) if info.form else None

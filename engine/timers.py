@@ -29,7 +29,7 @@ def fire_case(ctx: Context, case_id: int) -> None:
     if case is None:
         return
     _, definition = definition_of(ctx, case)
-    workflow = load_workflow(case, definition)
+    workflow = load_workflow(ctx, case, definition)
     runtime.fire_timers(workflow)
     if workflow.completed:
         ensure_closable(ctx, case, definition, runtime.current_data(workflow))

@@ -4,6 +4,7 @@ JWT verified against the issuer's keys. Nothing else authenticates: no trusted u
 from __future__ import annotations
 
 import functools
+from contextlib import AbstractContextManager
 from typing import Any, Callable, TypeVar
 
 import jwt
@@ -61,7 +62,9 @@ class OidcVerifier:
         return user
 
 
-def _authenticate() -> str:
+def _caller() -> AbstractContextManager[str]:
+    """The caller's credential, checked inside the request's first use case (engine/callers.py): no transaction
+    of its own per request, and a revoked token is still refused from the very next request."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -69,17 +72,17 @@ def _authenticate() -> str:
     token = token.strip()
     engine: Engine = current_app.extensions["avvik.engine"]
     if token.startswith(TOKEN_PREFIX):
-        return engine.authenticate(token)
-    user_id = current_app.extensions["avvik.oidc"].user_id(token)
-    engine.me(user_id)  # the JWT must name a known, active avvik user
-    return user_id
+        return engine.token_caller(token)
+    # the JWT must name a known, active avvik user
+    return engine.user_caller(current_app.extensions["avvik.oidc"].user_id(token))
 
 
 def login_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.user_id = _authenticate()
-        return view(*args, **kwargs)
+        with _caller() as user_id:
+            g.user_id = user_id
+            return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 

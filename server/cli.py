@@ -569,10 +569,12 @@ def outbox_retry(notification_id: int) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000)
 @click.option("--workers", type=click.IntRange(1, 64), default=2)
+@click.option("--threads", type=click.IntRange(1, 64), default=4,
+              help="Requests each worker serves at once (gthread); connections are kept alive between requests.")
 @click.option("--with-worker", is_flag=True, help="Also run `avvik worker` (timers) as a child, stopped with the API.")
 @click.option("--worker-interval", type=click.FloatRange(min=0.1), default=5.0,
               help="The worker's seconds between rounds.")
-def serve(host: str, port: int, workers: int, with_worker: bool, worker_interval: float) -> None:
+def serve(host: str, port: int, workers: int, threads: int, with_worker: bool, worker_interval: float) -> None:
     """Run the HTTP API under gunicorn, optionally with the timer worker beside it (what `make run` does)."""
     metrics_dir, own_dir = _metrics_dir()
     from server.gunicorn import run  # after the metrics directory is set: prometheus-client reads it at import
@@ -582,7 +584,7 @@ def serve(host: str, port: int, workers: int, with_worker: bool, worker_interval
         child = subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--interval", str(worker_interval)])
         click.echo(f"Timerarbetaren körs (pid {child.pid}).", err=True)
     try:
-        run(host, port, workers, os.environ.get("AVVIK_METRICS_BIND") or None)
+        run(host, port, workers, os.environ.get("AVVIK_METRICS_BIND") or None, threads)
     finally:
         if child is not None:
             child.terminate()

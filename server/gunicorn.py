@@ -1,5 +1,9 @@
 """`avvik serve`: the API under gunicorn, stateless workers sharing the database.
 
+Workers are gthread workers: each serves `threads` requests at once and keeps a client's connection open between
+its requests (HTTP keep-alive), so an API client does not pay a new TCP connection per call, as it did with sync
+workers (which close after every response).
+
 gunicorn answers requests it cannot parse itself (request line or headers too long, too many headers, not HTTP),
 before the app sees them, with an HTML page. JsonErrorWorker answers them in the API's error shape instead, and
 closes every connection gracefully: input the app did not read (a refused oversized body, the rest of a too-long
@@ -18,7 +22,8 @@ from typing import Any
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.http import errors as http_errors
-from gunicorn.workers.sync import SyncWorker
+from gunicorn.http.body import ChunkedReader, LengthReader
+from gunicorn.workers.gthread import ThreadWorker
 
 __all__ = ["run", "JsonErrorWorker"]
 
@@ -63,9 +68,40 @@ class _LingeringSocket:
             self._sock.close()
 
 
-class JsonErrorWorker(SyncWorker):  # type: ignore[misc]
-    def handle(self, listener: Any, client: socket.socket, addr: Any) -> None:
-        super().handle(listener, _LingeringSocket(client), addr)
+class _LingeringListener:
+    """The listening socket, handing out lingering client sockets."""
+
+    def __init__(self, listener: Any) -> None:
+        self._listener = listener
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._listener, name)
+
+    def accept(self) -> tuple[_LingeringSocket, Any]:
+        sock, addr = self._listener.accept()
+        return _LingeringSocket(sock), addr
+
+
+def _body_left(req: Any) -> bool:
+    """Whether the app left some of the request's body unread (a refused upload, an error before the read)."""
+    body = req.body
+    if body.buf.tell():
+        return True
+    if isinstance(body.reader, LengthReader):
+        return bool(body.reader.length > 0)
+    if isinstance(body.reader, ChunkedReader):
+        return body.reader.parser is not None
+    return True
+
+
+class JsonErrorWorker(ThreadWorker):  # type: ignore[misc]
+    def accept(self, server: Any, listener: Any) -> None:
+        super().accept(server, _LingeringListener(listener))
+
+    def handle_request(self, req: Any, conn: Any) -> bool:
+        # Keep the connection only if the request was read to its end: otherwise the next "request" would be the
+        # rest of a refused body, read whole however large it claims to be. Closing drains it within bounds.
+        return bool(super().handle_request(req, conn)) and not _body_left(req)
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         status, code, message = next(
@@ -112,7 +148,12 @@ def _child_exit(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def run(host: str, port: int, workers: int, metrics_bind: str | None = None) -> None:
+# Seconds a kept-alive connection may idle between requests (gunicorn's default is 2). A load balancer's own idle
+# timeout should be longer than this, so the balancer never reuses a connection the worker is closing.
+KEEPALIVE_SECONDS = 5
+
+
+def run(host: str, port: int, workers: int, metrics_bind: str | None = None, threads: int = 4) -> None:
     """Serve on host:port, and on metrics_bind too (an internal address where /metrics answers without a token).
     Logs are JSON lines on stderr; each request writes its own line (server/tracing.py), so gunicorn's access
     log is off."""
@@ -120,6 +161,6 @@ def run(host: str, port: int, workers: int, metrics_bind: str | None = None) -> 
 
     _Application({
         "bind": [f"{host}:{port}", *([metrics_bind] if metrics_bind else [])], "workers": workers,
-        "accesslog": None, "logconfig_dict": LOGGING_CONFIG, "timeout": 60,
+        "threads": threads, "keepalive": KEEPALIVE_SECONDS, "accesslog": None, "logconfig_dict": LOGGING_CONFIG, "timeout": 60,
         "worker_class": f"{__name__}.JsonErrorWorker", "child_exit": _child_exit,
     }).run()

@@ -1,17 +1,28 @@
-"""Fixtures, as a vocabulary: `db` (migrated, emptied after each test), `engine`, `published` (the repo's own
+"""Fixtures, as a vocabulary: `db` (migrated; each test runs in a transaction rolled back at its end), `clock`
+(the engine's clock, which a test advances instead of sleeping), `engine`, `published` (the repo's own
 definitions as a release), `demo` (the demo organisation), `report` (a valid intake report).
 
 The suite runs against AVVIK_TEST_DATABASE_URL when set (PostgreSQL in CI), else a fresh SQLite file.
+
+Isolation: every use case of a test runs in a savepoint of one outer transaction on one connection, and the outer
+transaction is rolled back when the test ends. A test that reaches the database over another connection (threads
+racing, a CLI or server in a subprocess, `avvik …` with AVVIK_DATABASE_URL, a backup) cannot see that
+transaction: it is marked `shared_database` (or asks for `database_url` itself) and gets committed writes and a
+wipe of every table afterwards instead.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
 from engine import Database, Engine
 from server.demo import seed_demo
@@ -19,6 +30,7 @@ from engine.records.settings import RecordsSettings
 from engine.records.storage import FileStore
 from engine.store.models import Base
 from engine.store.schema import upgrade
+from engine.store.types import utcnow
 
 REPO = Path(__file__).resolve().parents[1]
 # The definition tree the suite publishes; AVVIK_TEST_DEFINITIONS runs the suite against another tree.
@@ -37,17 +49,47 @@ def migrated(database_url: str) -> Iterator[Database]:
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
+            # A test that writes over a second connection without `shared_database` waits on the test's own
+            # open transaction: let it fail after a minute instead of hanging the suite.
+            connection.execute(text(f'ALTER DATABASE "{db.engine.url.database}" SET lock_timeout = \'60s\''))
+        db.engine.dispose()
     upgrade(db)
     yield db
     db.dispose()
 
 
-@pytest.fixture
-def db(migrated: Database) -> Iterator[Database]:
-    yield migrated
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "shared_database: the test uses several connections (threads, subprocesses, "
+                                       "the CLI on AVVIK_DATABASE_URL): commit for real and wipe the tables after it")
+
+
+class SavepointDatabase(Database):
+    """The migrated database seen through one connection inside an outer transaction: each `transaction()` is a
+    savepoint on it (committing releases the savepoint, an error rolls back to it), so the engine's own commit
+    and rollback behave as in production while nothing outlives the test."""
+
+    def __init__(self, base: Database, connection: Connection) -> None:
+        self.url, self.engine, self._connection = base.url, base.engine, connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with Session(self._connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session, \
+                session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        pass  # the connection belongs to the fixture
+
+
+def _shares_database(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("shared_database") is not None or (
+        "database_url" in inspect.signature(request.function).parameters)
+
+
+def _wipe(db: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with migrated.engine.begin() as connection:
-        if migrated.dialect == "postgresql":
+    with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
@@ -55,13 +97,46 @@ def db(migrated: Database) -> Iterator[Database]:
 
 
 @pytest.fixture
+def db(migrated: Database, request: pytest.FixtureRequest) -> Iterator[Database]:
+    if _shares_database(request):
+        yield migrated
+        _wipe(migrated)
+        return
+    with migrated.engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield SavepointDatabase(migrated, connection)
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
 def attachment_dir(tmp_path: Path) -> Path:
     return tmp_path / "attachments"
 
 
+class Clock:
+    """The real time plus an offset the test moves forward: time still passes between steps, and a timer due in
+    four hours fires after `advance(hours=4)`, in the engine and in SpiffWorkflow alike."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return utcnow() + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
 @pytest.fixture
-def engine(db: Database, attachment_dir: Path) -> Engine:
-    return Engine(db, records=RecordsSettings(store=FileStore(attachment_dir), max_bytes=200_000))
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(db: Database, attachment_dir: Path, clock: Clock) -> Engine:
+    return Engine(db, clock=clock, records=RecordsSettings(store=FileStore(attachment_dir), max_bytes=200_000))
 
 
 @pytest.fixture

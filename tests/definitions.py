@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from click.testing import CliRunner, Result
 
@@ -49,8 +50,10 @@ def activate_everywhere(engine: Engine, published: dict[str, Any]) -> dict[str, 
     return published
 
 
-def fire_due_timers(database_url: str) -> Result:
-    """Run `avvik worker --once` against the database, which must succeed; return the CLI result."""
-    result = CliRunner().invoke(main, ["worker", "--once"], env={"AVVIK_DATABASE_URL": database_url})
+def fire_due_timers(engine: Engine) -> Result:
+    """Run `avvik worker --once` on this engine (its database and its clock), which must succeed; return the CLI
+    result."""
+    with mock.patch("server.cli._engine", return_value=engine):
+        result = CliRunner().invoke(main, ["worker", "--once"])
     assert result.exit_code == 0, (result.output, result.exception)
     return result

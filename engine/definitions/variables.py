@@ -128,9 +128,12 @@ def declaration_problems(name: str, raw: Any) -> Iterator[tuple[str | None, str]
         return
     bound_check = {"duration": parse_duration, "number": lambda v: v if _is_number(v) else None,
                    "text": lambda v: v if isinstance(v, int) and v > 0 else None}.get(kind)
-    for key in ("min", "max"):
-        if key in raw and (bound_check is None or bound_check(raw[key]) is None):
-            yield key, f"{key}: passar inte typen {kind}."
+    bad_bounds = [key for key in ("min", "max")
+                  if key in raw and (bound_check is None or bound_check(raw[key]) is None)]
+    for key in bad_bounds:
+        yield key, f"{key}: passar inte typen {kind}."
+    if bad_bounds:
+        return  # the default cannot be compared with a bound of another type
     if bound_check is not None and kind != "text" and "min" in raw and "max" in raw:
         low, high = bound_check(raw["min"]), bound_check(raw["max"])
         if low is not None and high is not None and low > high:

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["DEFAULT_SQLITE_PATH", "default_url", "Database"]
+__all__ = ["DEFAULT_SQLITE_PATH", "READ_ONLY", "default_url", "Database"]
 
 DEFAULT_SQLITE_PATH = Path("var") / "avvik.sqlite3"
 
@@ -33,9 +33,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: otherwise two deferred transactions that both read and then write
+READ_ONLY = "avvik_read_only"  # execution option of a read-only use case's connection
+
+
+def _sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # A reader takes no lock: in WAL mode it reads its snapshot beside the writer. query_only makes a write
+        # that slipped into a read-only use case fail loudly instead of upgrading the lock mid-transaction.
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN")
+        return
+    # A writer takes the write lock at BEGIN: otherwise two deferred transactions that both read and then write
     # deadlock in SQLite ("database is locked") instead of queueing.
+    connection.exec_driver_sql("PRAGMA query_only=OFF")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -55,7 +65,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             # pysqlite's own transaction handling is turned off so BEGIN IMMEDIATE can be issued.
             event.listen(self.engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
-            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -63,9 +73,12 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
+    def transaction(self, read_only: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error. A read-only one does not
+        queue behind writers on SQLite (and may not write)."""
         with self._sessions() as session, session.begin():
+            if read_only:
+                session.connection(execution_options={READ_ONLY: True})
             yield session
 
     def dispose(self) -> None:

@@ -90,6 +90,8 @@ def classify_single(path: str, data: bytes) -> Entry:
             return Entry(path, data, "annual", path)
         if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "exports":
             return Entry(path, data, "export", path)
+        if posixpath.basename(posixpath.dirname(path.replace("\\", "/"))) == "scenarios":
+            return Entry(path, data, "other", path)  # a test scenario (docs/definitions.md), not a definition
         return Entry(path, data, "area", posixpath.basename(posixpath.dirname(path.replace("\\", "/"))))
     return Entry(path, data, _kind(name) or "other", path)
 

@@ -36,6 +36,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:  # the browser talks to a server in a subprocess, over its own connections
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.shared_database)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     outcome = yield

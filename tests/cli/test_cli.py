@@ -16,6 +16,8 @@ from engine.errors import AuthenticationFailed
 
 from ..conftest import DEFINITIONS
 
+pytestmark = pytest.mark.shared_database  # the CLI opens its own connection
+
 
 @pytest.fixture
 def avvik(db: Database) -> Any:

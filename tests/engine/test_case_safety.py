@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,13 @@ import pytest
 from engine import Engine
 from engine.errors import StaleWrite
 
-from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers, publish_with
+from ..conftest import Clock
+from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers
 
 ACCEPT = {"triage": {"beslut": "accepterad"}}
 
 
+@pytest.mark.shared_database
 def test_two_concurrent_completions_leave_one_completed_and_one_stale(
     demo: Engine, casework: Any, report: dict[str, Any]
 ) -> None:
@@ -54,6 +55,7 @@ def test_stale_version_is_refused_before_anything_changes(
     demo.complete_task(task["id"], "anna", ACCEPT, expected_version=task["case_version"])
 
 
+@pytest.mark.shared_database
 def test_concurrent_reports_get_unique_numbers(demo: Engine, report: dict[str, Any]) -> None:
     numbers: list[str] = []
 
@@ -71,13 +73,14 @@ def test_concurrent_reports_get_unique_numbers(demo: Engine, report: dict[str, A
 
 
 def test_boundary_timer_escalates_after_worker_once(
-    demo: Engine, report: dict[str, Any], tmp_path: Path, database_url: str
+    demo: Engine, report: dict[str, Any], clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "vard", {"sla_triage: P5D": "sla_triage: PT1S"}, label="kort triage")
     number = demo.report_event("eva", "ks-akut", report)["number"]
     assert [t["spec_name"] for t in demo.worklist("anna")] == ["triage"]
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(days=4, hours=23)
+    assert "0 ärenden" in fire_due_timers(demo).output  # not due yet: sla_triage is P5D
+    clock.advance(hours=1, minutes=1)
+    assert "1 ärenden" in fire_due_timers(demo).output
     assert demo.worklist("anna") == []
     escalated = demo.worklist("bertil")
     assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("triage_eskalerad", number)]
@@ -86,9 +89,9 @@ def test_boundary_timer_escalates_after_worker_once(
     assert history == ["report", "timer", "complete"]
 
 
-def test_worker_with_nothing_due_changes_nothing(demo: Engine, report: dict[str, Any], database_url: str) -> None:
+def test_worker_with_nothing_due_changes_nothing(demo: Engine, report: dict[str, Any]) -> None:
     demo.report_event("eva", "ks-akut", report)
-    assert "0 ärenden" in fire_due_timers(database_url).output  # exit code 0 is asserted inside
+    assert "0 ärenden" in fire_due_timers(demo).output  # exit code 0 is asserted inside
     assert [t["spec_name"] for t in demo.worklist("anna")] == ["triage"]
 
 

@@ -3,7 +3,6 @@ say. Through the engine's public API with the repo's definitions; delivery is in
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,8 @@ import pytest
 from engine import Engine
 from engine import tasks as task_use_cases
 
-from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers, publish_with
+from ..conftest import Clock
+from ..definitions import activate_everywhere, copy_definitions, edit, fire_due_timers
 from .test_vard_case import ACCEPT, CLASSIFY_SERIOUS, FEEDBACK, INVESTIGATION, LEX_MARIA_YES, PATIENT_INFORMED
 
 SERIOUS_WORK_INCIDENT = {
@@ -167,14 +167,13 @@ def test_a_case_moved_to_a_unit_notifies_who_may_read_it_there(
 
 
 def test_an_overdue_step_escalates_to_the_manager_with_a_notification(
-    demo: Engine, tmp_path: Path, database_url: str
+    demo: Engine, clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "lab", {"sla_begransning: PT4H": "sla_begransning: PT1S"}, label="kort")
     number = demo.report_event("eva", "ks-klinkem", {
         "rubrik": "Felmärkt provrör från akuten", "beskrivning": "Fel etikett.",
         "hande_tid": "2026-11-20T09:15:00+01:00", "handelsetyp": "negativ_handelse", "drabbade": ["prov"]})["number"]
-    time.sleep(1.2)
-    fire_due_timers(database_url)
+    clock.advance(hours=4, minutes=1)  # the lab's containment clock, sla_begransning: PT4H
+    fire_due_timers(demo)
     escalated = _rows(demo, event_number=number, kind="escalation")
     assert [r["user_id"] for r in escalated] == ["bertil"]
     assert escalated[0]["body"].startswith("Tidsfristen har passerat\n")

@@ -17,6 +17,8 @@ from engine.store.models import AuditEntry
 
 from .test_vard_case import ACCEPT
 
+pytestmark = pytest.mark.shared_database  # threads race over their own connections
+
 THREADS = 20
 HANDLERS = [f"handlare{i:02d}" for i in range(THREADS)]
 

@@ -73,6 +73,7 @@ def test_a_pushed_user_and_group_become_grants_and_a_leaver_hands_back_their_tas
     assert bad.status_code == 400 and bad.get_json()["scimType"] == "invalidValue"
 
 
+@pytest.mark.shared_database
 def test_scim2_tester_finds_no_failure_against_the_running_server(demo: Engine) -> None:
     token = demo.create_scim_token("scim2-tester")
     with serve(demo.db.url, AVVIK_IDM_MAPPING=str(MAPPING)) as origin:

@@ -21,6 +21,8 @@ from server.config import Settings
 from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS
 from ..http import API
 
+pytestmark = pytest.mark.shared_database  # backups read the database from outside
+
 
 def avvik(url: str, *args: str) -> Any:
     return CliRunner().invoke(main, list(args), env={"AVVIK_DATABASE_URL": url}, catch_exceptions=False)

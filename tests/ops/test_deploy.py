@@ -26,6 +26,8 @@ from ..http import API
 from ..smtp import Sink, smtp_sink  # noqa: F401  (the fixture)
 from .test_backup import fresh_url  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.shared_database  # the deployed stack runs in subprocesses
+
 DEPLOY = REPO / "deploy"
 
 

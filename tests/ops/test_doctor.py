@@ -17,6 +17,8 @@ from tests.live import free_port
 
 from ..smtp import Sink, smtp_sink  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.shared_database  # `avvik doctor` and the worker open their own connections
+
 
 @pytest.fixture
 def web_dist(tmp_path: Path) -> Path:

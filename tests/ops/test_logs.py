@@ -4,6 +4,8 @@ protected field and in its free text, a request put one in its query string and 
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import subprocess
@@ -16,6 +18,8 @@ from tests.live import REPO, call, serve
 
 from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS
 from ..http import API
+
+pytestmark = pytest.mark.shared_database  # a server and a worker in subprocesses
 
 PNR = CLASSIFY_SERIOUS["patient"]["personnummer"]  # 19121212-1212
 SHAPES = [PNR, PNR.replace("-", ""), PNR[2:], PNR[2:].replace("-", "")]

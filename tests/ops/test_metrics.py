@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 import urllib.request
 from typing import Any
@@ -48,6 +50,7 @@ def value(samples: dict[str, float], name: str, **labels: str) -> float:
     return total
 
 
+@pytest.mark.shared_database
 def test_scraping_a_running_server_with_several_workers(demo: Engine, report: dict[str, Any]) -> None:
     eva, anna = demo.create_token("eva"), demo.create_token("anna")
     with serve(demo.db.url, workers=3, AVVIK_METRICS_TOKEN="s3cret") as origin:

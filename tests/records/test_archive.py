@@ -35,6 +35,7 @@ def _closed_with_photo(casework: Casework, report: dict[str, Any]) -> str:
     return number
 
 
+@pytest.mark.shared_database
 def test_a_closed_event_is_written_as_a_sip_whose_checksums_hold(
     casework: Casework, report: dict[str, Any], tmp_path: Path, monkeypatch: Any
 ) -> None:

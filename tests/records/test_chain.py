@@ -3,6 +3,8 @@ two writers never fork a chain, and rows from before the chain are chained by th
 
 from __future__ import annotations
 
+import pytest
+
 import threading
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,7 @@ def test_a_deleted_row_breaks_the_next_link_and_a_deleted_last_row_the_head(
     assert [b["log"] for b in breaks] == ["audit", "read"] and "Sista raden" in breaks[1]["message"]
 
 
+@pytest.mark.shared_database
 def test_the_cli_reports_the_first_broken_link_in_swedish(
     casework: Casework, report: dict[str, Any], monkeypatch: Any
 ) -> None:
@@ -79,6 +82,7 @@ def test_the_cli_reports_the_first_broken_link_in_swedish(
     assert broken.exit_code == 1 and "i läsloggen för rs har ändrats" in broken.output
 
 
+@pytest.mark.shared_database
 def test_concurrent_writers_of_one_entity_queue_instead_of_forking_the_chain(
     casework: Casework, report: dict[str, Any]
 ) -> None:

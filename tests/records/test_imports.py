@@ -65,6 +65,7 @@ def test_imported_events_are_closed_searchable_read_only_and_a_rerun_adds_nothin
     assert demo.verify_logs()["ok"]
 
 
+@pytest.mark.shared_database
 def test_the_cli_reports_rows_and_exits_1_on_problems(demo: Engine, tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("AVVIK_DATABASE_URL", demo.db.url)
     (tmp_path / "map.yaml").write_bytes(MAPPING)

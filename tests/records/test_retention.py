@@ -3,6 +3,8 @@ and why, a legal hold keeps an event out, and culling writes a protocol into the
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,7 @@ def test_dry_run_shows_what_is_due_and_why_a_hold_stops_it_and_culling_keeps_a_p
     assert (again["due"], again["held"]) == (0, 1)  # the culled event is gone from the plan, the held one waits
 
 
+@pytest.mark.shared_database
 def test_the_cli_dry_run_says_nothing_was_culled(casework: Casework, report: dict[str, Any], monkeypatch: Any) -> None:
     monkeypatch.setenv("AVVIK_DATABASE_URL", casework.engine.db.url)
     result = CliRunner().invoke(main, ["retention", "run", "--dry-run"])

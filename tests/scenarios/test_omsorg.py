@@ -1,10 +1,10 @@
-"""Omsorg (Region Gotland, äldreomsorg och LSS) through the HTTP API: routing, the lex Sarah path with SAS's
-decision and the investigation attached, the HSL part with MAS's lex Maria decision, the lex Sarah and triage
-clocks, and closing only when every rule is met."""
+"""Omsorg (Region Gotland, äldreomsorg och LSS) through the HTTP API: the lex Sarah path with SAS's decision and
+the investigation attached (a restricted case worked from the worklist), the lex Sarah clocks by legal basis,
+and closing only when every rule is met. Routing, the HSL part with MAS's lex Maria decision and the triage
+clock are scenarios in processes/omsorg/scenarios/."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 
 from engine import Engine
 
+from ..conftest import Clock
 from ..definitions import fire_due_timers, publish_with
 from ..http import (
     API,
@@ -24,7 +25,6 @@ from ..http import (
     error_paths,
     event,
     open_specs,
-    open_task,
     submit,
     unmet,
     worklist,
@@ -40,13 +40,6 @@ CLASSIFY_LEX_SARAH = {
     "lex_sarah_grund": "missforhallande",
     "insats_lagrum": "sol",
     "hsl_del": "nej",
-    "brukare": {"personnummer": "19300101-1234"},
-}
-CLASSIFY_MEDICATION = {
-    "kategori": "lakemedel",
-    "riskbedomning": {"konsekvens_faktisk": 2, "konsekvens_potentiell": 3, "sannolikhet": 2},
-    "lex_sarah_rapport": "nej",
-    "hsl_del": "ja",
     "brukare": {"personnummer": "19300101-1234"},
 }
 REMEDY = {"omedelbar_atgard": {"beskrivning": "Extra personal insatt; brukaren får hjälp var tredje timme.",
@@ -66,12 +59,6 @@ LEX_SARAH_YES = {"lex_sarah": {"allvarlighet": "allvarligt_missforhallande", "va
                                "utredning_bifogad": True}}
 INFORMED = {"information_enskild": {"status": "informerad", "datum": "2026-11-22", "till": "foretradare",
                                     "synpunkter": "Dottern är nöjd med åtgärderna."}}
-HSL_ASSESSMENT = {"hsl_bedomning": {"delegerad_insats": "ja", "vardskada": "ja",
-                                    "bedomning": "Dubbel dos vid delegerad läkemedelsöverlämning."}}
-LEX_MARIA_NO = {"lex_maria": {"varde": "nej", "motivering": "Ingen allvarlig vårdskada kunde uppstå."}}
-PATIENT_INFORMED = {"patientinformation": {"datum": "2026-11-22", "till": "patient", "vardskada_informerad": True,
-                                           "journalanteckning": True}}
-INVESTIGATION = {"utredning": {"niva": "enkel", "sammanfattning": "Signeringslistan var fel.", "godkand_av": "vera"}}
 FEEDBACK = {"aterkoppling": {"status": "given", "text": "Tack för rapporten, rutinen är ändrad.",
                              "datum": "2026-11-23"}}
 SIGN = {"avslut": {"lardomar": "Bemanningsrutinen ses över varje kvartal."}}
@@ -81,15 +68,6 @@ SIGN = {"avslut": {"lardomar": "Bemanningsrutinen ses över varje kvartal."}}
 def care_report(report: dict[str, Any]) -> dict[str, Any]:
     return {**report, "rubrik": "Brukare fick ingen tillsyn under natten",
             "beskrivning": "En brukare hittades på golvet på morgonen och hade inte fått tillsyn under natten."}
-
-
-def test_report_to_the_care_home_routes_to_omsorg_only(client: Any, auth: Any, care_report: dict[str, Any]) -> None:
-    created = submit(client, auth("eva"), care_report, unit=UNIT)
-    assert [a["area"] for a in created["areas"]] == ["omsorg"]
-    david = client.get(f"{API}/tasks?scope=available", headers=auth("david")).get_json()
-    assert [(t["event_number"], t["spec_name"], t["area"]) for t in david] == [(created["number"], "triage", "omsorg")]
-    assert david[0]["due_at"] is not None
-    assert client.get(f"{API}/tasks", headers=auth("tina")).get_json() == []  # Stockholm's dental handler
 
 
 def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
@@ -157,56 +135,19 @@ def test_lex_sarah_path_with_sas_decision_investigation_attached_and_closure(
     assert event(client, vera, number)["status"] == "closed"
 
 
-def test_hsl_part_runs_beside_the_investigation_with_mas_lex_maria_decision(
-    client: Any, auth: Any, care_report: dict[str, Any]
-) -> None:
-    david, sara, maria, vera = auth("david"), auth("sara"), auth("maria"), auth("vera")
-    medication = {**care_report, "rubrik": "Dubbel dos vid läkemedelsöverlämning"}
-    number = submit(client, auth("eva"), medication, unit=UNIT)["number"]
-    done(client, david, number, "triage", ACCEPT)
-    # medication in elderly care is delegated health care: the HSL part cannot be skipped
-    assert "hsl_del" in error_paths(complete(client, david, number, "klassificering",
-                                             {**CLASSIFY_MEDICATION, "hsl_del": "nej"}))
-    done(client, david, number, "klassificering", CLASSIFY_MEDICATION)
-    assert open_specs(client, david, number) == ["hsl_bedomning", "utredning"]  # in parallel
-
-    assert_error(complete(client, david, number, "hsl_bedomning", HSL_ASSESSMENT), 403, "forbidden")
-    done(client, maria, number, "hsl_bedomning", HSL_ASSESSMENT)
-    assert "lex_maria_beslut" in unmet(client, maria, number, "omsorg", sole=True)
-    assert open_task(client, maria, number, "lex_maria_bedomning")["due_at"] is not None  # "snarast", local days
-    assert_error(complete(client, sara, number, "lex_maria_bedomning", LEX_MARIA_NO), 403, "forbidden")
-    assert error_paths(complete(client, maria, number, "lex_maria_bedomning", {"lex_maria": {"varde": "nej"}})) == {
-        "lex_maria/motivering"}
-    done(client, maria, number, "lex_maria_bedomning", LEX_MARIA_NO)
-    decisions = event(client, vera, number)["decisions"]
-    assert [(d["kind"], d["value"], d["motivation"], d["decided_by"]) for d in decisions] == [
-        ("lex_maria", "nej", LEX_MARIA_NO["lex_maria"]["motivering"], "maria")]
-
-    assert open_specs(client, david, number) == ["informera_patient", "utredning"]  # vårdskada: PSL 3 kap. 8 §
-    done(client, david, number, "informera_patient", PATIENT_INFORMED)
-    assert open_specs(client, david, number) == ["utredning"]  # the join waits for the investigation
-    done(client, david, number, "utredning", INVESTIGATION)
-    done(client, david, number, "aterkoppling", FEEDBACK)
-    assert unmet(client, vera, number, "omsorg", sole=True) == []
-    closed = done(client, vera, number, "signera_avslut", SIGN)
-    assert closed["event_status"] == "closed"
-    assert event(client, vera, number)["status"] == "closed"
-
-
 def test_lex_sarah_clock_escalates_by_legal_basis(
-    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_sol: PT4H": "sla_lex_sarah_sol: PT1S",
-                                            "sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"},
-                 label="kort lex Sarah-klocka")
+    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_lss: PT4H": "sla_lex_sarah_lss: P1D"},
+                 label="längre lex Sarah-klocka för LSS")
     david, vera, sara = auth("david"), auth("vera"), auth("sara")
     sol = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     lss = submit(client, auth("eva"), {**care_report, "rubrik": "Utebliven insats i LSS-boende"}, unit=UNIT)["number"]
     for number, lagrum in ((sol, "sol"), (lss, "lss")):
         done(client, david, number, "triage", ACCEPT)
         done(client, david, number, "klassificering", {**CLASSIFY_LEX_SARAH, "insats_lagrum": lagrum})
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(hours=4, minutes=1)  # sla_lex_sarah_sol: PT4H
+    assert "1 ärenden" in fire_due_timers(demo).output
 
     assert open_specs(client, david, sol) == ["omedelbar_atgard_eskalerad"]
     assert open_specs(client, david, lss) == ["omedelbar_atgard"]  # "utan dröjsmål" has its own clock
@@ -218,22 +159,6 @@ def test_lex_sarah_clock_escalates_by_legal_basis(
     assert open_specs(client, sara, sol) == ["lex_sarah_utredning"]
     history = [h["operation"] for h in event(client, vera, sol)["history"]]
     assert "timer" in history
-
-
-def test_triage_clock_escalates_to_the_verksamhetschef(
-    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
-) -> None:
-    publish_with(demo, tmp_path, "omsorg", {"sla_triage: P3D": "sla_triage: PT1S"}, label="kort triage omsorg")
-    david, vera = auth("david"), auth("vera")
-    number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
-    assert open_specs(client, david, number) == ["triage"]
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
-    assert client.get(f"{API}/tasks", headers=david).get_json() == []
-    escalated = client.get(f"{API}/tasks", headers=vera).get_json()
-    assert [(t["spec_name"], t["event_number"]) for t in escalated] == [("triage_eskalerad", number)]
-    done(client, vera, number, "triage_eskalerad", ACCEPT)
-    assert open_specs(client, david, number) == ["klassificering"]
 
 
 def test_brukare_identifier_is_protected(client: Any, auth: Any, care_report: dict[str, Any]) -> None:
@@ -250,10 +175,8 @@ def test_brukare_identifier_is_protected(client: Any, auth: Any, care_report: di
 
 
 def test_the_sas_decision_on_lex_sarah_has_a_clock_that_escalates(
-    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], tmp_path: Path, database_url: str
+    demo: Engine, client: Any, auth: Any, care_report: dict[str, Any], clock: Clock
 ) -> None:
-    publish_with(demo, tmp_path, "omsorg", {"sla_lex_sarah_beslut: P3D": "sla_lex_sarah_beslut: PT1S"},
-                 label="kort SAS-klocka")
     david, sara, vera = auth("david"), auth("sara"), auth("vera")
     number = submit(client, auth("eva"), care_report, unit=UNIT)["number"]
     done(client, david, number, "triage", ACCEPT)
@@ -261,8 +184,8 @@ def test_the_sas_decision_on_lex_sarah_has_a_clock_that_escalates(
     done(client, david, number, "omedelbar_atgard", REMEDY)
     decide = done(client, sara, number, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING)["next_tasks"]
     assert [(t["spec_name"], t["due_at"] is not None) for t in decide] == [("lex_sarah_bedomning", True)]
-    time.sleep(1.2)
-    assert "1 ärenden" in fire_due_timers(database_url).output
+    clock.advance(days=3, minutes=1)  # sla_lex_sarah_beslut: P3D
+    assert "1 ärenden" in fire_due_timers(demo).output
     assert open_specs(client, sara, number) == ["lex_sarah_bedomning_eskalerad"]
     assert [t["role"] for t in client.get(f"{API}/tasks", headers=vera).get_json()] == ["verksamhetschef"]
     done(client, vera, number, "lex_sarah_bedomning_eskalerad", LEX_SARAH_YES)

@@ -19,6 +19,8 @@ from tests.live import call, free_port, serve, wait_until_up
 
 from ..definitions import publish_with
 
+pytestmark = pytest.mark.shared_database  # gunicorn serves from subprocesses
+
 
 @pytest.fixture
 def server(demo: Engine) -> Iterator[str]:
@@ -75,7 +77,7 @@ def test_requests_gunicorn_refuses_itself_get_the_json_error_shape(server: str, 
         got, headers, body = raw_exchange(server, request)
         assert (got, body["code"]) == (status, code), request[:60]
         assert headers["content-type"] == "application/json" and body["message"]
-    got, headers, body = raw_exchange(server, b"DELETE /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
+    got, headers, body = raw_exchange(server, b"DELETE /api/v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     assert (got, body["code"]) == (405, "method_not_allowed") and "GET" in headers["allow"]
 
 
@@ -107,3 +109,24 @@ def test_serve_with_worker_fires_timers_beside_the_api_and_stops_with_it(
     worker_pid = int(re.search(r"pid (\d+)", log.read_text()).group(1))  # type: ignore[union-attr]
     with pytest.raises(ProcessLookupError):
         os.kill(worker_pid, 0)
+
+
+def test_an_api_client_keeps_its_connection_between_requests(server: str, demo: Engine) -> None:
+    # Sync workers closed the connection after every response: each API call paid a new TCP connection.
+    import http.client
+
+    token = demo.create_token("anna")
+    host, port = server.split("//")[1].split("/")[0].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        peers = []
+        for _ in range(3):
+            connection.request("GET", "/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+            response = connection.getresponse()
+            assert response.status == 200 and json.loads(response.read()) == []
+            assert response.getheader("Connection", "").lower() != "close"
+            assert connection.sock is not None
+            peers.append(connection.sock.getsockname())
+        assert len(set(peers)) == 1  # one TCP connection, the same local port, for all three
+    finally:
+        connection.close()

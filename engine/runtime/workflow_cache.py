@@ -1,0 +1,40 @@
+"""Deserialized workflows kept between steps, per process: a step on a case that this process stepped last
+skips rebuilding the workflow from its stored state (linear in the instance: 26 % of a step at task 200).
+
+Keyed by (case id, version) — the case's optimistic-lock version, which every write of the case raises — so a
+case that another worker (or thread) stepped since is a miss, never a stale hit. A workflow is put only after
+its transaction committed, and taken out (not shared) by the step that uses it: a step that fails leaves no
+half-mutated workflow behind, and two threads never hold the same one. Bounded: the least recently kept go first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+
+__all__ = ["WorkflowCache"]
+
+
+class WorkflowCache:
+    def __init__(self, size: int = 32) -> None:  # a 200-task instance is a few MB in memory
+        self._size = size
+        self._items: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, case_id: int, version: int, spec: BpmnProcessSpec) -> BpmnWorkflow | None:
+        """The workflow at exactly this version of the case, on this spec, removed from the cache; else None."""
+        with self._lock:
+            kept = self._items.pop(case_id, None)
+        if kept is None or kept[0] != version or kept[1].spec is not spec:
+            return None
+        return kept[1]
+
+    def put(self, case_id: int, version: int, workflow: BpmnWorkflow) -> None:
+        with self._lock:
+            self._items[case_id] = (version, workflow)
+            self._items.move_to_end(case_id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
