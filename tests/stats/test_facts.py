@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date, datetime, timezone
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
@@ -134,6 +135,7 @@ def test_the_trend_puts_each_case_in_its_week_month_quarter_and_year(demo: Engin
         assert {p["period"]: p["count"] for p in trend["periods"]} == Counter(period_label(d, bucket) for d in days)
 
 
+@pytest.mark.shared_database  # alembic migrates over its own connection
 def test_migration_0009_fills_the_facts_of_existing_cases(casework: Casework, report: dict[str, Any]) -> None:
     demo = casework.engine
     demo.import_history(json.dumps([dict(zip(COLUMNS, row)) for row in GOOD]).encode(), MAPPING, "operator",
