@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine import notifications
+from engine import facts, notifications
 from engine.context import Context
 from engine.definitions.forms import value_at
 from engine.definitions.release import AreaDefinition
@@ -160,6 +160,7 @@ def save_step(
     open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed)
     case_store.replace_timers(ctx.session, case.id, timers)
     roll_up(event)
+    facts.refresh(ctx, cases=[case.id])
     # sync_tasks returns the stored row for a task that was open already and our new row for a new one
     created = [task for task, row in zip(open_tasks, rows) if task is row]
     notifications.tasks_created(ctx, case, event, definition.area, created, fired)

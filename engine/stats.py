@@ -136,8 +136,8 @@ def _trend(ctx: Context, flt: CaseFilter, bucket: str, labels: dict[str, dict[st
     total: dict[str, int] = {}
     by_area: dict[tuple[str, str], int] = {}
     by_unit: dict[tuple[str, str], int] = {}
-    for area, unit, day, count in stats_store.counts(ctx.session, flt, ("area", "unit", "day")):
-        period = period_label(date.fromisoformat(str(day)[:10]), bucket)
+    for area, unit, start, count in stats_store.counts(ctx.session, flt, ("area", "unit", "period"), bucket):
+        period = period_label(date.fromisoformat(str(start)[:10]), bucket)
         total[period] = total.get(period, 0) + int(count)
         by_area[(area, period)] = by_area.get((area, period), 0) + int(count)
         by_unit[(unit, period)] = by_unit.get((unit, period), 0) + int(count)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import links, moves, notifications, reported_events
+from engine import facts, links, moves, notifications, reported_events
 from engine.access import case_access, grants_of
 from engine.actionplans import track_plan
 from engine.cases import definition_of, ensure_closable, load_workflow, save_step
@@ -197,6 +197,7 @@ def complete(
     open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
     if move is not None:
         moves.end_moved_task(row, move)
+        facts.refresh(ctx, cases=[case.id])  # the moved task no longer counts as the case's first step
     _audit_task(ctx, row, case, actor_id, "complete", data=form.mask_protected(data) if form else {})
     return {
         "event_number": case.event.number,

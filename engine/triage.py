@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import facts
 from engine.access import event_access
 from engine.cases import roll_up, start_case
 from engine.config import resolve
@@ -77,6 +78,7 @@ def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_
     case_store.sync_tasks(ctx.session, case.id, [], ctx.clock(), None)
     case_store.replace_timers(ctx.session, case.id, {})
     roll_up(event)
+    facts.refresh(ctx, cases=[case.id])
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="remove_area",
         event=event, before={"status": before}, after={"area": area, "reason": reason},

@@ -41,6 +41,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from engine import facts
 from engine.context import Context
 from engine.entities import legal_entity_of
 from engine.errors import Conflict, InvalidInput
@@ -219,6 +220,7 @@ def _write(ctx: Context, plan: _Plan) -> None:
              "version": 1, "created_at": item["moments"]["registered"],
              "closed_at": item["moments"]["closed"] or item["moments"]["registered"]}
             for item in batch])
+        facts.refresh(ctx, events=ids.values())
 
 
 def import_history(ctx: Context, data: bytes, mapping_data: bytes, actor_id: str, dry_run: bool) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from engine import facts
 from engine.context import Context
 from engine.definitions.retention import (ATTACHMENTS, CHANGE_LOG, READ_LOG, RETENTION_FILE, Rule, Schedule,
                                           parse_schedule)
@@ -174,6 +175,7 @@ def _cull_event(ctx: Context, event: Event) -> None:
     for action in ctx.session.scalars(select(Action).where(Action.events.any(Event.id == event.id))):
         if all(e.status == "culled" or e.id == event.id for e in action.events):  # no live event still needs it
             action.description = action.expected_effect = action.effect_note = action.motivation = None
+    facts.refresh(ctx, events=[event.id])
 
 
 def _cull(ctx: Context, records: RecordsSettings, item: Any, protocol: CullingProtocol) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "EventCounter",
     "Event",
     "AreaCase",
+    "StatsFact",
     "TaskRow",
     "TimerRow",
     "Action",
@@ -246,6 +247,35 @@ class AreaCase(Base):
     closed_at: Mapped[datetime | None]
     event: Mapped[Event] = relationship(back_populates="area_cases")
     __mapper_args__ = {"version_id_col": version}
+
+
+class StatsFact(Base):
+    """What statistics count of one live area case, in narrow columns (no JSON): rewritten by
+    engine/store/stats.py:refresh_facts in the transaction that changes the case, its event or its tasks, so
+    a count reads these rows instead of the wide case and event rows. Removed cases have none."""
+
+    __tablename__ = "stats_facts"
+    __table_args__ = (
+        Index("ix_stats_facts_area_case_unit", "area", "case_unit_path", "reported_at"),
+        Index("ix_stats_facts_area_event_unit", "area", "event_unit_path", "reported_at"),
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    area: Mapped[str_code]
+    status: Mapped[str_code]
+    event_unit_id: Mapped[str_id]
+    event_unit_path: Mapped[str] = mapped_column(String(1000))
+    case_unit_path: Mapped[str] = mapped_column(String(1000))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the event's report time
+    category: Mapped[str | None] = mapped_column(String)
+    event_type: Mapped[str | None] = mapped_column(String)
+    consequence_actual: Mapped[int | None] = mapped_column(Integer)
+    consequence_potential: Mapped[int | None] = mapped_column(Integer)
+    probability: Mapped[int | None] = mapped_column(Integer)
+    # ",lex_sarah," : the restricting decisions the case data holds (of every area's); NULL when none
+    restricted_by: Mapped[str | None] = mapped_column(String(400))
+    first_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first completed task (triage)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 _OPEN = text("ended_at IS NULL")

@@ -1,9 +1,11 @@
-"""Statistics as SQL aggregates over the area cases a caller may read (one GROUP BY per dimension).
+"""Statistics as SQL aggregates over the area cases a caller may read, counted from their facts.
 
-The caller's visibility arrives as CaseScope rows (engine/access.py states the rule; this module only turns it
-into SQL). Everything here runs on SQLite and PostgreSQL: JSON fields are read with SQLAlchemy's portable JSON
-operators, durations and days with a per-dialect expression, percentiles with percentile_cont on PostgreSQL and
-from the sorted durations elsewhere.
+Each live area case has one narrow `stats_facts` row (refresh_facts writes it from the case, its event and its
+tasks, in the transaction that changes them; migration 0009 filled it for older rows with the same statement), so
+a count reads a handful of plain columns instead of the wide case and event rows and their JSON. The caller's
+visibility arrives as CaseScope rows (engine/access.py states the rule; this module only turns it into SQL).
+Everything here runs on SQLite and PostgreSQL: durations and days with a per-dialect expression, percentiles with
+percentile_cont on PostgreSQL and from the sorted durations elsewhere.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import (ColumnElement, Integer, Select, and_, case, cast, delete, false, func, insert, literal, null, or_,
+                        select, true)
 from sqlalchemy.orm import Session
 
 from engine.rules.access import CaseScope
-from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, TaskRow
+from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
 __all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
-           "overdue_actions", "decisions", "visible_case_count", "visible"]
+           "overdue_actions", "decisions", "refresh_facts", "visible_case_count", "visible"]
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,62 @@ def _filled(value: Any) -> ColumnElement[bool]:
     return and_(value.is_not(None), value.not_in(["", "{}"]))
 
 
+def _restricted_by(kinds: Sequence[str]) -> Any:
+    """',kind,kind,' of the restricting decisions the case data holds, NULL when it holds none."""
+    held = [_filled(AreaCase.data[kind].as_string()) for kind in kinds]
+    if not held:
+        return null()
+    listed = literal(",")
+    for kind, is_held in zip(kinds, held):
+        listed = listed + case((is_held, literal(f"{kind},")), else_=literal(""))
+    return case((or_(*held), listed), else_=null())
+
+
+def _fact_source(kinds: Sequence[str]) -> Select[Any]:
+    """A fact row per live area case, from the case, its event and its task history."""
+    first_step = (select(func.min(TaskRow.ended_at)).where(TaskRow.area_case_id == AreaCase.id,
+                                                          TaskRow.outcome == "completed")
+                  .scalar_subquery())
+    return (select(
+        AreaCase.id, AreaCase.event_id, AreaCase.area, AreaCase.status, Event.unit_id, Event.unit_path,
+        AreaCase.unit_path, Event.created_at, AreaCase.data["kategori"].as_string(),
+        Event.data["handelsetyp"].as_string(),
+        AreaCase.data[("riskbedomning", "konsekvens_faktisk")].as_integer(),
+        AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer(),
+        AreaCase.data[("riskbedomning", "sannolikhet")].as_integer(),
+        _restricted_by(kinds), first_step, AreaCase.closed_at,
+    ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != "removed"))
+
+
+FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event_unit_path", "case_unit_path",
+                "reported_at", "category", "event_type", "consequence_actual", "consequence_potential",
+                "probability", "restricted_by", "first_step_at", "closed_at")
+
+
+def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[int] = (),
+                  event_ids: Sequence[int] = (), everything: bool = False) -> None:
+    """Rewrite the facts of these cases (and of every case of these events) from their rows; `kinds` are the
+    restricting decisions of every area, `everything` fills the table anew (the migration, a bulk load)."""
+    if not (case_ids or event_ids or everything):
+        return
+    session.flush()
+    which: ColumnElement[bool] = true() if everything else or_(
+        AreaCase.id.in_(list(case_ids)), AreaCase.event_id.in_(list(event_ids)))
+    fact_which: ColumnElement[bool] = true() if everything else or_(
+        StatsFact.case_id.in_(list(case_ids)), StatsFact.event_id.in_(list(event_ids)))
+    session.execute(delete(StatsFact).where(fact_which))
+    session.execute(insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which)))
+
+
 def _restricted(kinds: Sequence[str]) -> ColumnElement[bool]:
     if not kinds:
         return false()
-    return or_(*[_filled(AreaCase.data[kind].as_string()) for kind in kinds])
+    return and_(StatsFact.restricted_by.is_not(None),
+                or_(*[StatsFact.restricted_by.contains(f",{kind},") for kind in kinds]))
 
 
 def visible(scopes: Sequence[CaseScope]) -> ColumnElement[bool]:
-    """A live area case the scopes cover (needs events joined)."""
+    """A live area case the scopes cover (facts hold live cases only)."""
     conditions = []
     for scope in scopes:
         if scope.ordinary and scope.restricted:
@@ -62,81 +113,84 @@ def visible(scopes: Sequence[CaseScope]) -> ColumnElement[bool]:
         else:
             which = _restricted(scope.restricting_decisions)
         conditions.append(and_(
-            AreaCase.area == scope.area,
-            or_(_subtree(Event.unit_path, scope.unit_path), _subtree(AreaCase.unit_path, scope.unit_path)),
+            StatsFact.area == scope.area,
+            or_(_subtree(StatsFact.event_unit_path, scope.unit_path),
+                _subtree(StatsFact.case_unit_path, scope.unit_path)),
             which,
         ))
     if not conditions:
         return false()
-    return and_(AreaCase.status != "removed", or_(*conditions))
+    return or_(*conditions)
 
 
 def _where(query: Select[Any], flt: CaseFilter, *, period: bool = True) -> Select[Any]:
     query = query.where(visible(flt.scopes))
     if flt.unit_path:
-        query = query.where(or_(_subtree(Event.unit_path, flt.unit_path), _subtree(AreaCase.unit_path, flt.unit_path)))
+        query = query.where(or_(_subtree(StatsFact.event_unit_path, flt.unit_path),
+                                _subtree(StatsFact.case_unit_path, flt.unit_path)))
     if flt.area:
-        query = query.where(AreaCase.area == flt.area)
+        query = query.where(StatsFact.area == flt.area)
     if period and flt.created_from is not None:
-        query = query.where(Event.created_at >= flt.created_from)
+        query = query.where(StatsFact.reported_at >= flt.created_from)
     if period and flt.created_to is not None:
-        query = query.where(Event.created_at < flt.created_to)
+        query = query.where(StatsFact.reported_at < flt.created_to)
     if flt.category:
-        query = query.where(CATEGORY == flt.category)
+        query = query.where(StatsFact.category == flt.category)
     if flt.event_type:
-        query = query.where(EVENT_TYPE == flt.event_type)
+        query = query.where(StatsFact.event_type == flt.event_type)
     if flt.status:
-        query = query.where(AreaCase.status == flt.status)
+        query = query.where(StatsFact.status == flt.status)
     return query
 
 
 def _cases() -> Select[Any]:
-    return select().select_from(AreaCase).join(Event, Event.id == AreaCase.event_id)
+    return select().select_from(StatsFact)
 
 
-CATEGORY = AreaCase.data["kategori"].as_string()
-EVENT_TYPE = Event.data["handelsetyp"].as_string()
-CONSEQUENCE_ACTUAL = AreaCase.data[("riskbedomning", "konsekvens_faktisk")].as_integer()
-CONSEQUENCE_POTENTIAL = AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer()
-PROBABILITY = AreaCase.data[("riskbedomning", "sannolikhet")].as_integer()
-
-
-def _day(dialect: str) -> Any:
-    """The report's calendar day in UTC as 'YYYY-MM-DD' (buckets are built from days in Python)."""
+def _period(dialect: str, bucket: str) -> Any:
+    """The first day of the report's week (Monday), month, quarter or year in UTC as 'YYYY-MM-DD': the trend
+    groups by period in SQL, so its rows are periods, not days."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", Event.created_at), "YYYY-MM-DD")
-    return func.substr(Event.created_at, 1, 10)
+        return func.to_char(func.date_trunc(bucket, func.timezone("UTC", StatsFact.reported_at)), "YYYY-MM-DD")
+    day = func.substr(StatsFact.reported_at, 1, 10)  # SQLite keeps UTC text
+    if bucket == "week":
+        return func.strftime("%Y-%m-%d", day, "weekday 0", "-6 days")
+    if bucket == "quarter":
+        first_month = (cast(func.strftime("%m", day), Integer) - 1) // 3 * 3 + 1
+        return func.printf("%s-%02d-01", func.strftime("%Y", day), first_month)
+    return func.strftime("%Y-%m-01" if bucket == "month" else "%Y-01-01", day)
 
 
-def _column(name: str, dialect: str) -> Any:
+def _column(name: str, dialect: str, bucket: str) -> Any:
     return {
-        "area": AreaCase.area,
-        "unit": Event.unit_id,
-        "category": CATEGORY,
-        "event_type": EVENT_TYPE,
-        "consequence_actual": CONSEQUENCE_ACTUAL,
-        "consequence_potential": CONSEQUENCE_POTENTIAL,
-        "probability": PROBABILITY,
-        "status": AreaCase.status,
-        "day": _day(dialect),
+        "area": StatsFact.area,
+        "unit": StatsFact.event_unit_id,
+        "category": StatsFact.category,
+        "event_type": StatsFact.event_type,
+        "consequence_actual": StatsFact.consequence_actual,
+        "consequence_potential": StatsFact.consequence_potential,
+        "probability": StatsFact.probability,
+        "status": StatsFact.status,
+        "period": _period(dialect, bucket),
     }[name]
 
 
 COLUMNS = ("area", "unit", "category", "event_type", "consequence_actual", "consequence_potential", "probability",
-           "status", "day")
+           "status", "period")
 
 
-def counts(session: Session, flt: CaseFilter, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+def counts(session: Session, flt: CaseFilter, columns: Sequence[str], bucket: str = "month") -> list[tuple[Any, ...]]:
     """(value per column..., number of area cases) for each combination that occurs; a case without a value counts
-    under None. One scan for every figure the caller derives from these columns (engine/stats.py sums them)."""
-    keys = [_column(name, session.get_bind().dialect.name) for name in columns]
+    under None; `period` is the first day of the report's `bucket`. One scan for every figure the caller derives
+    from these columns (engine/stats.py sums them)."""
+    keys = [_column(name, session.get_bind().dialect.name, bucket) for name in columns]
     query = _where(_cases().add_columns(*keys, func.count()), flt).group_by(*keys)
     return [tuple(row) for row in session.execute(query)]
 
 
 def visible_case_count(session: Session, flt: CaseFilter) -> tuple[int, int]:
     """(area cases, distinct events) in the filter."""
-    query = _where(_cases().add_columns(func.count(), func.count(func.distinct(Event.id))), flt)
+    query = _where(_cases().add_columns(func.count(), func.count(func.distinct(StatsFact.event_id))), flt)
     cases, events = session.execute(query).one()
     return int(cases), int(events)
 
@@ -147,24 +201,11 @@ def _seconds(dialect: str, end: Any, start: Any) -> Any:
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _first_step() -> Any:
-    """When each case's first task was completed (triage, where the area has one). One aggregate over the task
-    history: measured at 100 000 events (bench/README.md) it beat a per-case index lookup by 2.5×."""
-    return (select(TaskRow.area_case_id.label("case_id"), func.min(TaskRow.ended_at).label("at"))
-            .where(TaskRow.outcome == "completed").group_by(TaskRow.area_case_id).subquery())
-
-
 def _duration_query(session: Session, flt: CaseFilter, measure: str) -> tuple[Select[Any], Any]:
     """The cases and their duration in seconds; NULL where the measure has not ended (ignored by the aggregates)."""
-    dialect = session.get_bind().dialect.name
-    query = _cases()
-    if measure == "report_to_triage":
-        first = _first_step()
-        query = query.join(first, first.c.case_id == AreaCase.id)
-        end: Any = first.c.at
-    else:
-        end = AreaCase.closed_at
-    return _where(query, flt), _seconds(dialect, end, Event.created_at)
+    end = StatsFact.first_step_at if measure == "report_to_triage" else StatsFact.closed_at
+    query = _where(_cases(), flt).where(end.is_not(None))
+    return query, _seconds(session.get_bind().dialect.name, end, StatsFact.reported_at)
 
 
 def durations(session: Session, flt: CaseFilter, measure: str) -> list[float]:
@@ -189,7 +230,7 @@ def open_tasks(session: Session, flt: CaseFilter, now: datetime) -> tuple[int, i
     """(open tasks, of which overdue) of the visible cases; the period filter does not apply (open is now)."""
     overdue = case((and_(TaskRow.due_at.is_not(None), TaskRow.due_at < now), 1), else_=0)
     query = _where(
-        _cases().join(TaskRow, TaskRow.area_case_id == AreaCase.id)
+        _cases().join(TaskRow, TaskRow.area_case_id == StatsFact.case_id)
         .add_columns(func.count(), func.coalesce(func.sum(overdue), 0)).where(TaskRow.ended_at.is_(None)),
         flt, period=False,
     )
@@ -199,7 +240,7 @@ def open_tasks(session: Session, flt: CaseFilter, now: datetime) -> tuple[int, i
 
 def _action_ids(flt: CaseFilter, terminal: Sequence[str]) -> Select[Any]:
     return _where(
-        _cases().join(ActionCase, ActionCase.area_case_id == AreaCase.id)
+        _cases().join(ActionCase, ActionCase.area_case_id == StatsFact.case_id)
         .join(Action, Action.id == ActionCase.action_id)
         .add_columns(Action.id).where(Action.status.not_in(list(terminal))),
         flt, period=False,
@@ -228,7 +269,8 @@ def overdue_actions(session: Session, flt: CaseFilter, today: date, terminal: Se
     if not actions:
         return []
     linked = session.execute(
-        _where(_cases().join(ActionCase, ActionCase.area_case_id == AreaCase.id)
+        _where(_cases().join(ActionCase, ActionCase.area_case_id == StatsFact.case_id)
+               .join(Event, Event.id == StatsFact.event_id)
                .add_columns(ActionCase.action_id, Event.number, Event.title)
                .where(ActionCase.action_id.in_([a.id for a in actions])), flt, period=False).distinct()
         .order_by(Event.number)
@@ -241,11 +283,10 @@ def overdue_actions(session: Session, flt: CaseFilter, today: date, terminal: Se
 
 def decisions(session: Session, flt: CaseFilter) -> list[tuple[str, str, int]]:
     """(kind, value, count) of the decisions recorded on visible cases, by decision time within the period."""
-    query = _where(_cases().join(Decision, Decision.area_case_id == AreaCase.id)
+    query = _where(_cases().join(Decision, Decision.area_case_id == StatsFact.case_id)
                    .add_columns(Decision.kind, Decision.value, func.count()), flt, period=False)
     if flt.created_from is not None:
         query = query.where(Decision.decided_at >= flt.created_from)
     if flt.created_to is not None:
         query = query.where(Decision.decided_at < flt.created_to)
     return [tuple(row) for row in session.execute(query.group_by(Decision.kind, Decision.value))]
-

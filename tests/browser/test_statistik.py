@@ -45,8 +45,11 @@ def seed(demo: Engine, report: dict[str, Any]) -> dict[str, str]:
     demo.create_action(numbers["med"], "anna", {"titel": "Dubbelkontroll av högriskläkemedel", "typ": "korrigerande",
                                                  "ansvarig": "anna", "klart_datum": "2026-01-15"})
     with demo.db.engine.begin() as connection:  # an event of last year, outside "this year"
-        connection.execute(text("UPDATE events SET created_at = :at WHERE number = :number"),
-                           {"at": datetime(2025, 6, 1, 12, tzinfo=timezone.utc), "number": numbers["old"]})
+        moved_back = {"at": datetime(2025, 6, 1, 12, tzinfo=timezone.utc), "number": numbers["old"]}
+        connection.execute(text("UPDATE events SET created_at = :at WHERE number = :number"), moved_back)
+        # behind the engine's back, so the statistics' facts are set the same way
+        connection.execute(text("UPDATE stats_facts SET reported_at = :at "
+                                "WHERE event_id = (SELECT id FROM events WHERE number = :number)"), moved_back)
     return numbers
 
 
