@@ -22,7 +22,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import AvvikError, ProcessFault, SandboxError, TaskNotReady
-from engine.sandbox import SandboxScriptEngine
+from engine.runtime.script import SandboxScriptEngine
 
 __all__ = [
     "MAX_ENGINE_STEPS",
