@@ -10,7 +10,7 @@ from engine.records.attachments import attachments_view
 from engine.records.imports import require_not_imported
 from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, grants_of, visible_scopes
 from engine.cases import closure_results, start_case
-from engine.config import resolve, resolve_intake
+from engine.bindings import resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release

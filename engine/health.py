@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.config import INTAKE
+from engine.bindings import INTAKE
 from engine.store import bindings as binding_store
 from engine.store import ops as ops_store
 from engine.store.db import Database

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.config import INTAKE, bind, owned_unit, resolve, resolve_intake, unit_variables
+from engine.bindings import INTAKE, bind, owned_unit, resolve, resolve_intake, unit_variables
 from engine.context import Context
 from engine.definitions.release import STANDARD, Release
 from engine.errors import NoActiveConfiguration, NotFound
-from engine.migration import migrate_cases
+from engine.case_upgrade import migrate_cases
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord, Unit
 from engine.studio import area_files

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from engine.context import Context
 from engine.definitions.release import build_release
 from engine.access import grants_of
-from engine.config import OWNER_ROLE
+from engine.bindings import OWNER_ROLE
 from engine.entities import entities_of
 from engine.errors import DefinitionError, PermissionDenied
 from engine.store import audit as audit_store

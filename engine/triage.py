@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.access import event_access
 from engine.cases import roll_up, start_case
-from engine.config import resolve
+from engine.bindings import resolve
 from engine.context import Context
 from engine.records.imports import require_not_imported
 from engine.errors import Conflict, InvalidInput, NoActiveConfiguration, PermissionDenied

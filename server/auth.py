@@ -9,9 +9,8 @@ from typing import Any, Callable, TypeVar
 import jwt
 from flask import current_app, g, request
 
-from engine.api import Engine
+from engine.api import TOKEN_PREFIX, Engine
 from engine.errors import AuthenticationFailed
-from engine.org import TOKEN_PREFIX
 from server.config import Settings
 
 __all__ = ["login_required", "current_user", "OidcVerifier"]
