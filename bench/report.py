@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +200,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines += ["| " + " | ".join(row) + " |" for row in _rows(r, targets)]
     if "imports" in r:  # part 7 (bench/imports.py)
         imp = r["imports"]
-        for key, label in (("dry_run_s", "dry run (s)"), ("import_s", "import (s)"), ("rerun_s", "re-run, all there (s)")):
+        for key, label in (("dry_run_s", "dry run (s)"), ("import_s", "import (s)"),
+                           ("rerun_s", "re-run, all there (s)")):
             lines.append(f"| 7 Händelsevis import, {imp['rows']:,} rows | {label} | {imp['sqlite'][key]} | "
                          f"{imp['postgresql'][key]} | – | – |")
     worklist = r["scale"]["explain_worklist"]
@@ -227,7 +228,7 @@ def markdown(r: dict[str, Any]) -> str:
 def write(results: dict[str, Any]) -> tuple[Path, Path]:
     """bench/results/<date>[-scale].{md,json} and latest.{md,json}, each written whole, then renamed."""
     RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ") + ("-scale" if results["plan"]["scale"] else "")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ") + ("-scale" if results["plan"]["scale"] else "")
     text = markdown(results) + "\n"
     data = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
     written = []

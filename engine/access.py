@@ -8,7 +8,8 @@ for everyone else. Someone who may see no area of an event (and did not report i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from engine.context import Context
 from engine.definitions.forms import Form

@@ -12,7 +12,7 @@ patient identifier is in the figures, so producing them is no read of protected 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from engine import pdf
@@ -64,8 +64,8 @@ def annual_figures(ctx: Context, entity_id: str, year: int, actor_id: str) -> di
     if not any(g.role in definition.readers and g.unit_id == entity.id for g in grants):
         raise PermissionDenied("Årsrapporten kräver en av rollerna " + ", ".join(sorted(definition.readers))
                                + f" på {entity.name}.")
-    start = datetime(year, 1, 1, tzinfo=timezone.utc)
-    end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
     readable: list[CaseAccess] = []
     for event in event_store.events_reported_under(ctx.session, entity.path, start, end):
         readable.extend(access_for(ctx, event, actor_id, grants).readable)

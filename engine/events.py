@@ -257,7 +257,8 @@ def rename_event(ctx: Context, number: str, previous: str, title: str, reason: s
     event = access.event
     require_not_imported(event)
     title, reason = title.strip(), reason.strip()
-    errors = [{"path": p, "message": "Fältet måste fyllas i."} for p, v in (("title", title), ("reason", reason)) if not v]
+    errors = [{"path": p, "message": "Fältet måste fyllas i."}
+              for p, v in (("title", title), ("reason", reason)) if not v]
     if errors:
         raise InvalidInput("Ny rubrik och skäl krävs.", errors=errors)
     before = event.title

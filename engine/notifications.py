@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable
+from datetime import date, datetime, time, timedelta, UTC
+from typing import Any
+from collections.abc import Iterable
 
 from engine.access import case_access, deputies_in_force, grants_of, people_over, report_forms
 from engine.context import Context
@@ -104,7 +105,7 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
             kind=message.kind, user_id=user_id, event_id=message.event.id if message.event else None,
             event_number=message.number, subject=rendered[0], body=rendered[1], html=rendered[2],
             link=message.link, dedupe_key=dedupe_key, status=outbox_store.PENDING, attempts=0, digest_on=digest_on,
-            next_attempt_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), timezone.utc) if digest_on else now,
+            next_attempt_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), UTC) if digest_on else now,
         ))
     outbox_store.add(ctx.session, rows)
 

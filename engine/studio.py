@@ -6,7 +6,8 @@ same merged tree, so what was validated is exactly what is published."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from engine import releases
 from engine.bindings import INTAKE, owned_release, owned_unit, resolve, resolve_intake

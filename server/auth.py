@@ -4,7 +4,8 @@ JWT verified against the issuer's keys. Nothing else authenticates: no trusted u
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 import jwt
 from flask import current_app, g, request

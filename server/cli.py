@@ -17,7 +17,8 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import click
 
@@ -348,7 +349,8 @@ def cfar_check(register: Path) -> None:
     problems = _engine().cfar_check(register.read_bytes())
     for problem in problems:
         click.echo(f"{problem['unit_id']}\t{problem['code']}\t{problem['message']}")
-    click.echo(f"{len(problems)} enheter behöver åtgärdas." if problems else "Alla arbetsställen har giltiga CFAR-nummer.")
+    click.echo(f"{len(problems)} enheter behöver åtgärdas." if problems
+               else "Alla arbetsställen har giltiga CFAR-nummer.")
     sys.exit(1 if problems else 0)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest

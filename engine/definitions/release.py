@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -103,7 +103,8 @@ def _definition(files: Mapping[str, bytes], area: Area, variant: str) -> AreaDef
     quote_bare_timers([spec, *subprocess_specs.values()])
     exports = {
         template.id: template
-        for template in (parse_export(files[p], p) for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
+        for template in (parse_export(files[p], p)
+                         for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
     }
     user_tasks = _user_tasks(spec, subprocess_specs)
     return AreaDefinition(area, variant, spec, subprocess_specs, user_tasks, exports, _access(area, user_tasks))

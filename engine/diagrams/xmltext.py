@@ -93,9 +93,8 @@ def declare_namespaces(text: str, root_prefix: str | None, declarations: list[tu
         raise ValueError("no root element")
     end = _tag_end(text, root.start())
     tag = text[root.start():end]
-    last = None
-    for last in re.finditer(r"\s+xmlns(?::[\w.-]+)?=(\"[^\"]*\"|'[^']*')", tag):
-        pass
+    declared = list(re.finditer(r"\s+xmlns(?::[\w.-]+)?=(\"[^\"]*\"|'[^']*')", tag))
+    last = declared[-1] if declared else None
     at = root.start() + (last.end() if last else len(f"<{root_prefix}:definitions" if root_prefix else
                                                          "<definitions"))
     # on the line of the last declaration, so no line below moves (findings and owners cite line numbers)

@@ -33,8 +33,9 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Iterator
 
 import yaml
 from sqlalchemy import select, update
@@ -78,7 +79,8 @@ def parse_mapping(data: bytes) -> Mapping:
     if not isinstance(raw, dict):
         raise InvalidInput("Mappningsfilen ska ha nycklarna columns, units, categories och statuses.")
     columns = raw.get("columns") or {}
-    errors += [{"path": f"columns/{k}", "message": "Kolumnen saknas i mappningen."} for k in REQUIRED if k not in columns]
+    errors += [{"path": f"columns/{k}", "message": "Kolumnen saknas i mappningen."}
+               for k in REQUIRED if k not in columns]
     categories = raw.get("categories") or {}
     for name, target in categories.items():
         if not isinstance(target, dict) or not target.get("area"):
@@ -111,7 +113,7 @@ def _moment(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     moment = datetime.fromisoformat(str(value).strip())  # YYYY-MM-DD[ HH:MM[:SS]]; ValueError otherwise
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass
@@ -133,7 +135,8 @@ def _plan(ctx: Context, mapping: Mapping, rows: Iterator[dict[str, Any]]) -> _Pl
         found: list[dict[str, Any]] = []
 
         def problem(name: str, message: str) -> None:
-            found.append({"row": number, "legacy_id": row.get(mapping.columns["id"]), "field": mapping.columns.get(name, name),
+            found.append({"row": number, "legacy_id": row.get(mapping.columns["id"]),
+                          "field": mapping.columns.get(name, name),
                           "value": row.get(mapping.columns.get(name, "")), "message": message})
 
         value = {name: row.get(column) for name, column in mapping.columns.items()}

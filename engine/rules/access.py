@@ -9,7 +9,8 @@ area's restricting decisions recorded, e.g. lex Sarah) is readable only by the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 
 __all__ = ["Grant", "acting_for", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at", "case_roles"]
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterator, Literal
+from datetime import datetime, UTC
+from typing import Any, Literal
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -51,8 +52,8 @@ def _time(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:  # SQLite reads naive; the column holds UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _plain(value: Any) -> Any:
@@ -192,7 +193,8 @@ def rechain(session: Session, entity_of: Any) -> int:
     count = 0
     for log, model in LOGS.items():
         columns = load_only(*(getattr(model, name) for name in _CONTENT[log]))
-        for row in list(session.scalars(select(model).options(columns).where(model.chain.is_(None)).order_by(model.id))):
+        unchained = select(model).options(columns).where(model.chain.is_(None)).order_by(model.id)
+        for row in list(session.scalars(unchained)):
             entity = entity_of(row)
             head = _head(session, entity)
             row.chain = entity

@@ -10,7 +10,7 @@ ends; it is sent again with the same Message-ID, so at most one duplicate, recog
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
