@@ -180,7 +180,7 @@ def event_access(ctx: Context, number: str, actor_id: str) -> EventAccess:
 
 def active_access(ctx: Context) -> list[AreaAccess]:
     """The access declarations of every area variant some unit runs."""
-    result = []
+    result: list[AreaAccess] = []
     for release_id in binding_store.active_release_ids(ctx.session):
         _, release = ctx.release_by_id(release_id)
         result.extend(definition.access for definition in release.variants.values())

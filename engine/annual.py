@@ -26,6 +26,7 @@ from engine.store import actions as action_store
 from engine.store import cases as case_store
 from engine.store import events as event_store
 from engine.store import org as org_store
+from engine.plaindata import mapping_at
 
 __all__ = ["annual_figures", "annual_figures_pdf", "annual_entities"]
 
@@ -101,7 +102,7 @@ def _deviations(definition: AnnualDefinition, cases: list[CaseAccess]) -> dict[s
         area, data = case.case.area, case.case.data
         category = data.get("kategori") if isinstance(data.get("kategori"), str) else None
         klass = definition.class_of(area, category) or UNMAPPED
-        risk = data.get("riskbedomning") if isinstance(data.get("riskbedomning"), dict) else {}
+        risk = mapping_at(data, "riskbedomning")
         by_area[(area, case.definition.area.name)] += 1
         by_category[(area, category or "", klass)] += 1
         by_class[klass] += 1
@@ -146,8 +147,8 @@ def _complaints(cases: list[CaseAccess]) -> dict[str, Any]:
     patient_safety = 0
     for case in cases:
         data = case.case.data
-        investigation = data.get("klagomalsutredning") if isinstance(data.get("klagomalsutredning"), dict) else {}
-        answer = data.get("svar") if isinstance(data.get("svar"), dict) else {}
+        investigation = mapping_at(data, "klagomalsutredning")
+        answer = mapping_at(data, "svar")
         categories[investigation.get("kategori")] += 1
         outcome = answer.get("status")
         outcomes[outcome if outcome in OUTCOME_LABELS else None] += 1

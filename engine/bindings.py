@@ -145,7 +145,7 @@ def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None
     _, newest = ctx.current_release()
     if only is not None and only != INTAKE and only not in newest.areas:
         raise NotFound(f"Området '{only}' finns inte.")
-    areas = []
+    areas: list[dict[str, Any]] = []
     for area in sorted(newest.areas) if only is None else [a for a in [only] if a != INTAKE]:
         try:
             resolution = resolve(ctx, unit, area)

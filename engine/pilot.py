@@ -85,7 +85,7 @@ def pilot(ctx: Context, release_hash: str, unit_ids: list[str], actor_id: str, d
         raise NotFound("Releasen finns inte.")
     release = ctx.release(record)
     units = [owned_unit(ctx, unit_id, actor_id) for unit_id in dict.fromkeys(unit_ids)]
-    answer = []
+    answer: list[dict[str, Any]] = []
     for unit in units:
         changes = [_intake_diff(ctx, unit, record)]
         changes += [_area_diff(ctx, unit, record, release, area, actor_id) for area in sorted(release.areas)]

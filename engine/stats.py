@@ -242,6 +242,7 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         positions = [columns.index(name) for name in names]
         return [tuple(row[i] for i in positions) + (row[-1],) for row in rows]
 
+    label_sets: dict[str, dict[Any, str]]
     label_sets = {"area": labels["area"], "unit": labels["unit"], "event_type": labels["event_type"],
                   "status": labels["status"], "consequence_actual": CONSEQUENCE_LABELS,
                   "consequence_potential": CONSEQUENCE_LABELS}

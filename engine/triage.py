@@ -45,7 +45,7 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
     if any(c.area == area and c.status != "removed" for c in event.area_cases):
         raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
     areas = [c.area for c in event.area_cases if c.status != "removed"] + [area]
-    facts = routing_facts(ctx, unit, event.channel, areas)  # type: ignore[arg-type]
+    facts = routing_facts(ctx, unit, event.channel, areas)
     case = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
                          {**event.data, **facts})
     audit_store.record_change(

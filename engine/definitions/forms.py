@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
@@ -39,12 +39,10 @@ _format_checker = FormatChecker(formats=())
 _FormValidator = validators.extend(Draft202012Validator, {"pattern": pattern_keyword})
 
 
-@_format_checker.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     return not isinstance(value, str) or bool(date.fromisoformat(value)) and len(value) == 10
 
 
-@_format_checker.checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -52,12 +50,17 @@ def _is_datetime(value: object) -> bool:
     return "T" in value and parsed.tzinfo is not None
 
 
-@_format_checker.checks("email")
 def _is_email(value: object) -> bool:
     if not isinstance(value, str):
         return True
     local, at, domain = value.partition("@")
     return bool(local and at and "." in domain and not any(c.isspace() for c in value))
+
+
+# Registered by call rather than as decorators: jsonschema is untyped, and a decorator would hide the signatures.
+_format_checker.checks("date", raises=ValueError)(_is_date)
+_format_checker.checks("date-time", raises=ValueError)(_is_datetime)
+_format_checker.checks("email")(_is_email)
 
 
 MASKED = "[skyddat]"  # what a protected value is replaced by wherever it must not be shown
@@ -214,7 +217,7 @@ def swedish_errors(form: Form, data: Any) -> list[dict[str, str]]:
     return sorted(errors, key=lambda e: (e["path"], e["message"]))
 
 
-def _pointer(parts: Iterator[Any]) -> str:
+def _pointer(parts: Iterable[Any]) -> str:
     return "/".join(str(p) for p in parts)
 
 

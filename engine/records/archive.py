@@ -60,7 +60,8 @@ def _iso(moment: datetime) -> str:
 
 
 def _xml(root: ET.Element) -> bytes:
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    body: bytes = ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def _json(value: Any) -> bytes:
@@ -214,7 +215,7 @@ def export_sip(ctx: Context, records: RecordsSettings, number: str) -> dict[str,
     cases = [c for c in event.area_cases if c.status != "removed"]
     closed = max((c.closed_at for c in cases if c.closed_at), default=ctx.clock())
     attachments = records_store.attachments_for_event(ctx.session, event.id)
-    record = {
+    record: dict[str, Any] = {
         "event": {"number": event.number, "title": event.title, "kind": event.kind, "status": event.status,
                   "unit_id": event.unit_id, "channel": event.channel, "created_at": event.created_at.isoformat(),
                   "data": event.data},

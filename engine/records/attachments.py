@@ -215,8 +215,8 @@ def attachments_view(ctx: Context, access: EventAccess, actor_id: str, action_id
         elif row.target == "event":
             visible, cases = bool(readable), list(readable.values())
         else:
-            visible = row.area_case_id in readable
-            cases = [readable[row.area_case_id]] if visible else []
+            case = readable.get(row.area_case_id) if row.area_case_id is not None else None
+            visible, cases = case is not None, [case] if case is not None else []
         if visible:
             result.append(_view(row, areas, shows_name=any(c.protected for c in cases)))
     return result

@@ -34,11 +34,11 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
-from typing import Any
+from typing import Any, cast
 from collections.abc import Iterator
 
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -183,6 +183,8 @@ def _numbers(ctx: Context, series: str, year: int, count: int) -> range:
                         .on_conflict_do_nothing(index_elements=["series", "year"]))
     last = ctx.session.scalar(update(EventCounter).where(EventCounter.series == series, EventCounter.year == year)
                               .values(value=EventCounter.value + count).returning(EventCounter.value))
+    if last is None:  # the insert above guarantees the row
+        raise RuntimeError(f"no number counter for {series} {year}")
     return range(last - count + 1, last + 1)
 
 
@@ -212,9 +214,10 @@ def _write(ctx: Context, plan: _Plan) -> None:
                            "legacy_id": item["legacy_id"]})
         # Core inserts, many rows per statement: the ORM's unit of work would cost more than the rows themselves
         connection = ctx.session.connection()
-        events_table, cases_table = Event.__table__, AreaCase.__table__
-        ids = dict(connection.execute(events_table.insert().returning(events_table.c.legacy_id, events_table.c.id),
-                                      events).all())
+        events_table, cases_table = cast(Table, Event.__table__), cast(Table, AreaCase.__table__)
+        inserted = connection.execute(events_table.insert().returning(events_table.c.legacy_id, events_table.c.id),
+                                      events)
+        ids: dict[str, int] = {legacy_id: event_id for legacy_id, event_id in inserted}
         connection.execute(cases_table.insert(), [
             {"event_id": ids[item["legacy_id"]], "area": item["category"]["area"], "release_id": record.id,
              "variant": "standard", "unit_id": item["unit"].id, "unit_path": item["unit"].path, "status": "closed",

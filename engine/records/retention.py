@@ -36,6 +36,7 @@ from engine.records.settings import RecordsSettings
 from engine.rules.legal_entity import legal_entity
 from engine.store import audit as audit_store
 from engine.store import records as records_store
+from engine.store.chain import log_rows
 from engine.store.models import (Action, AreaCase, Attachment, AuditEntry, CullingProtocol, Decision, Event,
                                  ReadLogEntry, TaskRow)
 
@@ -119,7 +120,7 @@ def _due(ctx: Context, schedule: Schedule, now: datetime) -> list[_Due]:
                 model.chain == entity, model.culled_by.is_(None), model.at <= _years_before(now, rule.years or 0))
                 .order_by(model.id))
             due = group(record_class, entity, rule)
-            for row in rows:
+            for row in log_rows(rows):
                 if row.event_id in held:
                     due.held += 1
                 else:

@@ -79,7 +79,8 @@ class SandboxScriptEngine(PythonScriptEngine):
     def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script task against the task's data."""
         try:
-            return self.environment.execute(script, task.data, external_context)
+            ran: bool = self.environment.execute(script, task.data, external_context)
+            return ran
         except SandboxError as err:
             _locate(err, task)
             line = err.details.get("line")

@@ -6,9 +6,9 @@ import ast
 import re
 import time
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from .limits import (MAX_EXPONENT, MAX_FORMAT_WIDTH, MAX_INT_BITS, MAX_SECONDS, MAX_STEPS, _NESTED, _check_length,
                      _as_sandbox_error, _check_result, _check_size, _check_text, _failed,
@@ -120,9 +120,9 @@ class _Interpreter:
                 return result
             case ast.Compare(left=left, ops=ops, comparators=comparators):
                 current = self.visit(left, scope)
-                for op, comparator in zip(ops, comparators):
+                for comparison, comparator in zip(ops, comparators):
                     following = self.visit(comparator, scope)
-                    if not _OPERATORS[type(op)](current, following):
+                    if not _OPERATORS[type(comparison)](current, following):
                         return False
                     current = following
                 return True
@@ -146,17 +146,17 @@ class _Interpreter:
                     _check_length(sum(map(len, parts)))
                 return "".join(parts)
             case ast.FormattedValue(value=value, conversion=conversion, format_spec=spec):
-                result = self.visit(value, scope)
+                shown = self.visit(value, scope)
                 if conversion in _CONVERSIONS:
-                    _check_text(result)
-                    result = _CONVERSIONS[conversion](result)
-                return _format(result, "" if spec is None else self.visit(spec, scope))
+                    _check_text(shown)
+                    shown = _CONVERSIONS[conversion](shown)
+                return _format(shown, "" if spec is None else self.visit(spec, scope))
             case ast.Call(func=ast.Attribute(value=owner, attr=attr), args=args, keywords=keywords):
                 function = self.method(self.visit(owner, scope), attr)
-                return function(*self.elements(args, scope), **{k.arg: self.visit(k.value, scope) for k in keywords})
+                return function(*self.elements(args, scope), **self.keywords(keywords, scope))
             case ast.Call(func=ast.Name(id=name), args=args, keywords=keywords):
                 function = _FUNCTIONS[name]  # never looked up in the data
-                return function(*self.elements(args, scope), **{k.arg: self.visit(k.value, scope) for k in keywords})
+                return function(*self.elements(args, scope), **self.keywords(keywords, scope))
             case ast.ListComp(elt=elt, generators=gens) | ast.GeneratorExp(elt=elt, generators=gens):
                 return [self.visit(elt, inner) for inner in self.iterate(gens, scope)]  # eager: bounded by steps
             case ast.SetComp(elt=elt, generators=gens):
@@ -196,17 +196,23 @@ class _Interpreter:
             _check_length(len(result))
         return result
 
-    def iterate(self, generators: list[ast.comprehension], scope: Mapping[str, Any]) -> Iterator[ChainMap]:
+    def keywords(self, keywords: list[ast.keyword], scope: Mapping[str, Any]) -> dict[str, Any]:
+        # the checker refused **mapping (a keyword without a name)
+        return {k.arg: self.visit(k.value, scope) for k in keywords if k.arg is not None}
+
+    def iterate(self, generators: list[ast.comprehension],
+                scope: Mapping[str, Any]) -> Iterator[ChainMap[str, Any]]:
         """Yield one scope per combination of a comprehension's for/if clauses; each turn costs a step."""
         first, rest = generators[0], generators[1:]
         for item in self.iterable(self.visit(first.iter, scope)):
             self.tick()
-            inner = ChainMap({}, scope)  # comprehension variables do not leak, as in Python 3
+            # comprehension variables do not leak, as in Python 3; ChainMap writes only to its first map
+            inner: ChainMap[str, Any] = ChainMap({}, cast(MutableMapping[str, Any], scope))
             self.bind(first.target, item, inner.maps[0])
             if all(self.visit(condition, inner) for condition in first.ifs):
                 yield from self.iterate(rest, inner) if rest else [inner]
 
-    def bind(self, target: ast.AST, value: Any, scope: dict[str, Any]) -> None:
+    def bind(self, target: ast.AST, value: Any, scope: MutableMapping[str, Any]) -> None:
         if isinstance(target, ast.Name):
             scope[target.id] = value
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .checker import _parse
 
@@ -19,7 +19,7 @@ def names_used(source: str, *, script: bool = False) -> set[str]:
     return used
 
 
-def _bound_by(nodes: list[ast.AST]) -> set[str]:
+def _bound_by(nodes: Sequence[ast.AST]) -> set[str]:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 

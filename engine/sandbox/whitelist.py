@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -70,7 +70,8 @@ def _add_duration(start: str, duration: str) -> str:
     (a complaint's answer is due four weeks from receipt, whenever the answering task starts)."""
     moment = datetime.fromisoformat(start)
     parsed = TimerEventDefinition.parse_iso_duration(duration)
-    return (moment + TimerEventDefinition.get_timedelta_from_start(parsed, moment)).isoformat()
+    delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, moment)
+    return (moment + delta).isoformat()
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {

@@ -118,6 +118,7 @@ def claim(
     session.flush()
     user_ids = {r.user_id for r in rows if r.user_id is not None}
     users = users_by_id(session, user_ids)
+    chosen: dict[tuple[str | None, str], str]
     chosen = {(user_id, kind): delivery for user_id, kind, delivery in session.execute(
         select(NotificationSetting.user_id, NotificationSetting.kind, NotificationSetting.delivery).where(
             NotificationSetting.user_id.in_(user_ids)))}

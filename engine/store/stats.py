@@ -38,7 +38,8 @@ class CaseFilter:
 
 
 def _subtree(column: Any, path: str) -> ColumnElement[bool]:
-    return column.between(path, path + "\uffff")
+    within: ColumnElement[bool] = column.between(path, path + "\uffff")
+    return within
 
 
 def _filled(value: Any) -> ColumnElement[bool]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, UTC
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from sqlalchemy import JSON, DateTime, String, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.orm import mapped_column
 
-__all__ = ["UTCDateTime", "JSONDocument", "utcnow", "str_id", "str_name", "str_code", "created_at"]
+__all__ = ["UTCDateTime", "JSONDocument", "utcnow", "str_id", "str_name", "str_code", "created_at", "rowcount"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -45,3 +45,8 @@ str_name = Annotated[str, mapped_column(String(200))]
 str_code = Annotated[str, mapped_column(String(40))]
 created_at = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 JSONType = dict[str, Any]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched: Session.execute returns a CursorResult for them, typed as its base."""
+    return cast(CursorResult[Any], result).rowcount
