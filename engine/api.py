@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import (actions, annual, bindings, case_summary, case_upgrade, catalog, decision_references, deputies,
                     entities, events, exports, health, links, notifications, org, outbox, pilot, provisioning,
                     ratelimit, receipts, releases, reopening, stats, studio, tables, tasks, timers, triage)
-from engine import backup as backups
+from engine.store import backup as backups
 from engine.context import Context
 from engine.ratelimit import Quota
 from engine.delivery.mail import Outgoing, compose
@@ -105,6 +105,10 @@ class Engine:
         """Create or migrate the schema to the newest version; the database's URL without its password."""
         upgrade(self.db)
         return self.db.engine.url.render_as_string(hide_password=True)
+
+    def watch_pool(self, checked_out: Callable[[], Any], checked_in: Callable[[], Any]) -> int | None:
+        """Told as database connections leave and return to the pool (/metrics); see store.ops.watch_pool."""
+        return ops_store.watch_pool(self.db, checked_out, checked_in)
 
     def backup(self, target: Path) -> None:
         backups.backup(self.db, target)

@@ -30,7 +30,7 @@ from engine.context import Context
 from engine.definitions.areas import Area
 from engine.definitions.forms import MASKED
 from engine.definitions.notifications import KINDS, MANDATORY, NotificationSet
-from engine.rules.access import roles_at
+from engine.rules.access import CaseStatus, roles_at
 from engine.store import actions as action_store
 from engine.store import outbox as outbox_store
 from engine.store.models import Action, AreaCase, Event, Notification, TaskRow
@@ -128,7 +128,7 @@ def _render(ctx: Context, message: _Message, template: str, recipient: str | Non
 def _templates(ctx: Context, event: Event | None) -> NotificationSet:
     """The templates of the event's (first live) area case's release and area; the newest release's shared
     templates for something without one."""
-    cases = [c for c in event.area_cases if c.status != "removed"] if event is not None else []
+    cases = [c for c in event.area_cases if c.status != CaseStatus.REMOVED] if event is not None else []
     if cases:
         _, release = ctx.release_by_id(cases[0].release_id)
         return release.notifications.get(cases[0].area) or release.notifications[""]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from engine.access import ADMIN_ROLE
 from engine.context import Context
 from engine.delivery.digest import digest_html, digest_subject, digest_text
 from engine.delivery.mail import Outgoing, digest_key, single_key
@@ -18,12 +19,11 @@ from engine.store import org as org_store
 from engine.store import outbox as outbox_store
 from engine.views import delivery_view, notification_view
 
-__all__ = ["ADMIN_ROLE", "RetryPolicy", "claim", "settle", "listing", "retry", "admin_listing", "admin_retry", "inbox",
+__all__ = ["RetryPolicy", "claim", "settle", "listing", "retry", "admin_listing", "admin_retry", "inbox",
            "mark_read", "settings", "set_setting"]
 
 # The operator of avvik (systemförvaltare): sees and retries the outbox of the events at or below the units where
 # they hold the role, over HTTP; `avvik outbox` on the server sees all.
-ADMIN_ROLE = "forvaltare"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ __all__ = [
     "UserTaskInfo",
     "AreaDefinition",
     "Release",
-    "build_release",
     "parse_release",
     "variant_names",
     "ReleaseCache",
@@ -147,19 +146,6 @@ def _user_tasks(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSp
                 unit_field=properties.get(UNIT_FIELD_PROPERTY),
             )
     return tasks
-
-
-def build_release(files: Mapping[str, bytes]) -> Release:
-    """Validate and parse a definition set; DefinitionError carries the validator's findings."""
-    from engine.validation import has_errors, validate_files
-
-    findings = validate_files(files)
-    if has_errors(findings):
-        raise DefinitionError(
-            "Definitionerna innehåller fel och kan inte publiceras.",
-            findings=[f for f in findings if f.severity == "error"],
-        )
-    return parse_release(files)
 
 
 def parse_release(files: Mapping[str, bytes]) -> Release:

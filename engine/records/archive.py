@@ -37,6 +37,7 @@ from engine.store import events as event_store
 from engine.store import records as records_store
 from engine.store import tasks as task_store
 from engine.views import action_view, decision_view, task_view
+from engine.rules.access import CaseStatus
 
 __all__ = ["export_sip"]
 
@@ -208,11 +209,11 @@ def export_sip(ctx: Context, records: RecordsSettings, number: str) -> dict[str,
     event = event_store.event_by_number(ctx.session, number) if isinstance(number, str) else None
     if event is None:
         raise NotFound("Händelsen finns inte.")
-    if event.status != "closed":
+    if event.status != CaseStatus.CLOSED:
         raise Conflict("Bara en avslutad händelse kan arkiveras.")
     now = _iso(ctx.clock())
     objid = f"uuid-{uuid.uuid5(uuid.NAMESPACE_URL, f'avvik:{number}:{now}')}"
-    cases = [c for c in event.area_cases if c.status != "removed"]
+    cases = [c for c in event.area_cases if c.status != CaseStatus.REMOVED]
     closed = max((c.closed_at for c in cases if c.closed_at), default=ctx.clock())
     attachments = records_store.attachments_for_event(ctx.session, event.id)
     record: dict[str, Any] = {

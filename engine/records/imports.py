@@ -47,6 +47,7 @@ from engine.entities import legal_entity_of
 from engine.errors import Conflict, InvalidInput
 from engine.store import audit as audit_store
 from engine.store.models import AreaCase, Event, EventCounter, Unit
+from engine.rules.access import CaseStatus
 
 __all__ = ["IMPORT_CHANNEL", "require_not_imported", "parse_mapping", "read_rows", "import_history"]
 
@@ -208,7 +209,7 @@ def _write(ctx: Context, plan: _Plan) -> None:
                     "hande_tid": (moments["occurred"] or moments["registered"]).isoformat(),
                     "importerad": {"kalla": item["legacy_id"], "rad": item["row"]}}
             events.append({"number": item["number"], "title": data["rubrik"], "kind": data["handelsetyp"],
-                           "status": "closed", "unit_id": item["unit"].id, "unit_path": item["unit"].path,
+                           "status": CaseStatus.CLOSED, "unit_id": item["unit"].id, "unit_path": item["unit"].path,
                            "reporter_id": None, "anonymous": False, "channel": IMPORT_CHANNEL, "data": data,
                            "has_patient_data": False, "created_at": moments["registered"],
                            "legacy_id": item["legacy_id"]})
@@ -220,7 +221,8 @@ def _write(ctx: Context, plan: _Plan) -> None:
         ids: dict[str, int] = {legacy_id: event_id for legacy_id, event_id in inserted}
         connection.execute(cases_table.insert(), [
             {"event_id": ids[item["legacy_id"]], "area": item["category"]["area"], "release_id": record.id,
-             "variant": "standard", "unit_id": item["unit"].id, "unit_path": item["unit"].path, "status": "closed",
+             "variant": "standard", "unit_id": item["unit"].id, "unit_path": item["unit"].path,
+             "status": CaseStatus.CLOSED,
              "state": {}, "data": {k: v for k, v in item["category"].items() if k not in ("area", "handelsetyp")},
              "version": 1, "created_at": item["moments"]["registered"],
              "closed_at": item["moments"]["closed"] or item["moments"]["registered"]}

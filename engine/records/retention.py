@@ -39,6 +39,7 @@ from engine.store import records as records_store
 from engine.store.chain import log_rows
 from engine.store.models import (Action, AreaCase, Attachment, AuditEntry, CullingProtocol, Decision, Event,
                                  ReadLogEntry, TaskRow)
+from engine.rules.access import CaseStatus
 
 __all__ = ["CULLED_TITLE", "plan", "run"]
 
@@ -73,13 +74,13 @@ def _case_class(ctx: Context, case: AreaCase) -> str | None:
 
 
 def _closed_events(ctx: Context) -> Iterable[Event]:
-    query = select(Event).where(Event.status == "closed").options(selectinload(Event.area_cases))
+    query = select(Event).where(Event.status == CaseStatus.CLOSED).options(selectinload(Event.area_cases))
     return ctx.session.scalars(query.order_by(Event.id))
 
 
 def _last_closed(event: Event) -> datetime | None:
-    closed = [c.closed_at for c in event.area_cases if c.status == "closed" and c.closed_at]
-    live = [c for c in event.area_cases if c.status not in ("closed", "removed")]
+    closed = [c.closed_at for c in event.area_cases if c.status == CaseStatus.CLOSED and c.closed_at]
+    live = [c for c in event.area_cases if c.status not in (CaseStatus.CLOSED, CaseStatus.REMOVED)]
     return None if live or not closed else max(closed)
 
 
@@ -94,7 +95,8 @@ def _due(ctx: Context, schedule: Schedule, now: datetime) -> list[_Due]:
         entity, closed = legal_entity(event.unit_path), _last_closed(event)
         if closed is None:
             continue
-        classes = {c for c in (_case_class(ctx, case) for case in event.area_cases if case.status != "removed") if c}
+        kept = (case for case in event.area_cases if case.status != CaseStatus.REMOVED)
+        classes = {c for c in (_case_class(ctx, case) for case in kept) if c}
         rules = {c: schedule.rule(c, entity) for c in classes}
         if rules and all(r.culls and closed <= _years_before(now, r.years or 0) for r in rules.values()):
             governing = max(rules, key=lambda c: rules[c].years or 0)  # the longest period decides
@@ -167,7 +169,7 @@ def _cull_event(ctx: Context, event: Event) -> None:
     event.public_secret_hash = None
     for case in event.area_cases:
         case.data, case.state = {}, {}
-        if case.status != "removed":
+        if case.status != CaseStatus.REMOVED:
             case.status = "culled"
     for task in ctx.session.scalars(select(TaskRow).where(TaskRow.event_id == event.id)):
         task.event_title, task.note = CULLED_TITLE, None

@@ -18,7 +18,7 @@ from referencing import Registry
 from engine.definitions.notifications import DELIVERIES, KINDS, PARTS, RULE_TRIGGERS, VARIABLES, environment
 from engine.validation.areas import YamlDoc
 from engine.validation.findings import ERROR, WARNING, Finding
-from engine.validation.formindex import has_path, touches_protected
+from engine.definitions.forms import has_path, touches_protected
 from engine.plaindata import list_at, mapping_at
 
 __all__ = ["check_notifications", "notification_findings", "shared_findings"]
