@@ -34,19 +34,17 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
-from typing import Any, cast
+from typing import Any
 from collections.abc import Iterator
 
 import yaml
-from sqlalchemy import Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.context import Context
 from engine.entities import legal_entity_of
 from engine.errors import Conflict, InvalidInput
 from engine.store import audit as audit_store
-from engine.store.models import AreaCase, Event, EventCounter, Unit
+from engine.store import imports as import_store
+from engine.store.models import Event
 from engine.rules.access import CaseStatus
 
 __all__ = ["IMPORT_CHANNEL", "require_not_imported", "parse_mapping", "read_rows", "import_history"]
@@ -127,9 +125,9 @@ class _Plan:
 
 
 def _plan(ctx: Context, mapping: Mapping, rows: Iterator[dict[str, Any]]) -> _Plan:
-    units = {u.id: u for u in ctx.session.scalars(select(Unit))}
+    units = import_store.units_by_id(ctx.session)
     _, release = ctx.current_release()
-    known = set(ctx.session.scalars(select(Event.legacy_id).where(Event.legacy_id.like(f"{mapping.source}:%"))))
+    known = import_store.legacy_ids(ctx.session, mapping.source)
     plan, seen = _Plan(), set()
     for number, row in enumerate(rows, start=1):
         plan.rows += 1
@@ -177,18 +175,6 @@ def _plan(ctx: Context, mapping: Mapping, rows: Iterator[dict[str, Any]]) -> _Pl
     return plan
 
 
-def _numbers(ctx: Context, series: str, year: int, count: int) -> range:
-    """A block of `count` numbers of a legal entity's series and `year`, taken at once under the counter's lock."""
-    insert_ = pg_insert if ctx.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    ctx.session.execute(insert_(EventCounter).values(series=series, year=year, value=0)
-                        .on_conflict_do_nothing(index_elements=["series", "year"]))
-    last = ctx.session.scalar(update(EventCounter).where(EventCounter.series == series, EventCounter.year == year)
-                              .values(value=EventCounter.value + count).returning(EventCounter.value))
-    if last is None:  # the insert above guarantees the row
-        raise RuntimeError(f"no number counter for {series} {year}")
-    return range(last - count + 1, last + 1)
-
-
 def _write(ctx: Context, plan: _Plan) -> None:
     record, _ = ctx.current_release()
     # each imported event takes a number of its legal entity's own series (docs/entities.md)
@@ -197,7 +183,7 @@ def _write(ctx: Context, plan: _Plan) -> None:
         series = legal_entity_of(ctx, item["unit"].path).prefix
         by_series.setdefault((series, item["moments"]["registered"].year), []).append(item)
     for (series, year), items in sorted(by_series.items()):
-        for item, sequence in zip(items, _numbers(ctx, series, year, len(items))):
+        for item, sequence in zip(items, import_store.take_numbers(ctx.session, series, year, len(items))):
             item["number"] = f"{series}-{year}-{sequence:06d}"
     for start in range(0, len(plan.imported), BATCH):
         batch = plan.imported[start:start + BATCH]
@@ -213,13 +199,8 @@ def _write(ctx: Context, plan: _Plan) -> None:
                            "reporter_id": None, "anonymous": False, "channel": IMPORT_CHANNEL, "data": data,
                            "has_patient_data": False, "created_at": moments["registered"],
                            "legacy_id": item["legacy_id"]})
-        # Core inserts, many rows per statement: the ORM's unit of work would cost more than the rows themselves
-        connection = ctx.session.connection()
-        events_table, cases_table = cast(Table, Event.__table__), cast(Table, AreaCase.__table__)
-        inserted = connection.execute(events_table.insert().returning(events_table.c.legacy_id, events_table.c.id),
-                                      events)
-        ids: dict[str, int] = {legacy_id: event_id for legacy_id, event_id in inserted}
-        connection.execute(cases_table.insert(), [
+        ids = import_store.insert_events(ctx.session, events)
+        import_store.insert_cases(ctx.session, [
             {"event_id": ids[item["legacy_id"]], "area": item["category"]["area"], "release_id": record.id,
              "variant": "standard", "unit_id": item["unit"].id, "unit_path": item["unit"].path,
              "status": CaseStatus.CLOSED,

@@ -26,9 +26,6 @@ from datetime import datetime
 from typing import Any
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from engine.context import Context
 from engine.definitions.retention import (ATTACHMENTS, CHANGE_LOG, READ_LOG, RETENTION_FILE, Rule, Schedule,
                                           parse_schedule)
@@ -36,9 +33,8 @@ from engine.records.settings import RecordsSettings
 from engine.rules.legal_entity import legal_entity
 from engine.store import audit as audit_store
 from engine.store import records as records_store
-from engine.store.chain import log_rows
-from engine.store.models import (Action, AreaCase, Attachment, AuditEntry, CullingProtocol, Decision, Event,
-                                 ReadLogEntry, TaskRow)
+from engine.store.models import (AreaCase, Attachment, AuditEntry, CullingProtocol, Event,
+                                 ReadLogEntry)
 from engine.rules.access import CaseStatus
 
 __all__ = ["CULLED_TITLE", "plan", "run"]
@@ -74,8 +70,7 @@ def _case_class(ctx: Context, case: AreaCase) -> str | None:
 
 
 def _closed_events(ctx: Context) -> Iterable[Event]:
-    query = select(Event).where(Event.status == CaseStatus.CLOSED).options(selectinload(Event.area_cases))
-    return ctx.session.scalars(query.order_by(Event.id))
+    return records_store.closed_events(ctx.session)
 
 
 def _last_closed(event: Event) -> datetime | None:
@@ -114,15 +109,13 @@ def _due(ctx: Context, schedule: Schedule, now: datetime) -> list[_Due]:
             else:
                 due.items.extend(files)
     for record_class, model in ((CHANGE_LOG, AuditEntry), (READ_LOG, ReadLogEntry)):
-        for entity in {e for e in ctx.session.scalars(select(model.chain).distinct()) if e}:
+        for entity in records_store.log_chains(ctx.session, model):
             rule = schedule.rule(record_class, entity)
             if not rule.culls:
                 continue
-            rows = ctx.session.scalars(select(model).where(
-                model.chain == entity, model.culled_by.is_(None), model.at <= _years_before(now, rule.years or 0))
-                .order_by(model.id))
+            rows = records_store.unculled_log_rows(ctx.session, model, entity, _years_before(now, rule.years or 0))
             due = group(record_class, entity, rule)
-            for row in log_rows(rows):
+            for row in rows:
                 if row.event_id in held:
                     due.held += 1
                 else:
@@ -165,18 +158,19 @@ def plan(ctx: Context) -> dict[str, Any]:
 
 
 def _cull_event(ctx: Context, event: Event) -> None:
-    event.title, event.data, event.has_patient_data, event.status = CULLED_TITLE, {}, False, "culled"
+    event.title, event.data, event.has_patient_data, event.status = CULLED_TITLE, {}, False, CaseStatus.CULLED
     event.public_secret_hash = None
     for case in event.area_cases:
         case.data, case.state = {}, {}
         if case.status != CaseStatus.REMOVED:
-            case.status = "culled"
-    for task in ctx.session.scalars(select(TaskRow).where(TaskRow.event_id == event.id)):
+            case.status = CaseStatus.CULLED
+    for task in records_store.event_tasks(ctx.session, event.id):
         task.event_title, task.note = CULLED_TITLE, None
-    for decision in ctx.session.scalars(select(Decision).where(Decision.event_id == event.id)):
+    for decision in records_store.event_decisions(ctx.session, event.id):
         decision.motivation = None
-    for action in ctx.session.scalars(select(Action).where(Action.events.any(Event.id == event.id))):
-        if all(e.status == "culled" or e.id == event.id for e in action.events):  # no live event still needs it
+    for action in records_store.event_actions(ctx.session, event.id):
+        # no live event still needs it
+        if all(e.status == CaseStatus.CULLED or e.id == event.id for e in action.events):
             action.description = action.expected_effect = action.effect_note = action.motivation = None
 
 

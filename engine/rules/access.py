@@ -23,6 +23,7 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     REMOVED = "removed"  # an area case taken off its event at triage: never shown, never counted
+    CULLED = "culled"  # emptied by retention (engine/records/retention.py): the number and dates stay
 
 
 @dataclass(frozen=True)
