@@ -39,7 +39,6 @@ from engine import cases as case_steps
 from engine.delivery.settings import DeliverySettings
 from engine.delivery.smtp import SmtpTransport
 from engine.store import outbox as outbox_store
-from engine.store.models import Notification
 
 TARGET_MESSAGES_PER_S = 200
 TARGET_OVERHEAD = 0.10
@@ -50,7 +49,7 @@ def _pending(engine: Engine, count: int) -> None:
     now = engine.clock() - timedelta(seconds=1)
     body = "Ny uppgift\n\nUppgift: Triagera händelsen\nOmråde: Vård\n\nÖppna i avvik: http://localhost:8000/uppgifter/x"
     with engine.db.transaction() as session:
-        outbox_store.add(session, [Notification(
+        outbox_store.add(session, [dict(
             kind="task_created", user_id=users[i % len(users)], event_number=f"AVV-2026-{i:06d}",
             subject=f"AVV-2026-{i:06d} · Fel läkemedel gavs på akuten", body=body,
             html=f"<p><strong>Ny uppgift</strong></p><p>{body}</p>", link="/uppgifter/x",

@@ -136,7 +136,7 @@ def count_statements(engine: Engine, call: Callable[[], Any]) -> int:
 def server_lifecycle(engine: Engine) -> Callable[[], None]:
     """One vård lifecycle through the Flask app in-process (test client, no sockets): report, then for each task
     the worklist read and the completion, as the API's clients do."""
-    from server import create_app
+    from server.app import create_app
     from server.config import Settings
 
     client = create_app(Settings(database_url=engine.db.url), engine=engine).test_client()

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from engine.context import Context
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound
 from engine.rules.access import Grant
+# the entity of a unit path: its root unit's id ('/rs/ks/ks-akut/' -> 'rs'); the one rule the logs key on too
+from engine.rules.legal_entity import legal_entity as entity_id_of
 from engine.store import entities as entity_store
 from engine.store import org as org_store
 from engine.store.models import LegalEntity, Unit
@@ -25,11 +27,6 @@ __all__ = ["entity_id_of", "root_path", "legal_entity_of", "entities_of", "add_f
            "list_entities", "public_entities", "complaints_unit", "next_number"]
 
 _PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")
-
-
-def entity_id_of(unit_path: str) -> str:
-    """The legal entity of a unit path: its root unit's id ('/rs/ks/ks-akut/' -> 'rs')."""
-    return unit_path.strip("/").split("/")[0]
 
 
 def root_path(unit_path: str) -> str:

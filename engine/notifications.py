@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta, UTC
 from typing import Any
 from collections.abc import Iterable
 
-from engine.access import case_access, deputies_in_force, grants_of, people_over, report_forms
+from engine.access import case_access, grants_of, people_over, report_forms
 from engine.context import Context
 from engine.definitions.areas import Area
 from engine.definitions.forms import MASKED
@@ -33,7 +33,7 @@ from engine.definitions.notifications import KINDS, MANDATORY, NotificationSet
 from engine.rules.access import CaseStatus, roles_at
 from engine.store import actions as action_store
 from engine.store import outbox as outbox_store
-from engine.store.models import Action, AreaCase, Event, Notification, TaskRow
+from engine.store.models import Action, AreaCase, Event, TaskRow
 
 __all__ = [
     "KINDS",
@@ -101,7 +101,7 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
         delivery = "immediate" if message.kind in MANDATORY else chosen or rule_delivery
         digest_on = _digest_day(now) if delivery == "digest" else None
         rendered = _render(ctx, message, template, name)
-        rows.append(Notification(
+        rows.append(dict(
             kind=message.kind, user_id=user_id, event_id=message.event.id if message.event else None,
             event_number=message.number, subject=rendered[0], body=rendered[1], html=rendered[2],
             link=message.link, dedupe_key=dedupe_key, status=outbox_store.PENDING, attempts=0, digest_on=digest_on,
@@ -153,15 +153,13 @@ def _task_people(ctx: Context, row: TaskRow, kind: str) -> dict[str, tuple[str, 
 
 
 def _role_holders(ctx: Context, unit_path: str, roles: Iterable[str], kind: str) -> dict[str, tuple[str, str | None]]:
-    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`), and their
-    deputies in force, with their name and chosen delivery of `kind`."""
+    """Active holders of one of `roles` on the unit or above, as the access rule decides (`roles_at`), and the
+    deputies in force holding it for them (a deputy works the task, so they hear of it too), with their name and
+    chosen delivery of `kind`."""
     wanted = set(roles)
-    holders = outbox_store.grants_over(ctx.session, unit_path, wanted, kind)
-    people = {user: (name, delivery) for user, (grants, name, delivery) in holders.items()
-              if wanted & roles_at(grants, unit_path)}
-    # a deputy in force stands in for the holder: they work the task, so they hear of it too (engine/access.py)
-    deputies = [d for d in deputies_in_force(ctx, list(people)) if d not in people]
-    return people | outbox_store.recipients(ctx.session, deputies, kind)
+    holders = outbox_store.grants_over(ctx.session, unit_path, wanted, kind, ctx.clock())
+    return {user: (name, delivery) for user, (grants, name, delivery) in holders.items()
+            if wanted & roles_at(grants, unit_path)}
 
 
 def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: list[TaskRow], fired: bool) -> None:
@@ -279,7 +277,7 @@ def complaint_answered(ctx: Context, case: AreaCase, before: dict[str, Any]) -> 
     message = _Message("complaint_answered", event, event.number, event.title, "/synpunkter/folj",
                        {"kvitto": event.public_receipt or ""}, _templates(ctx, event))
     subject, text, html = _render(ctx, message, "complaint_answered", None)
-    outbox_store.add(ctx.session, [Notification(
+    outbox_store.add(ctx.session, [dict(
         kind="complaint_answered", user_id=None, address=str(address)[:320], event_id=event.id,
         event_number=event.number, subject=subject, body=text, html=html, link=message.link,
         status=outbox_store.PENDING, attempts=0, next_attempt_at=ctx.clock())])

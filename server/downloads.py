@@ -17,12 +17,14 @@ from openpyxl.utils import get_column_letter
 
 from engine.tables import Download, Table
 
-__all__ = ["MEDIA_TYPES", "download_response", "to_csv", "to_xlsx"]
+__all__ = ["MEDIA_TYPES", "DOWNLOADS", "download_response", "to_csv", "to_xlsx"]
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# what an endpoint that answers ?format=csv|xlsx declares (server/http.py `files`)
+DOWNLOADS = tuple(media.split(";")[0] for media in MEDIA_TYPES.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

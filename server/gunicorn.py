@@ -100,7 +100,7 @@ class _Application(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from server import create_app
+        from server.app import create_app
 
         return create_app()  # per worker, after fork: no connection is shared between processes
 

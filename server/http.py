@@ -33,9 +33,9 @@ class Endpoint:
     raw_body: bool
     errors: tuple[int, ...] = ()  # error statuses beyond those the endpoint's shape implies (server/openapi.py)
     multipart: type[Schema] | None = None  # a multipart/form-data body, its parts described by the schema
-    produces: str | None = None  # a binary answer of this media type (the view returns the Response)
-    downloads: bool = False  # also answers ?format=csv|xlsx with a file (server/downloads.py)
-    pdf: bool = False  # with ?format=pdf the view answers a PDF (application/pdf) instead of JSON
+    # media types of the files the view may answer (a Response, passed on as it is): beside its JSON when it has
+    # a response schema (?format=csv|xlsx|pdf), else its only answer (an attachment's content)
+    files: tuple[str, ...] = ()
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -60,21 +60,16 @@ def endpoint(
     raw_body: bool = False,
     errors: tuple[int, ...] = (),
     multipart: type[Schema] | None = None,
-    produces: str | None = None,
-    downloads: bool = False,
-    pdf: bool = False,
+    files: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` at `rule`; raw_body: the view reads a binary body itself (documented as such); errors:
     further error statuses the view answers; multipart: the view reads a multipart body (request.files, .form);
-    produces: the view answers with a binary Response of that media type; downloads: the view may return a file
-    Response (a CSV or XLSX download); pdf: the view may return a PDF Response (?format=pdf). Such Responses
-    are passed on as they are."""
+    files: the media types of the file Responses the view may return (server/openapi.py documents them)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(
             (blueprint.url_prefix or "") + rule, method, f"{blueprint.name}.{view.__name__}", summary, body, query,
-            response, many, status, public, raw_body, (*errors, 503) if pdf else errors, multipart, produces,
-            downloads, pdf,
+            response, many, status, public, raw_body, errors, multipart, files,
         ))
 
         @functools.wraps(view)
@@ -85,7 +80,7 @@ def endpoint(
             if query is not None:
                 kwargs["query"] = query().load(request.args.to_dict())
             result = view(**kwargs)
-            if isinstance(result, Response):  # readiness' 503, a binary answer, a CSV/XLSX download
+            if isinstance(result, Response):  # readiness' 503, a file
                 return result
             payload = response(many=many).dump(result) if response is not None else result
             reply = jsonify(payload)

@@ -16,7 +16,6 @@ from server.http import ENDPOINTS, Endpoint
 from server.schemas import ErrorOut
 
 # ?format=csv|xlsx answers (server/downloads.py)
-DOWNLOAD_MEDIA_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 __all__ = ["build_openapi"]
 
@@ -142,19 +141,16 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     if ep.multipart is not None:
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": ep.multipart}}}
     ok: dict[str, Any] = {"description": "OK"}
-    if ep.produces is not None:
-        ok["content"] = {ep.produces: {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
-    elif ep.response is not None:
+    if ep.response is not None:
         schema: Any = ep.response
         ok["content"] = {"application/json": {"schema": {"type": "array", "items": schema} if ep.many else schema}}
-    else:
+    elif not ep.files:
         ok["content"] = {"application/json": {"schema": {"type": "object"}}}
-    if ep.downloads:
-        binary = {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
-        ok["content"].update({media: binary for media in DOWNLOAD_MEDIA_TYPES})
-        ok["description"] = "OK; with ?format=csv or xlsx a file (Content-Disposition: attachment)"
-    if ep.pdf:
-        ok["content"]["application/pdf"] = {"schema": {"type": "string", "contentMediaType": "application/pdf"}}
+    if ep.files:
+        ok.setdefault("content", {}).update(
+            {media: {"schema": {"type": "string", "contentMediaType": media}} for media in ep.files})
+        if ep.response is not None:
+            ok["description"] = "OK; with ?format= a file (Content-Disposition: attachment)"
     if ep.name in _LINKS:
         ok["links"] = {name: {"operationId": target, "parameters": {parameter: expression}}
                        for name, (target, parameter, expression) in _LINKS[ep.name].items()}

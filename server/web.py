@@ -4,7 +4,9 @@ Every page path the app's router knows (Swedish paths) answers its index.html; h
 year. Each page carries a strict Content-Security-Policy: only this origin, no inline scripts or styles, no
 frames. The one exception is `'unsafe-eval'` in script-src: forms are released as data at run time, so the
 browser compiles their JSON Schema validators (Ajv) when a form opens; precompiling at build time would need
-every future release's forms (docs/web.md). When the app has not been built, the pages say how to build it.
+every future release's forms (docs/web.md). Styles allow, besides this origin, only the exact static styles the
+studio's DMN modeler (dmn-js 17.10.2, pinned) writes inline, by hash (`STUDIO_STYLE_HASHES`). When the app has
+not been built, the pages say how to build it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,21 @@ __all__ = ["register_web", "PAGES"]
 # First path segments of the app's pages (web/src/routes.tsx); "" is the start page.
 PAGES = ("", "logga-in", "inloggad", "rapportera", "mina-rapporter", "synpunkter", "arbetslista", "uppgifter",
          "handelser", "atgarder", "logg", "notiser", "utkorg", "statistik", "arsrapport", "studio", "ersattare")
+
+# sha256 of the inline styles dmn-js writes as markup, so the studio's decision tables render under the strict
+# policy: its bpmn.io logo and the notice it opens (its licence requires the logo), the invisible drag image of a
+# row or column, and the one stylesheet its cell editor (CodeMirror) adds. A new dmn-js version that writes
+# another one fails tests/browser/test_studio.py (a CSP violation is a console error there).
+STUDIO_STYLE_HASHES = (
+    "r3vOsuepBDg6tz/cOusiNJ9Y4Lp9hGQTT7pzDks1Xxc=",  # the logo's link: position: absolute; bottom: 15px; …
+    "CA/eh4+2R0J7cEQ14gBMtx834RIOjzMUqCM+evtrkp4=",  # the logo's svg: vertical-align:middle
+    "JpvvTIK7ulxf/3oA+AUuVbO9Labs8npGWGm9X9nGIWw=",  # the notice: z-index: 1001;position: fixed;…
+    "9OIpRRx0bq4t4s2zyqbocMNwedniLDaxLB+FlLIjNgM=",  # its backdrop: width: 100%;height: 100%;…
+    "GAdrtwahSjGXI0UQQnfyEVtPn+wfgQxvyrjyQuByfuU=",  # its box: position: absolute;left: 50%;…
+    "ZG9bHUWWXDZyu7zfItuLwGK+cah/hweM0RfXpZpxZVM=",  # its logo: margin: 15px 20px 15px 10px; …
+    "T+dPSjRVHalDc/mwQm0/E2bredKPUxLfYOuU3MOV1BE=",  # the drag image: visibility: hidden; …
+    "hb8m9M/m8Jv8QUKvrpWGF7cafGSZaRIX2I4A9L1rwtM=",  # CodeMirror's base theme (.ͼ1.cm-focused …)
+)
 
 DEFAULT_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
@@ -45,7 +62,7 @@ def _csp() -> str:
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'unsafe-eval'",
-        "style-src 'self'",
+        " ".join(["style-src 'self' 'unsafe-hashes'", *(f"'sha256-{h}'" for h in STUDIO_STYLE_HASHES)]),
         "img-src 'self' data:",
         "font-src 'self'",
         f"connect-src {' '.join(connect)}",

@@ -112,7 +112,7 @@ def casework(demo: Engine) -> Casework:
 
 @pytest.fixture
 def app(demo: Engine) -> Any:
-    from server import create_app
+    from server.app import create_app
     from server.config import Settings
 
     return create_app(Settings(database_url=demo.db.url, public_rate_limit=3), engine=demo)

@@ -10,7 +10,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
-    chunkSizeWarningLimit: 600,
+    chunkSizeWarningLimit: 900,  // the studio's DMN modeler (dmn-js) is one lazily loaded chunk of ~830 kB
     manifest: true,  // bench/web_weight.py reads which chunks each page loads
   },
 });

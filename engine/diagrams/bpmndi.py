@@ -6,8 +6,9 @@ from lxml import etree
 
 from engine.diagrams.graph import BPMN_NS, Model, read_model
 from engine.diagrams.place import Diagram, place
-from engine.diagrams.xmltext import (attr, declare_namespaces, indent_unit, insert_before_close, prefix_for,
-                                     remove_elements)
+from engine.diagrams.xmltext import (
+    attr, declare_namespaces, ids_outside, indent_unit, insert_before_close, prefix_for, remove_elements, unique_id,
+)
 
 __all__ = ["BPMNDI_NS", "DC_NS", "DI_NS", "layout_bpmn"]
 
@@ -16,26 +17,12 @@ DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
 DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 
 
-def _ids(root: etree._Element) -> set[str]:
-    return {e.get("id", "") for e in root.iter() if isinstance(e.tag, str) and e.get("id")
-            and not (e.tag.startswith("{" + BPMNDI_NS))}
-
-
-def _unique(wanted: str, taken: set[str]) -> str:
-    candidate, n = wanted, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{wanted}_{n}"
-    taken.add(candidate)
-    return candidate
-
-
 def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str) -> str:
     bpmndi, dc, di = p["bpmndi"], p["dc"], p["di"]
     if not diagram.shapes:  # e.g. a collaboration of black-box pools only: nothing to draw
         return ""
-    lines = [f"{unit}<{bpmndi}:BPMNDiagram{attr('id', _unique('BPMNDiagram_1', taken))}>",
-             f"{unit * 2}<{bpmndi}:BPMNPlane{attr('id', _unique('BPMNPlane_1', taken))}"
+    lines = [f"{unit}<{bpmndi}:BPMNDiagram{attr('id', unique_id('BPMNDiagram_1', taken))}>",
+             f"{unit * 2}<{bpmndi}:BPMNPlane{attr('id', unique_id('BPMNPlane_1', taken))}"
              f"{attr('bpmnElement', diagram.plane_element)}>"]
     for shape in diagram.shapes:
         extra = ""
@@ -45,13 +32,13 @@ def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str
             extra = attr("isMarkerVisible", "true")
         elif shape.kind in {"subProcess", "transaction", "adHocSubProcess"}:
             extra = attr("isExpanded", "true" if shape.expanded else "false")
-        lines += [f"{unit * 3}<{bpmndi}:BPMNShape{attr('id', _unique(shape.element + '_di', taken))}"
+        lines += [f"{unit * 3}<{bpmndi}:BPMNShape{attr('id', unique_id(shape.element + '_di', taken))}"
                   f"{attr('bpmnElement', shape.element)}{extra}>",
                   f"{unit * 4}<{dc}:Bounds{attr('x', shape.x)}{attr('y', shape.y)}{attr('width', shape.width)}"
                   f"{attr('height', shape.height)}/>",
                   f"{unit * 3}</{bpmndi}:BPMNShape>"]
     for edge in diagram.edges:
-        lines.append(f"{unit * 3}<{bpmndi}:BPMNEdge{attr('id', _unique(edge.element + '_di', taken))}"
+        lines.append(f"{unit * 3}<{bpmndi}:BPMNEdge{attr('id', unique_id(edge.element + '_di', taken))}"
                      f"{attr('bpmnElement', edge.element)}>")
         lines += [f"{unit * 4}<{di}:waypoint{attr('x', x)}{attr('y', y)}/>" for x, y in edge.points]
         lines.append(f"{unit * 3}</{bpmndi}:BPMNEdge>")
@@ -93,7 +80,7 @@ def layout_bpmn(text: str, root: etree._Element) -> str:
             declare.append((prefix, uri))
     text = remove_elements(text, "BPMNDiagram")
     text = _add_pools(text, root, model, bpmn, unit)
-    taken = _ids(root)
+    taken = ids_outside(root, BPMNDI_NS)
     diagrams = "".join(_diagram_xml(place(plane), taken, prefixes, unit) for plane in model.planes)
     text = insert_before_close(text, bpmn, "definitions", diagrams)
     return declare_namespaces(text, bpmn, declare)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.diagrams.xmltext import (attr, declare_namespaces, indent_unit, insert_before_close, prefix_for,
-                                     remove_elements)
+from engine.diagrams.xmltext import (
+    attr, declare_namespaces, ids_outside, indent_unit, insert_before_close, prefix_for, remove_elements, unique_id,
+)
 
 __all__ = ["DMNDI_BY_VERSION", "DRD_ELEMENTS", "layout_dmn"]
 
@@ -26,21 +27,6 @@ _REQUIREMENTS = {"informationRequirement": "requiredInput|requiredDecision",
                  "requiredInput|requiredDecision"}
 
 
-def _ids(root: etree._Element, dmndi: str) -> set[str]:
-    """Ids in use, except those of the diagram being replaced."""
-    return {e.get("id", "") for e in root.iter() if isinstance(e.tag, str) and e.get("id")
-            and not e.tag.startswith("{" + dmndi + "}")}
-
-
-def _unique(wanted: str, taken: set[str]) -> str:
-    candidate, n = wanted, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{wanted}_{n}"
-    taken.add(candidate)
-    return candidate
-
-
 def layout_dmn(text: str, root: etree._Element) -> str:
     namespace = etree.QName(root.tag).namespace or ""
     if namespace not in DMNDI_BY_VERSION:
@@ -57,7 +43,7 @@ def layout_dmn(text: str, root: etree._Element) -> str:
     unit = indent_unit(text, model_prefix)
     elements = [e for e in root if isinstance(e.tag, str) and etree.QName(e.tag).localname in DRD_ELEMENTS
                 and etree.QName(e.tag).namespace == namespace and e.get("id")]
-    taken = _ids(root, dmndi_ns)
+    taken = ids_outside(root, dmndi_ns)
     bounds: dict[str, tuple[int, int, int, int]] = {}
     columns = {"top": 0, "bottom": 0}
     for element in elements:
@@ -68,9 +54,9 @@ def layout_dmn(text: str, root: etree._Element) -> str:
         columns[row] += 1
         bounds[element.get("id", "")] = (x, 100 if row == "top" else 300, width, height)
     lines = [f"{unit}<{p['dmndi']}:DMNDI>",
-             f"{unit * 2}<{p['dmndi']}:DMNDiagram{attr('id', _unique('DMNDiagram_1', taken))}>"]
+             f"{unit * 2}<{p['dmndi']}:DMNDiagram{attr('id', unique_id('DMNDiagram_1', taken))}>"]
     for element_id, (x, y, width, height) in bounds.items():
-        lines += [f"{unit * 3}<{p['dmndi']}:DMNShape{attr('id', _unique(element_id + '_di', taken))}"
+        lines += [f"{unit * 3}<{p['dmndi']}:DMNShape{attr('id', unique_id(element_id + '_di', taken))}"
                   f"{attr('dmnElementRef', element_id)}>",
                   f"{unit * 4}<{p['dc']}:Bounds{attr('height', height)}{attr('width', width)}{attr('x', x)}"
                   f"{attr('y', y)}/>",
@@ -86,7 +72,8 @@ def layout_dmn(text: str, root: etree._Element) -> str:
             source = bounds.get(refs[0]) if refs else None
             if source is None:
                 continue
-            lines += [f"{unit * 3}<{p['dmndi']}:DMNEdge{attr('id', _unique(requirement.get('id', '') + '_di', taken))}"
+            edge_id = unique_id(requirement.get('id', '') + '_di', taken)
+            lines += [f"{unit * 3}<{p['dmndi']}:DMNEdge{attr('id', edge_id)}"
                       f"{attr('dmnElementRef', requirement.get('id'))}>",
                       f"{unit * 4}<{p['di']}:waypoint{attr('x', source[0] + source[2] // 2)}{attr('y', source[1])}/>",
                       f"{unit * 4}<{p['di']}:waypoint{attr('x', target[0] + target[2] // 2)}"

@@ -7,13 +7,31 @@ hand-written file; a process owner's diff should show the diagram and nothing mo
 from __future__ import annotations
 
 import re
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
-__all__ = ["attr", "prefix_for", "remove_elements", "insert_before_close", "declare_namespaces", "indent_unit"]
+__all__ = ["attr", "ids_outside", "unique_id", "prefix_for", "remove_elements", "insert_before_close",
+           "declare_namespaces", "indent_unit"]
 
 
 def attr(name: str, value: object) -> str:
     return f" {name}={quoteattr(str(value))}"
+
+
+def ids_outside(root: Any, namespace: str) -> set[str]:
+    """Ids in use in the file, except those of elements in `namespace` (the diagram being replaced)."""
+    return {e.get("id", "") for e in root.iter() if isinstance(e.tag, str) and e.get("id")
+            and not e.tag.startswith("{" + namespace + "}")}
+
+
+def unique_id(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted_2`, `wanted_3` … if taken; the result is taken from then on."""
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}_{n}"
+    taken.add(candidate)
+    return candidate
 
 
 def prefix_for(nsmap: dict[str | None, str], namespace: str, wanted: str) -> tuple[str, bool]:

@@ -1,8 +1,8 @@
 """Which legal entity (vårdgivare / huvudman) a unit belongs to: the one function per-entity records key on.
 
-Today a legal entity is the root unit of the org tree ('/rs/ks/ks-akut/' -> 'rs'). When legal entities become
-first-class, this function is the one place to change: log chains, retention plans and culling protocols all
-call it.
+A legal entity is the root unit of the org tree ('/rs/ks/ks-akut/' -> 'rs'; engine/entities.py holds the rest
+of what an entity is). Log chains, retention plans, culling protocols, number series and release ownership all
+key on this one function.
 """
 
 from __future__ import annotations

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (BindParameter, CompoundSelect, Select, String, bindparam, func, insert, literal, or_, select,
+                        tuple_, union_all, update)
+from sqlalchemy.orm import Session, aliased
 
 from engine.rules.access import Grant
-from engine.store.models import Event, Notification, NotificationSetting, RoleGrant, Unit, User
+from engine.store.models import Deputyship, Event, Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
     "PENDING", "SENT", "DEAD", "SKIPPED", "STATUSES",
@@ -29,9 +31,11 @@ STATUSES = (PENDING, SENT, DEAD, SKIPPED)
 DELIVERIES = ("immediate", "digest", "off")  # a person's choice per kind (NotificationSetting.delivery)
 
 
-def add(session: Session, rows: Iterable[Notification]) -> None:
-    session.add_all(rows)
-    session.flush()
+def add(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Notification rows (column -> value) in one multi-row INSERT: a step writes them for every task it creates,
+    and nothing in the writing transaction reads them back as objects."""
+    if rows:
+        session.execute(insert(Notification), rows)
 
 
 def has_key(session: Session, dedupe_key: str) -> bool:
@@ -64,21 +68,53 @@ def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: It
     return sorted(session.scalars(query))
 
 
-def grants_over(session: Session, unit_path: str, roles: Iterable[str],
-                kind: str) -> dict[str, tuple[list[Grant], str, str | None]]:
-    """Active users' grants of `roles` on the unit or an ancestor (all `roles_at` needs to decide who holds a
-    role over the unit), with each user's name and chosen delivery of `kind`, by user, in one query."""
-    query = (
-        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery)
-        .join(Unit, Unit.id == RoleGrant.unit_id)
-        .join(User, User.id == RoleGrant.user_id)
-        .outerjoin(NotificationSetting,
-                   (NotificationSetting.user_id == User.id) & (NotificationSetting.kind == kind))
-        .where(Unit.path.in_(_ancestors([unit_path])), User.active.is_(True), RoleGrant.role.in_(sorted(set(roles))))
-    )
+_Rows = TypeVar("_Rows", bound=Select[*tuple[Any, ...]])
+
+
+def _person(query: _Rows, user_id: Any) -> _Rows:
+    """query joined to the active user `user_id` names and to their chosen delivery of the kind asked for."""
+    return (query.join(User, User.id == user_id)
+            .outerjoin(NotificationSetting, (NotificationSetting.user_id == User.id)
+                       & (NotificationSetting.kind == bindparam("kind")))
+            .where(User.active.is_(True)))
+
+
+def _grants_over() -> CompoundSelect[*tuple[Any, ...]]:
+    units: BindParameter[list[str]] = bindparam("units", expanding=True)
+    roles: BindParameter[list[str]] = bindparam("roles", expanding=True)
+    own = _person(
+        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery,
+               literal(None, String).label("principal"))
+        .join(Unit, Unit.id == RoleGrant.unit_id).where(Unit.path.in_(units), RoleGrant.role.in_(roles)),
+        RoleGrant.user_id)
+    principal = aliased(RoleGrant)
+    deputised = _person(
+        select(Deputyship.deputy_id, Deputyship.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery,
+               Deputyship.principal_id)
+        .join(Unit, Unit.id == Deputyship.unit_id)
+        .join(principal, (principal.user_id == Deputyship.principal_id) & (principal.role == Deputyship.role)
+              & (principal.unit_id == Deputyship.unit_id))
+        .where(Unit.path.in_(units), Deputyship.role.in_(roles), Deputyship.starts_at <= bindparam("now"),
+               Deputyship.ends_at > bindparam("now"), Deputyship.revoked_at.is_(None)),
+        Deputyship.deputy_id)
+    return union_all(own, deputised)
+
+
+# Built once: it runs for every task a step creates, and building it costs more than running it.
+_GRANTS_OVER = _grants_over()
+
+
+def grants_over(session: Session, unit_path: str, roles: Iterable[str], kind: str,
+                now: datetime) -> dict[str, tuple[list[Grant], str, str | None]]:
+    """Active users' grants of `roles` on the unit or an ancestor, their own and those they hold now as a deputy
+    (ersättare) for a principal who still holds the role (engine/access.py:grants_of, narrowed to these roles and
+    units): all `roles_at` needs to decide who holds a role over the unit. With each user's name and chosen
+    delivery of `kind`, by user, in one query."""
     found: dict[str, tuple[list[Grant], str, str | None]] = {}
-    for user_id, role, unit_id, path, name, delivery in session.execute(query):
-        found.setdefault(user_id, ([], name, delivery))[0].append(Grant(role, unit_id, path))
+    rows = session.execute(_GRANTS_OVER, {"units": _ancestors([unit_path]), "roles": sorted(set(roles)),
+                                          "kind": kind, "now": now})
+    for user_id, role, unit_id, path, name, delivery, principal_id in rows:
+        found.setdefault(user_id, ([], name, delivery))[0].append(Grant(role, unit_id, path, principal_id))
     return found
 
 

@@ -23,11 +23,12 @@ from server.schemas import (
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1")
 NUMBER = "<string:number>"
+PDF = ("application/pdf",)  # with ?format=pdf; 503 when WeasyPrint's libraries are missing
 
 
 def _pdf(content: bytes, name: str) -> Response:
     """A PDF download; never cached, since it may hold patient data."""
-    return Response(content, mimetype="application/pdf", headers={
+    return Response(content, mimetype=PDF[0], headers={
         "Content-Disposition": f'attachment; filename="{name}.pdf"',
         "Cache-Control": "no-store",
     })
@@ -35,7 +36,7 @@ def _pdf(content: bytes, name: str) -> Response:
 
 @endpoint(bp, f"/events/{NUMBER}/areas/<string:area>/exports/<string:export_id>",
           summary="Förifyllt dokument för en myndighet (IVO:s lex Maria och lex Sarah, Försäkringskassan, "
-                  "Kammarkollegiet) som JSON eller PDF", query=FormatIn, response=ExportOut, pdf=True)
+                  "Kammarkollegiet) som JSON eller PDF", query=FormatIn, response=ExportOut, files=PDF, errors=(503,))
 def export(number: str, area: str, export_id: str, query: dict[str, Any]) -> Any:
     if query["format"] == "pdf":
         return _pdf(engine().export_pdf(number, area, export_id, current_user()), f"{number}-{export_id}")
@@ -49,7 +50,7 @@ def exports(number: str) -> list[dict[str, Any]]:
 
 
 @endpoint(bp, f"/events/{NUMBER}/summary", summary="Ärendesammanfattning för diariet, som JSON eller PDF",
-          query=FormatIn, response=EventDetailOut, pdf=True)
+          query=FormatIn, response=EventDetailOut, files=PDF, errors=(503,))
 def summary(number: str, query: dict[str, Any]) -> Any:
     if query["format"] == "pdf":
         return _pdf(engine().case_summary_pdf(number, current_user()), f"{number}-sammanfattning")
@@ -64,7 +65,7 @@ def decision_reference(number: str, decision_id: int, body: dict[str, Any]) -> d
 
 
 @endpoint(bp, "/annual-figures", summary="Årsrapportens underlag (patientsäkerhetsberättelsen) per vårdgivare "
-          "och år, som JSON eller PDF", query=AnnualIn, response=AnnualOut, pdf=True)
+          "och år, som JSON eller PDF", query=AnnualIn, response=AnnualOut, files=PDF, errors=(503,))
 def annual_figures(query: dict[str, Any]) -> Any:
     entity, year = query["entity"], query["year"]
     if query["format"] == "pdf":

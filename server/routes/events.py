@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from server.auth import current_user
-from server.downloads import download_response
+from server.downloads import DOWNLOADS, download_response
 from server.http import endpoint, engine
 from server.schemas import (
     ActionIn,
@@ -40,7 +40,7 @@ def report(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @endpoint(bp, "/events", summary="Händelser du får se (med ?format=csv|xlsx hela listan, högst 10 000, som fil)",
-          query=EventFilterIn, response=EventPageOut, downloads=True)
+          query=EventFilterIn, response=EventPageOut, files=DOWNLOADS)
 def list_events(query: dict[str, Any]) -> dict[str, Any] | Response:
     filters = {k: query.get(k) for k in ("area", "status", "text")}
     if query["format"] != "json":

@@ -55,7 +55,7 @@ def attach_to_task(task_id: Any) -> dict[str, Any]:
 
 
 @endpoint(bp, "/attachments/<int(max=2147483647):attachment_id>/content", summary="Hämta en bilaga (en "
-          "klassad bilaga hamnar i loggen)", produces="application/octet-stream", errors=(503,))
+          "klassad bilaga hamnar i loggen)", files=("application/octet-stream",), errors=(503,))
 def attachment_content(attachment_id: int) -> Response:
     found = engine().attachment_content(attachment_id, current_user())
     response = Response(found.data, mimetype=found.media_type)

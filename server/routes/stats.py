@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from server.auth import current_user
-from server.downloads import download_response
+from server.downloads import DOWNLOADS, download_response
 from server.http import endpoint, engine
 from server.schemas import StatsIn, StatsOut
 
@@ -16,7 +16,7 @@ bp = Blueprint("stats", __name__, url_prefix="/api/v1")
 
 @endpoint(bp, "/stats", summary="Statistik över ärenden du får se: antal per område, enhet, kategori, risk, status "
           "och period, ledtider, öppna och försenade uppgifter och åtgärder, anmälningar", query=StatsIn,
-          response=StatsOut, downloads=True)
+          response=StatsOut, files=DOWNLOADS)
 def statistics(query: dict[str, Any]) -> dict[str, Any] | Response:
     file_format = query.pop("format")
     dimensions = query.pop("dimensions", None)

@@ -22,6 +22,7 @@ from engine import Engine
 from tests.live import REPO
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 FLOW_NODES = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
               "task", "userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "sendTask",
               "receiveTask", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
@@ -30,6 +31,12 @@ SHIPPED = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "processes").rg
 NO_DIAGRAM = "Filen saknar diagram"
 VALID = re.compile(r"^(Inga fel hittades\.|0 fel och \d+ varningar?\.)$")
 SLOW = 60_000  # validating (and publishing) the whole tree takes seconds, more on a busy machine
+
+
+def outputs_of(root: ET.Element) -> dict[str, str | None]:
+    """A decision table's output entry per rule id."""
+    return {rule.attrib["id"]: rule.find(f"{{{DMN_NS}}}outputEntry/{{{DMN_NS}}}text").text  # type: ignore[union-attr]
+            for rule in root.iter(f"{{{DMN_NS}}}rule")}
 
 
 def has_diagram(path: str) -> bool:
@@ -216,3 +223,47 @@ def test_process_owner_edits_a_form_and_an_sla_validates_publishes_and_pilots_on
         task = next(t for t in demo.get_event(number, "anna")["open_tasks"] if t["spec_name"] == "triage")
         anna.goto(f"/uppgifter/{task['id']}")
         expect(anna.locator("legend", has_text=re.compile(f"^{title}\\*?$"))).to_be_visible()
+
+
+def test_process_owner_edits_the_routing_decision_table_validates_and_publishes(
+    open_page: Callable[..., Any], demo: Engine
+) -> None:
+    """processes/routing.dmn opens as a decision table in dmn-js; an output cell edited there is in the published
+    release's file, and the rest of the file is as it was."""
+    petra = open_page("petra")
+    errors = watch_console(petra)
+    open_studio(petra)
+    path = "processes/routing.dmn"
+    file_link(petra, path).click()
+    editor = petra.locator(f"[data-testid='dmn-editor'][data-path='{path}']")
+    expect(editor).to_have_attribute("data-ready", "true", timeout=30_000)
+    expect(editor.get_by_text("Utrustning, information eller besökare i sjukvården")).to_be_visible()
+
+    cell = editor.locator("td[data-row-id='rule_9'][data-col-id='out_omrade'] [contenteditable='true']")
+    expect(cell).to_have_text('"vard"')
+    cell.click()
+    petra.keyboard.press("ControlOrMeta+A")
+    petra.keyboard.type('"arbetsmiljo"')
+    expect(file_link(petra, path).locator("xpath=..")).to_contain_text("ändrad")
+
+    petra.get_by_role("button", name="Validera").click()
+    expect(petra.get_by_text(VALID)).to_be_visible(timeout=SLOW)
+    petra.get_by_label("Releasens namn (valfritt)").fill("routning")
+    petra.get_by_role("button", name="Publicera som ny release").click()
+    expect(petra.get_by_text(re.compile(r"Releasen [0-9a-f]{12} är publicerad"))).to_be_visible(timeout=SLOW)
+    saved = petra.evaluate(
+        "async (path) => { const auth = {Authorization: 'Bearer ' + sessionStorage.getItem('avvik.token')};"
+        " const releases = await fetch('/api/v1/releases', {headers: auth}).then(r => r.json());"
+        " const q = new URLSearchParams({path});"
+        " return fetch(`/api/v1/releases/${releases.at(-1).hash}/file?${q}`, {headers: auth}).then(r => r.json()); }",
+        path)
+    original = outputs_of(ET.parse(REPO / path).getroot())
+    outputs = outputs_of(ET.fromstring(saved["content"].encode()))
+    assert outputs == {**original, "rule_9": '"arbetsmiljo"'}  # that cell, and nothing else
+
+    editor.locator(".bjs-powered-by").click()  # the logo's notice: its inline styles are allowed by hash
+    notice = petra.locator(".bjs-powered-by-lightbox")
+    expect(notice).to_be_visible()
+    notice.locator(".backdrop").click(position={"x": 5, "y": 5})
+    expect(notice).to_be_hidden()
+    assert not errors, errors

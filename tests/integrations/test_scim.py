@@ -12,7 +12,7 @@ from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
 from engine import Engine
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 from tests.live import serve
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from engine import Database, Engine
 from server.cli import main
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 
 from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 from engine import Database, Engine
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 from tests.live import REPO, call, free_port, wait_until_up
 

@@ -7,7 +7,7 @@ import urllib.request
 from typing import Any
 
 from engine import Engine
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 from tests.live import call, serve
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine import Database
 from engine.store.schema import upgrade
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 from tests.live import free_port
 

@@ -18,7 +18,7 @@ from engine.records.scanning import ClamdScanner, ScanFailed
 from engine.records.settings import RecordsSettings
 from engine.records.storage import BlobMissing, FileStore, S3Store
 from engine.store.models import ReadLogEntry
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 
 from ..engine.test_vard_case import ACCEPT

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from engine import Engine
 from engine.store.models import ApiToken, AreaCase, Decision, Event
 from engine.store.types import utcnow
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 
 from ..conftest import DEFINITIONS

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from engine import Engine
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 
 ISSUER, AUDIENCE = "https://idp.region.example", "avvik"

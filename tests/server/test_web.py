@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine import Engine
-from server import create_app
+from server.app import create_app
 from server.config import Settings
 from tests.http import API, assert_error
 

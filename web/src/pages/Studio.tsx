@@ -14,8 +14,9 @@ import { PilotPanel } from '../studio/PilotPanel';
 import { st } from '../studio/text';
 import { VariablesEditor } from '../studio/VariablesEditor';
 
-// The modeler (bpmn-js, its fonts and styles) loads only when a BPMN file is opened.
+// The modelers (bpmn-js, dmn-js, their fonts and styles) load only when a BPMN or DMN file is opened.
 const BpmnEditor = lazy(() => import('../studio/BpmnEditor'));
+const DmnEditor = lazy(() => import('../studio/DmnEditor'));
 
 interface Opened { area: ActiveArea; path: string; release: string }
 
@@ -186,6 +187,11 @@ export default function Studio() {
                   <BpmnEditor key={`${opened.release}:${opened.path}`} path={opened.path} xml={current} roles={rolesOf(opened.area, opened.release)}
                     forms={formsOf(opened.area)} findings={fileFindings} focusId={focusId}
                     onChange={(xml) => change(opened.path, xml)} onOpenForm={(name) => openForm(opened.area, name)} />
+                </Suspense>
+              ) : kind === 'dmn' ? (
+                <Suspense fallback={<p role="status">{st.dmn.loading}</p>}>
+                  <DmnEditor key={`${opened.release}:${opened.path}`} path={opened.path} xml={current}
+                    onChange={(xml) => change(opened.path, xml)} />
                 </Suspense>
               ) : kind === 'form' && !opened.path.endsWith('.ui.json') ? (
                 <FormEditor base={opened.release} edit={edit} path={opened.path} text={current}

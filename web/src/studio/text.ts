@@ -17,6 +17,14 @@ export const st = {
   files: 'Filer',
   kinds: { bpmn: 'Process (BPMN)', dmn: 'Beslutstabell (DMN)', form: 'Formulär', yaml: 'Inställningar' } as Record<string, string>,
   open: 'Öppna',
+  dmn: {
+    label: 'Beslutstabell',
+    loading: 'Laddar beslutstabellen …',
+    importFailed: 'Beslutsfilen kunde inte läsas:',
+    views: 'Vyer i beslutsfilen',
+    drd: 'Beslutskrav (diagram)',
+    table: 'Tabell',
+  },
   modeler: {
     label: 'Processdiagram',
     loading: 'Laddar modelleraren …',
