@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web bench bench-scale validate clean
+.PHONY: run test lint install web bench bench-scale validate clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: $(STAMP) web
 ## Run the whole test suite, browser tests included (SQLite by default; set AVVIK_TEST_DATABASE_URL for PostgreSQL).
 test: $(STAMP) web
 	$(BIN)/python -m pytest
+
+## The linter and the type checker, with the settings in pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 validate: $(STAMP)
 	$(BIN)/avvik validate

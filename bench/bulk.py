@@ -14,7 +14,8 @@ import random
 import time
 from array import array
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 import psycopg
 

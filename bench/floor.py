@@ -7,7 +7,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import psycopg
 from SpiffWorkflow.bpmn import BpmnWorkflow

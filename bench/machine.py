@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ def describe(postgres_dsn: str) -> dict[str, Any]:
     with psycopg.connect(postgres_dsn) as connection:
         row = connection.execute("SHOW server_version").fetchone()
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
         "memory_gib": _memory_gib(),
         "cpu_model": _cpu_model(),

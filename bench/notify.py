@@ -27,7 +27,8 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from bench import vard
 from bench.databases import Backend, drop_postgres, fresh_postgres, fresh_sqlite

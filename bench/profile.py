@@ -10,7 +10,8 @@ import gc
 import pstats
 import re
 import time
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from sqlalchemy import event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -191,8 +191,9 @@ def markdown(r: dict[str, Any]) -> str:
         f"at end {r['load_average_at_end']} (a shared machine).",
         "",
         f"All figures from this one run. HTTP: `avvik serve --workers 2` (gthread workers, 4 threads each) on "
-        f"loopback with {r['plan']['http_clients']} closed-loop client threads, each keeping its connection alive, **in the driver, which shares the 2 cores with "
-        f"the server and PostgreSQL**. Ratios are to the floor with writes on the same database.",
+        f"loopback with {r['plan']['http_clients']} closed-loop client threads, each keeping its connection alive, "
+        f"**in the driver, which shares the 2 cores with the server and PostgreSQL**. Ratios are to the floor with "
+        f"writes on the same database.",
         "",
         "| Part | Figure | SQLite | PostgreSQL | Target (PostgreSQL) | Status |",
         "|---|---|---|---|---|---|",
@@ -200,7 +201,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines += ["| " + " | ".join(row) + " |" for row in _rows(r, targets)]
     if "imports" in r:  # part 7 (bench/imports.py)
         imp = r["imports"]
-        for key, label in (("dry_run_s", "dry run (s)"), ("import_s", "import (s)"), ("rerun_s", "re-run, all there (s)")):
+        for key, label in (("dry_run_s", "dry run (s)"), ("import_s", "import (s)"),
+                           ("rerun_s", "re-run, all there (s)")):
             lines.append(f"| 7 Händelsevis import, {imp['rows']:,} rows | {label} | {imp['sqlite'][key]} | "
                          f"{imp['postgresql'][key]} | – | – |")
     if r.get("web_weight"):  # bench/web_weight.py, from the built web app
@@ -232,7 +234,7 @@ def markdown(r: dict[str, Any]) -> str:
 def write(results: dict[str, Any]) -> tuple[Path, Path]:
     """bench/results/<date>[-scale].{md,json} and latest.{md,json}, each written whole, then renamed."""
     RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ") + ("-scale" if results["plan"]["scale"] else "")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ") + ("-scale" if results["plan"]["scale"] else "")
     text = markdown(results) + "\n"
     data = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
     written = []

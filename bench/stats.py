@@ -15,8 +15,9 @@ import argparse
 import json
 import sys
 import time
-from datetime import date, datetime, timezone
-from typing import Any, Callable
+from datetime import date, datetime, UTC
+from typing import Any
+from collections.abc import Callable
 
 from sqlalchemy import event
 
@@ -75,7 +76,7 @@ def _sorted_durations(engine: Engine, user: str) -> int:
 
 
 def measure_stats(engine: Engine, repeats: int, budget_seconds: float) -> dict[str, Any]:
-    year = date(datetime.now(timezone.utc).year, 1, 1)
+    year = date(datetime.now(UTC).year, 1, 1)
     region = lambda: engine.statistics(REGION_HANDLER)  # noqa: E731
     answer = region()
     return {

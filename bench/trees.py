@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.definitions.files import read_tree
-from engine.definitions.release import AreaDefinition, build_release
+from engine.definitions.release import AreaDefinition
+from engine.releases import build_release
 
 __all__ = ["REPO_TREE", "REWORK_TREE", "REWORK_AREA", "area_definition"]
 

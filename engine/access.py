@@ -8,13 +8,14 @@ for everyone else. Someone who may see no area of an event (and did not report i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from engine.context import Context
 from engine.definitions.forms import Form
 from engine.definitions.release import AreaDefinition, Release
 from engine.errors import NotFound, PermissionDenied
-from engine.rules.access import AreaAccess, CaseScope, Grant, case_roles
+from engine.rules.access import AreaAccess, CaseScope, CaseStatus, Grant, case_roles
 from engine.store import bindings as binding_store
 from engine.store import deputies as deputy_store
 from engine.store import events as event_store
@@ -24,6 +25,9 @@ from engine.store.models import AreaCase, Event
 
 __all__ = [
     "AUDITOR_ROLE",
+    "OWNER_ROLE",
+    "ADMIN_ROLE",
+    "CaseStatus",
     "NOT_VISIBLE",
     "grants_of",
     "people_over",
@@ -42,7 +46,10 @@ __all__ = [
     "report_forms",
 ]
 
+# The roles the engine itself gives rights to; every other role is named by the definitions (area.yaml).
 AUDITOR_ROLE = "revisor"  # reads the logs of the units it holds the role on
+OWNER_ROLE = "processagare"  # publishes releases and binds them to the units it holds the role on
+ADMIN_ROLE = "forvaltare"  # sees and retries the notification outbox of its units
 NOT_VISIBLE = "Händelsen finns inte eller så saknar du behörighet."
 
 
@@ -77,7 +84,8 @@ class CaseAccess:
 
     @property
     def read(self) -> bool:
-        return self.case.status != "removed" and self.definition.access.can_read(set(self.roles), self.case.data)
+        return (self.case.status != CaseStatus.REMOVED
+                and self.definition.access.can_read(set(self.roles), self.case.data))
 
     @property
     def write(self) -> bool:
@@ -162,7 +170,7 @@ def case_access(ctx: Context, grants: list[Grant], case: AreaCase) -> CaseAccess
 
 
 def access_for(ctx: Context, event: Event, actor_id: str | None, grants: list[Grant]) -> EventAccess:
-    cases = [case_access(ctx, grants, c) for c in event.area_cases if c.status != "removed"]
+    cases = [case_access(ctx, grants, c) for c in event.area_cases if c.status != CaseStatus.REMOVED]
     return EventAccess(event, grants, actor_id is not None and event.reporter_id == actor_id, cases)
 
 
@@ -179,7 +187,7 @@ def event_access(ctx: Context, number: str, actor_id: str) -> EventAccess:
 
 def active_access(ctx: Context) -> list[AreaAccess]:
     """The access declarations of every area variant some unit runs."""
-    result = []
+    result: list[AreaAccess] = []
     for release_id in binding_store.active_release_ids(ctx.session):
         _, release = ctx.release_by_id(release_id)
         result.extend(definition.access for definition in release.variants.values())

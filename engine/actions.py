@@ -21,6 +21,7 @@ from engine.store import audit as audit_store
 from engine.store import org as org_store
 from engine.store.models import Action, AreaCase, Event
 from engine.views import action_view
+from engine.rules.access import CaseStatus
 
 __all__ = [
     "ACTION_FORM",
@@ -52,9 +53,9 @@ def _target_case(access: EventAccess, area: str | None) -> AreaCase:
 
 
 def _require_open(event: Event, case: AreaCase) -> None:
-    if event.status == "closed":
+    if event.status == CaseStatus.CLOSED:
         raise EventClosed()
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         raise CaseClosed(f"Ärendet i området '{case.area}' är avslutat och tar inte emot åtgärder.")
 
 
@@ -163,7 +164,7 @@ def transition(
     action = action_for(ctx, action_id, actor_id, write=True)
     if expected_version is not None and expected_version != action.version:
         raise StaleWrite()
-    closed = [case.area for case in action.cases if case.status == "closed"]
+    closed = [case.area for case in action.cases if case.status == CaseStatus.CLOSED]
     if closed:
         raise CaseClosed(f"Åtgärden hör till ett avslutat ärende ({', '.join(closed)}) och kan inte ändras.")
     check_transition(action.status, target, note, result)

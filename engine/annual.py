@@ -12,7 +12,7 @@ patient identifier is in the figures, so producing them is no read of protected 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from engine import pdf
@@ -26,6 +26,7 @@ from engine.store import actions as action_store
 from engine.store import cases as case_store
 from engine.store import events as event_store
 from engine.store import org as org_store
+from engine.plaindata import mapping_at
 
 __all__ = ["annual_figures", "annual_figures_pdf", "annual_entities"]
 
@@ -64,8 +65,8 @@ def annual_figures(ctx: Context, entity_id: str, year: int, actor_id: str) -> di
     if not any(g.role in definition.readers and g.unit_id == entity.id for g in grants):
         raise PermissionDenied("Årsrapporten kräver en av rollerna " + ", ".join(sorted(definition.readers))
                                + f" på {entity.name}.")
-    start = datetime(year, 1, 1, tzinfo=timezone.utc)
-    end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
     readable: list[CaseAccess] = []
     for event in event_store.events_reported_under(ctx.session, entity.path, start, end):
         readable.extend(access_for(ctx, event, actor_id, grants).readable)
@@ -101,7 +102,7 @@ def _deviations(definition: AnnualDefinition, cases: list[CaseAccess]) -> dict[s
         area, data = case.case.area, case.case.data
         category = data.get("kategori") if isinstance(data.get("kategori"), str) else None
         klass = definition.class_of(area, category) or UNMAPPED
-        risk = data.get("riskbedomning") if isinstance(data.get("riskbedomning"), dict) else {}
+        risk = mapping_at(data, "riskbedomning")
         by_area[(area, case.definition.area.name)] += 1
         by_category[(area, category or "", klass)] += 1
         by_class[klass] += 1
@@ -146,8 +147,8 @@ def _complaints(cases: list[CaseAccess]) -> dict[str, Any]:
     patient_safety = 0
     for case in cases:
         data = case.case.data
-        investigation = data.get("klagomalsutredning") if isinstance(data.get("klagomalsutredning"), dict) else {}
-        answer = data.get("svar") if isinstance(data.get("svar"), dict) else {}
+        investigation = mapping_at(data, "klagomalsutredning")
+        answer = mapping_at(data, "svar")
         categories[investigation.get("kategori")] += 1
         outcome = answer.get("status")
         outcomes[outcome if outcome in OUTCOME_LABELS else None] += 1

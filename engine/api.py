@@ -10,30 +10,37 @@ import functools
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import (actions, callers, annual, case_summary, catalog, config, decision_references, deputies, entities, events,
-                    exports, health, links, migration, notifications, org, outbox, pilot, provisioning, receipts,
-                    releases, reopening, stats, studio, tables, tasks, timers, triage)
+from engine import (actions, annual, bindings, callers, case_summary, case_upgrade, catalog, decision_references,
+                    deputies, entities, events, exports, health, links, notifications, org, outbox, pilot,
+                    provisioning, ratelimit, receipts, releases, reopening, stats, studio, tables, tasks, timers,
+                    triage)
+from engine.store import backup as backups
 from engine.context import Context
+from engine.ratelimit import Quota
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
+from engine.definitions.archive import read_archive
 from engine.definitions.files import read_tree
 from engine.integrations import cfar, idm
+from engine.org import TOKEN_PREFIX
 from engine.records import archive, attachments, holds, imports, logs, retention
 from engine.records.settings import RecordsSettings
 from engine.runtime import clock as spiff_clock
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.definitions.release import ReleaseCache
-from engine.errors import AuthenticationFailed, AvvikError, Conflict, StaleWrite
+from engine.errors import AuthenticationFailed, AvvikError, Conflict, RateLimited, StaleWrite
 from engine.store import ops as ops_store
 from engine.store.db import Database
+from engine.store.schema import upgrade
 from engine.store.types import utcnow
 
-__all__ = ["Engine", "Observer"]
+__all__ = ["Engine", "Observer", "Quota", "TOKEN_PREFIX"]
 
 R = TypeVar("R")
 # Told after a use case committed: ("reported" | "task_completed", area). /metrics counts with it; the engine
@@ -111,6 +118,22 @@ class Engine:
         self._token_owners = callers.TokenOwners()
         self.workflows = WorkflowCache()
 
+    # administration: the database as a whole, outside any use case's transaction
+    def upgrade_schema(self) -> str:
+        """Create or migrate the schema to the newest version; the database's URL without its password."""
+        upgrade(self.db)
+        return self.db.engine.url.render_as_string(hide_password=True)
+
+    def watch_pool(self, checked_out: Callable[[], Any], checked_in: Callable[[], Any]) -> int | None:
+        """Told as database connections leave and return to the pool (/metrics); see store.ops.watch_pool."""
+        return ops_store.watch_pool(self.db, checked_out, checked_in)
+
+    def backup(self, target: Path) -> None:
+        backups.backup(self.db, target)
+
+    def restore(self, source: Path) -> None:
+        backups.restore(self.db, source)
+
     # releases
     @_use_case
     def publish_release(
@@ -121,6 +144,10 @@ class Engine:
     def publish_tree(self, root: Path, label: str | None = None, actor_id: str | None = None) -> dict[str, Any]:
         return self.publish_release(read_tree(root), label, actor_id)
 
+    def publish_archive(self, archive: bytes, label: str | None = None, actor_id: str | None = None) -> dict[str, Any]:
+        """Publish a definitions folder sent as a zip or tar archive (read outside the transaction)."""
+        return self.publish_release(read_archive(archive), label, actor_id)
+
     @_read
     def list_releases(self, ctx: Context, actor_id: str | None = None) -> list[dict[str, Any]]:
         return releases.list_releases(ctx, actor_id)
@@ -128,12 +155,12 @@ class Engine:
     @_use_case
     def activate_release(self, ctx: Context, release_hash: str, unit_id: str,
                          actor_id: str | None = None) -> dict[str, Any]:
-        return config.activate_release(ctx, release_hash, unit_id, actor_id)
+        return bindings.activate_release(ctx, release_hash, unit_id, actor_id)
 
     @_use_case
     def migrate_cases(self, ctx: Context, area: str, release_hash: str, unit_id: str, actor_id: str,
                       dry_run: bool = True) -> dict[str, Any]:
-        return migration.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
+        return case_upgrade.migrate_cases(ctx, area, release_hash, unit_id, actor_id, dry_run)
 
     # the process owners' studio
     @_read
@@ -167,25 +194,25 @@ class Engine:
     # per-unit configuration
     @_read
     def effective_config(self, ctx: Context, unit_id: str, actor_id: str, area: str | None = None) -> dict[str, Any]:
-        return config.effective_config(ctx, unit_id, actor_id, area)
+        return bindings.effective_config(ctx, unit_id, actor_id, area)
 
     @_use_case
     def set_binding(self, ctx: Context, unit_id: str, area: str, release_hash: str, variant: str,
                     actor_id: str) -> dict[str, Any]:
-        return config.set_binding(ctx, unit_id, area, release_hash, variant, actor_id)
+        return bindings.set_binding(ctx, unit_id, area, release_hash, variant, actor_id)
 
     @_use_case
     def remove_binding(self, ctx: Context, unit_id: str, area: str, actor_id: str) -> dict[str, Any]:
-        return config.remove_binding(ctx, unit_id, area, actor_id)
+        return bindings.remove_binding(ctx, unit_id, area, actor_id)
 
     @_use_case
     def set_overlay(self, ctx: Context, unit_id: str, area: str, key: str, value: Any,
                     actor_id: str) -> dict[str, Any]:
-        return config.set_overlay(ctx, unit_id, area, key, value, actor_id)
+        return bindings.set_overlay(ctx, unit_id, area, key, value, actor_id)
 
     @_use_case
     def remove_overlay(self, ctx: Context, unit_id: str, area: str, key: str, actor_id: str) -> dict[str, Any]:
-        return config.remove_overlay(ctx, unit_id, area, key, actor_id)
+        return bindings.remove_overlay(ctx, unit_id, area, key, actor_id)
 
     # organisation and identity
     @_use_case
@@ -358,9 +385,6 @@ class Engine:
     def shared_form(self, ctx: Context, which: str, unit_id: str | None = None) -> dict[str, Any]:
         return catalog.shared_form(ctx, which, unit_id)
 
-    @_use_case
-    def consume_rate(self, ctx: Context, key: str, limit: int, window_s: int) -> bool:
-        return catalog.consume_rate(ctx, key, limit, window_s)
 
     # events
     @_observed("reported", lambda event: [case["area"] for case in event["areas"]])
@@ -369,12 +393,30 @@ class Engine:
                      channel: str = "personal") -> dict[str, Any]:
         return events.report_event(ctx, actor_id, unit_id, data, channel)
 
+    # The public channel spends the caller's quota in a transaction of its own before the use case runs, so a
+    # refused or failed call (a wrong receipt or secret) still counts: guessing costs as much as spamming.
+    def submit_public_feedback(self, entity_id: str, data: Any, quota: Quota | None = None) -> dict[str, Any]:
+        self._spend("public", quota)
+        return self._submit_public_feedback(entity_id, data)
+
+    def follow_public_feedback(self, receipt: str, secret: str, quota: Quota | None = None) -> dict[str, Any]:
+        self._spend("public-follow", quota)
+        return self._follow_public_feedback(receipt, secret)
+
+    def _spend(self, bucket: str, quota: Quota | None) -> None:
+        if quota is not None and not self._spend_quota(bucket, quota):
+            raise RateLimited()
+
     @_use_case
-    def submit_public_feedback(self, ctx: Context, entity_id: str, data: Any) -> dict[str, Any]:
+    def _spend_quota(self, ctx: Context, bucket: str, quota: Quota) -> bool:
+        return ratelimit.spend(ctx, bucket, quota)
+
+    @_use_case
+    def _submit_public_feedback(self, ctx: Context, entity_id: str, data: Any) -> dict[str, Any]:
         return receipts.submit(ctx, entity_id, data)
 
     @_use_case
-    def follow_public_feedback(self, ctx: Context, receipt: str, secret: str) -> dict[str, Any]:
+    def _follow_public_feedback(self, ctx: Context, receipt: str, secret: str) -> dict[str, Any]:
         return receipts.follow(ctx, receipt, secret)
 
     @_use_case

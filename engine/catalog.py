@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from engine.config import resolve_intake
+from engine.bindings import resolve_intake
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound
 from engine.store import org as org_store
-from engine.store import ratelimits
 
-__all__ = ["SHARED_FORMS", "roles", "shared_form", "consume_rate"]
+__all__ = ["SHARED_FORMS", "roles", "shared_form"]
 
 # Public names of the shared forms -> how to find them in the release.
 SHARED_FORMS = {"intake": "intake", "feedback": "public", "action": "atgard.json"}
@@ -41,6 +39,3 @@ def shared_form(ctx: Context, which: str, unit_id: str | None = None) -> dict[st
     form = release.forms.get(name, "", ui_name)
     return {"schema": form.schema, "ui_schema": form.ui_schema}
 
-
-def consume_rate(ctx: Context, key: str, limit: int, window_s: int) -> bool:
-    return ratelimits.consume(ctx.session, key, limit, timedelta(seconds=window_s), ctx.clock())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from engine.api import Engine
 from engine.delivery.smtp import SmtpTransport, transport_from_url

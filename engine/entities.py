@@ -11,7 +11,8 @@ entities; no API role sees across them.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from engine.context import Context
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound

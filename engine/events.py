@@ -10,7 +10,7 @@ from engine.records.attachments import attachments_view
 from engine.records.imports import require_not_imported
 from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, grants_of, visible_scopes
 from engine.cases import closure_results, start_case
-from engine.config import resolve, resolve_intake
+from engine.bindings import resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
@@ -257,7 +257,8 @@ def rename_event(ctx: Context, number: str, previous: str, title: str, reason: s
     event = access.event
     require_not_imported(event)
     title, reason = title.strip(), reason.strip()
-    errors = [{"path": p, "message": "Fältet måste fyllas i."} for p, v in (("title", title), ("reason", reason)) if not v]
+    errors = [{"path": p, "message": "Fältet måste fyllas i."}
+              for p, v in (("title", title), ("reason", reason)) if not v]
     if errors:
         raise InvalidInput("Ny rubrik och skäl krävs.", errors=errors)
     before = event.title

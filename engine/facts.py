@@ -4,7 +4,7 @@ an area case (its status, units, report time, case or event data, first complete
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from engine.access import active_access
 from engine.context import Context

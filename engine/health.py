@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from engine.config import INTAKE
+from engine.bindings import INTAKE
 from engine.store import bindings as binding_store
 from engine.store import ops as ops_store
 from engine.store.db import Database
@@ -35,12 +33,8 @@ class Check:
 
 
 def _database(db: Database) -> Check:
-    try:
-        with db.transaction() as session:
-            ops_store.ping(session)
-    except SQLAlchemyError as exc:
-        # The driver's message names host and cause, never the password (URLs are rendered without it).
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300] if str(exc) else type(exc).__name__
+    reason = ops_store.unreachable(db)
+    if reason is not None:
         return Check("database_unreachable", False, f"Databasen nås inte ({reason}). Kontrollera AVVIK_DATABASE_URL "
                                                     "och att databasservern är igång.")
     return Check("database", True, f"Databasen nås ({db.dialect}).")

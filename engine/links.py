@@ -11,7 +11,7 @@ from engine.access import access_for, event_access
 from engine.context import Context
 from engine.definitions.forms import Form
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.rules.access import Grant
+from engine.rules.access import CaseStatus, Grant
 from engine.rules.links import LINK_TYPES
 from engine.store import audit as audit_store
 from engine.store import links as link_store
@@ -37,7 +37,8 @@ def _target(ctx: Context, source: Event, number: Any, link_type: str, actor_id: 
     kind = LINK_TYPES[link_type]
     if target.id == source.id and not kind.self_allowed:
         raise refuse("En händelse kan inte kopplas till sig själv.")
-    if kind.target_area and not any(c.area == kind.target_area and c.status != "removed" for c in target.area_cases):
+    if kind.target_area and not any(c.area == kind.target_area and c.status != CaseStatus.REMOVED
+                                    for c in target.area_cases):
         raise refuse(f"Händelsen handläggs inte inom området '{kind.target_area}'. Lägg till området först.")
     return target
 

@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 import traceback
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 __all__ = ["JsonFormatter", "configure", "LOGGING_CONFIG"]
@@ -21,7 +21,7 @@ __all__ = ["JsonFormatter", "configure", "LOGGING_CONFIG"]
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

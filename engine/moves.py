@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import notifications
-from engine.config import resolve, unit_variables
+from engine.bindings import resolve, unit_variables
 from engine.entities import root_path
 from engine.context import Context
 from engine.definitions.forms import Form, value_at

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable
+from datetime import date, datetime, time, timedelta, UTC
+from typing import Any
+from collections.abc import Iterable
 
 from engine.access import case_access, grants_of, people_over, report_forms
 from engine.context import Context
 from engine.definitions.areas import Area
 from engine.definitions.forms import MASKED
 from engine.definitions.notifications import KINDS, MANDATORY, NotificationSet
-from engine.rules.access import roles_at
+from engine.rules.access import CaseStatus, roles_at
 from engine.store import actions as action_store
 from engine.store import outbox as outbox_store
 from engine.store.models import Action, AreaCase, Event, TaskRow
@@ -104,7 +105,7 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
             kind=message.kind, user_id=user_id, event_id=message.event.id if message.event else None,
             event_number=message.number, subject=rendered[0], body=rendered[1], html=rendered[2],
             link=message.link, dedupe_key=dedupe_key, status=outbox_store.PENDING, attempts=0, digest_on=digest_on,
-            next_attempt_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), timezone.utc) if digest_on else now,
+            next_attempt_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), UTC) if digest_on else now,
         ))
     outbox_store.add(ctx.session, rows)
 
@@ -127,7 +128,7 @@ def _render(ctx: Context, message: _Message, template: str, recipient: str | Non
 def _templates(ctx: Context, event: Event | None) -> NotificationSet:
     """The templates of the event's (first live) area case's release and area; the newest release's shared
     templates for something without one."""
-    cases = [c for c in event.area_cases if c.status != "removed"] if event is not None else []
+    cases = [c for c in event.area_cases if c.status != CaseStatus.REMOVED] if event is not None else []
     if cases:
         _, release = ctx.release_by_id(cases[0].release_id)
         return release.notifications.get(cases[0].area) or release.notifications[""]

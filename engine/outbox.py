@@ -5,9 +5,10 @@ listing and retry, a person's inbox and their choice per kind."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from engine.access import ADMIN_ROLE
 from engine.context import Context
 from engine.delivery.digest import digest_html, digest_subject, digest_text
 from engine.delivery.mail import Outgoing, digest_key, single_key
@@ -18,12 +19,11 @@ from engine.store import org as org_store
 from engine.store import outbox as outbox_store
 from engine.views import delivery_view, notification_view
 
-__all__ = ["ADMIN_ROLE", "RetryPolicy", "claim", "settle", "listing", "retry", "admin_listing", "admin_retry", "inbox",
+__all__ = ["RetryPolicy", "claim", "settle", "listing", "retry", "admin_listing", "admin_retry", "inbox",
            "mark_read", "settings", "set_setting"]
 
 # The operator of avvik (systemförvaltare): sees and retries the outbox of the events at or below the units where
 # they hold the role, over HTTP; `avvik outbox` on the server sees all.
-ADMIN_ROLE = "forvaltare"
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class RetryPolicy:
     lease: timedelta = timedelta(minutes=5)  # a claimed row is another worker's again after this (a crash)
 
     def delay(self, attempts: int) -> timedelta:
-        return min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1))
+        return min(self.max_backoff, self.backoff * int(2 ** max(0, attempts - 1)))
 
 
 def claim(ctx: Context, limit: int, policy: RetryPolicy) -> list[Outgoing]:
@@ -53,7 +53,8 @@ def claim(ctx: Context, limit: int, policy: RetryPolicy) -> list[Outgoing]:
     for (user_id, day), (user, rows) in digests.items():
         to = user.email if user is not None and user.active else None
         outgoing.append(Outgoing(
-            tuple(r.id for r in rows), to, user.name if user else "", digest_subject(rows[0].digest_on, len(rows)),
+            tuple(r.id for r in rows), to, user.name if user else "",
+            digest_subject(date.fromisoformat(day), len(rows)),
             digest_text(rows, ctx.public_url), digest_html(rows, ctx.public_url), digest_key(user_id, day)))
     return outgoing
 

@@ -63,4 +63,5 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
         from weasyprint import HTML  # imported here: pango may be missing, and then only PDFs are unavailable
     except (ImportError, OSError) as exc:
         raise Unavailable(UNAVAILABLE) from exc
-    return HTML(string=render_html(template, context)).write_pdf()
+    pdf: bytes = HTML(string=render_html(template, context)).write_pdf()
+    return pdf

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.config import INTAKE, bind, owned_unit, resolve, resolve_intake, unit_variables
+from engine.bindings import INTAKE, bind, owned_unit, resolve, resolve_intake, unit_variables
 from engine.context import Context
 from engine.definitions.release import STANDARD, Release
 from engine.errors import NoActiveConfiguration, NotFound
-from engine.migration import migrate_cases
+from engine.case_upgrade import migrate_cases
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord, Unit
 from engine.studio import area_files
@@ -85,7 +85,7 @@ def pilot(ctx: Context, release_hash: str, unit_ids: list[str], actor_id: str, d
         raise NotFound("Releasen finns inte.")
     release = ctx.release(record)
     units = [owned_unit(ctx, unit_id, actor_id) for unit_id in dict.fromkeys(unit_ids)]
-    answer = []
+    answer: list[dict[str, Any]] = []
     for unit in units:
         changes = [_intake_diff(ctx, unit, record)]
         changes += [_area_diff(ctx, unit, record, release, area, actor_id) for area in sorted(release.areas)]

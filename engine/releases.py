@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from engine.context import Context
-from engine.definitions.release import build_release
-from engine.access import grants_of
-from engine.config import OWNER_ROLE
+from engine.definitions.release import Release, parse_release
+from engine.access import OWNER_ROLE, grants_of
 from engine.entities import entities_of
 from engine.errors import DefinitionError, PermissionDenied
 from engine.store import audit as audit_store
@@ -15,7 +15,7 @@ from engine.store import entities as entity_store
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord
 
-__all__ = ["publish", "list_releases"]
+__all__ = ["build_release", "publish", "list_releases"]
 
 
 def _view(record: ReleaseRecord, created: bool) -> dict[str, Any]:
@@ -27,6 +27,19 @@ def _view(record: ReleaseRecord, created: bool) -> dict[str, Any]:
         "created_at": record.created_at.isoformat(),
         "created": created,
     }
+
+
+def build_release(files: Mapping[str, bytes]) -> Release:
+    """Validate and parse a definition set; DefinitionError carries the validator's findings."""
+    from engine.validation import has_errors, validate_files  # imported here: the server starts without it
+
+    findings = validate_files(files)
+    if has_errors(findings):
+        raise DefinitionError(
+            "Definitionerna innehåller fel och kan inte publiceras.",
+            findings=[f for f in findings if f.severity == "error"],
+        )
+    return parse_release(files)
 
 
 def publish(ctx: Context, files: Mapping[str, bytes], label: str | None, actor_id: str | None) -> dict[str, Any]:

@@ -14,13 +14,14 @@ from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.runtime import workflow as runtime
 from engine.store import audit as audit_store
 from engine.views import case_view, task_view
+from engine.rules.access import CaseStatus
 
 __all__ = ["reopen_case"]
 
 
 def _closed_case(cases: list[CaseAccess], area: str | None) -> CaseAccess:
     """Among the area cases the user may read: the one of `area`, else the only closed one."""
-    closed = [c for c in cases if c.case.status == "closed"]
+    closed = [c for c in cases if c.case.status == CaseStatus.CLOSED]
     if area is None:
         if not closed:
             raise Conflict("Händelsen har inget avslutat ärende.")
@@ -32,7 +33,7 @@ def _closed_case(cases: list[CaseAccess], area: str | None) -> CaseAccess:
     if chosen is None:
         raise InvalidInput("Händelsen har inget ärende i området som du kan se.",
                            errors=[{"path": "area", "message": f"Inget ärende i området '{area}'."}])
-    if chosen.case.status != "closed":
+    if chosen.case.status != CaseStatus.CLOSED:
         raise Conflict(f"Ärendet i området '{area}' är inte avslutat.")
     return chosen
 

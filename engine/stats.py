@@ -8,8 +8,9 @@ statistic carries case data, so none is read-logged.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable, Sequence
+from datetime import date, datetime, time, timedelta, UTC
+from typing import Any
+from collections.abc import Iterable, Sequence
 
 from engine.access import case_scopes
 from engine.cases import CASE_STATUS_LABELS
@@ -189,7 +190,7 @@ def _legal_reports(rows: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]
 
 
 def _bound(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc) if day is not None else None
+    return datetime.combine(day, time.min, tzinfo=UTC) if day is not None else None
 
 
 def _day_after(day: date | None) -> date | None:
@@ -241,6 +242,7 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         positions = [columns.index(name) for name in names]
         return [tuple(row[i] for i in positions) + (row[-1],) for row in rows]
 
+    label_sets: dict[str, dict[Any, str]]
     label_sets = {"area": labels["area"], "unit": labels["unit"], "event_type": labels["event_type"],
                   "status": labels["status"], "consequence_actual": CONSEQUENCE_LABELS,
                   "consequence_potential": CONSEQUENCE_LABELS}

@@ -6,10 +6,11 @@ same merged tree, so what was validated is exactly what is published."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from engine import releases
-from engine.config import INTAKE, owned_release, owned_unit, resolve, resolve_intake
+from engine.bindings import INTAKE, owned_release, owned_unit, resolve, resolve_intake
 from engine.context import Context
 from engine.definitions.files import DEFINITION_SUFFIXES, MAX_FILE_BYTES
 from engine.definitions.forms import FormSet

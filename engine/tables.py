@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from engine.access import CaseAccess, EventAccess, access_for, report_forms, visible_scopes
@@ -22,6 +23,7 @@ from engine.stats import CONSEQUENCE_LABELS, PROBABILITY_LABELS
 from engine.store import audit as audit_store
 from engine.store import events as event_store
 from engine.store import org as org_store
+from engine.plaindata import mapping_at
 
 __all__ = ["Table", "Download", "EXPORT_LIMIT", "event_download", "stats_download"]
 
@@ -68,9 +70,9 @@ def _protected_values(forms: Iterable[Form], data: Any) -> list[str]:
 
 
 def _risk(data: dict[str, Any]) -> list[Any]:
-    assessment = data.get("riskbedomning") if isinstance(data.get("riskbedomning"), dict) else {}
-    actual, potential, probability = (assessment.get(k) for k in
-                                      ("konsekvens_faktisk", "konsekvens_potentiell", "sannolikhet"))
+    assessment = mapping_at(data, "riskbedomning")
+    values: list[Any] = [assessment.get(k) for k in ("konsekvens_faktisk", "konsekvens_potentiell", "sannolikhet")]
+    actual, potential, probability = values
     score = potential * probability if isinstance(potential, int) and isinstance(probability, int) else None
     return [CONSEQUENCE_LABELS.get(actual, actual), CONSEQUENCE_LABELS.get(potential, potential),
             PROBABILITY_LABELS.get(probability, probability), score]

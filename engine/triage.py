@@ -7,12 +7,12 @@ from typing import Any
 from engine import facts
 from engine.access import event_access
 from engine.cases import roll_up, start_case
-from engine.config import resolve
+from engine.bindings import resolve
 from engine.context import Context
 from engine.records.imports import require_not_imported
 from engine.errors import Conflict, InvalidInput, NoActiveConfiguration, PermissionDenied
 from engine.events import routing_facts
-from engine.rules.access import roles_at
+from engine.rules.access import CaseStatus, roles_at
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
 from engine.store import org as org_store
@@ -43,10 +43,10 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
     name = resolution.definition.area.name
     if not roles_at(grants, event.unit_path) & resolution.definition.access.workers:
         raise PermissionDenied(f"Du saknar en roll i området '{name}' på enheten.")
-    if any(c.area == area and c.status != "removed" for c in event.area_cases):
+    if any(c.area == area and c.status != CaseStatus.REMOVED for c in event.area_cases):
         raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
-    areas = [c.area for c in event.area_cases if c.status != "removed"] + [area]
-    facts = routing_facts(ctx, unit, event.channel, areas)  # type: ignore[arg-type]
+    areas = [c.area for c in event.area_cases if c.status != CaseStatus.REMOVED] + [area]
+    facts = routing_facts(ctx, unit, event.channel, areas)
     case = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
                          {**event.data, **facts})
     audit_store.record_change(
@@ -68,12 +68,12 @@ def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_
     if not active[0].write:
         raise PermissionDenied(f"Du saknar en roll i området '{active[0].definition.area.name}' på enheten.")
     case, definition = active[0].case, active[0].definition
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         raise Conflict("Ett avslutat ärende kan inte tas bort.")
     if len(access.cases) == 1:
         raise Conflict("Händelsen måste handläggas inom minst ett område. Lägg till det rätta området först.")
     before = case.status
-    case.status = "removed"
+    case.status = CaseStatus.REMOVED
     case.closed_at = ctx.clock()
     case_store.sync_tasks(ctx.session, case.id, [], ctx.clock(), None)
     case_store.replace_timers(ctx.session, case.id, {})

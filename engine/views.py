@@ -5,7 +5,8 @@ Protected fields (patient identifiers) appear only in views that log the read; l
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from engine.cases import CASE_STATUS_LABELS, EVENT_STATUS_LABELS
 from engine.rules.lifecycle import EFFECT_LABELS

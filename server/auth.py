@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import functools
 from contextlib import AbstractContextManager
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 import jwt
 from flask import current_app, g, request
 
-from engine.api import Engine
+from engine.api import TOKEN_PREFIX, Engine
 from engine.errors import AuthenticationFailed
-from engine.org import TOKEN_PREFIX
 from server.config import Settings
 
 __all__ = ["login_required", "current_user", "OidcVerifier"]

@@ -17,18 +17,17 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import click
 
-from engine import backup as backups
 from engine import logs
 from engine.api import Engine
 from engine.delivery.settings import DeliverySettings
 from server.demo import seed_demo
 from engine.errors import AvvikError, DefinitionError
 from engine.store.db import Database
-from engine.store.schema import upgrade
 from engine.store.types import utcnow
 
 __all__ = ["main"]
@@ -74,9 +73,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""
-    database = Database()
-    upgrade(database)
-    click.echo(f"Databasen är uppdaterad ({database.engine.url.render_as_string(hide_password=True)}).")
+    click.echo(f"Databasen är uppdaterad ({_engine().upgrade_schema()}).")
 
 
 @db.command("backup")
@@ -84,7 +81,7 @@ def db_upgrade() -> None:
 @_guarded
 def db_backup(target: Path) -> None:
     """Write a consistent copy of the whole database to TARGET (PostgreSQL: pg_dump's custom format)."""
-    backups.backup(Database(), target)
+    _engine().backup(target)
     click.echo(f"Säkerhetskopian är skriven till {target}.")
 
 
@@ -93,8 +90,7 @@ def db_backup(target: Path) -> None:
 @_guarded
 def db_restore(source: Path) -> None:
     """Restore the backup SOURCE into the (new, empty) database AVVIK_DATABASE_URL names."""
-    database = Database()
-    backups.restore(database, source)
+    _engine().restore(source)
     click.echo(f"Säkerhetskopian {source} är återläst. Kör `avvik db upgrade` om den är från en äldre version.")
 
 
@@ -353,7 +349,8 @@ def cfar_check(register: Path) -> None:
     problems = _engine().cfar_check(register.read_bytes())
     for problem in problems:
         click.echo(f"{problem['unit_id']}\t{problem['code']}\t{problem['message']}")
-    click.echo(f"{len(problems)} enheter behöver åtgärdas." if problems else "Alla arbetsställen har giltiga CFAR-nummer.")
+    click.echo(f"{len(problems)} enheter behöver åtgärdas." if problems
+               else "Alla arbetsställen har giltiga CFAR-nummer.")
     sys.exit(1 if problems else 0)
 
 

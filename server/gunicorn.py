@@ -161,6 +161,7 @@ def run(host: str, port: int, workers: int, metrics_bind: str | None = None, thr
 
     _Application({
         "bind": [f"{host}:{port}", *([metrics_bind] if metrics_bind else [])], "workers": workers,
-        "threads": threads, "keepalive": KEEPALIVE_SECONDS, "accesslog": None, "logconfig_dict": LOGGING_CONFIG, "timeout": 60,
+        "threads": threads, "keepalive": KEEPALIVE_SECONDS, "accesslog": None, "logconfig_dict": LOGGING_CONFIG,
+        "timeout": 60,
         "worker_class": f"{__name__}.JsonErrorWorker", "child_exit": _child_exit,
     }).run()

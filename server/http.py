@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import Schema

@@ -15,14 +15,13 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
-from sqlalchemy import event
 
 from engine.api import Engine
 from server.errors import error_response
@@ -83,15 +82,10 @@ class _WorkFlow(Collector):
 
 
 def _watch_pool(engine: Engine) -> None:
-    """Count checkouts across processes; listeners are added once per database, however many apps share it."""
-    db = engine.db
-    if getattr(db, "_metrics_watched", False):
-        return
-    db._metrics_watched = True  # type: ignore[attr-defined]
-    event.listen(db.engine, "checkout", lambda *_: POOL_IN_USE.inc())
-    event.listen(db.engine, "checkin", lambda *_: POOL_IN_USE.dec())
-    size = getattr(db.engine.pool, "size", None)
-    POOL_SIZE.inc(size() if callable(size) else 1)
+    """Count checkouts across processes."""
+    size = engine.watch_pool(POOL_IN_USE.inc, POOL_IN_USE.dec)
+    if size is not None:
+        POOL_SIZE.inc(size)
 
 
 def _observe(response: Response) -> Response:

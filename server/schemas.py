@@ -15,7 +15,8 @@ class Whole(validate.Regexp):
         return value
 
 
-EVENT_NUMBER = r"^[A-Z][A-Z0-9]{1,5}-\d{4}-\d{6}$"  # PREFIX-YYYY-NNNNNN: the legal entity's series (AVV before entities)
+# PREFIX-YYYY-NNNNNN: the legal entity's series (AVV before entities)
+EVENT_NUMBER = r"^[A-Z][A-Z0-9]{1,5}-\d{4}-\d{6}$"
 RELEASE_HASH = r"^[0-9a-f]{64}$"
 
 

@@ -18,7 +18,8 @@ import os
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Connection, text
@@ -74,7 +75,7 @@ class SavepointDatabase(Database):
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         # On SQLite a read-only use case still may not write (query_only, as engine/store/db.py sets it per
-        # transaction); its lock-free BEGIN is tested on a real second connection (tests/store/test_read_transactions.py).
+        # transaction); its lock-free BEGIN is tested on a second connection (tests/store/test_read_transactions.py).
         guard = read_only and self.dialect == "sqlite"
         if guard:
             self._connection.exec_driver_sql("PRAGMA query_only=ON")

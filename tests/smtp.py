@@ -6,7 +6,8 @@ from __future__ import annotations
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller

@@ -3,7 +3,7 @@
 from engine.definitions.areas import Area, ClosureRule, Intake
 from engine.definitions.files import content_hash, read_tree
 from engine.definitions.forms import Form, FormSet, swedish_errors
-from engine.definitions.release import AreaDefinition, Release, ReleaseCache, UserTaskInfo, build_release, parse_release
+from engine.definitions.release import AreaDefinition, Release, ReleaseCache, UserTaskInfo, parse_release
 
 __all__ = [
     "Area",
@@ -15,7 +15,6 @@ __all__ = [
     "Release",
     "ReleaseCache",
     "UserTaskInfo",
-    "build_release",
     "parse_release",
     "content_hash",
     "read_tree",

@@ -13,7 +13,8 @@ every item (or map `typ` to an item field instead). The marked arrays are found 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from engine.definitions.schemawalk import Field, Node, fields
 

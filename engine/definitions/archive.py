@@ -33,9 +33,11 @@ def _members(data: bytes) -> list[tuple[str, bytes]]:
             return [(i.filename, archive.read(i)) for i in infos if i.file_size <= MAX_FILE_BYTES]
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-            infos = [m for m in archive.getmembers() if m.isfile()]  # links and devices are skipped
-            _check_counts(len(infos), sum(m.size for m in infos))
-            return [(m.name, archive.extractfile(m).read()) for m in infos if m.size <= MAX_FILE_BYTES]  # type: ignore[union-attr]
+            members = [m for m in archive.getmembers() if m.isfile()]  # links and devices are skipped
+            _check_counts(len(members), sum(m.size for m in members))
+            # extractfile gives None only for what is not a regular file, which was skipped above
+            return [(m.name, (archive.extractfile(m) or io.BytesIO()).read())
+                    for m in members if m.size <= MAX_FILE_BYTES]
     except tarfile.TarError:
         raise DefinitionError("Filen är varken ett zip- eller tar-arkiv.") from None
 

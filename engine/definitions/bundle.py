@@ -24,7 +24,8 @@ _RESOURCE_KEYS = ("$id", "$schema", "$defs")  # a copy is a definition in the bu
 
 def bundle(name: str, registry: Registry) -> dict[str, Any]:
     """The form `name` (a resource of `registry`) with every schema of another file copied into its $defs."""
-    root = json.loads(json.dumps(registry.contents(name)))  # a copy: the registry's schemas stay as written
+    # a copy: the registry's schemas stay as written
+    root: dict[str, Any] = json.loads(json.dumps(registry.contents(name)))
     names: dict[tuple[str, str], str] = {}  # (file, fragment) -> name of its copy under $defs
     defs = root.setdefault("$defs", {}) if isinstance(root.get("$defs", {}), dict) else {}
     pending: list[tuple[Any, str]] = [(root, name)]  # (schema whose $refs to rewrite, the file it came from)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 __all__ = ["DEFINITION_SUFFIXES", "MAX_FILE_BYTES", "read_tree", "content_hash"]
 

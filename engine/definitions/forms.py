@@ -1,7 +1,9 @@
 """JSON Schema forms: one registry per release, `$ref` by file name, every error with its field path.
 
-Each form is bundled into a self-contained schema when first used; protected fields are found with the one
-schema walker (engine/definitions/schemawalk.py) that the validator uses too.
+The one form model of the engine: the runtime (FormSet, Form) and the validator (the registry readers at the
+end: field names, dotted field paths, protected fields, decision kinds) both read forms through it. Each form is
+bundled into a self-contained schema when first used; fields are found with the one schema walker
+(engine/definitions/schemawalk.py).
 
 Messages are translated to Swedish per failing keyword, because jsonschema's own messages are English and
 written for programmers.
@@ -12,7 +14,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
@@ -23,10 +26,11 @@ from referencing.jsonschema import DRAFT202012
 from engine.definitions.actionlists import ActionList, action_lists
 from engine.definitions.bundle import bundle
 from engine.definitions.patterns import pattern_keyword
-from engine.definitions.schemawalk import PROTECTED, Node, Walker, fields, ref_cycles, subschemas
+from engine.definitions.schemawalk import PROTECTED, Node, Walker, children, closure, fields, ref_cycles, subschemas
 from engine.errors import DefinitionError
 
-__all__ = ["FormSet", "Form", "MASKED", "swedish_errors", "value_at"]
+__all__ = ["FormSet", "Form", "MASKED", "DECISION", "PROTECTED", "swedish_errors", "value_at", "build_registry",
+           "root_node", "field_names", "has_path", "touches_protected"]
 
 DECISION = "x-avvik-decision"
 EVENT_REF = "x-avvik-event-ref"  # an event number; the value names the link type the completed task records
@@ -38,12 +42,10 @@ _format_checker = FormatChecker(formats=())
 _FormValidator = validators.extend(Draft202012Validator, {"pattern": pattern_keyword})
 
 
-@_format_checker.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     return not isinstance(value, str) or bool(date.fromisoformat(value)) and len(value) == 10
 
 
-@_format_checker.checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -51,12 +53,17 @@ def _is_datetime(value: object) -> bool:
     return "T" in value and parsed.tzinfo is not None
 
 
-@_format_checker.checks("email")
 def _is_email(value: object) -> bool:
     if not isinstance(value, str):
         return True
     local, at, domain = value.partition("@")
     return bool(local and at and "." in domain and not any(c.isspace() for c in value))
+
+
+# Registered by call rather than as decorators: jsonschema is untyped, and a decorator would hide the signatures.
+_format_checker.checks("date", raises=ValueError)(_is_date)
+_format_checker.checks("date-time", raises=ValueError)(_is_datetime)
+_format_checker.checks("email")(_is_email)
 
 
 MASKED = "[skyddat]"  # what a protected value is replaced by wherever it must not be shown
@@ -110,7 +117,7 @@ class Form:
 def _mask(value: Any, nodes: tuple[Node, ...], walker: Walker, found: list[bool]) -> Any:
     if not nodes:  # no schema describes this part: nothing below it is declared protected
         return value
-    if any(node.schema.get(PROTECTED) is True for node in nodes):
+    if _protected(nodes):
         if value in (None, "", [], {}):  # nothing to hide
             return value
         found.append(True)
@@ -213,7 +220,7 @@ def swedish_errors(form: Form, data: Any) -> list[dict[str, str]]:
     return sorted(errors, key=lambda e: (e["path"], e["message"]))
 
 
-def _pointer(parts: Iterator[Any]) -> str:
+def _pointer(parts: Iterable[Any]) -> str:
     return "/".join(str(p) for p in parts)
 
 
@@ -252,3 +259,68 @@ def _translate(error: ValidationError) -> dict[str, str]:
         ),
     }
     return {"path": _pointer(path), "message": messages.get(str(kind), "Värdet är inte giltigt.")}
+
+
+# --- reading forms through a registry of every form in scope (the validator) -------------------------------
+
+def _protected(nodes: Iterable[Node]) -> bool:
+    """Whether a schema describing this value declares it protected."""
+    return any(node.schema.get(PROTECTED) is True for node in nodes)
+
+
+def build_registry(forms: Iterable[tuple[str, Any]]) -> Registry:
+    """Forms by file name; a later form of the same name (an area's own) shadows an earlier (shared) one."""
+    resources = []
+    for name, schema in forms:
+        if not isinstance(schema, dict):
+            continue
+        try:
+            resource = Resource.from_contents(schema, default_specification=DRAFT202012)
+        except Exception:  # an unknown $schema: still resolvable as 2020-12
+            resource = DRAFT202012.create_resource(schema)
+        resources.append((name, resource))
+    return Registry().with_resources(resources)
+
+
+def root_node(registry: Registry, form: str) -> Node | None:
+    """The form as the schema walker sees it; None if it is not in the registry."""
+    try:
+        schema = registry.contents(form)
+    except Exception:
+        return None
+    return Node(schema, registry.resolver(base_uri=form), form) if isinstance(schema, dict) else None
+
+
+def field_names(registry: Registry, form: str) -> set[str]:
+    """Top-level field names of a form: they become top-level keys of the case data. Over-approximated on
+    purpose (every allOf/anyOf/oneOf/then/else branch counts), as a condition may read a field from any."""
+    root = root_node(registry, form)
+    return {k for k in children(closure([root])) if isinstance(k, str)} if root else set()
+
+
+def has_path(registry: Registry, form: str, dotted: str) -> bool:
+    """Whether `a.b.c` names a field of the form, descending through object properties and $refs."""
+    root = root_node(registry, form)
+    level = closure([root]) if root else ()
+    for part in dotted.split("."):
+        declared = children(level).get(part)
+        if not declared:
+            return False
+        level = closure(declared)
+    return True
+
+
+def touches_protected(registry: Registry, form: str, dotted: str) -> bool:
+    """Whether `a.b` is, lies inside or holds a protected field of the form: printing it could show one."""
+    root = root_node(registry, form)
+    level = closure([root]) if root else ()
+    for part in dotted.split("."):
+        if _protected(level):
+            return True
+        declared = children(level).get(part)
+        if not declared:
+            return False
+        level = closure(declared)
+    if _protected(level):
+        return True
+    return any(f.protected for node in level for f in fields(node))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -29,7 +29,6 @@ __all__ = [
     "UserTaskInfo",
     "AreaDefinition",
     "Release",
-    "build_release",
     "parse_release",
     "variant_names",
     "ReleaseCache",
@@ -103,7 +102,8 @@ def _definition(files: Mapping[str, bytes], area: Area, variant: str) -> AreaDef
     quote_bare_timers([spec, *subprocess_specs.values()])
     exports = {
         template.id: template
-        for template in (parse_export(files[p], p) for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
+        for template in (parse_export(files[p], p)
+                         for p in _directly_in(files, f"processes/{area.id}/exports", ".yaml"))
     }
     user_tasks = _user_tasks(spec, subprocess_specs)
     return AreaDefinition(area, variant, spec, subprocess_specs, user_tasks, exports, _access(area, user_tasks))
@@ -146,19 +146,6 @@ def _user_tasks(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSp
                 unit_field=properties.get(UNIT_FIELD_PROPERTY),
             )
     return tasks
-
-
-def build_release(files: Mapping[str, bytes]) -> Release:
-    """Validate and parse a definition set; DefinitionError carries the validator's findings."""
-    from engine.validation import has_errors, validate_files
-
-    findings = validate_files(files)
-    if has_errors(findings):
-        raise DefinitionError(
-            "Definitionerna innehåller fel och kan inte publiceras.",
-            findings=[f for f in findings if f.severity == "error"],
-        )
-    return parse_release(files)
 
 
 def parse_release(files: Mapping[str, bytes]) -> Release:

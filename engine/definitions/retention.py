@@ -57,7 +57,8 @@ def _rule_problems(where: str, name: str, raw: Any) -> list[tuple[tuple[str, ...
         return []
     if not isinstance(raw, dict):
         return [((name,), f"{where}{name}: ska vara nycklar (years:, decision:).")]
-    found = [((name, key), f"Nyckeln {key}: under {name} är okänd.") for key in raw if key not in _RULE_KEYS]
+    found: list[tuple[tuple[str, ...], str]] = [((name, key), f"Nyckeln {key}: under {name} är okänd.")
+                                                for key in raw if key not in _RULE_KEYS]
     years = raw.get("years")
     if years is not None and (isinstance(years, bool) or not isinstance(years, int) or years < 1):
         found.append(((name, "years"), f"years: under {name} ska vara ett helt antal år, minst 1."))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 __all__ = ["TYPES", "Variable", "parse_variable", "declaration_problems", "parse_duration"]
 
@@ -126,8 +127,10 @@ def declaration_problems(name: str, raw: Any) -> Iterator[tuple[str | None, str]
                                and all(isinstance(v, (str, int)) for v in raw["values"])):
         yield "values", "En enum-variabel behöver values: en lista med de tillåtna värdena."
         return
-    bound_check = {"duration": parse_duration, "number": lambda v: v if _is_number(v) else None,
-                   "text": lambda v: v if isinstance(v, int) and v > 0 else None}.get(kind)
+    bound_checks: dict[str, Callable[[Any], Any]] = {
+        "duration": parse_duration, "number": lambda v: v if _is_number(v) else None,
+        "text": lambda v: v if isinstance(v, int) and v > 0 else None}
+    bound_check = bound_checks.get(kind)
     bad_bounds = [key for key in ("min", "max")
                   if key in raw and (bound_check is None or bound_check(raw[key]) is None)]
     for key in bad_bounds:

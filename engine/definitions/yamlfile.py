@@ -21,7 +21,7 @@ _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's lo
 def anchor_line(text: str | bytes) -> int | None:
     """Line (from 1) of the first anchor (&name) or alias (*name); None if there is none. May raise YAMLError."""
     for event in yaml.parse(text, Loader=_SafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        if (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None) and event.start_mark:
             return int(event.start_mark.line) + 1
     return None
 

@@ -52,12 +52,12 @@ def compose(item: Outgoing, sender: str, public_url: str) -> Message:
     every header it is given and costs several times as much per message, which the worker's throughput feels."""
     assert item.to is not None
     footer = "Det här är ett automatiskt meddelande från avvik. Svara inte på det."
-    text = MIMEText(f"{item.body.rstrip()}\n\n{footer}\n", "plain", _UTF8)
+    text = MIMEText(f"{item.body.rstrip()}\n\n{footer}\n", "plain", _UTF8)  # type: ignore[arg-type]  # typeshed omits Charset, which MIMEText takes
     if item.html:
         message: Message = MIMEMultipart("alternative")
         message.attach(text)
         message.attach(MIMEText(f"<!DOCTYPE html><html lang=\"sv\"><body>{item.html}<p><small>{footer}</small></p>"
-                                "</body></html>", "html", _UTF8))
+                                "</body></html>", "html", _UTF8))  # type: ignore[arg-type]  # as above
     else:
         message = text
     message["From"] = sender

@@ -72,7 +72,8 @@ def layout_dmn(text: str, root: etree._Element) -> str:
             source = bounds.get(refs[0]) if refs else None
             if source is None:
                 continue
-            lines += [f"{unit * 3}<{p['dmndi']}:DMNEdge{attr('id', unique_id(requirement.get('id', '') + '_di', taken))}"
+            edge_id = unique_id(requirement.get('id', '') + '_di', taken)
+            lines += [f"{unit * 3}<{p['dmndi']}:DMNEdge{attr('id', edge_id)}"
                       f"{attr('dmnElementRef', requirement.get('id'))}>",
                       f"{unit * 4}<{p['di']}:waypoint{attr('x', source[0] + source[2] // 2)}{attr('y', source[1])}/>",
                       f"{unit * 4}<{p['di']}:waypoint{attr('x', target[0] + target[2] // 2)}"

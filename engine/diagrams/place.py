@@ -158,8 +158,8 @@ def _place_block(block: Block) -> _Placed:
         source = block.nodes.get(flow.source)
         if source is None or flow in back or flow.target not in rank:
             continue
-        from_boundary = bool(source.host and source.host in block.nodes)
-        preds.setdefault(flow.target, []).append((source.host if from_boundary else source.id, from_boundary))
+        host = source.host if source.host and source.host in block.nodes else None
+        preds.setdefault(flow.target, []).append((host or source.id, host is not None))
 
     def band(node: Node) -> int:
         return band_of.get(node.lane or "", band_count if extra_band else 0)

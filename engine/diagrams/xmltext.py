@@ -10,7 +10,8 @@ import re
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-__all__ = ["attr", "ids_outside", "unique_id", "prefix_for", "remove_elements", "insert_before_close", "declare_namespaces", "indent_unit"]
+__all__ = ["attr", "ids_outside", "unique_id", "prefix_for", "remove_elements", "insert_before_close",
+           "declare_namespaces", "indent_unit"]
 
 
 def attr(name: str, value: object) -> str:
@@ -110,9 +111,8 @@ def declare_namespaces(text: str, root_prefix: str | None, declarations: list[tu
         raise ValueError("no root element")
     end = _tag_end(text, root.start())
     tag = text[root.start():end]
-    last = None
-    for last in re.finditer(r"\s+xmlns(?::[\w.-]+)?=(\"[^\"]*\"|'[^']*')", tag):
-        pass
+    declared = list(re.finditer(r"\s+xmlns(?::[\w.-]+)?=(\"[^\"]*\"|'[^']*')", tag))
+    last = declared[-1] if declared else None
     at = root.start() + (last.end() if last else len(f"<{root_prefix}:definitions" if root_prefix else
                                                          "<definitions"))
     # on the line of the last declaration, so no line below moves (findings and owners cite line numbers)

@@ -42,7 +42,8 @@ def parse_register(raw: bytes) -> dict[str, Workplace]:
         text = raw.decode("latin-1")  # older SCB deliveries are ISO 8859-1
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     if not reader.fieldnames or "CFARnr" not in reader.fieldnames:
-        raise InvalidInput("Registerutdraget saknar kolumnen CFARnr.", errors=[{"path": "CFARnr", "message": "Saknas."}])
+        raise InvalidInput("Registerutdraget saknar kolumnen CFARnr.",
+                           errors=[{"path": "CFARnr", "message": "Saknas."}])
     register = {}
     for line, row in enumerate(reader, start=2):
         number = (row.get("CFARnr") or "").strip()

@@ -21,7 +21,7 @@ import html
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -37,6 +37,7 @@ from engine.store import events as event_store
 from engine.store import records as records_store
 from engine.store import tasks as task_store
 from engine.views import action_view, decision_view, task_view
+from engine.rules.access import CaseStatus
 
 __all__ = ["export_sip"]
 
@@ -56,11 +57,12 @@ def _m(tag: str) -> str:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _xml(root: ET.Element) -> bytes:
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    body: bytes = ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def _json(value: Any) -> bytes:
@@ -160,7 +162,8 @@ def _html(record: dict[str, Any]) -> bytes:
 
     event = record["event"]
     parts = [f"<h1>{e(event['number'])} · {e(event['title'])}</h1>",
-             f"<p>Rapporterad {e(event['created_at'])} på enhet {e(event['unit_id'])}. Status: {e(event['status'])}.</p>",
+             f"<p>Rapporterad {e(event['created_at'])} på enhet {e(event['unit_id'])}. "
+             f"Status: {e(event['status'])}.</p>",
              f"<h2>Rapporten</h2><pre>{e(json.dumps(event['data'], ensure_ascii=False, indent=1))}</pre>"]
     for case in record["cases"]:
         parts.append(f"<h2>Område {e(case['area'])} ({e(case['status'])}, avslutat {e(str(case['closed_at']))})</h2>"
@@ -170,7 +173,7 @@ def _html(record: dict[str, Any]) -> bytes:
         parts.append(f"<h2>{title}</h2><ul>{rows(record[key])}</ul>")
     body = "\n".join(parts)
     return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>{e(event["number"])}</title>'
-            f"</head><body>\n{body}\n</body></html>\n").encode("utf-8")
+            f"</head><body>\n{body}\n</body></html>\n").encode()
 
 
 DOCUMENTATION, SCHEMA = "documentation/om-paketet.txt", "schemas/arende.schema.json"
@@ -198,7 +201,7 @@ def _documentation(number: str) -> bytes:
             "representations/rep1/data/logg.json    ändrings- och läsloggen med kedjans kontrollsummor\n"
             "representations/rep1/data/bilagor/     bilagorna som de laddades upp\n"
             "schemas/arende.schema.json             JSON Schema för arende.json\n"
-            "Varje fil har sin SHA-256 i METS.xml (fileSec) och i metadata/preservation/premis.xml.\n").encode("utf-8")
+            "Varje fil har sin SHA-256 i METS.xml (fileSec) och i metadata/preservation/premis.xml.\n").encode()
 
 
 def export_sip(ctx: Context, records: RecordsSettings, number: str) -> dict[str, bytes]:
@@ -206,14 +209,14 @@ def export_sip(ctx: Context, records: RecordsSettings, number: str) -> dict[str,
     event = event_store.event_by_number(ctx.session, number) if isinstance(number, str) else None
     if event is None:
         raise NotFound("Händelsen finns inte.")
-    if event.status != "closed":
+    if event.status != CaseStatus.CLOSED:
         raise Conflict("Bara en avslutad händelse kan arkiveras.")
     now = _iso(ctx.clock())
     objid = f"uuid-{uuid.uuid5(uuid.NAMESPACE_URL, f'avvik:{number}:{now}')}"
-    cases = [c for c in event.area_cases if c.status != "removed"]
+    cases = [c for c in event.area_cases if c.status != CaseStatus.REMOVED]
     closed = max((c.closed_at for c in cases if c.closed_at), default=ctx.clock())
     attachments = records_store.attachments_for_event(ctx.session, event.id)
-    record = {
+    record: dict[str, Any] = {
         "event": {"number": event.number, "title": event.title, "kind": event.kind, "status": event.status,
                   "unit_id": event.unit_id, "channel": event.channel, "created_at": event.created_at.isoformat(),
                   "data": event.data},

@@ -24,7 +24,7 @@ from engine.records.filetypes import ALLOWED, allowed_labels, detect
 from engine.records.scanning import ScanFailed
 from engine.records.settings import RecordsSettings
 from engine.records.storage import BlobMissing
-from engine.rules.access import roles_at
+from engine.rules.access import CaseStatus, roles_at
 from engine.store import audit as audit_store
 from engine.store import org as org_store
 from engine.store import records as records_store
@@ -119,7 +119,7 @@ def _checked_upload(records: RecordsSettings, upload: Upload) -> str:
 def upload(ctx: Context, records: RecordsSettings, kind: str, key: Any, actor_id: str, upload: Upload,
            area: str | None = None) -> dict[str, Any]:
     target = _resolve_target(ctx, kind, key, actor_id, area)
-    if target.event.status == "closed":
+    if target.event.status == CaseStatus.CLOSED:
         raise EventClosed("Händelsen är avslutad och tar inte emot bilagor. Den kan öppnas igen, med skäl.")
     media_type = _checked_upload(records, upload)
     sha256 = hashlib.sha256(upload.data).hexdigest()
@@ -215,8 +215,8 @@ def attachments_view(ctx: Context, access: EventAccess, actor_id: str, action_id
         elif row.target == "event":
             visible, cases = bool(readable), list(readable.values())
         else:
-            visible = row.area_case_id in readable
-            cases = [readable[row.area_case_id]] if visible else []
+            case = readable.get(row.area_case_id) if row.area_case_id is not None else None
+            visible, cases = case is not None, [case] if case is not None else []
         if visible:
             result.append(_view(row, areas, shows_name=any(c.protected for c in cases)))
     return result

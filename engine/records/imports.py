@@ -33,20 +33,20 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Iterator
 
 import yaml
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine import facts
 from engine.context import Context
 from engine.entities import legal_entity_of
 from engine.errors import Conflict, InvalidInput
 from engine.store import audit as audit_store
-from engine.store.models import AreaCase, Event, EventCounter, Unit
+from engine.store import imports as import_store
+from engine.store.models import Event
+from engine.rules.access import CaseStatus
 
 __all__ = ["IMPORT_CHANNEL", "require_not_imported", "parse_mapping", "read_rows", "import_history"]
 
@@ -79,7 +79,8 @@ def parse_mapping(data: bytes) -> Mapping:
     if not isinstance(raw, dict):
         raise InvalidInput("Mappningsfilen ska ha nycklarna columns, units, categories och statuses.")
     columns = raw.get("columns") or {}
-    errors += [{"path": f"columns/{k}", "message": "Kolumnen saknas i mappningen."} for k in REQUIRED if k not in columns]
+    errors += [{"path": f"columns/{k}", "message": "Kolumnen saknas i mappningen."}
+               for k in REQUIRED if k not in columns]
     categories = raw.get("categories") or {}
     for name, target in categories.items():
         if not isinstance(target, dict) or not target.get("area"):
@@ -112,7 +113,7 @@ def _moment(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     moment = datetime.fromisoformat(str(value).strip())  # YYYY-MM-DD[ HH:MM[:SS]]; ValueError otherwise
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass
@@ -125,16 +126,17 @@ class _Plan:
 
 
 def _plan(ctx: Context, mapping: Mapping, rows: Iterator[dict[str, Any]]) -> _Plan:
-    units = {u.id: u for u in ctx.session.scalars(select(Unit))}
+    units = import_store.units_by_id(ctx.session)
     _, release = ctx.current_release()
-    known = set(ctx.session.scalars(select(Event.legacy_id).where(Event.legacy_id.like(f"{mapping.source}:%"))))
+    known = import_store.legacy_ids(ctx.session, mapping.source)
     plan, seen = _Plan(), set()
     for number, row in enumerate(rows, start=1):
         plan.rows += 1
         found: list[dict[str, Any]] = []
 
         def problem(name: str, message: str) -> None:
-            found.append({"row": number, "legacy_id": row.get(mapping.columns["id"]), "field": mapping.columns.get(name, name),
+            found.append({"row": number, "legacy_id": row.get(mapping.columns["id"]),
+                          "field": mapping.columns.get(name, name),
                           "value": row.get(mapping.columns.get(name, "")), "message": message})
 
         value = {name: row.get(column) for name, column in mapping.columns.items()}
@@ -174,16 +176,6 @@ def _plan(ctx: Context, mapping: Mapping, rows: Iterator[dict[str, Any]]) -> _Pl
     return plan
 
 
-def _numbers(ctx: Context, series: str, year: int, count: int) -> range:
-    """A block of `count` numbers of a legal entity's series and `year`, taken at once under the counter's lock."""
-    insert_ = pg_insert if ctx.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    ctx.session.execute(insert_(EventCounter).values(series=series, year=year, value=0)
-                        .on_conflict_do_nothing(index_elements=["series", "year"]))
-    last = ctx.session.scalar(update(EventCounter).where(EventCounter.series == series, EventCounter.year == year)
-                              .values(value=EventCounter.value + count).returning(EventCounter.value))
-    return range(last - count + 1, last + 1)
-
-
 def _write(ctx: Context, plan: _Plan) -> None:
     record, _ = ctx.current_release()
     # each imported event takes a number of its legal entity's own series (docs/entities.md)
@@ -192,7 +184,7 @@ def _write(ctx: Context, plan: _Plan) -> None:
         series = legal_entity_of(ctx, item["unit"].path).prefix
         by_series.setdefault((series, item["moments"]["registered"].year), []).append(item)
     for (series, year), items in sorted(by_series.items()):
-        for item, sequence in zip(items, _numbers(ctx, series, year, len(items))):
+        for item, sequence in zip(items, import_store.take_numbers(ctx.session, series, year, len(items))):
             item["number"] = f"{series}-{year}-{sequence:06d}"
     for start in range(0, len(plan.imported), BATCH):
         batch = plan.imported[start:start + BATCH]
@@ -204,18 +196,15 @@ def _write(ctx: Context, plan: _Plan) -> None:
                     "hande_tid": (moments["occurred"] or moments["registered"]).isoformat(),
                     "importerad": {"kalla": item["legacy_id"], "rad": item["row"]}}
             events.append({"number": item["number"], "title": data["rubrik"], "kind": data["handelsetyp"],
-                           "status": "closed", "unit_id": item["unit"].id, "unit_path": item["unit"].path,
+                           "status": CaseStatus.CLOSED, "unit_id": item["unit"].id, "unit_path": item["unit"].path,
                            "reporter_id": None, "anonymous": False, "channel": IMPORT_CHANNEL, "data": data,
                            "has_patient_data": False, "created_at": moments["registered"],
                            "legacy_id": item["legacy_id"]})
-        # Core inserts, many rows per statement: the ORM's unit of work would cost more than the rows themselves
-        connection = ctx.session.connection()
-        events_table, cases_table = Event.__table__, AreaCase.__table__
-        ids = dict(connection.execute(events_table.insert().returning(events_table.c.legacy_id, events_table.c.id),
-                                      events).all())
-        connection.execute(cases_table.insert(), [
+        ids = import_store.insert_events(ctx.session, events)
+        import_store.insert_cases(ctx.session, [
             {"event_id": ids[item["legacy_id"]], "area": item["category"]["area"], "release_id": record.id,
-             "variant": "standard", "unit_id": item["unit"].id, "unit_path": item["unit"].path, "status": "closed",
+             "variant": "standard", "unit_id": item["unit"].id, "unit_path": item["unit"].path,
+             "status": CaseStatus.CLOSED,
              "state": {}, "data": {k: v for k, v in item["category"].items() if k not in ("area", "handelsetyp")},
              "version": 1, "created_at": item["moments"]["registered"],
              "closed_at": item["moments"]["closed"] or item["moments"]["registered"]}

@@ -23,10 +23,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
-
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from typing import Any
+from collections.abc import Iterable
 
 from engine import facts
 from engine.context import Context
@@ -36,8 +34,9 @@ from engine.records.settings import RecordsSettings
 from engine.rules.legal_entity import legal_entity
 from engine.store import audit as audit_store
 from engine.store import records as records_store
-from engine.store.models import (Action, AreaCase, Attachment, AuditEntry, CullingProtocol, Decision, Event,
-                                 ReadLogEntry, TaskRow)
+from engine.store.models import (AreaCase, Attachment, AuditEntry, CullingProtocol, Event,
+                                 ReadLogEntry)
+from engine.rules.access import CaseStatus
 
 __all__ = ["CULLED_TITLE", "plan", "run"]
 
@@ -72,13 +71,12 @@ def _case_class(ctx: Context, case: AreaCase) -> str | None:
 
 
 def _closed_events(ctx: Context) -> Iterable[Event]:
-    query = select(Event).where(Event.status == "closed").options(selectinload(Event.area_cases))
-    return ctx.session.scalars(query.order_by(Event.id))
+    return records_store.closed_events(ctx.session)
 
 
 def _last_closed(event: Event) -> datetime | None:
-    closed = [c.closed_at for c in event.area_cases if c.status == "closed" and c.closed_at]
-    live = [c for c in event.area_cases if c.status not in ("closed", "removed")]
+    closed = [c.closed_at for c in event.area_cases if c.status == CaseStatus.CLOSED and c.closed_at]
+    live = [c for c in event.area_cases if c.status not in (CaseStatus.CLOSED, CaseStatus.REMOVED)]
     return None if live or not closed else max(closed)
 
 
@@ -93,7 +91,8 @@ def _due(ctx: Context, schedule: Schedule, now: datetime) -> list[_Due]:
         entity, closed = legal_entity(event.unit_path), _last_closed(event)
         if closed is None:
             continue
-        classes = {c for c in (_case_class(ctx, case) for case in event.area_cases if case.status != "removed") if c}
+        kept = (case for case in event.area_cases if case.status != CaseStatus.REMOVED)
+        classes = {c for c in (_case_class(ctx, case) for case in kept) if c}
         rules = {c: schedule.rule(c, entity) for c in classes}
         if rules and all(r.culls and closed <= _years_before(now, r.years or 0) for r in rules.values()):
             governing = max(rules, key=lambda c: rules[c].years or 0)  # the longest period decides
@@ -111,13 +110,11 @@ def _due(ctx: Context, schedule: Schedule, now: datetime) -> list[_Due]:
             else:
                 due.items.extend(files)
     for record_class, model in ((CHANGE_LOG, AuditEntry), (READ_LOG, ReadLogEntry)):
-        for entity in {e for e in ctx.session.scalars(select(model.chain).distinct()) if e}:
+        for entity in records_store.log_chains(ctx.session, model):
             rule = schedule.rule(record_class, entity)
             if not rule.culls:
                 continue
-            rows = ctx.session.scalars(select(model).where(
-                model.chain == entity, model.culled_by.is_(None), model.at <= _years_before(now, rule.years or 0))
-                .order_by(model.id))
+            rows = records_store.unculled_log_rows(ctx.session, model, entity, _years_before(now, rule.years or 0))
             due = group(record_class, entity, rule)
             for row in rows:
                 if row.event_id in held:
@@ -162,18 +159,19 @@ def plan(ctx: Context) -> dict[str, Any]:
 
 
 def _cull_event(ctx: Context, event: Event) -> None:
-    event.title, event.data, event.has_patient_data, event.status = CULLED_TITLE, {}, False, "culled"
+    event.title, event.data, event.has_patient_data, event.status = CULLED_TITLE, {}, False, CaseStatus.CULLED
     event.public_secret_hash = None
     for case in event.area_cases:
         case.data, case.state = {}, {}
-        if case.status != "removed":
-            case.status = "culled"
-    for task in ctx.session.scalars(select(TaskRow).where(TaskRow.event_id == event.id)):
+        if case.status != CaseStatus.REMOVED:
+            case.status = CaseStatus.CULLED
+    for task in records_store.event_tasks(ctx.session, event.id):
         task.event_title, task.note = CULLED_TITLE, None
-    for decision in ctx.session.scalars(select(Decision).where(Decision.event_id == event.id)):
+    for decision in records_store.event_decisions(ctx.session, event.id):
         decision.motivation = None
-    for action in ctx.session.scalars(select(Action).where(Action.events.any(Event.id == event.id))):
-        if all(e.status == "culled" or e.id == event.id for e in action.events):  # no live event still needs it
+    for action in records_store.event_actions(ctx.session, event.id):
+        # no live event still needs it
+        if all(e.status == CaseStatus.CULLED or e.id == event.id for e in action.events):
             action.description = action.expected_effect = action.effect_note = action.motivation = None
     facts.refresh(ctx, events=[event.id])
 

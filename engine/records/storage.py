@@ -94,7 +94,7 @@ class S3Store:
 
     def get(self, sha256: str) -> bytes:
         try:
-            data = self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
+            data: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
         except self.client.exceptions.NoSuchKey:
             raise BlobMissing(sha256) from None
         if hashlib.sha256(data).hexdigest() != sha256:

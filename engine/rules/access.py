@@ -9,9 +9,21 @@ area's restricting decisions recorded, e.g. lex Sarah) is readable only by the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+from collections.abc import Iterable, Mapping
 
-__all__ = ["Grant", "acting_for", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at", "case_roles"]
+__all__ = ["CaseStatus", "Grant", "acting_for", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at",
+           "case_roles"]
+
+
+class CaseStatus(StrEnum):
+    """Where an event or an area case stands. A StrEnum: the stored values are these plain strings."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    REMOVED = "removed"  # an area case taken off its event at triage: never shown, never counted
+    CULLED = "culled"  # emptied by retention (engine/records/retention.py): the number and dates stay
 
 
 @dataclass(frozen=True)

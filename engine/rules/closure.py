@@ -6,7 +6,8 @@ Pure: the caller gathers the case data, the decisions recorded and the case's ow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 
 from engine.definitions.areas import ClosureRule
 from engine.errors import SandboxError

@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 

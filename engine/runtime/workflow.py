@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -22,7 +23,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import AvvikError, ProcessFault, SandboxError, TaskNotReady
-from engine.sandbox import SandboxScriptEngine
+from engine.runtime.script import SandboxScriptEngine
 
 __all__ = [
     "MAX_ENGINE_STEPS",

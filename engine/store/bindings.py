@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, cast
+from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.store.models import Binding, Overlay
+from engine.store.types import rowcount
+
+# Core statements on the mapped table (a declarative class's __table__ is typed as its base, FromClause)
+_BINDINGS = cast(Table, Binding.__table__)
 
 __all__ = [
     "active_release_ids", "bindings_for", "get_binding", "swap_binding", "delete_binding", "overlays_for",
@@ -43,21 +48,21 @@ def swap_binding(
     the others change nothing. True if this one won."""
     if expected is None:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement: Any = insert(Binding.__table__).values(
+        statement: Any = insert(_BINDINGS).values(
             unit_id=unit_id, area=area, release_id=release_id, variant=variant, created_by=by
         ).on_conflict_do_nothing(index_elements=["unit_id", "area"])
     else:
-        statement = update(Binding.__table__).where(
+        statement = update(_BINDINGS).where(
             Binding.unit_id == unit_id, Binding.area == area,
             Binding.release_id == expected[0], Binding.variant == expected[1],
         ).values(release_id=release_id, variant=variant, created_by=by)
-    won = session.execute(statement.returning(Binding.__table__.c.unit_id)).first() is not None
+    won = session.execute(statement.returning(_BINDINGS.c.unit_id)).first() is not None
     session.expire_all()  # the ORM's copy of the row, if any, is older than the statement
     return won
 
 
 def delete_binding(session: Session, unit_id: str, area: str) -> bool:
-    return bool(session.execute(delete(Binding).where(Binding.unit_id == unit_id, Binding.area == area)).rowcount)
+    return bool(rowcount(session.execute(delete(Binding).where(Binding.unit_id == unit_id, Binding.area == area))))
 
 
 def overlays_for(session: Session, unit_ids: Sequence[str], area: str | None = None) -> list[Overlay]:
@@ -78,7 +83,7 @@ def put_overlay(session: Session, unit_id: str, area: str, key: str, value: Any,
 
 def delete_overlay(session: Session, unit_id: str, area: str, key: str) -> bool:
     return bool(
-        session.execute(
+        rowcount(session.execute(
             delete(Overlay).where(Overlay.unit_id == unit_id, Overlay.area == area, Overlay.key == key)
-        ).rowcount
+        ))
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, undefer

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterator, Literal
+from datetime import datetime, UTC
+from typing import Any, Literal
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session, load_only
 from engine.store.models import AuditEntry, CullingProtocol, LogChain, ReadLogEntry
 
 __all__ = ["GENESIS", "Log", "LOGS", "Break", "canonical", "digest_of", "link", "append", "verify", "heads",
-           "rechain"]
+           "rechain", "log_rows"]
 
 GENESIS = "0" * 64
 Log = Literal["audit", "read"]
@@ -51,8 +52,8 @@ def _time(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:  # SQLite reads naive; the column holds UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _plain(value: Any) -> Any:
@@ -128,12 +129,17 @@ def heads(session: Session, entity: str | None = None) -> list[LogChain]:
     return list(session.scalars(query))
 
 
+def log_rows(rows: Iterable[Any]) -> list[AuditEntry | ReadLogEntry]:
+    """Rows of a model picked from LOGS: the type checker sees only their common base class."""
+    return list(rows)
+
+
 def _rows(session: Session, log: Log, entity: str, batch: int = 2000) -> Iterator[AuditEntry | ReadLogEntry]:
     model = LOGS[log]
     last = 0
     while True:
-        page = list(session.scalars(select(model).where(model.chain == entity, model.id > last)
-                                    .order_by(model.id).limit(batch)))
+        page = log_rows(session.scalars(select(model).where(model.chain == entity, model.id > last)
+                                       .order_by(model.id).limit(batch)))
         yield from page
         if len(page) < batch:
             return
@@ -192,7 +198,8 @@ def rechain(session: Session, entity_of: Any) -> int:
     count = 0
     for log, model in LOGS.items():
         columns = load_only(*(getattr(model, name) for name in _CONTENT[log]))
-        for row in list(session.scalars(select(model).options(columns).where(model.chain.is_(None)).order_by(model.id))):
+        unchained = select(model).options(columns).where(model.chain.is_(None)).order_by(model.id)
+        for row in log_rows(session.scalars(unchained)):
             entity = entity_of(row)
             head = _head(session, entity)
             row.chain = entity

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from engine.store.models import Deputyship, RoleGrant, Unit
@@ -32,7 +32,7 @@ def involving(session: Session, user_id: str, now: datetime) -> list[Deputyship]
     ))
 
 
-def _active(now: datetime) -> list:
+def _active(now: datetime) -> list[ColumnElement[bool]]:
     return [Deputyship.starts_at <= now, Deputyship.ends_at > now, Deputyship.revoked_at.is_(None)]
 
 

@@ -3,15 +3,20 @@ worker's heartbeat. The /metrics queries run at every scrape, so each is answere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, delete, func, select, text
+from sqlalchemy import case, delete, event, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from engine.store.db import Database
 from engine.store.models import Notification, TaskRow, TimerRow, WorkerHeartbeat
 from engine.store.outbox import DEAD, PENDING
 
-__all__ = ["ping", "open_tasks_per_area", "oldest_due_timer", "outbox_counts", "oldest_pending_notification",
+__all__ = ["ping", "unreachable", "watch_pool", "open_tasks_per_area",
+           "oldest_due_timer", "outbox_counts", "oldest_pending_notification",
            "beat", "newest_beat", "HEARTBEAT_KEEP"]
 
 # Heartbeats of workers gone this long are removed by the next beat of any worker.
@@ -20,6 +25,29 @@ HEARTBEAT_KEEP = timedelta(days=7)
 
 def ping(session: Session) -> None:
     session.execute(text("SELECT 1"))
+
+
+def unreachable(db: Database) -> str | None:
+    """Why the database cannot be reached, in the driver's words; None when a query goes through. The driver's
+    message names host and cause, never the password (URLs are rendered without it)."""
+    try:
+        with db.transaction() as session:
+            ping(session)
+    except SQLAlchemyError as exc:
+        return str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300] if str(exc) else type(exc).__name__
+    return None
+
+
+def watch_pool(db: Database, checked_out: Callable[[], Any], checked_in: Callable[[], Any]) -> int | None:
+    """Call `checked_out` / `checked_in` as connections leave and return to the pool. Listeners are added once per
+    database, however many apps share it: the pool's size the first time, None when it was already watched."""
+    if getattr(db, "_metrics_watched", False):
+        return None
+    db._metrics_watched = True  # type: ignore[attr-defined]  # a mark on the instance, not a Database field
+    event.listen(db.engine, "checkout", lambda *_: checked_out())
+    event.listen(db.engine, "checkin", lambda *_: checked_in())
+    size = getattr(db.engine.pool, "size", None)
+    return int(size()) if callable(size) else 1
 
 
 def open_tasks_per_area(session: Session, now: datetime) -> dict[str, tuple[int, int]]:

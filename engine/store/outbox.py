@@ -10,9 +10,11 @@ ends; it is sent again with the same Message-ID, so at most one duplicate, recog
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from sqlalchemy import CompoundSelect, Select, String, bindparam, func, insert, literal, or_, select, tuple_, union_all, update
+from sqlalchemy import (BindParameter, CompoundSelect, Select, String, bindparam, func, insert, literal, or_, select,
+                        tuple_, union_all, update)
 from sqlalchemy.orm import Session, aliased
 
 from engine.rules.access import Grant
@@ -66,7 +68,10 @@ def users_with_roles_over(session: Session, unit_paths: Iterable[str], roles: It
     return sorted(session.scalars(query))
 
 
-def _person(query: Select[Any], user_id: Any) -> Select[Any]:
+_Rows = TypeVar("_Rows", bound=Select[*tuple[Any, ...]])
+
+
+def _person(query: _Rows, user_id: Any) -> _Rows:
     """query joined to the active user `user_id` names and to their chosen delivery of the kind asked for."""
     return (query.join(User, User.id == user_id)
             .outerjoin(NotificationSetting, (NotificationSetting.user_id == User.id)
@@ -74,8 +79,9 @@ def _person(query: Select[Any], user_id: Any) -> Select[Any]:
             .where(User.active.is_(True)))
 
 
-def _grants_over() -> CompoundSelect:
-    units, roles = bindparam("units", expanding=True), bindparam("roles", expanding=True)
+def _grants_over() -> CompoundSelect[*tuple[Any, ...]]:
+    units: BindParameter[list[str]] = bindparam("units", expanding=True)
+    roles: BindParameter[list[str]] = bindparam("roles", expanding=True)
     own = _person(
         select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery,
                literal(None, String).label("principal"))
@@ -148,6 +154,7 @@ def claim(
     session.flush()
     user_ids = {r.user_id for r in rows if r.user_id is not None}
     users = users_by_id(session, user_ids)
+    chosen: dict[tuple[str | None, str], str]
     chosen = {(user_id, kind): delivery for user_id, kind, delivery in session.execute(
         select(NotificationSetting.user_id, NotificationSetting.kind, NotificationSetting.delivery).where(
             NotificationSetting.user_id.in_(user_ids)))}

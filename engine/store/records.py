@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from engine.store.models import Attachment, CullingProtocol, LegalHold
+from engine.rules.access import CaseStatus
+from engine.store.chain import log_rows
+from engine.store.models import (Action, Attachment, AuditEntry, CullingProtocol, Decision, Event, LegalHold,
+                                 ReadLogEntry, TaskRow)
 
-__all__ = ["add", "attachment_by_id", "attachments_for_event", "attachment_count", "blob_still_used",
+__all__ = ["closed_events", "log_chains", "unculled_log_rows", "event_tasks", "event_decisions", "event_actions",
+           "add", "attachment_by_id", "attachments_for_event", "attachment_count", "blob_still_used",
            "holds_for_event", "held_event_ids", "hold_by_id", "protocols"]
 
 
@@ -54,3 +61,35 @@ def protocols(session: Session, entity: str | None = None) -> list[CullingProtoc
     if entity is not None:
         query = query.where(CullingProtocol.entity == entity)
     return list(session.scalars(query))
+
+
+# --- retention: what culling reads ------------------------------------------------------------------------
+
+def closed_events(session: Session) -> Iterable[Event]:
+    """Every closed event with its area cases, oldest first."""
+    query = select(Event).where(Event.status == CaseStatus.CLOSED).options(selectinload(Event.area_cases))
+    return session.scalars(query.order_by(Event.id))
+
+
+def log_chains(session: Session, model: type[AuditEntry] | type[ReadLogEntry]) -> set[str]:
+    """The legal entities whose chain the log has rows in."""
+    return {e for e in session.scalars(select(model.chain).distinct()) if e}
+
+
+def unculled_log_rows(session: Session, model: type[AuditEntry] | type[ReadLogEntry], entity: str,
+                      before: datetime) -> list[AuditEntry | ReadLogEntry]:
+    """Rows of the entity's chain written before `before` and not culled yet, in id order."""
+    return log_rows(session.scalars(select(model).where(
+        model.chain == entity, model.culled_by.is_(None), model.at <= before).order_by(model.id)))
+
+
+def event_tasks(session: Session, event_id: int) -> Iterable[TaskRow]:
+    return session.scalars(select(TaskRow).where(TaskRow.event_id == event_id))
+
+
+def event_decisions(session: Session, event_id: int) -> Iterable[Decision]:
+    return session.scalars(select(Decision).where(Decision.event_id == event_id))
+
+
+def event_actions(session: Session, event_id: int) -> Iterable[Action]:
+    return session.scalars(select(Action).where(Action.events.any(Event.id == event_id)))

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import (ColumnElement, Integer, Select, and_, case, cast, delete, false, func, insert, literal, null, or_,
-                        select, true)
+from sqlalchemy import (ColumnElement, Integer, Select, and_, case, cast, delete, false, func, insert, literal, null,
+                        or_, select, true)
 from sqlalchemy.orm import Session
 
 from engine.rules.access import CaseScope
@@ -40,7 +41,8 @@ class CaseFilter:
 
 
 def _subtree(column: Any, path: str) -> ColumnElement[bool]:
-    return column.between(path, path + "\uffff")
+    within: ColumnElement[bool] = column.between(path, path + "\uffff")
+    return within
 
 
 def _filled(value: Any) -> ColumnElement[bool]:
@@ -53,7 +55,7 @@ def _restricted_by(kinds: Sequence[str]) -> Any:
     held = [_filled(AreaCase.data[kind].as_string()) for kind in kinds]
     if not held:
         return null()
-    listed = literal(",")
+    listed: ColumnElement[str] = literal(",")
     for kind, is_held in zip(kinds, held):
         listed = listed + case((is_held, literal(f"{kind},")), else_=literal(""))
     return case((or_(*held), listed), else_=null())

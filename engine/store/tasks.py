@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, nulls_last, select, union, update
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.rules.access import Grant
 from engine.store.models import TaskRow
+from engine.store.types import rowcount
 
 __all__ = ["TaskFilter", "task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee", "unassign_open"]
 
@@ -57,7 +58,7 @@ def swap_assignee(session: Session, row: TaskRow, expected: str | None, assignee
         .values(assignee_id=assignee)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     set_committed_value(row, "assignee_id", assignee)
     return True

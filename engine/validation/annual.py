@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.validation.areas import YamlDoc
 from engine.validation.findings import ERROR, WARNING, Finding
+from engine.plaindata import mapping_at
 
 __all__ = ["check_annual", "annual_cross_findings"]
 
@@ -44,7 +45,7 @@ def check_annual(doc: YamlDoc) -> list[Finding]:
         if not isinstance(classification.get("verified", False), bool):
             error("annual.classification_invalid", "verified ska vara true eller false.",
                   "classification", "verified")
-        classes = classification.get("classes") if isinstance(classification.get("classes"), dict) else {}
+        classes = mapping_at(classification, "classes")
         if not classes or not all(isinstance(v, str) for v in classes.values()):
             error("annual.classes_invalid", "Klassifikationen ska ha klasser (classes: {id: svensk benämning}).",
                   "classification", "classes")
@@ -87,10 +88,11 @@ def _categories(forms: list[Any]) -> set[str]:
 def annual_cross_findings(doc: YamlDoc, areas: dict[str, list[Any]]) -> Iterator[Finding]:
     """`areas`: area id -> its forms. Named areas must exist; mapped categories must be offered by the area."""
     data = doc.data
-    named = [("deviation_areas", i, a) for i, a in enumerate(data.get("deviation_areas") or [])]
+    named: list[tuple[str, int | None, Any]] = [
+        ("deviation_areas", i, a) for i, a in enumerate(data.get("deviation_areas") or [])]
     if isinstance(data.get("complaint_area"), str):
         named.append(("complaint_area", None, data["complaint_area"]))
-    mapping = data.get("mapping") if isinstance(data.get("mapping"), dict) else {}
+    mapping = mapping_at(data, "mapping")
     named += [("mapping", a, a) for a in mapping]
     for key, index, area in named:
         if isinstance(area, str) and area not in areas:

@@ -18,7 +18,7 @@ from engine.validation.dmn import DmnDoc
 from engine.validation.expressions import ENGINE_NAMES, Expr, unknown_name_findings
 from engine.validation.exports import export_source_findings
 from engine.validation.findings import ERROR, WARNING, Finding
-from engine.validation.formindex import DECISION, field_names, has_path
+from engine.definitions.forms import DECISION, field_names, has_path
 from engine.validation.forms import FormFile
 from engine.validation.model import DefinitionSet, Scope
 from engine.validation.notifications import notification_findings

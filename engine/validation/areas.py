@@ -15,6 +15,7 @@ from engine.definitions.yamlfile import anchor_line
 from engine.validation.expressions import Expr, check_syntax
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.validation.source import decode_text
+from engine.plaindata import mapping_at
 
 __all__ = ["YamlDoc", "read_yaml", "check_area", "check_intake", "RULE_KINDS"]
 
@@ -213,7 +214,7 @@ def _names(doc: YamlDoc, value: Any, path: tuple[str, ...]) -> list[str] | Findi
 def _access(doc: YamlDoc, access: dict[str, Any], roles: set[str]) -> list[Finding]:
     """access: readers (read-only roles), protected (who sees protected fields) and restricted cases."""
     found = _keys(doc, "area", access, _ACCESS_KEYS, (), ("access",), "access:")
-    restricted = access.get("restricted") if isinstance(access.get("restricted"), dict) else {}
+    restricted = mapping_at(access, "restricted")
     if restricted:
         found += _keys(doc, "area", restricted, _RESTRICTED_KEYS, ("after_decisions", "roles"),
                        ("access", "restricted"), "access: restricted:")

@@ -49,7 +49,8 @@ def _text(node: etree._Element | None) -> str:
 
 
 def _spiff(node: etree._Element, path: str) -> list[etree._Element]:
-    return node.findall(f"bpmn:extensionElements/{path}", NS)
+    found: list[etree._Element] = node.findall(f"bpmn:extensionElements/{path}", NS)
+    return found
 
 
 def _lanes(root: etree._Element) -> dict[str, str | None]:

@@ -15,7 +15,7 @@ from engine.validation.annual import annual_cross_findings
 from engine.validation.arearules import area_findings, get, references
 from engine.validation.expressions import ENGINE_NAMES, unknown_name_findings
 from engine.validation.findings import ERROR, Finding, has_errors
-from engine.validation.formindex import build_registry, field_names
+from engine.definitions.forms import build_registry, field_names
 from engine.validation.forms import FormFile, check_schema, check_ui
 from engine.validation.model import DefinitionSet, Scope
 from engine.validation.notifications import shared_findings

@@ -34,8 +34,8 @@ def diagram_findings(file: str, root: etree._Element, kind: str) -> list[Finding
     elements = _by_id(root)
     found = []
     missing = [(i, "form") for i in gaps.shapes] + [(i, "pil") for i in gaps.edges]
-    for element_id, what in missing[:_LISTED]:
-        text = ("Elementet saknar form i diagrammet, så det syns inte i en modellerare." if what == "form" else
+    for element_id, missing_kind in missing[:_LISTED]:
+        text = ("Elementet saknar form i diagrammet, så det syns inte i en modellerare." if missing_kind == "form" else
                 "Flödespilen saknas i diagrammet, så den syns inte i en modellerare.")
         found.append(at(WARNING, f"{kind}.diagram_incomplete", file, elements.get(element_id), text, fix))
     if len(missing) > _LISTED:

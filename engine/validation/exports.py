@@ -10,7 +10,7 @@ from referencing import Registry
 from engine.definitions.exports import SOURCE_ROOTS, field_spec
 from engine.validation.areas import YamlDoc
 from engine.validation.findings import ERROR, Finding
-from engine.validation.formindex import has_path
+from engine.definitions.forms import has_path
 
 __all__ = ["check_export", "export_source_findings"]
 

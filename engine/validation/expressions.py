@@ -1,6 +1,6 @@
 """Expressions from definition files, checked by avvik's sandbox before they reach a case.
 
-Gateway conditions, timers, script tasks, DMN cells and closure-rule `when`s all run in engine/sandbox.py at
+Gateway conditions, timers, script tasks, DMN cells and closure-rule `when`s all run in engine/sandbox/ at
 run time; here each one is parsed with the same whitelist, and its constant parts (those that read no data,
 such as `10**10**10` in a timer) are evaluated under the same bounds, so a refusal or a failure that would hit
 every case shows up at publishing instead.

@@ -18,7 +18,7 @@ from engine.validation.actionlists import action_list_findings
 from engine.validation.findings import ERROR, WARNING, Finding
 from engine.definitions.schemawalk import ANY_ITEM, PROTECTED, Field, Node, children, closure, ref_cycles, subschemas
 from engine.definitions.schemawalk import fields as walk_fields
-from engine.validation.formindex import DECISION, root_node
+from engine.definitions.forms import DECISION, root_node
 from engine.validation.jsonlines import line_for, pointer, pointer_lines
 from engine.validation.source import decode_text
 

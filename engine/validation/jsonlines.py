@@ -60,7 +60,7 @@ def pointer_lines(text: str) -> dict[str, int]:
                     return i + 1
                 i += 1
         if char == '"':
-            return scanstring(text, i + 1)[1]
+            return int(scanstring(text, i + 1)[1])
         match = _SCALAR.match(text, i)
         if match is None:
             raise ValueError(i)

@@ -18,7 +18,8 @@ from referencing import Registry
 from engine.definitions.notifications import DELIVERIES, KINDS, PARTS, RULE_TRIGGERS, VARIABLES, environment
 from engine.validation.areas import YamlDoc
 from engine.validation.findings import ERROR, WARNING, Finding
-from engine.validation.formindex import has_path, touches_protected
+from engine.definitions.forms import has_path, touches_protected
+from engine.plaindata import list_at, mapping_at
 
 __all__ = ["check_notifications", "notification_findings", "shared_findings"]
 
@@ -189,7 +190,7 @@ def shared_findings(doc: YamlDoc | None, files: list[str]) -> list[Finding]:
         return [Finding(ERROR, "notification.shared_missing", "processes/notifications.yaml",
                         "Trädet saknar processes/notifications.yaml med standardmallarna för notifieringar.",
                         "Skapa filen med en mall (subject, text, html) för varje typ, se docs/notifications.md.")]
-    templates = doc.data.get("templates") if isinstance(doc.data.get("templates"), dict) else {}
+    templates = mapping_at(doc.data, "templates")
     found = []
     missing = [kind for kind in KINDS if kind not in templates]
     if missing:
@@ -274,21 +275,21 @@ def notification_findings(doc: YamlDoc | None, shared: YamlDoc | None, registry:
     template and condition reads."""
     if doc is None:
         return []
-    own = doc.data.get("templates") if isinstance(doc.data.get("templates"), dict) else {}
+    own = mapping_at(doc.data, "templates")
     shared_names = set((shared.data.get("templates") or {}) if shared is not None else {}) | set(KINDS)
     used_by: dict[str, set[str]] = {}  # template -> the kinds whose notifications it renders
     found: list[Finding] = []
-    for index, rule in enumerate(doc.data.get("rules") if isinstance(doc.data.get("rules"), list) else []):
+    for index, rule in enumerate(list_at(doc.data, "rules")):
         if not isinstance(rule, dict) or rule.get("kind") not in RULE_TRIGGERS:
             continue
         rule_id, where = str(rule.get("id")), ("rules", index)
-        for pos, role in enumerate(rule.get("roles") if isinstance(rule.get("roles"), list) else []):
+        for pos, role in enumerate(list_at(rule, "roles")):
             if role not in roles:
                 found.append(Finding(ERROR, "notification.unknown_role", doc.file,
                                      f"Regeln '{rule_id}' notifierar rollen '{role}', som inte finns i området.",
                                      f"Använd en av: {', '.join(sorted(roles))}.", line=doc.line(*where, "roles", pos),
                                      element_id=rule_id))
-        for pos, task in enumerate(rule.get("tasks") if isinstance(rule.get("tasks"), list) else []):
+        for pos, task in enumerate(list_at(rule, "tasks")):
             if task not in tasks:
                 found.append(Finding(ERROR, "notification.unknown_task", doc.file,
                                      f"Regeln '{rule_id}' gäller uppgiften '{task}', som inte finns i områdets BPMN.",

@@ -30,7 +30,8 @@ def transition(action_id: int, body: dict[str, Any]) -> dict[str, Any]:
                                       body["result"])
 
 
-@endpoint(bp, "/actions/<int(max=2147483647):action_id>/events", "POST", summary="Koppla åtgärden till ytterligare en händelse",
+@endpoint(bp, "/actions/<int(max=2147483647):action_id>/events", "POST",
+          summary="Koppla åtgärden till ytterligare en händelse",
           body=LinkIn, response=ActionOut)
 def link(action_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return engine().link_action(action_id, body["event"], current_user(), body["area"])

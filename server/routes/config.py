@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine.definitions.archive import read_archive
 from server.auth import current_user
 from server.http import endpoint, engine
 from server.schemas import (
@@ -32,8 +31,7 @@ def list_releases() -> list[dict[str, Any]]:
 @endpoint(bp, "/releases", "POST", summary="Publicera en definitionsmapp (zip eller tar i kroppen)",
           query=ReleaseUploadIn, response=ReleaseOut, status=201, raw_body=True)
 def publish(query: dict[str, Any]) -> dict[str, Any]:
-    files = read_archive(request.get_data())
-    return engine().publish_release(files, query.get("label"), current_user())
+    return engine().publish_archive(request.get_data(), query.get("label"), current_user())
 
 
 @endpoint(bp, "/releases/migrate", "POST", summary="Flytta öppna ärenden till en release (dry_run först)",

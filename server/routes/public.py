@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
-from engine.errors import RateLimited
+from engine.api import Quota
 from server.http import endpoint, engine
 from server.schemas import FeedbackIn, FeedbackStatusOut, FormOut, PublicEntityOut, ReceiptOut
 
@@ -15,12 +15,10 @@ bp = Blueprint("public", __name__, url_prefix="/api/v1")
 SECRET_HEADER = "X-Avvik-Secret"
 
 
-def _limit(bucket: str) -> None:
-    """Per client address and window, shared by every API worker: guessing receipts costs as much as spamming."""
+def _quota() -> Quota:
+    """Per client address and window, shared by every API worker."""
     settings = current_app.extensions["avvik.settings"]
-    if not engine().consume_rate(f"{bucket}:{request.remote_addr}", settings.public_rate_limit,
-                                 settings.public_rate_window_s):
-        raise RateLimited()
+    return Quota(str(request.remote_addr), settings.public_rate_limit, settings.public_rate_window_s)
 
 
 @endpoint(bp, "/public/entities", summary="Vårdgivarna (huvudmännen) som tar emot synpunkter och klagomål här",
@@ -33,17 +31,15 @@ def entities() -> list[dict[str, Any]]:
           "utan inloggning; svaret har en kvittokod och ett lösenord som bara visas en gång", body=FeedbackIn,
           response=ReceiptOut, status=201, public=True)
 def feedback(entity: str, body: dict[str, Any]) -> dict[str, Any]:
-    _limit("public")
-    return engine().submit_public_feedback(entity, body["data"])
+    return engine().submit_public_feedback(entity, body["data"], _quota())
 
 
 @endpoint(bp, "/public/feedback/<string:receipt>", summary="Följ ditt ärende utan inloggning: status och svar. "
           f"Lösenordet i huvudet {SECRET_HEADER} (eller ?secret=); fel kod eller lösenord ger 404",
           response=FeedbackStatusOut, public=True)
 def follow(receipt: str) -> dict[str, Any]:
-    _limit("public-follow")
     secret = request.headers.get(SECRET_HEADER) or request.args.get("secret") or ""
-    return engine().follow_public_feedback(receipt, secret)
+    return engine().follow_public_feedback(receipt, secret, _quota())
 
 
 @endpoint(bp, "/forms/feedback", summary="Formuläret för synpunkter och klagomål (utan inloggning)",

@@ -6,7 +6,7 @@ Outside demo mode the demo endpoints answer 404, exactly as if they did not exis
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 from flask import Blueprint, current_app
@@ -86,6 +86,6 @@ def demo_login(body: dict[str, Any]) -> dict[str, Any]:
     _require_demo()
     if body["user"] not in {user_id for user_id, _, _ in USERS}:
         raise NotFound("Det finns ingen sådan demoanvändare.")
-    expires = datetime.now(timezone.utc) + timedelta(hours=DEMO_TOKEN_HOURS)
+    expires = datetime.now(UTC) + timedelta(hours=DEMO_TOKEN_HOURS)
     token = engine().create_token(body["user"], "demo-inloggning", expires)
     return {"token": token, "user": body["user"], "expires_at": expires.isoformat()}

@@ -14,7 +14,8 @@ bp = Blueprint("tasks", __name__, url_prefix="/api/v1")
 TASK = "<uuid:task_id>"
 
 
-@endpoint(bp, "/tasks", summary="Din arbetslista (scope=mine eller available), filtrerbar på område, enhet och försenade",
+@endpoint(bp, "/tasks",
+          summary="Din arbetslista (scope=mine eller available), filtrerbar på område, enhet och försenade",
           query=WorklistIn, response=WorkTaskOut, many=True)
 def worklist(query: dict[str, Any]) -> list[dict[str, Any]]:
     return engine().worklist(current_user(), query["scope"], query["limit"], query["offset"], query.get("area"),

@@ -4,7 +4,8 @@ action, and two colleagues completing the same task (the second is told and gets
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 
@@ -46,7 +47,8 @@ def test_handler_works_a_vard_case_to_closure(open_page: Callable[..., Any], dem
     complete(anna)
     next_task(anna, "Utred händelsen")
     anna.get_by_label("Enkel utredning").check()
-    anna.get_by_label("Händelseförlopp och orsaker").fill("Två förpackningar som liknar varandra stod bredvid varandra.")
+    anna.get_by_label("Händelseförlopp och orsaker").fill(
+        "Två förpackningar som liknar varandra stod bredvid varandra.")
     anna.get_by_label("Godkänd av (uppdragsgivare)").fill("bertil")
     complete(anna)
     next_task(anna, "Återkoppla till rapportören")

@@ -3,7 +3,8 @@ opens its case, the choice per kind, and the systemförvaltare's outbox with a r
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 

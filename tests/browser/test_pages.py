@@ -3,7 +3,8 @@ the console, nothing loaded from elsewhere (checked by `open_page`)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import expect

@@ -4,7 +4,8 @@ investigation, downloads it again, and places and lifts a legal hold."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 

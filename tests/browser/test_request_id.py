@@ -3,7 +3,8 @@ help desk leads the operator to the request's log line (docs/operations.md, Logs
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Callable
 
 import openpyxl
 from playwright.sync_api import expect
@@ -25,7 +26,8 @@ ACCEPT = {"triage": {"beslut": "accepterad"}}
 
 def classify(category: str, consequence: int, probability: int) -> dict[str, Any]:
     return {"kategori": category, "vardskada": "nej",
-            "riskbedomning": {"konsekvens_faktisk": 1, "konsekvens_potentiell": consequence, "sannolikhet": probability}}
+            "riskbedomning": {"konsekvens_faktisk": 1, "konsekvens_potentiell": consequence,
+                              "sannolikhet": probability}}
 
 
 def seed(demo: Engine, report: dict[str, Any]) -> dict[str, str]:
@@ -41,11 +43,12 @@ def seed(demo: Engine, report: dict[str, Any]) -> dict[str, str]:
         work.complete(number, "klassificering", classify(category, consequence, probability), user=handler)
         numbers[key] = number
     numbers["unclassified"] = demo.report_event("eva", "ks-akut", report)["number"]
-    demo.report_event("eva", "ks-akut", {**report, "drabbade": ["medarbetare"], "rubrik": "Halkade i omklädningsrummet"})
+    demo.report_event("eva", "ks-akut",
+                      {**report, "drabbade": ["medarbetare"], "rubrik": "Halkade i omklädningsrummet"})
     demo.create_action(numbers["med"], "anna", {"titel": "Dubbelkontroll av högriskläkemedel", "typ": "korrigerande",
                                                  "ansvarig": "anna", "klart_datum": "2026-01-15"})
     with demo.db.engine.begin() as connection:  # an event of last year, outside "this year"
-        moved_back = {"at": datetime(2025, 6, 1, 12, tzinfo=timezone.utc), "number": numbers["old"]}
+        moved_back = {"at": datetime(2025, 6, 1, 12, tzinfo=UTC), "number": numbers["old"]}
         connection.execute(text("UPDATE events SET created_at = :at WHERE number = :number"), moved_back)
         # behind the engine's back, so the statistics' facts are set the same way
         connection.execute(text("UPDATE stats_facts SET reported_at = :at "
@@ -56,7 +59,7 @@ def seed(demo: Engine, report: dict[str, Any]) -> dict[str, str]:
 def counted_in_database(demo: Engine) -> tuple[Counter[str], Counter[tuple[int, int]], int]:
     """Categories, (consequence, probability) cells and cases, straight from the tables: cecilia's areas (vård,
     tandvård: patientsakerhet is a lane role of both) under Karolinska (/rs/ks/), reported this year."""
-    start = datetime(datetime.now(timezone.utc).year, 1, 1, tzinfo=timezone.utc)
+    start = datetime(datetime.now(UTC).year, 1, 1, tzinfo=UTC)
     with demo.db.engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT ac.data FROM area_cases ac JOIN events e ON e.id = ac.event_id "

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import expect

@@ -188,8 +188,9 @@ def test_a_units_active_release_decides_the_rules_and_templates(
     tree = copy_definitions(tmp_path)
     edit(tree / "processes" / "vard" / "notifications.yaml", {
         "    delivery: digest\n": "    delivery: immediate\n    when: \"arende.vardskada == 'ja'\"\n",
-        "      En händelse på din enhet bedöms": "      Vårdskada: {{ arende.vardskada }}, kategori {{ arende.kategori }}."
-                                                "\n      En händelse på din enhet bedöms"})
+        "      En händelse på din enhet bedöms":
+            "      Vårdskada: {{ arende.vardskada }}, kategori {{ arende.kategori }}."
+            "\n      En händelse på din enhet bedöms"})
     activate_everywhere(demo, demo.publish_tree(tree, label="villkor"))
     for vardskada in ("nej", "ja"):
         number = demo.report_event("eva", "ks-akut", report)["number"]

@@ -5,7 +5,8 @@ winner told it owns the task."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import pytest
 

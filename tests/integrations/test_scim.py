@@ -20,8 +20,8 @@ from ..http import API, submit
 
 MAPPING = Path(__file__).parent / "data" / "gotland_mapping.yaml"
 SCIM = "application/scim+json"
-REPORT = {"rubrik": "Fall på akuten i Visby", "beskrivning": "Patienten föll.", "hande_tid": "2026-11-20T14:30:00+01:00",
-          "handelsetyp": "negativ_handelse", "drabbade": ["patient"]}
+REPORT = {"rubrik": "Fall på akuten i Visby", "beskrivning": "Patienten föll.",
+          "hande_tid": "2026-11-20T14:30:00+01:00", "handelsetyp": "negativ_handelse", "drabbade": ["patient"]}
 
 
 @pytest.fixture
@@ -40,7 +40,8 @@ def test_a_pushed_user_and_group_become_grants_and_a_leaver_hands_back_their_tas
 ) -> None:
     client, headers = scim
     assert client.get("/scim/v2/Users").status_code == 401  # the IDM's own token only
-    assert client.get("/scim/v2/Users", headers={"Authorization": f"Bearer {demo.create_token('anna')}"}).status_code == 401
+    person = {"Authorization": f"Bearer {demo.create_token('anna')}"}
+    assert client.get("/scim/v2/Users", headers=person).status_code == 401
     user = client.post("/scim/v2/Users", headers=headers, json={
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "gunilla.visby",
         "name": {"formatted": "Gunilla Visby"}, "emails": [{"value": "gunilla@gotland.example", "primary": True}]})

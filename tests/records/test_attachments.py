@@ -9,7 +9,8 @@ import socket
 import struct
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
@@ -61,7 +62,8 @@ def test_a_photo_on_an_action_and_a_classified_statement_on_the_investigation(
 
     listed = {a["target"]: a for a in event(client, anna, handled)["attachments"]}
     assert set(listed) == {"action", "area_case", "task"}
-    assert listed["area_case"]["area"] == "vard" and listed["area_case"]["classification_label"] == "Sekretess enligt OSL"
+    assert listed["area_case"]["area"] == "vard"
+    assert listed["area_case"]["classification_label"] == "Sekretess enligt OSL"
     assert listed["task"]["task_id"] == task and listed["action"]["action_id"] == action["id"]
 
     got = client.get(f"{API}/attachments/{listed['area_case']['id']}/content", headers=anna)

@@ -55,7 +55,8 @@ def test_imported_events_are_closed_searchable_read_only_and_a_rerun_adds_nothin
     again = demo.import_history(data, MAPPING, "operator", dry_run=False)
     assert (again["imported"], again["already_imported"]) == (0, 2)
     found = demo.list_events("anna", text="insulin")["items"]
-    assert [e["status"] for e in found] == ["closed"] and found[0]["number"].startswith("RS-2019-")  # Stockholm's own series
+    # Stockholm's own series
+    assert [e["status"] for e in found] == ["closed"] and found[0]["number"].startswith("RS-2019-")
     view = demo.get_event(found[0]["number"], "anna")
     assert view["report"]["importerad"]["kalla"] == "handelsevis:1001" and view["areas"][0]["status"] == "closed"
     with pytest.raises(Conflict, match="importerad historik"):
@@ -72,10 +73,10 @@ def test_the_cli_reports_rows_and_exits_1_on_problems(demo: Engine, tmp_path: Pa
     (tmp_path / "ok.csv").write_bytes(legacy_csv(GOOD))
     (tmp_path / "bad.csv").write_bytes(legacy_csv([GOOD[0][:4] + ["Okänd enhet"] + GOOD[0][5:]]))
     runner = CliRunner()
-    bad = runner.invoke(main, ["import", "handelsevis", str(tmp_path / "bad.csv"), "--mapping", str(tmp_path / "map.yaml")])
+    mapping = ["--mapping", str(tmp_path / "map.yaml")]
+    bad = runner.invoke(main, ["import", "handelsevis", str(tmp_path / "bad.csv"), *mapping])
     assert bad.exit_code == 1 and "rad 1 (id 1001): Enhet: Enheten 'Okänd enhet' saknas" in bad.output
-    dry = runner.invoke(main, ["import", "handelsevis", str(tmp_path / "ok.csv"), "--mapping", str(tmp_path / "map.yaml"),
-                               "--dry-run"])
+    dry = runner.invoke(main, ["import", "handelsevis", str(tmp_path / "ok.csv"), *mapping, "--dry-run"])
     assert dry.exit_code == 0 and "Provkörning" in dry.output
     done = runner.invoke(main, ["import", "handelsevis", str(tmp_path / "ok.csv"), "--mapping",
                                 str(tmp_path / "map.yaml"), "--execute"])

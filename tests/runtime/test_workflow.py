@@ -3,7 +3,7 @@ are not ready refused, the step budget, and the case data people see."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from engine.errors import ProcessFault, TaskNotReady
 from engine.runtime import clock as spiff_clock
 from engine.runtime import workflow as runtime
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
          ' id="d" targetNamespace="t"><bpmn:process id="p" isExecutable="true">')
@@ -83,7 +83,7 @@ def test_a_timer_due_in_one_hour_fires_when_the_clock_moves_one_hour_on() -> Non
 def test_outside_a_use_case_timers_read_the_real_time() -> None:
     workflow = runtime.start_workflow(*_spec(ESCALATION), {"frist": "PT1H"})
     [due] = runtime.timer_due_times(workflow).values()
-    assert abs(due - (datetime.now(timezone.utc) + timedelta(hours=1))) < timedelta(minutes=1)
+    assert abs(due - (datetime.now(UTC) + timedelta(hours=1))) < timedelta(minutes=1)
 
 
 def test_a_nested_clock_is_undone_when_its_block_ends() -> None:

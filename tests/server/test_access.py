@@ -50,7 +50,8 @@ def test_roles_of_other_areas_neither_read_nor_change_a_vard_event(
         assert_error(client.post(f"{API}/events/{number}/actions", headers=headers,
                                  json={"data": {"titel": "x", "typ": "korrigerande"}}), 404, "not_found")
         assert_error(client.post(f"{API}/events/{number}/title", headers=headers,
-                                 json={"previous_title": "x", "title": "Ny rubrik", "reason": "Tydligare"}), 404, "not_found")
+                                 json={"previous_title": "x", "title": "Ny rubrik", "reason": "Tydligare"}),
+                     404, "not_found")
         assert_error(client.post(f"{API}/events/{number}/areas", headers=headers,
                                  json={"area": "arbetsmiljo", "reason": "y"}), 404, "not_found")
         listed = client.get(f"{API}/events?text={number}", headers=headers).get_json()
@@ -107,7 +108,8 @@ def test_the_reader_role_reads_but_does_not_change(client: Any, auth: Any) -> No
 def test_me_says_what_each_grant_reads(client: Any, auth: Any) -> None:
     grants = client.get(f"{API}/me", headers=auth("bertil")).get_json()["grants"]
     assert grants == [{
-        "role": "verksamhetschef", "unit_id": "ks", "unit_name": "Karolinska Universitetssjukhuset", "on_behalf_of": None,
+        "role": "verksamhetschef", "unit_id": "ks", "unit_name": "Karolinska Universitetssjukhuset",
+        "on_behalf_of": None,
         "reads": ["arbetsmiljo", "lab", "miljo", "omsorg", "synpunkter", "tandvard", "vard"],
         "works_in": ["lab", "miljo", "omsorg", "synpunkter", "tandvard", "vard"],
         "protected": ["lab", "miljo", "omsorg", "synpunkter", "tandvard", "vard"],

@@ -205,7 +205,8 @@ def test_a_new_title_follows_the_event_into_worklists_and_actions(
     number = submit(client, auth("eva"), report)["number"]
     client.post(f"{API}/events/{number}/actions", headers=anna, json={"data": {"titel": "Rutin", "typ": "larande",
                                                                               "ansvarig": "anna"}})
-    assert_error(client.post(f"{API}/events/{number}/title", json={"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": "x"},
+    assert_error(client.post(f"{API}/events/{number}/title",
+                             json={"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": "x"},
                              headers=auth("eva")), 403, "forbidden")
     renamed = client.post(f"{API}/events/{number}/title", headers=anna, json={
         "previous_title": report["rubrik"], "title": "Fel dos warfarin, akuten", "reason": "Tydligare rubrik"})

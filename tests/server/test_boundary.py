@@ -71,7 +71,8 @@ def test_unstorable_text_is_refused_in_every_body_not_only_reports(
     triage = open_task(client, anna, number, "triage")["id"]
     cases = [
         (f"/events/{number}/areas", {"area": "arbetsmiljo", "reason": f"skäl{NUL}"}, "reason"),
-        (f"/events/{number}/title", {"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": SURROGATE}, "reason"),
+        (f"/events/{number}/title", {"previous_title": report["rubrik"], "title": "Ny rubrik", "reason": SURROGATE},
+         "reason"),
         (f"/tasks/{triage}/complete", {"data": {"triage": {"beslut": f"x{NUL}"}}}, "data/triage/beslut"),
         ("/public/rs/feedback", {"data": {"text": SURROGATE}}, "data/text"),
     ]
@@ -93,9 +94,9 @@ def test_unstorable_text_in_a_path_or_query_is_400(client: Any, auth: Any, url: 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400"])
 def test_non_standard_json_numbers_are_refused_at_parsing(client: Any, auth: Any, number: str) -> None:
     anna = auth("anna")
-    body = '{"unit_id": "ks-akut", "data": {"antal": %s}}' % number
+    body = '{"unit_id": "ks-akut", "data": {"antal": %s}}' % number  # noqa: UP031 (JSON's braces)
     assert_error(post_raw(client, anna, "/events", body), 400, "bad_request")
-    assert_error(client.put(f"{API}/units/ks/overlays/vard/sla_dagar", data='{"value": %s}' % number,
+    assert_error(client.put(f"{API}/units/ks/overlays/vard/sla_dagar", data='{"value": %s}' % number,  # noqa: UP031
                             content_type="application/json", headers=auth("petra")), 400, "bad_request")
 
 

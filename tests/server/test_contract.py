@@ -79,7 +79,8 @@ def test_flask_and_werkzeug_errors_have_the_error_shape_and_405_says_what_is_all
 def test_links_lead_from_an_answer_to_operations_that_exist(client: Any) -> None:
     doc = document(client)
     ids = {op["operationId"]: (path, op) for path, _, op in operations(doc)}
-    links = [link for _, _, op in operations(doc) for r in op["responses"].values() for link in r.get("links", {}).values()]
+    links = [link for _, _, op in operations(doc) for r in op["responses"].values()
+             for link in r.get("links", {}).values()]
     assert len(links) >= 10
     for link in links:
         path, _ = ids[link["operationId"]]

@@ -198,7 +198,8 @@ def test_the_lex_sarah_notification_carries_the_investigation_and_counts_in_the_
     assert "Anmälan enligt lex Sarah" in texts[0]
 
     year = int(number.split("-")[1])
-    figures = client.get(f"{API}/annual-figures?entity=rg&year={year}", headers=auth("gustav")).get_json()  # Gotland's auditor
+    # Gotland's auditor
+    figures = client.get(f"{API}/annual-figures?entity=rg&year={year}", headers=auth("gustav")).get_json()
     assert figures["notifications"]["lex_sarah"]["count"] == 1
     assert figures["notifications"]["lex_sarah"]["items"][0]["reference"] == LEX_SARAH_YES["lex_sarah"]["referens"]
     assert {r["class"]: r["count"] for r in figures["deviations"]["by_class"]} == {"other": 1}

@@ -138,7 +138,8 @@ def _concrete(path: str, gotland: dict[str, str]) -> list[str]:
     for template, value in fills.items():
         path = path.replace(template, value)
     assert "{" not in path, f"give {path} a Gotland value"
-    extra = {f"{API}/events": [f"?text={gotland['number']}", "?unit=rg"], f"{API}/audit": [f"?event={gotland['number']}"],
+    extra = {f"{API}/events": [f"?text={gotland['number']}", "?unit=rg"],
+             f"{API}/audit": [f"?event={gotland['number']}"],
              f"{API}/tasks": ["?scope=available", "?scope=mine"], f"{API}/stats": ["?unit=rg", ""],
              f"{API}/annual-figures": ["?entity=rg"],
              f"{API}/releases/{gotland['release']}/file": ["?path=processes/vard/area.yaml"]}

@@ -3,7 +3,8 @@ token is (that never changes), and checks that it still counts inside the reques
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import event

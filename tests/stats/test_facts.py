@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from typing import Any
 
 import pytest
@@ -129,7 +129,7 @@ def test_the_trend_puts_each_case_in_its_week_month_quarter_and_year(demo: Engin
     demo.import_history(json.dumps([dict(zip(COLUMNS, row)) for row in GOOD]).encode(), MAPPING, "operator",
                         dry_run=False)
     demo.report_event("eva", "ks-akut", report)
-    days = [date(2019, 3, 4), date(2019, 6, 11), datetime.now(timezone.utc).date()]  # a Monday, a Tuesday, today
+    days = [date(2019, 3, 4), date(2019, 6, 11), datetime.now(UTC).date()]  # a Monday, a Tuesday, today
     for bucket in BUCKETS:
         trend = demo.statistics("anna", bucket=bucket, dimensions=["trend"])["trend"]
         assert {p["period"]: p["count"] for p in trend["periods"]} == Counter(period_label(d, bucket) for d in days)

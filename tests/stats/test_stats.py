@@ -40,7 +40,8 @@ def counts(body: dict[str, Any], dimension: str) -> dict[Any, int]:
 
 def listed_cases(client: Any, headers: dict[str, str]) -> int:
     """Area cases the event list shows this caller (not a reporter): the per-event rule, row by row."""
-    return sum(len(item["areas"]) for item in client.get(f"{API}/events?limit=200", headers=headers).get_json()["items"])
+    listed = client.get(f"{API}/events?limit=200", headers=headers).get_json()["items"]
+    return sum(len(item["areas"]) for item in listed)
 
 
 def world(client: Any, auth: Any, report: dict[str, Any]) -> dict[str, str]:

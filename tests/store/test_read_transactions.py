@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text

@@ -9,6 +9,8 @@ Create Date: 2026-11-29 00:30:00
 """
 
 from alembic import op
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
@@ -37,7 +39,7 @@ def _rechain() -> None:
     paths = dict(session.execute(sa.select(Event.id, Event.unit_path)).all())
     units = dict(session.execute(sa.select(Unit.id, Unit.path)).all())
 
-    def entity_of(row):  # the event's legal entity; a binding's or overlay's unit's; else the installation's
+    def entity_of(row: Any) -> str:  # the event's legal entity; a binding's or overlay's unit's; else the installation's
         if row.event_id is not None:
             return legal_entity(paths.get(row.event_id))
         if getattr(row, 'entity', None) in ('binding', 'overlay'):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from engine.cases import case_facts, definition_of, load_workflow, save_step
-from engine.config import entity_release, owned_unit, unit_variables
+from engine.bindings import entity_release, owned_unit, unit_variables
 from engine.context import Context
 from engine.definitions.release import Release
 from engine.rules.access import covers
-from engine.runtime import migration as runtime_migration
+from engine.runtime import workflow_upgrade
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
 from engine.store import org as org_store
@@ -42,12 +42,12 @@ def _one(ctx: Context, case: AreaCase, target: ReleaseRecord, release: Release, 
         return {**result, "safe": False, "moved": False, "blocking": [], "reason": "Varianten saknas i releasen."}
     old_record, old_definition = definition_of(ctx, case)
     workflow = load_workflow(ctx, case, old_definition)
-    blocking = runtime_migration.blocking_tasks(workflow, new_definition.spec, new_definition.subprocess_specs)
+    blocking = workflow_upgrade.blocking_tasks(workflow, new_definition.spec, new_definition.subprocess_specs)
     result.update(from_release=old_record.hash, safe=not blocking, blocking=blocking, moved=False)
     if blocking or dry_run:
         return result
     missing = {key: r.value for key, r in unit_variables(ctx, _unit(ctx, case), new_definition).items()}
-    runtime_migration.migrate(workflow, new_definition.spec, new_definition.subprocess_specs,
+    workflow_upgrade.migrate(workflow, new_definition.spec, new_definition.subprocess_specs,
                               {**missing, **case_facts(case.event)})
     case.release_id = target.id
     save_step(ctx, case, case.event, new_definition, workflow)

@@ -21,7 +21,9 @@ _RAN = TaskState.COMPLETED | TaskState.STARTED
 def _diffs(
     workflow: BpmnWorkflow, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
 ) -> tuple[WorkflowDiff, dict[object, WorkflowDiff | None]]:
-    return diff_workflow(spec_registry(), workflow, spec, subprocess_specs)
+    diffs: tuple[WorkflowDiff, dict[object, WorkflowDiff | None]] = diff_workflow(
+        spec_registry(), workflow, spec, subprocess_specs)
+    return diffs
 
 
 def blocking_tasks(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.access import grants_of
+from engine.access import OWNER_ROLE, grants_of
 from engine.context import Context
 from engine.entities import entities_of, entity_id_of
 from engine.definitions.release import STANDARD, AreaDefinition, Release
@@ -26,7 +26,6 @@ from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord, Unit
 
 __all__ = [
-    "OWNER_ROLE",
     "INTAKE",
     "owned_unit",
     "require_owner",
@@ -45,7 +44,6 @@ __all__ = [
     "remove_overlay",
 ]
 
-OWNER_ROLE = "processagare"
 INTAKE = "intake"  # binding key of the intake form and routing table (processes/intake.yaml)
 
 
@@ -145,7 +143,7 @@ def effective_config(ctx: Context, unit_id: str, actor_id: str, only: str | None
     _, newest = ctx.current_release()
     if only is not None and only != INTAKE and only not in newest.areas:
         raise NotFound(f"Området '{only}' finns inte.")
-    areas = []
+    areas: list[dict[str, Any]] = []
     for area in sorted(newest.areas) if only is None else [a for a in [only] if a != INTAKE]:
         try:
             resolution = resolve(ctx, unit, area)
