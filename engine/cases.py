@@ -23,6 +23,7 @@ from engine.store import actions as action_store
 from engine.store import cases as case_store
 from engine.store import org as org_store
 from engine.store.models import AreaCase, Event, ReleaseRecord, TaskRow, Unit
+from engine.rules.access import CaseStatus
 
 __all__ = [
     "case_facts",
@@ -37,15 +38,15 @@ __all__ = [
     "roll_up",
 ]
 
-CASE_STATUS_LABELS = {
-    "submitted": "Inskickad",
-    "in_progress": "Under handläggning",
-    "closed": "Avslutad",
-    "removed": "Borttagen från området",
-    "culled": "Gallrad",  # engine/records/retention.py: the content is culled, the number and dates kept
+CASE_STATUS_LABELS: dict[str, str] = {  # keyed by CaseStatus, read with the stored strings
+    CaseStatus.SUBMITTED: "Inskickad",
+    CaseStatus.IN_PROGRESS: "Under handläggning",
+    CaseStatus.CLOSED: "Avslutad",
+    CaseStatus.REMOVED: "Borttagen från området",
+    CaseStatus.CULLED: "Gallrad",  # engine/records/retention.py: the content is culled, the number and dates kept
 }
 EVENT_STATUS_LABELS = CASE_STATUS_LABELS
-_ORDER = {"submitted": 0, "in_progress": 1, "closed": 2}
+_ORDER: dict[str, int] = {CaseStatus.SUBMITTED: 0, CaseStatus.IN_PROGRESS: 1, CaseStatus.CLOSED: 2}
 
 
 def start_case(
@@ -68,7 +69,7 @@ def start_case(
         unit_id=unit.id,
         unit_path=unit.path,
         release_id=record.id,
-        status="submitted",
+        status=CaseStatus.SUBMITTED,
         state={},
         data={},
     )
@@ -132,10 +133,10 @@ def save_step(
     case.state = serializer.dump_state(workflow)
     case.data = runtime.current_data(workflow)
     if workflow.completed:
-        case.status = "closed"
+        case.status = CaseStatus.CLOSED
         case.closed_at = ctx.clock()
-    elif case.status == "submitted" and _any_human_step_done(workflow):
-        case.status = "in_progress"
+    elif case.status == CaseStatus.SUBMITTED and _any_human_step_done(workflow):
+        case.status = CaseStatus.IN_PROGRESS
     ctx.session.flush()
     _keep_after_commit(ctx, case, workflow)
     rows = []
@@ -196,7 +197,7 @@ def _any_human_step_done(workflow: BpmnWorkflow) -> bool:
 
 def roll_up(event: Event) -> None:
     """The event's status is its least advanced area case's; a case removed at triage does not count."""
-    statuses = [c.status for c in event.area_cases if c.status != "removed"] or ["submitted"]
+    statuses = [c.status for c in event.area_cases if c.status != CaseStatus.REMOVED] or [CaseStatus.SUBMITTED]
     event.status = min(statuses, key=lambda s: _ORDER.get(s, 0))
 
 

@@ -16,7 +16,7 @@ from engine.definitions.forms import swedish_errors
 from engine.definitions.release import Release
 from engine.errors import InvalidInput, PermissionDenied, StaleWrite
 from engine.integrations import cfar
-from engine.rules.access import roles_at
+from engine.rules.access import CaseStatus, roles_at
 from engine.runtime import workflow as runtime
 from engine.store import actions as action_store
 from engine.store import audit as audit_store
@@ -97,7 +97,7 @@ def report_event(
             number=entities.next_number(ctx, unit, now.year),
             title=data["rubrik"],
             kind=data.get("handelsetyp", "synpunkt"),
-            status="submitted",
+            status=CaseStatus.SUBMITTED,
             unit_id=unit.id,
             unit_path=unit.path,
             reporter_id=None if data.get("anonym") else actor_id,

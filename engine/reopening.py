@@ -63,11 +63,11 @@ def reopen_case(ctx: Context, number: str, area: str | None, reason: str, actor_
     task = runtime.reopen(workflow, definition.area.closing_tasks)
     if task is None:
         raise Conflict("Ärendet har inget steg att öppna igen.")
-    case.status, case.closed_at = "in_progress", None
+    case.status, case.closed_at = CaseStatus.IN_PROGRESS, None
     open_tasks = save_step(ctx, case, event, definition, workflow)
     audit_store.record_change(
         ctx.session, actor_id=actor_id, entity="area_case", entity_id=str(case.id), operation="reopen", event=event,
-        before={"status": "closed"}, after={"area": case.area, "reason": reason, "task": task.task_spec.name},
+        before={"status": CaseStatus.CLOSED}, after={"area": case.area, "reason": reason, "task": task.task_spec.name},
     )
     return {
         "event_number": event.number,

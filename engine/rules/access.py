@@ -20,7 +20,8 @@ __all__ = ["CaseStatus", "Grant", "acting_for", "AreaAccess", "CaseScope", "cove
 class CaseStatus(StrEnum):
     """Where an event or an area case stands. A StrEnum: the stored values are these plain strings."""
 
-    OPEN = "open"
+    SUBMITTED = "submitted"  # reported, no person's step done yet
+    IN_PROGRESS = "in_progress"
     CLOSED = "closed"
     REMOVED = "removed"  # an area case taken off its event at triage: never shown, never counted
     CULLED = "culled"  # emptied by retention (engine/records/retention.py): the number and dates stay

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from engine.store.models import AreaCase, Decision, Event, TaskRow, TimerRow
+from engine.rules.access import CaseStatus
 
 __all__ = [
     "add_case",
@@ -50,7 +51,7 @@ def open_cases(session: Session, area: str, exclude_release_id: int) -> list[Are
         session.scalars(
             select(AreaCase).where(
                 AreaCase.area == area,
-                AreaCase.status.in_(("submitted", "in_progress")),
+                AreaCase.status.in_((CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS)),
                 AreaCase.release_id != exclude_release_id,
             ).order_by(AreaCase.id)
         )

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from engine.store.models import AreaCase, Event
+from engine.rules.access import CaseStatus
 
 __all__ = ["COUNT_CAP", "add_event", "event_by_number", "event_by_receipt", "event_by_id", "retitle",
            "list_events"]
@@ -72,7 +73,7 @@ def list_events(
         exists().where(
             AreaCase.event_id == Event.id,
             AreaCase.area.in_(areas),
-            AreaCase.status != "removed",
+            AreaCase.status != CaseStatus.REMOVED,
             or_(Event.unit_path.between(path, path + "\uffff"), AreaCase.unit_path.between(path, path + "\uffff")),
         )
         for path, areas in visible

@@ -19,7 +19,7 @@ from sqlalchemy import (ColumnElement, Integer, Select, and_, case, cast, delete
                         or_, select, true)
 from sqlalchemy.orm import Session
 
-from engine.rules.access import CaseScope
+from engine.rules.access import CaseScope, CaseStatus
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
 __all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
@@ -74,7 +74,7 @@ def _fact_source(kinds: Sequence[str]) -> Select[Any]:
         AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer(),
         AreaCase.data[("riskbedomning", "sannolikhet")].as_integer(),
         _restricted_by(kinds), first_step, AreaCase.closed_at,
-    ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != "removed"))
+    ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != CaseStatus.REMOVED))
 
 
 FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event_unit_path", "case_unit_path",
