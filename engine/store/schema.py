@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from engine.store.db import Database
+from engine.store.db import READ_ONLY, Database
 
 __all__ = ["upgrade", "current_revision", "head_revision", "alembic_config"]
 
@@ -30,7 +30,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as connection:
+    # a read: on SQLite it must not queue for the write lock (readiness is asked while writers work)
+    with db.engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 

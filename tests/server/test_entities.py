@@ -163,7 +163,6 @@ def _found(client: Any, headers: dict[str, str], gotland: dict[str, str]) -> lis
     return found
 
 
-@pytest.mark.shared_database  # the probe includes /ready, whose schema check opens a connection of its own
 @pytest.mark.parametrize("persona", STOCKHOLM_USERS)
 def test_a_stockholm_user_of_any_role_finds_nothing_of_gotlands_through_any_read(
     persona: str, client: Any, auth: Any, gotland: dict[str, str]
