@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+import functools
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import (ColumnElement, Integer, Select, and_, case, cast, delete, false, func, insert, literal, null,
-                        or_, select, true)
+from sqlalchemy import (ColumnElement, Delete, Insert, Integer, Select, and_, bindparam, case, cast, delete, false,
+                        func, insert, literal, null, or_, select, true)
 from sqlalchemy.orm import Session
 
 from engine.rules.access import CaseScope, CaseStatus
@@ -82,6 +83,19 @@ FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event
                 "probability", "restricted_by", "first_step_at", "closed_at")
 
 
+@functools.lru_cache(maxsize=16)
+def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Delete, Insert]:
+    """The DELETE and INSERT … SELECT that rewrite the facts of the cases and events bound as `case_ids` and
+    `event_ids`, built once per set of restricting decisions: every step runs them, and building them costs more
+    than running them."""
+    case_ids = bindparam("case_ids", type_=Integer, expanding=True)
+    event_ids = bindparam("event_ids", type_=Integer, expanding=True)
+    which = or_(AreaCase.id.in_(case_ids), AreaCase.event_id.in_(event_ids))
+    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(event_ids))
+    return (delete(StatsFact).where(fact_which),
+            insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which)))
+
+
 def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[int] = (),
                   event_ids: Sequence[int] = (), everything: bool = False) -> None:
     """Rewrite the facts of these cases (and of every case of these events) from their rows; `kinds` are the
@@ -89,12 +103,15 @@ def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[
     if not (case_ids or event_ids or everything):
         return
     session.flush()
-    which: ColumnElement[bool] = true() if everything else or_(
-        AreaCase.id.in_(list(case_ids)), AreaCase.event_id.in_(list(event_ids)))
-    fact_which: ColumnElement[bool] = true() if everything else or_(
-        StatsFact.case_id.in_(list(case_ids)), StatsFact.event_id.in_(list(event_ids)))
-    session.execute(delete(StatsFact).where(fact_which))
-    session.execute(insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which)))
+    if everything:
+        session.execute(delete(StatsFact))
+        session.execute(insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds)))
+        return
+    remove, add = _refresh_statements(tuple(kinds))
+    ids = {"case_ids": list(case_ids), "event_ids": list(event_ids)}
+    connection = session.connection()  # Core execution: with a parameter dict the ORM would take it as bulk rows
+    connection.execute(remove, ids)
+    connection.execute(add, ids)
 
 
 def _restricted(kinds: Sequence[str]) -> ColumnElement[bool]:
