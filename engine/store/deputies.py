@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine.store.models import Deputyship, RoleGrant, Unit
 
-__all__ = ["add", "get", "involving", "active_grants_for_deputy", "active_deputies_of"]
+__all__ = ["add", "get", "involving", "grants_in_force", "active_grants_for_deputy", "active_deputies_of"]
 
 
 def add(session: Session, deputyship: Deputyship) -> Deputyship:
@@ -32,21 +33,25 @@ def involving(session: Session, user_id: str, now: datetime) -> list[Deputyship]
     ))
 
 
-def _active(now: datetime) -> list[ColumnElement[bool]]:
+def _active(now: Any) -> list[ColumnElement[bool]]:
     return [Deputyship.starts_at <= now, Deputyship.ends_at > now, Deputyship.revoked_at.is_(None)]
 
 
+def grants_in_force(now: Any) -> Select[str, str, str, str, str]:
+    """(deputy, role, unit id, unit path, principal) of every deputyship in force at `now` (a datetime or a bound
+    parameter) whose principal still holds the role on the unit: a grant withdrawn from the principal is withdrawn
+    from the deputy too. The one statement of that rule; the access module and the notifications narrow it."""
+    return (select(Deputyship.deputy_id, Deputyship.role, Unit.id, Unit.path, Deputyship.principal_id)
+            .join(Unit, Unit.id == Deputyship.unit_id)
+            .join(RoleGrant, (RoleGrant.user_id == Deputyship.principal_id) & (RoleGrant.role == Deputyship.role)
+                  & (RoleGrant.unit_id == Deputyship.unit_id))
+            .where(*_active(now)))
+
+
 def active_grants_for_deputy(session: Session, deputy_id: str, now: datetime) -> list[tuple[str, str, str, str]]:
-    """(role, unit id, unit path, principal) of every deputyship of the deputy in force now whose principal still
-    holds the role on the unit (a grant withdrawn from the principal is withdrawn from the deputy too)."""
-    rows = session.execute(
-        select(Deputyship.role, Unit.id, Unit.path, Deputyship.principal_id)
-        .join(Unit, Unit.id == Deputyship.unit_id)
-        .join(RoleGrant, (RoleGrant.user_id == Deputyship.principal_id) & (RoleGrant.role == Deputyship.role)
-              & (RoleGrant.unit_id == Deputyship.unit_id))
-        .where(Deputyship.deputy_id == deputy_id, *_active(now))
-    )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    """(role, unit id, unit path, principal) of every deputyship of the deputy in force now (grants_in_force)."""
+    rows = session.execute(grants_in_force(now).where(Deputyship.deputy_id == deputy_id))
+    return [(role, unit_id, path, principal) for _, role, unit_id, path, principal in rows]
 
 
 def active_deputies_of(session: Session, principal_ids: Iterable[str], now: datetime) -> list[str]:

@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (BindParameter, CompoundSelect, Select, String, bindparam, func, insert, literal, or_, select,
                         tuple_, union_all, update)
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from engine.rules.access import Grant
+from engine.store import deputies as deputy_store
 from engine.store.models import Deputyship, Event, Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
@@ -83,19 +84,13 @@ def _grants_over() -> CompoundSelect[*tuple[Any, ...]]:
     units: BindParameter[list[str]] = bindparam("units", expanding=True)
     roles: BindParameter[list[str]] = bindparam("roles", expanding=True)
     own = _person(
-        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery,
-               literal(None, String).label("principal"))
+        select(RoleGrant.user_id, RoleGrant.role, Unit.id, Unit.path, literal(None, String).label("principal"),
+               User.name, NotificationSetting.delivery)
         .join(Unit, Unit.id == RoleGrant.unit_id).where(Unit.path.in_(units), RoleGrant.role.in_(roles)),
         RoleGrant.user_id)
-    principal = aliased(RoleGrant)
     deputised = _person(
-        select(Deputyship.deputy_id, Deputyship.role, Unit.id, Unit.path, User.name, NotificationSetting.delivery,
-               Deputyship.principal_id)
-        .join(Unit, Unit.id == Deputyship.unit_id)
-        .join(principal, (principal.user_id == Deputyship.principal_id) & (principal.role == Deputyship.role)
-              & (principal.unit_id == Deputyship.unit_id))
-        .where(Unit.path.in_(units), Deputyship.role.in_(roles), Deputyship.starts_at <= bindparam("now"),
-               Deputyship.ends_at > bindparam("now"), Deputyship.revoked_at.is_(None)),
+        deputy_store.grants_in_force(bindparam("now")).add_columns(User.name, NotificationSetting.delivery)
+        .where(Unit.path.in_(units), Deputyship.role.in_(roles)),
         Deputyship.deputy_id)
     return union_all(own, deputised)
 
@@ -113,7 +108,7 @@ def grants_over(session: Session, unit_path: str, roles: Iterable[str], kind: st
     found: dict[str, tuple[list[Grant], str, str | None]] = {}
     rows = session.execute(_GRANTS_OVER, {"units": _ancestors([unit_path]), "roles": sorted(set(roles)),
                                           "kind": kind, "now": now})
-    for user_id, role, unit_id, path, name, delivery, principal_id in rows:
+    for user_id, role, unit_id, path, principal_id, name, delivery in rows:
         found.setdefault(user_id, ([], name, delivery))[0].append(Grant(role, unit_id, path, principal_id))
     return found
 
