@@ -105,3 +105,18 @@ def test_a_deputy_is_named_only_for_a_role_one_holds_and_only_within_the_legal_e
     assert error_paths(client.post(f"{API}/deputies", headers=anna, json=gotland)) == {"deputy"}
     too_long = {"deputy": "tina", "role": "handlaggare", "unit": "ks", **_period(days=400)}
     assert error_paths(client.post(f"{API}/deputies", headers=anna, json=too_long)) == {"ends_at"}
+
+
+def test_a_deputy_reads_the_annual_figures_the_principal_reads(client: Any, auth: Any) -> None:
+    cecilia, anna = auth("cecilia"), auth("anna")
+    year = utcnow().year
+    assert_error(client.get(f"{API}/annual-figures?entity=rs&year={year}", headers=anna), 403, "forbidden")
+    named = client.post(f"{API}/deputies", headers=cecilia,
+                        json={"deputy": "anna", "role": "patientsakerhet", "unit": "rs", **_period()})
+    assert named.status_code == 201, named.get_json()
+    assert client.get(f"{API}/annual-figures/entities", headers=anna).get_json() == [
+        {"id": "rs", "name": "Region Stockholm"}]
+    figures = client.get(f"{API}/annual-figures?entity=rs&year={year}", headers=anna)
+    assert figures.status_code == 200, figures.get_json()
+    principals = client.get(f"{API}/annual-figures?entity=rs&year={year}", headers=cecilia).get_json()
+    assert {**figures.get_json(), "generated_at": None} == {**principals, "generated_at": None}
