@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.rules.access import Grant
 from engine.store import deputies as deputy_store
+from engine.store.db import PREPARED
 from engine.store.models import Deputyship, Event, Notification, NotificationSetting, RoleGrant, Unit, User
 
 __all__ = [
@@ -65,7 +66,7 @@ def _add_for(recipients: ColumnElement[bool], mandatory: bool) -> Insert:
     ).where(recipients).order_by(User.id)
     return insert(Notification.__table__).from_select(
         ["kind", "user_id", "event_id", "event_number", "subject", "body", "html", "link", "dedupe_key", "status",
-         "attempts", "digest_on", "next_attempt_at"], query)
+         "attempts", "digest_on", "next_attempt_at"], query).execution_options(**{PREPARED: True})
 
 
 def _holders() -> ColumnElement[bool]:
