@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Insert, Select, String, bindparam, case, false,
-                        func, insert, literal, or_, select, tuple_, union_all, update)
+from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Insert, Select, String, Table, bindparam, case,
+                        false, func, insert, literal, or_, select, tuple_, union_all, update)
 from sqlalchemy.orm import Session
 
 from engine.rules.access import Grant
@@ -41,11 +41,15 @@ def add(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(Notification), rows)
 
 
+# Core statements on the mapped table (a declarative class's __table__ is typed as its base, FromClause)
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+
+
 def _add_for(recipients: ColumnElement[bool], mandatory: bool) -> Insert:
     """INSERT … SELECT of one message (the same text for everyone) to every user `recipients` selects, delivered
     by their choice of the kind (a mandatory kind: at once), else by the rule's: the recipients decided and the
     rows written in one statement, one round trip instead of a read and a write."""
-    columns = Notification.__table__.c
+    columns = _NOTIFICATIONS.c
 
     def value(name: str, column: str | None = None) -> BindParameter[Any]:
         return bindparam(name, type_=columns[column or name].type)
@@ -64,7 +68,7 @@ def _add_for(recipients: ColumnElement[bool], mandatory: bool) -> Insert:
         case((digest, value("digest_on")), else_=None),
         case((digest, value("digest_at", "next_attempt_at")), else_=value("now", "next_attempt_at")),
     ).where(recipients).order_by(User.id)
-    return insert(Notification.__table__).from_select(
+    return insert(_NOTIFICATIONS).from_select(
         ["kind", "user_id", "event_id", "event_number", "subject", "body", "html", "link", "dedupe_key", "status",
          "attempts", "digest_on", "next_attempt_at"], query).execution_options(**{PREPARED: True})
 
