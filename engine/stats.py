@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, UTC
 from typing import Any
 from collections.abc import Iterable, Sequence
 
-from engine.access import case_scopes
+from engine.access import case_scopes, grants_of
 from engine.cases import CASE_STATUS_LABELS
 from engine.context import Context
 from engine.errors import InvalidInput
@@ -207,7 +207,7 @@ def case_filter(ctx: Context, actor_id: str, *, unit_id: str | None = None, area
         raise InvalidInput("Slutdatum före startdatum.",
                            errors=[{"path": "to", "message": "Slutdatum kan inte vara före startdatum."}])
     return CaseFilter(
-        scopes=case_scopes(ctx, org_store.grants_of(ctx.session, actor_id)),
+        scopes=case_scopes(ctx, grants_of(ctx, actor_id)),
         unit_path=unit_path, area=area, category=category, event_type=event_type, status=status,
         created_from=_bound(date_from), created_to=_bound(_day_after(date_to)),
     )

@@ -120,3 +120,16 @@ def test_a_deputy_reads_the_annual_figures_the_principal_reads(client: Any, auth
     assert figures.status_code == 200, figures.get_json()
     principals = client.get(f"{API}/annual-figures?entity=rs&year={year}", headers=cecilia).get_json()
     assert {**figures.get_json(), "generated_at": None} == {**principals, "generated_at": None}
+
+
+def test_a_deputy_counts_in_the_statistics_what_the_principal_counts(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    anna, tina = auth("anna"), auth("tina")
+    submit(client, auth("eva"), report)
+    before = client.get(f"{API}/stats", headers=tina).get_json()["total"]
+    named = client.post(f"{API}/deputies", headers=anna,
+                        json={"deputy": "tina", "role": "handlaggare", "unit": "ks", **_period()})
+    assert named.status_code == 201, named.get_json()
+    total = client.get(f"{API}/stats", headers=tina).get_json()["total"]
+    assert total == client.get(f"{API}/stats", headers=anna).get_json()["total"] and total["cases"] > before["cases"]
