@@ -86,6 +86,7 @@ def layout_diagram(name: str, data: bytes) -> bytes:
 
     return layout(name, data)
 
+
 R = TypeVar("R")
 # Told after a use case committed: ("reported" | "task_completed", area). /metrics counts with it; the engine
 # knows nothing of how.

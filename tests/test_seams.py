@@ -50,3 +50,33 @@ def test_the_adapters_reach_the_engine_only_through_engine_api() -> None:
 
 def test_definitions_never_import_the_validator() -> None:
     assert [found for found in _imports("engine/definitions") if _within(found[2], "engine.validation")] == []
+
+
+def _engine_calls(statements: list[ast.stmt]) -> list[int]:
+    """The `engine()` calls of these statements and of each block nested in them (an if's branches, a loop's
+    body, …), counted per block: a view answers from one branch or another, with one call in each."""
+    here, nested = 0, []
+    for statement in statements:
+        blocks = [getattr(statement, name) for name in ("body", "orelse", "finalbody")
+                  if getattr(statement, name, None)]
+        blocks += [handler.body for handler in getattr(statement, "handlers", [])]
+        shallow = [statement] if not blocks else [
+            child for child in ast.iter_child_nodes(statement) if isinstance(child, ast.expr)]
+        here += sum(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "engine"
+                    for part in shallow for node in ast.walk(part))
+        for block in blocks:
+            nested += _engine_calls(block)
+    return [here, *nested]
+
+
+def test_each_http_view_is_one_engine_call() -> None:
+    """A view that needs two answers of the engine gets them from one Engine method, in one transaction."""
+    views = []
+    for path in sorted((REPO / "server" / "routes").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(
+                    isinstance(d, ast.Call) and isinstance(d.func, ast.Name) and d.func.id == "endpoint"
+                    for d in node.decorator_list):
+                views.append((path.name, node.name, _engine_calls(node.body)))
+    assert len(views) > 50
+    assert [(file, view) for file, view, counts in views if max(counts) > 1] == []
