@@ -21,7 +21,8 @@ from bench.server import Server, WorkerSample
 from bench.timing import summarize
 from engine import Engine
 
-__all__ = ["Client", "prepare_clients", "run_phase", "submit_loop", "complete_loop", "PhaseResult", "run_http"]
+__all__ = ["Client", "Samples", "request", "prepare_clients", "run_phase", "submit_loop", "complete_loop",
+           "PhaseResult", "cpu_per", "run_http"]
 
 HANDLER_ROLES = ("handlaggare", "patientsakerhet", "verksamhetschef")
 MAX_REQUESTS_PER_CLIENT = 20_000
@@ -49,7 +50,7 @@ def prepare_clients(engine: Engine, count: int) -> list[Client]:
 
 
 @dataclass
-class _Samples:
+class Samples:
     """What one client thread measured: seconds per successful request, by kind; failures by kind and status.
     With `keepalive`, the thread's one connection, reused while the server keeps it open."""
 
@@ -66,13 +67,14 @@ class _Samples:
         self.failures[key] = self.failures.get(key, 0) + 1
 
 
-Loop = Callable[[str, Client, float, _Samples], None]
+Loop = Callable[[str, Client, float, Samples], None]
 
 
-def _request(base: str, method: str, path: str, token: str, body: Any = None,
-             samples: _Samples | None = None) -> tuple[int, Any]:
+def request(base: str, method: str, path: str, token: str, body: Any = None,
+             samples: Samples | None = None, content_type: str | None = None) -> tuple[int, Any]:
     """One request: on a new connection, or on the thread's kept-alive one (opened again if the server closed
-    it: http.client reconnects by itself on the next request)."""
+    it: http.client reconnects by itself on the next request). A body is sent as JSON unless `content_type`
+    names what its bytes are."""
     url = urlsplit(base)
     keep = samples is not None and samples.keepalive
     connection = samples.connection if keep and samples and samples.connection else None
@@ -84,8 +86,8 @@ def _request(base: str, method: str, path: str, token: str, body: Any = None,
         headers = {"Authorization": f"Bearer {token}"}
         payload = None
         if body is not None:
-            payload = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
+            payload = body if content_type else json.dumps(body).encode()
+            headers["Content-Type"] = content_type or "application/json"
         connection.request(method, url.path + path, body=payload, headers=headers)
         response = connection.getresponse()
         return response.status, json.loads(response.read() or b"null")
@@ -94,26 +96,26 @@ def _request(base: str, method: str, path: str, token: str, body: Any = None,
             connection.close()
 
 
-def submit_loop(base: str, client: Client, deadline: float, samples: _Samples) -> None:
+def submit_loop(base: str, client: Client, deadline: float, samples: Samples) -> None:
     body = {"unit_id": client.unit_id, "data": vard.REPORT}
     for _ in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             return
         start = time.perf_counter()
-        status, _reply = _request(base, "POST", "/events", client.reporter_token, body, samples)
+        status, _reply = request(base, "POST", "/events", client.reporter_token, body, samples)
         if status == 201:
             samples.ok("submit", time.perf_counter() - start)
         else:
             samples.failed("submit", status)
 
 
-def complete_loop(base: str, client: Client, deadline: float, samples: _Samples) -> None:
+def complete_loop(base: str, client: Client, deadline: float, samples: Samples) -> None:
     """Take the first task of the handler's own worklist and complete it, until the worklist is empty."""
     for _ in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             return
         start = time.perf_counter()
-        status, tasks = _request(base, "GET", "/tasks?limit=1", client.handler_token, samples=samples)
+        status, tasks = request(base, "GET", "/tasks?limit=1", client.handler_token, samples=samples)
         if status != 200:
             samples.failed("worklist", status)
             continue
@@ -122,7 +124,7 @@ def complete_loop(base: str, client: Client, deadline: float, samples: _Samples)
             return
         task = tasks[0]
         start = time.perf_counter()
-        status, _reply = _request(base, "POST", f"/tasks/{task['id']}/complete", client.handler_token,
+        status, _reply = request(base, "POST", f"/tasks/{task['id']}/complete", client.handler_token,
                                   {"data": vard.data_for(task["spec_name"])}, samples)
         if status == 200:
             samples.ok("complete", time.perf_counter() - start)
@@ -164,7 +166,7 @@ def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float,
     database_before = server.database_cpu_seconds()
     driver_before = time.process_time()
     deadline = time.monotonic() + seconds
-    per_thread = [_Samples(keepalive=keepalive) for _ in clients]
+    per_thread = [Samples(keepalive=keepalive) for _ in clients]
     threads = [
         threading.Thread(target=loop, args=(server.base, client, deadline, samples), daemon=True)
         for client, samples in zip(clients, per_thread, strict=True)
@@ -181,7 +183,7 @@ def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float,
     driver = time.process_time() - driver_before
     workers = server.samples()
     database_after = server.database_cpu_seconds()
-    merged = _Samples()
+    merged = Samples()
     for samples in per_thread:
         for kind, values in samples.latencies.items():
             merged.latencies.setdefault(kind, []).extend(values)
@@ -201,7 +203,7 @@ def run_phase(server: Server, clients: list[Client], loop: Loop, seconds: float,
     )
 
 
-def _cpu_per(phase: PhaseResult, kind: str) -> dict[str, float | None]:
+def cpu_per(phase: PhaseResult, kind: str) -> dict[str, float | None]:
     count = max(phase.counts.get(kind, 0), 1)
     database = phase.database_cpu_seconds
     return {
@@ -238,7 +240,7 @@ def run_http(backend: Backend, workdir: Path, clients: int, warmup_seconds: floa
         "submits_per_s": round(submit.throughput.get("submit", 0.0), 1),
         "completions_per_s": round(complete.throughput.get("complete", 0.0), 1),
         # CPU ms per request by who spent it; a completion includes the worklist read that precedes it
-        "cpu_ms_per_submit": _cpu_per(submit, "submit"),
-        "cpu_ms_per_completion": _cpu_per(complete, "complete"),
+        "cpu_ms_per_submit": cpu_per(submit, "submit"),
+        "cpu_ms_per_completion": cpu_per(complete, "complete"),
         "peak_rss_mib_per_worker": [w.peak_rss_mib for w in workers],
     }

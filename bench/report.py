@@ -205,6 +205,14 @@ def markdown(r: dict[str, Any]) -> str:
                            ("rerun_s", "re-run, all there (s)")):
             lines.append(f"| 7 Händelsevis import, {imp['rows']:,} rows | {label} | {imp['sqlite'][key]} | "
                          f"{imp['postgresql'][key]} | – | – |")
+    if "uploads" in r:  # part 8 (bench/uploads.py)
+        up = r["uploads"]
+        sq, pg = up["sqlite"], up["postgresql"]
+        lines.append(f"| 8 attachment uploads, {sq['file_kib']} KiB each | uploads/s (MiB/s) | "
+                     f"{sq['uploads_per_s']} ({sq['mib_per_s']}) | {pg['uploads_per_s']} ({pg['mib_per_s']}) | – | – |")
+        lines.append(f"| 8 attachment uploads | p50 / p95 ms; CPU ms per upload (total) | "
+                     f"{_ms(sq['latency'], 'p50_ms', 'p95_ms')}; {sq['cpu_ms_per_upload']['total']} | "
+                     f"{_ms(pg['latency'], 'p50_ms', 'p95_ms')}; {pg['cpu_ms_per_upload']['total']} | – | – |")
     if r.get("web_weight"):  # bench/web_weight.py, from the built web app
         web = r["web_weight"]
         lines.append(f"| web app | first-load JavaScript of /rapportera, gzip kB (all JS {web['all_js_kb']}) | – | "

@@ -1,7 +1,8 @@
 """`python -m bench.run [--scale]`: every part in one run, then the table to stdout and bench/results/.
 
 Order: in-process floor and engine (parts 1–2, interleaved) and their profiles, HTTP (parts 3 and 6), case age
-(part 5), and last the bulk-loaded reads (part 4), whose gigabytes of I/O would otherwise disturb the rest.
+(part 5), the Händelsevis import (part 7), attachment uploads (part 8), and last the bulk-loaded reads (part 4),
+whose gigabytes of I/O would otherwise disturb the rest.
 Progress goes to stderr.
 """
 
@@ -25,6 +26,7 @@ from bench.inprocess import engine_lifecycle, prepared_engine, run_inprocess
 from bench.machine import describe, load_average
 from bench.profile import profile, server_lifecycle
 from bench.scale import run_scale
+from bench.uploads import run_both as run_uploads
 from bench.web_weight import DIST, measure as web_weight
 
 __all__ = ["Plan", "main"]
@@ -45,6 +47,8 @@ class Plan:
     read_repeats: int = 200  # part 4: calls per read, each bounded by read_budget_seconds
     read_budget_seconds: float = 20.0
     import_rows: int = 100_000  # part 7: a generated Händelsevis export
+    upload_seconds: float = 15.0  # part 8: attachment uploads per backend
+    upload_kib: int = 512
 
 
 def _log(message: str, started: float) -> None:
@@ -109,6 +113,8 @@ def run(plan: Plan) -> dict[str, Any]:
         results["profiles"] = profiles
         _log(f"part 7: Händelsevis import of {plan.import_rows:,} rows", started)
         results["imports"] = run_imports([fresh_sqlite(workdir, "imports"), fresh_postgres()], plan.import_rows)
+        _log(f"part 8: attachment uploads of {plan.upload_kib} KiB", started)
+        results["uploads"] = run_uploads(workdir, plan.http_clients, plan.upload_seconds, plan.upload_kib)
         _log(f"part 4: {plan.events:,} events bulk-loaded, then the reads", started)
         results["scale"] = run_scale(plan.events, plan.read_repeats, plan.read_budget_seconds,
                                      lambda message: _log(f"part 4: {message}", started))

@@ -70,9 +70,11 @@ def _sample(pid: int) -> WorkerSample:
 
 class Server:
     """`avvik serve` with `workers` workers on 127.0.0.1, its database given by AVVIK_DATABASE_URL; `code`: the
-    checkout whose server runs (another one, e.g. an older commit's worktree, for a before/after in one run)."""
+    checkout whose server runs (another one, e.g. an older commit's worktree, for a before/after in one run); `env`:
+    more of the server's settings."""
 
-    def __init__(self, backend: Backend, workdir: Path, workers: int = 2, code: Path | None = None) -> None:
+    def __init__(self, backend: Backend, workdir: Path, workers: int = 2, code: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.backend = backend
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
@@ -81,7 +83,8 @@ class Server:
         with self._log.open("wb") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
-                env={**os.environ, "AVVIK_DATABASE_URL": backend.url, "PYTHONPATH": str(code or REPO_TREE)},
+                env={**os.environ, **(env or {}), "AVVIK_DATABASE_URL": backend.url,
+                     "PYTHONPATH": str(code or REPO_TREE)},
                 cwd=code or REPO_TREE,
                 stdout=subprocess.DEVNULL,  # the access log: one line per request
                 stderr=log,

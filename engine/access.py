@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from engine.context import Context
 from engine.definitions.forms import Form
 from engine.definitions.release import AreaDefinition, Release
 from engine.errors import NotFound, PermissionDenied
-from engine.rules.access import AreaAccess, CaseScope, CaseStatus, Grant, case_roles
+from engine.rules.access import AreaAccess, CaseScope, CaseStatus, Grant, acting_for_case, case_roles
 from engine.store import bindings as binding_store
 from engine.store import deputies as deputy_store
 from engine.store import events as event_store
-from engine.store import org as org_store
 from engine.store import outbox as outbox_store
 from engine.store.models import AreaCase, Event
 
@@ -34,6 +33,7 @@ __all__ = [
     "deputies_in_force",
     "CaseAccess",
     "EventAccess",
+    "acting_as",
     "event_access",
     "access_for",
     "case_access",
@@ -58,9 +58,8 @@ def grants_of(ctx: Context, user_id: str) -> list[Grant]:
     the deputyship is in force and the principal still holds the role (marked with `on_behalf_of`). Worklists,
     event views, task work and notifications all take grants from here, so a deputy sees and works exactly
     what the principal would."""
-    own = org_store.grants_of(ctx.session, user_id)
-    deputised = deputy_store.active_grants_for_deputy(ctx.session, user_id, ctx.clock())
-    return own + [Grant(role, unit_id, path, principal) for role, unit_id, path, principal in deputised]
+    rows = deputy_store.grants_with_deputyships(ctx.session, user_id, ctx.clock())
+    return [Grant(role, unit_id, path, principal) for role, unit_id, path, principal in rows]
 
 
 def people_over(ctx: Context, unit_paths: list[str], roles: list[str] | None) -> list[str]:
@@ -81,6 +80,7 @@ class CaseAccess:
     release: Release
     definition: AreaDefinition
     roles: frozenset[str]
+    grants: tuple[Grant, ...] = ()  # what `roles` come from: a deputy's grants name their principal
 
     @property
     def read(self) -> bool:
@@ -94,6 +94,13 @@ class CaseAccess:
     @property
     def protected(self) -> bool:
         return self.read and self.definition.access.sees_protected(set(self.roles), self.case.data)
+
+    def acting_for(self, allowed: Callable[[set[str]], bool] | None = None) -> str | None:
+        """The principal the user changes this case for (None: in their own right); `allowed` is what the change
+        asks of their roles, writing by default."""
+        def writes(roles: set[str]) -> bool:
+            return self.definition.access.can_write(roles, self.case.data)
+        return acting_for_case(self.grants, allowed or writes, self.case.unit_path, self.case.event.unit_path)
 
     def forms(self) -> list[Form]:
         """Every form whose fields can be in this case's data: the report's and the area's task forms."""
@@ -166,7 +173,14 @@ def _masked(forms: Iterable[Form], data: dict[str, Any]) -> dict[str, Any]:
 def case_access(ctx: Context, grants: list[Grant], case: AreaCase) -> CaseAccess:
     record, release = ctx.release_by_id(case.release_id)
     definition = release.variants[(case.area, case.variant)]
-    return CaseAccess(case, release, definition, frozenset(case_roles(grants, case.unit_path, case.event.unit_path)))
+    return CaseAccess(case, release, definition, frozenset(case_roles(grants, case.unit_path, case.event.unit_path)),
+                      tuple(grants))
+
+
+def acting_as(ctx: Context, access: CaseAccess, allowed: Callable[[set[str]], bool] | None = None) -> CaseAccess:
+    """Note for this use case's change log on whose behalf the user changes the case (a deputy's principal)."""
+    ctx.on_behalf_of = access.acting_for(allowed)
+    return access
 
 
 def access_for(ctx: Context, event: Event, actor_id: str | None, grants: list[Grant]) -> EventAccess:

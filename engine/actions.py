@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from engine import notifications
-from engine.access import EventAccess, case_access, event_access, grants_of
+from engine.access import EventAccess, acting_as, case_access, event_access, grants_of
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import CaseClosed, EventClosed, InvalidInput, NotFound, PermissionDenied, StaleWrite
@@ -38,18 +38,19 @@ __all__ = [
 ACTION_FORM = "atgard.json"
 
 
-def _target_case(access: EventAccess, area: str | None) -> AreaCase:
+def _target_case(ctx: Context, access: EventAccess, area: str | None) -> AreaCase:
     """The area case an action goes to: the named area (as the access rule allows), else the only one the actor
     works in on the event."""
     if area is not None:
-        return access.writer(area).case
-    writable = [c.case for c in access.readable if c.write]
+        return acting_as(ctx, access.writer(area)).case
+    writable = [c for c in access.readable if c.write]
     if len(writable) == 1:
-        return writable[0]
+        return acting_as(ctx, writable[0]).case
     if not writable:
         access.writer()  # refuses: 403 for a reader or the reporter, 404 for anyone else
-    raise InvalidInput("Ange vilket område åtgärden hör till.", errors=[
-        {"path": "area", "message": f"Välj ett av områdena du arbetar i: {', '.join(c.area for c in writable)}."}])
+    raise InvalidInput("Ange vilket område åtgärden hör till.", errors=[{
+        "path": "area",
+        "message": f"Välj ett av områdena du arbetar i: {', '.join(c.case.area for c in writable)}."}])
 
 
 def _require_open(event: Event, case: AreaCase) -> None:
@@ -95,7 +96,8 @@ def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[Ar
     extra = {k: v for k, v in (("origin", origin), ("follow_up_of", follow_up_of)) if v}
     for event in events:
         audit_store.record_change(
-            ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="create", event=event,
+            ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of, entity="action", entity_id=action.id,
+            operation="create", event=event,
             after={"title": action.title, "status": action.status, "owner": action.owner_id,
                    "areas": [c.area for c in cases if c.event_id == event.id], **extra},
         )
@@ -105,7 +107,7 @@ def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[Ar
 
 def create_action(ctx: Context, number: str, actor_id: str, data: Any, area: str | None = None) -> dict[str, Any]:
     access = event_access(ctx, number, actor_id)
-    case = _target_case(access, area)
+    case = _target_case(ctx, access, area)
     _require_open(access.event, case)
     errors = action_errors(ctx, case, data)
     if errors:
@@ -124,8 +126,11 @@ def action_for(ctx: Context, action_id: int, actor_id: str, write: bool = False)
     cases = [case_access(ctx, grants, case) for case in action.cases]
     if not any(c.read for c in cases):
         raise NotFound("Åtgärden finns inte.")
-    if write and not any(c.write for c in cases):
+    writable = [c for c in cases if c.write]
+    if write and not writable:
         raise PermissionDenied("Ändringen kräver en roll som arbetar i händelsens område, eller att du äger åtgärden.")
+    if write:  # a case the user changes in their own right before one they change as a deputy
+        acting_as(ctx, min(writable, key=lambda c: c.acting_for() is not None))
     return action
 
 
@@ -137,14 +142,15 @@ def link_action(ctx: Context, action_id: int, number: str, actor_id: str, area: 
     """Link the action to (an area case of) another event, or to another area case of the same event."""
     action = action_for(ctx, action_id, actor_id, write=True)
     access = event_access(ctx, number, actor_id)
-    event, case = access.event, _target_case(access, area)
+    event, case = access.event, _target_case(ctx, access, area)
     _require_open(event, case)
     if case not in action.cases:
         if event not in action.events:
             action.events.append(event)
         action.cases.append(case)
         audit_store.record_change(
-            ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="link", event=event,
+            ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of, entity="action", entity_id=action.id,
+            operation="link", event=event,
             after={"title": action.title, "area": case.area},
         )
     return action_view(action)
@@ -177,8 +183,8 @@ def transition(
     ctx.session.flush()
     for event in action.events:
         audit_store.record_change(
-            ctx.session, actor_id=actor_id, entity="action", entity_id=action.id, operation="transition",
-            event=event, before={"status": before},
+            ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of, entity="action", entity_id=action.id,
+            operation="transition", event=event, before={"status": before},
             after={"status": target, "note": note, **({"result": result} if result else {})},
         )
     view = action_view(action)

@@ -16,7 +16,7 @@ from datetime import datetime, UTC
 from typing import Any
 
 from engine import pdf
-from engine.access import CaseAccess, access_for
+from engine.access import CaseAccess, access_for, grants_of
 from engine.cases import CASE_STATUS_LABELS
 from engine.context import Context
 from engine.definitions.annual import AnnualDefinition
@@ -48,7 +48,7 @@ def _definition(ctx: Context) -> AnnualDefinition:
 def annual_entities(ctx: Context, actor_id: str) -> list[dict[str, Any]]:
     """The legal entities (root units) where the actor holds a role that may read the annual figures."""
     definition = _definition(ctx)
-    roots = {g.unit_id for g in org_store.grants_of(ctx.session, actor_id)
+    roots = {g.unit_id for g in grants_of(ctx, actor_id)
              if g.role in definition.readers and g.unit_path.count("/") == 2}
     units = [org_store.get_unit(ctx.session, u) for u in sorted(roots)]
     return [{"id": u.id, "name": u.name} for u in units if u is not None]
@@ -61,7 +61,7 @@ def annual_figures(ctx: Context, entity_id: str, year: int, actor_id: str) -> di
     entity = org_store.get_unit(ctx.session, entity_id)
     if entity is None or entity.path.count("/") != 2:
         raise NotFound("Vårdgivaren (huvudmannen) finns inte. Ange organisationens högsta enhet, t.ex. regionen.")
-    grants = org_store.grants_of(ctx.session, actor_id)
+    grants = grants_of(ctx, actor_id)
     if not any(g.role in definition.readers and g.unit_id == entity.id for g in grants):
         raise PermissionDenied("Årsrapporten kräver en av rollerna " + ", ".join(sorted(definition.readers))
                                + f" på {entity.name}.")

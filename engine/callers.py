@@ -42,13 +42,7 @@ def pending() -> Caller | None:
 
 def check(ctx: Context, caller: Caller) -> None:
     """AuthenticationFailed unless the credential still counts, now."""
-    if caller.token_hash is not None:
-        record = org_store.token_by_hash(ctx.session, caller.token_hash)
-        if (record is None or record.user_id != caller.user_id or record.revoked_at is not None
-                or (record.expires_at and record.expires_at <= ctx.clock())):
-            raise AuthenticationFailed()
-    user = org_store.get_user(ctx.session, caller.user_id)
-    if user is None or not user.active:
+    if not org_store.credential_counts(ctx.session, caller.user_id, caller.token_hash, ctx.clock()):
         raise AuthenticationFailed()
     caller.checked = True
 

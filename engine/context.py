@@ -26,6 +26,9 @@ class Context:
     _records: dict[int, ReleaseRecord] = field(default_factory=dict)  # by id, for this use case
     workflows: WorkflowCache | None = None  # the process's deserialized workflows (engine/runtime/workflow_cache.py)
     after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once the transaction committed
+    # The principal whose deputy the actor is acting as, set where the access rule lets a deputyship decide
+    # (engine/access.py:acting_as, engine/tasks.py:task_for); engine/changelog.py writes it into every change row.
+    on_behalf_of: str | None = None
 
     def release(self, record: ReleaseRecord) -> Release:
         """The parsed release of a stored record; parsed once per process, then shared from the cache."""

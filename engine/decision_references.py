@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.access import event_access
+from engine.access import acting_as, event_access
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound
 from engine.store import audit as audit_store
@@ -29,7 +29,7 @@ def record_reference(ctx: Context, number: str, decision_id: int, reference: str
     case = next((c for c in access.readable if decision is not None and c.case.id == decision.area_case_id), None)
     if decision is None or case is None:
         raise NotFound("Beslutet finns inte på händelsen, eller så saknar du behörighet.")
-    access.writer(case.case.area)  # 403 for a reader of the area
+    acting_as(ctx, access.writer(case.case.area))  # 403 for a reader of the area
     reference = reference.strip()
     if not reference or len(reference) > MAX_LENGTH:
         raise InvalidInput(f"Ange referensen (diarienummer), högst {MAX_LENGTH} tecken.",
@@ -37,7 +37,8 @@ def record_reference(ctx: Context, number: str, decision_id: int, reference: str
     before = decision.reference
     decision.reference = reference
     audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="decision", entity_id=decision.id, operation="reference",
+        ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+        entity="decision", entity_id=decision.id, operation="reference",
         event=access.event, before={"reference": before}, after={"kind": decision.kind, "reference": reference},
     )
     return decision_view(decision)

@@ -8,7 +8,7 @@ from engine import entities, feedback, links, moves
 from engine.records import holds
 from engine.records.attachments import attachments_view
 from engine.records.imports import require_not_imported
-from engine.access import AUDITOR_ROLE, EventAccess, access_for, event_access, grants_of, visible_scopes
+from engine.access import AUDITOR_ROLE, EventAccess, access_for, acting_as, event_access, grants_of, visible_scopes
 from engine.cases import closure_results, start_case
 from engine.bindings import resolve, resolve_intake
 from engine.context import Context
@@ -253,7 +253,7 @@ def rename_event(ctx: Context, number: str, previous: str, title: str, reason: s
     old one stays in the history. `previous` is the title the handler saw: a colleague's rename in between is a
     stale write, never silently overwritten."""
     access = event_access(ctx, number, actor_id)
-    access.writer()
+    acting_as(ctx, access.writer())
     event = access.event
     require_not_imported(event)
     title, reason = title.strip(), reason.strip()
@@ -265,8 +265,8 @@ def rename_event(ctx: Context, number: str, previous: str, title: str, reason: s
     if not event_store.retitle(ctx.session, event, previous, title):
         raise StaleWrite("Rubriken har ändrats av någon annan. Ladda om och försök igen.")
     task_store.retitle(ctx.session, event.id, title)
-    audit_store.record_change(ctx.session, actor_id=actor_id, entity="event", entity_id=event.number,
-                              operation="rename", event=event, before={"title": before},
+    audit_store.record_change(ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of, entity="event",
+                              entity_id=event.number, operation="rename", event=event, before={"title": before},
                               after={"title": title, "reason": reason})
     return _summary(ctx, access)
 

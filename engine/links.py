@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.access import access_for, event_access
+from engine.access import access_for, acting_as, event_access
 from engine.context import Context
 from engine.definitions.forms import Form
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -61,8 +61,8 @@ def _link(ctx: Context, source: Event, target: Event, link_type: str, actor_id: 
     link = link_store.add_link(ctx.session, EventLink(source_id=source.id, target_id=target.id, type=link_type,
                                                       area_case_id=case.id if case else None, created_by=actor_id))
     for side, other in ((source, target), (target, source)):
-        audit_store.record_change(ctx.session, actor_id=actor_id, entity="event_link", entity_id=link.id,
-                                  operation="link", event=side,
+        audit_store.record_change(ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+                                  entity="event_link", entity_id=link.id, operation="link", event=side,
                                   after={"type": link_type, "source": source.number, "target": target.number,
                                          "other": other.number})
         if source.id == target.id:
@@ -79,7 +79,7 @@ def record_form_links(ctx: Context, case: AreaCase, refs: list[tuple[str, Event]
 
 def add_link(ctx: Context, number: str, link_type: str, target_number: str, actor_id: str) -> dict[str, Any]:
     access = event_access(ctx, number, actor_id)
-    access.writer()  # a role that works in one of its areas links it; readers get 403, others 404
+    acting_as(ctx, access.writer())  # a role that works in one of its areas links it; readers get 403, others 404
     source = access.event
     if link_type not in LINK_TYPES:
         raise InvalidInput("Okänd typ av koppling.", errors=[

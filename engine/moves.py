@@ -106,7 +106,8 @@ def apply(ctx: Context, case: AreaCase, move: Move, actor_id: str) -> None:
     before = {"unit": case.unit_id}
     case.unit_id, case.unit_path = move.unit.id, move.unit.path
     audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="move", event=case.event,
+        ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+        entity="area_case", entity_id=case.id, operation="move", event=case.event,
         before=before, after={"area": case.area, "unit": move.unit.id, "unit_name": move.unit.name,
                               "reason": move.reason},
     )

@@ -91,6 +91,11 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
     name and chosen delivery of the kind, when the caller has read them already."""
     if not people:
         return
+    specs = set(people.values())
+    if len(specs) == 1 and not message.templates.template(next(iter(specs))[0]).personal:
+        template, rule_delivery = specs.pop()
+        _write_once(ctx, message, template, rule_delivery, dedupe_key, user_ids=people)
+        return
     if known is None:  # (name, chosen delivery) of each; the task kinds read them with the role holders
         known = outbox_store.recipients(ctx.session, people, message.kind)
     now = ctx.clock()
@@ -108,6 +113,22 @@ def _write(ctx: Context, message: _Message, people: dict[str, tuple[str, str]], 
             next_attempt_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), UTC) if digest_on else now,
         ))
     outbox_store.add(ctx.session, rows)
+
+
+def _write_once(ctx: Context, message: _Message, template: str, rule_delivery: str, dedupe_key: str | None = None,
+                *, user_ids: Iterable[str] = (), holders: tuple[str, list[str]] | None = None) -> None:
+    """A template that does not name the recipient, rendered once and written for every recipient in one
+    statement: `user_ids`, or the holders of roles over a unit (`holders`: unit path, roles; as `_role_holders`
+    decides). Delivery as `_write` decides it, in SQL (outbox_store.add_for)."""
+    now = ctx.clock()
+    subject, text, html = _render(ctx, message, template, None)
+    digest_on = _digest_day(now)
+    outbox_store.add_for(
+        ctx.session, dict(kind=message.kind, event_id=message.event.id if message.event else None,
+                          event_number=message.number, subject=subject, body=text, html=html, link=message.link,
+                          dedupe_key=dedupe_key),
+        mandatory=message.kind in MANDATORY, rule_delivery=rule_delivery, now=now, digest_on=digest_on,
+        digest_at=datetime.combine(digest_on, time(DIGEST_HOUR_UTC), UTC), user_ids=user_ids, holders=holders)
 
 
 def _variables(ctx: Context, message: _Message, recipient: str | None) -> dict[str, Any]:
@@ -181,17 +202,22 @@ def tasks_created(ctx: Context, case: AreaCase, event: Event, area: Area, rows: 
             "arende": data,
         }
         message = _Message(kind, event, event.number, event.title, f"/uppgifter/{row.id}", variables, templates)
+        shown = _variables(ctx, message, None) if may_apply else {}  # what a rule's condition reads
+        applying = [rule for rule in templates.rules if rule.applies(kind, row.spec_name, shown)]
+        if not applying and not templates.template(kind).personal:
+            # the worklist's people alone, the same text for each: found and written in one statement
+            _write_once(ctx, message, kind, "immediate", holders=(row.unit_path, [row.role]))
+            continue
         known = _task_people(ctx, row, kind)
         workers = _plain(kind, known)
         informed: dict[str, tuple[str, str]] = {}  # by a rule, and not the task's own: they read the event
-        for rule in templates.rules:
-            if rule.applies(kind, row.spec_name, _variables(ctx, message, None)):
-                for user, person in _role_holders(ctx, row.unit_path, rule.roles, kind).items():
-                    known[user] = person
-                    if user in workers:
-                        workers[user] = (rule.template or kind, rule.delivery)
-                    elif case_access(ctx, grants_of(ctx, user), case).read:
-                        informed[user] = (rule.template or kind, rule.delivery)
+        for rule in applying:
+            for user, person in _role_holders(ctx, row.unit_path, rule.roles, kind).items():
+                known[user] = person
+                if user in workers:
+                    workers[user] = (rule.template or kind, rule.delivery)
+                elif case_access(ctx, grants_of(ctx, user), case).read:
+                    informed[user] = (rule.template or kind, rule.delivery)
         _write(ctx, message, workers, known=known)
         _write(ctx, replace(message, link=f"/handelser/{event.number}"), informed, known=known)
 

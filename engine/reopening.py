@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.access import CaseAccess, event_access
+from engine.access import CaseAccess, acting_as, event_access
 from engine.cases import load_workflow, save_step
 from engine.context import Context
 from engine.records.imports import require_not_imported
@@ -59,6 +59,7 @@ def reopen_case(ctx: Context, number: str, area: str | None, reason: str, actor_
             f"Att öppna ett avslutat ärende i området kräver rollen {' eller '.join(allowed) or '(ingen)'}.",
             required_roles=allowed,
         )
+    acting_as(ctx, chosen, lambda roles: bool(roles & definition.area.reopen_roles))
     workflow = load_workflow(ctx, case, definition)
     task = runtime.reopen(workflow, definition.area.closing_tasks)
     if task is None:
@@ -66,7 +67,8 @@ def reopen_case(ctx: Context, number: str, area: str | None, reason: str, actor_
     case.status, case.closed_at = CaseStatus.IN_PROGRESS, None
     open_tasks = save_step(ctx, case, event, definition, workflow)
     audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="area_case", entity_id=str(case.id), operation="reopen", event=event,
+        ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+        entity="area_case", entity_id=str(case.id), operation="reopen", event=event,
         before={"status": CaseStatus.CLOSED}, after={"area": case.area, "reason": reason, "task": task.task_spec.name},
     )
     return {

@@ -14,7 +14,7 @@ from typing import Any
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from engine.access import CaseAccess, EventAccess, access_for, report_forms, visible_scopes
+from engine.access import CaseAccess, EventAccess, access_for, grants_of, report_forms, visible_scopes
 from engine.cases import CASE_STATUS_LABELS
 from engine.context import Context
 from engine.definitions.forms import MASKED, Form
@@ -122,7 +122,7 @@ def _case_columns(access: CaseAccess, units: dict[str, str], report_values: list
 def event_download(ctx: Context, actor_id: str, *, unit_id: str | None = None, area: str | None = None,
                    status: str | None = None, text: str | None = None) -> Download:
     """The events the caller may see (as GET /events lists them), newest first, at most EXPORT_LIMIT."""
-    grants = org_store.grants_of(ctx.session, actor_id)
+    grants = grants_of(ctx, actor_id)
     unit_path = resolve_unit_path(ctx, unit_id)
     units = {u.id: u.name for u in org_store.all_units(ctx.session)}
     scopes = visible_scopes(ctx, grants)

@@ -67,6 +67,7 @@ def task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCa
         if not case_access(ctx, grants, case).read:
             raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
         raise PermissionDenied(f"Uppgiften kräver rollen '{row.role}' på enheten.", required_role=row.role)
+    ctx.on_behalf_of = acting_for(grants, row.role, row.unit_path)
     return row, case
 
 
@@ -102,7 +103,7 @@ def _audit_task(ctx: Context, row: TaskRow, case: AreaCase, actor_id: str, opera
     audit_store.record_change(
         ctx.session,
         actor_id=actor_id,
-        on_behalf_of=acting_for(grants_of(ctx, actor_id), row.role, row.unit_path),
+        on_behalf_of=ctx.on_behalf_of,
         entity="task",
         entity_id=row.id,
         operation=operation,

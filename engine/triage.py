@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from engine import facts
-from engine.access import event_access
+from engine.access import acting_as, event_access
 from engine.cases import roll_up, start_case
 from engine.bindings import resolve
 from engine.context import Context
 from engine.records.imports import require_not_imported
 from engine.errors import Conflict, InvalidInput, NoActiveConfiguration, PermissionDenied
 from engine.events import routing_facts
-from engine.rules.access import CaseStatus, roles_at
+from engine.rules.access import CaseStatus, acting_for_case, roles_at
 from engine.store import audit as audit_store
 from engine.store import cases as case_store
 from engine.store import org as org_store
@@ -41,8 +41,10 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
         raise InvalidInput("Okänt område.", errors=[
             {"path": "area", "message": f"Området '{area}' finns inte i enhetens konfiguration."}]) from None
     name = resolution.definition.area.name
-    if not roles_at(grants, event.unit_path) & resolution.definition.access.workers:
+    workers = resolution.definition.access.workers
+    if not roles_at(grants, event.unit_path) & workers:
         raise PermissionDenied(f"Du saknar en roll i området '{name}' på enheten.")
+    ctx.on_behalf_of = acting_for_case(grants, lambda roles: bool(roles & workers), event.unit_path, event.unit_path)
     if any(c.area == area and c.status != CaseStatus.REMOVED for c in event.area_cases):
         raise Conflict(f"Händelsen handläggs redan inom '{name}'.")
     areas = [c.area for c in event.area_cases if c.status != CaseStatus.REMOVED] + [area]
@@ -50,7 +52,8 @@ def add_area(ctx: Context, number: str, area: str, reason: str | None, actor_id:
     case = start_case(ctx, resolution.record, resolution.definition, resolution.initial_data(), event,
                          {**event.data, **facts})
     audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="add_area", event=event,
+        ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+        entity="area_case", entity_id=case.id, operation="add_area", event=event,
         after={"area": area, "reason": reason},
     )
     return case_view(case, {area: name}, resolution.record.hash)
@@ -67,6 +70,7 @@ def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_
         raise InvalidInput("Området finns inte på händelsen.", errors=[{"path": "area", "message": "Finns inte."}])
     if not active[0].write:
         raise PermissionDenied(f"Du saknar en roll i området '{active[0].definition.area.name}' på enheten.")
+    acting_as(ctx, active[0])
     case, definition = active[0].case, active[0].definition
     if case.status == CaseStatus.CLOSED:
         raise Conflict("Ett avslutat ärende kan inte tas bort.")
@@ -80,7 +84,8 @@ def remove_area(ctx: Context, number: str, area: str, reason: str | None, actor_
     roll_up(event)
     facts.refresh(ctx, cases=[case.id])
     audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="area_case", entity_id=case.id, operation="remove_area",
+        ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+        entity="area_case", entity_id=case.id, operation="remove_area",
         event=event, before={"status": before}, after={"area": area, "reason": reason},
     )
     return case_view(case, {case.area: definition.area.name}, None)

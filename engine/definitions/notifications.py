@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from engine.definitions.yamlfile import load_yaml
@@ -103,6 +103,9 @@ class MessageTemplate:
     subject: Template
     text: Template
     html: Template
+    # Whether a part reads `mottagare` (the recipient's name): if not, one rendering serves every recipient, and
+    # the rows can be written by one INSERT … SELECT over the recipients (engine/store/outbox.py:add_for).
+    personal: bool = False
 
     def render(self, variables: Mapping[str, Any]) -> Rendered:
         subject = " ".join(self.subject.render(variables).split())  # one line: a header
@@ -136,12 +139,17 @@ class NotificationSet:
         return self.templates[name]
 
 
+def _reads_recipient(*sources: str) -> bool:
+    return any("mottagare" in meta.find_undeclared_variables(_TEXT.parse(source)) for source in sources)
+
+
 def _templates(raw: Any) -> dict[str, MessageTemplate]:
     found = {}
     for key, parts in (raw or {}).items():
+        subject, text, html = str(parts["subject"]), str(parts["text"]), str(parts["html"])
         found[str(key)] = MessageTemplate(
-            str(key), _TEXT.from_string(str(parts["subject"])), _TEXT.from_string(str(parts["text"])),
-            _HTML.from_string(str(parts["html"])))
+            str(key), _TEXT.from_string(subject), _TEXT.from_string(text), _HTML.from_string(html),
+            _reads_recipient(subject, text, html))
     return found
 
 

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from engine.access import CaseAccess, EventAccess, access_for, event_access
+from engine.access import CaseAccess, EventAccess, access_for, acting_as, event_access, grants_of
 from engine.actions import action_for
 from engine.context import Context
 from engine.errors import EventClosed, Infected, InvalidInput, NotFound, PermissionDenied, TooLarge, Unavailable
@@ -26,7 +26,6 @@ from engine.records.settings import RecordsSettings
 from engine.records.storage import BlobMissing
 from engine.rules.access import CaseStatus, roles_at
 from engine.store import audit as audit_store
-from engine.store import org as org_store
 from engine.store import records as records_store
 from engine.store import tasks as task_store
 from engine.store.models import Action, AreaCase, Attachment, Event
@@ -71,11 +70,11 @@ def _resolve_target(ctx: Context, kind: str, key: Any, actor_id: str, area: str 
     """What the file goes on, if the actor may change it (else 403/404 as changing it would answer)."""
     if kind == "event":
         access = event_access(ctx, key, actor_id)
-        access.writer()
+        acting_as(ctx, access.writer())
         return _Target(kind, access.event)
     if kind == "area_case":
         access = event_access(ctx, key, actor_id)
-        return _Target(kind, access.event, case=access.writer(area).case)
+        return _Target(kind, access.event, case=acting_as(ctx, access.writer(area)).case)
     if kind == "action":
         action = action_for(ctx, key, actor_id, write=True)
         return _Target(kind, action.events[0], case=action.cases[0] if action.cases else None, action=action)
@@ -136,7 +135,8 @@ def upload(ctx: Context, records: RecordsSettings, kind: str, key: Any, actor_id
     records_store.add(ctx.session, row)
     shown_name = {"filename": row.filename} if row.classification not in CLASSIFIED else {}
     audit_store.record_change(
-        ctx.session, actor_id=actor_id, entity="attachment", entity_id=row.id, operation="upload",
+        ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of,
+        entity="attachment", entity_id=row.id, operation="upload",
         event=target.event, after={"target": row.target, "area": target.case.area if target.case else None,
                                    "action": row.action_id, "task": row.task_id, "classification": row.classification,
                                    "media_type": media_type, "size": row.size, "sha256": sha256, **shown_name},
@@ -167,7 +167,7 @@ def download(ctx: Context, records: RecordsSettings, attachment_id: int, actor_i
         raise NotFound("Bilagan finns inte eller så saknar du behörighet.")
     event = ctx.session.get(Event, row.event_id)
     assert event is not None  # the foreign key guarantees it
-    access = access_for(ctx, event, actor_id, org_store.grants_of(ctx.session, actor_id))
+    access = access_for(ctx, event, actor_id, grants_of(ctx, actor_id))
     try:
         may_read, cases = _cases_behind(ctx, access, row, actor_id)
     except NotFound:

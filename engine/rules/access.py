@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["CaseStatus", "Grant", "acting_for", "AreaAccess", "CaseScope", "covers", "covers_any", "roles_at",
-           "case_roles"]
+__all__ = ["CaseStatus", "Grant", "acting_for", "acting_for_case", "AreaAccess", "CaseScope", "covers", "covers_any",
+           "roles_at", "case_roles"]
 
 
 class CaseStatus(StrEnum):
@@ -42,6 +42,21 @@ def acting_for(grants: Iterable[Grant], role: str, unit_path: str) -> str | None
     if any(g.on_behalf_of is None for g in covering) or not covering:
         return None
     return sorted(g.on_behalf_of for g in covering if g.on_behalf_of)[0]
+
+
+def acting_for_case(grants: Iterable[Grant], allowed: Callable[[set[str]], bool], case_unit_path: str,
+                    event_unit_path: str) -> str | None:
+    """Whom a user acts for when doing what `allowed` asks of their roles on an area case: None if their own
+    grants allow it, else the first principal whose deputy grants (beside the user's own) do."""
+    grants = list(grants)
+    own = [g for g in grants if g.on_behalf_of is None]
+    if allowed(case_roles(own, case_unit_path, event_unit_path)):
+        return None
+    for principal in sorted({g.on_behalf_of for g in grants if g.on_behalf_of}):
+        theirs = own + [g for g in grants if g.on_behalf_of == principal]
+        if allowed(case_roles(theirs, case_unit_path, event_unit_path)):
+            return principal
+    return None
 
 
 @dataclass(frozen=True)

@@ -92,11 +92,13 @@ def link(previous: str | None, digest: str) -> str:
 
 
 def _head(session: Session, entity: str) -> LogChain:
-    """The entity's head row, locked until the transaction ends (created the first time, race-free)."""
+    """The entity's head row, locked until the transaction ends (created the first time, race-free), in one
+    statement: an upsert whose no-op update takes the row lock that SELECT … FOR UPDATE would (every change-log
+    row costs this round trip, so it is one, not two)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(LogChain).values(entity=entity).on_conflict_do_nothing(index_elements=["entity"]))
-    query = select(LogChain).where(LogChain.entity == entity).with_for_update()
-    return session.scalars(query.execution_options(populate_existing=True)).one()
+    statement = insert(LogChain).values(entity=entity)
+    statement = statement.on_conflict_do_update(index_elements=["entity"], set_={"entity": statement.excluded.entity})
+    return session.scalars(statement.returning(LogChain).execution_options(populate_existing=True)).one()
 
 
 def append(session: Session, log: Log, row: AuditEntry | ReadLogEntry, entity: str) -> None:

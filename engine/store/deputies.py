@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Select, String, bindparam, literal, or_, select,
+                        union_all)
 from sqlalchemy.orm import Session
 
 from engine.store.models import Deputyship, RoleGrant, Unit
 
-__all__ = ["add", "get", "involving", "grants_in_force", "active_grants_for_deputy", "active_deputies_of"]
+__all__ = ["add", "get", "involving", "grants_in_force", "grants_with_deputyships", "active_deputies_of"]
 
 
 def add(session: Session, deputyship: Deputyship) -> Deputyship:
@@ -48,10 +49,26 @@ def grants_in_force(now: Any) -> Select[str, str, str, str, str]:
             .where(*_active(now)))
 
 
-def active_grants_for_deputy(session: Session, deputy_id: str, now: datetime) -> list[tuple[str, str, str, str]]:
-    """(role, unit id, unit path, principal) of every deputyship of the deputy in force now (grants_in_force)."""
-    rows = session.execute(grants_in_force(now).where(Deputyship.deputy_id == deputy_id))
-    return [(role, unit_id, path, principal) for _, role, unit_id, path, principal in rows]
+def _grants_with_deputyships() -> CompoundSelect[Any]:
+    """The user's own grants (principal NULL) and the deputyships in force for them, as one statement: every use
+    case starts with it, so it is one round trip, built once."""
+    user = bindparam("user_id", type_=String)
+    now: BindParameter[datetime] = bindparam("now")  # untyped: it takes the type of the columns it meets
+    own = (select(RoleGrant.role, Unit.id, Unit.path, literal(None, String).label("principal"))
+           .join(Unit, Unit.id == RoleGrant.unit_id).where(RoleGrant.user_id == user))
+    deputised = (grants_in_force(now).where(Deputyship.deputy_id == user)
+                 .with_only_columns(Deputyship.role, Unit.id, Unit.path, Deputyship.principal_id))
+    return union_all(own, deputised)
+
+
+_GRANTS_WITH_DEPUTYSHIPS = _grants_with_deputyships()
+
+
+def grants_with_deputyships(session: Session, user_id: str, now: datetime) -> list[tuple[str, str, str, str | None]]:
+    """(role, unit id, unit path, principal or None) of the user's own grants and of every deputyship of theirs in
+    force now (grants_in_force)."""
+    rows = session.execute(_GRANTS_WITH_DEPUTYSHIPS, {"user_id": user_id, "now": now})
+    return [(role, unit_id, path, principal) for role, unit_id, path, principal in rows]
 
 
 def active_deputies_of(session: Session, principal_ids: Iterable[str], now: datetime) -> list[str]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
-__all__ = ["get_unit", "nearest_of_kind", "all_units", "units_under", "add_unit", "get_user", "add_user", "add_grant",
-           "grants_of", "add_token", "token_by_hash", "token_by_id", "tokens_of", "grants_from_source",
-           "users_from_source"]
+__all__ = ["credential_counts", "get_unit", "nearest_of_kind", "all_units", "units_under", "add_unit", "get_user",
+           "add_user", "add_grant", "grants_of", "add_token", "token_by_hash", "token_by_id", "tokens_of",
+           "grants_from_source", "users_from_source"]
 
 
 def get_unit(session: Session, unit_id: str) -> Unit | None:
@@ -94,6 +94,30 @@ def grants_of(session: Session, user_id: str) -> list[Grant]:
 def add_token(session: Session, user_id: str, token_hash: str, label: str | None, expires_at: datetime | None) -> None:
     session.add(ApiToken(user_id=user_id, token_hash=token_hash, label=label, expires_at=expires_at))
     session.flush()
+
+
+def _credential_counts() -> tuple[Select[int], Select[str]]:
+    """Whether a token still counts for its user (not revoked, not expired, the user active), and whether a user
+    is active: one statement each, built once (every request asks one of them)."""
+    user_id: BindParameter[str] = bindparam("user_id")
+    active_user = select(User.id).where(User.id == user_id, User.active.is_(True))
+    token = (select(ApiToken.id).join(User, User.id == ApiToken.user_id)
+             .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.user_id == user_id,
+                    ApiToken.revoked_at.is_(None),
+                    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+                    User.active.is_(True)))
+    return token, active_user
+
+
+_TOKEN_COUNTS, _USER_ACTIVE = _credential_counts()
+
+
+def credential_counts(session: Session, user_id: str, token_hash: str | None, now: datetime) -> bool:
+    """The token (or, for token_hash None, the user alone) lets `user_id` in now."""
+    if token_hash is None:
+        return session.execute(_USER_ACTIVE, {"user_id": user_id}).first() is not None
+    found = session.execute(_TOKEN_COUNTS, {"user_id": user_id, "token_hash": token_hash, "now": now}).first()
+    return found is not None
 
 
 def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:

@@ -203,3 +203,30 @@ def test_a_units_active_release_decides_the_rules_and_templates(
             [row] = told
             assert row["digest_on"] is None and "Vårdskada: ja, kategori lakemedel." in row["body"]
             assert PERSONNUMMER not in row["body"]
+
+
+def test_a_template_naming_the_recipient_greets_each_by_name(
+    demo: Engine, report: dict[str, Any], tmp_path: Path
+) -> None:
+    """A template that reads `mottagare` is rendered for each recipient; one that does not is rendered once for
+    all of them (and written with them in one statement): both reach the same people with the same text."""
+    demo.add_user("alice", "Alice Handläggare")
+    demo.grant_role("alice", "handlaggare", "ks-akut")
+    plain = demo.report_event("eva", "ks-akut", report)["number"]
+    tree = copy_definitions(tmp_path)
+    edit(tree / "processes" / "notifications.yaml", {
+        "      {{ typ }}\n\n      Uppgift: {{ uppgift.namn }}\n      Område:":
+            "      {{ typ }}\n\n      Hej {{ mottagare.namn }}!\n      Uppgift: {{ uppgift.namn }}\n      Område:"})
+    activate_everywhere(demo, demo.publish_tree(tree, label="hälsning"))
+    greeting = demo.report_event("eva", "ks-akut", report)["number"]
+    told = {number: {r["user_id"]: r for r in _rows(demo, event_number=number)} for number in (plain, greeting)}
+    assert set(told[plain]) == set(told[greeting]) >= {"anna", "alice"}
+    assert "\n\nHej Anna Handläggare!\nUppgift: " in told[greeting]["anna"]["body"]
+    assert "\n\nHej Alice Handläggare!\nUppgift: " in told[greeting]["alice"]["body"]
+    for user_id, row in told[greeting].items():
+        before = told[plain][user_id]
+
+        def lines(body: str) -> list[str]:  # the due time is the report's, a minute apart at most
+            return [line for line in body.splitlines() if not line.startswith(("Hej ", "Ska vara klar: "))]
+        assert lines(row["body"]) == lines(before["body"].replace(plain, greeting).replace(before["link"], row["link"]))
+        assert "Hej " not in before["body"] and row["digest_on"] == before["digest_on"] is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rules.access import AreaAccess, Grant, acting_for, case_roles, covers, covers_any, roles_at
+from engine.rules.access import AreaAccess, Grant, acting_for, acting_for_case, case_roles, covers, covers_any, roles_at
 
 OMSORG = AreaAccess("omsorg", workers=frozenset({"handlaggare", "sas", "verksamhetschef"}),
                     readers=frozenset({"revisor"}), protected=frozenset({"sas", "verksamhetschef"}),
@@ -58,3 +58,19 @@ def test_a_deputy_acts_for_the_principal_unless_holding_the_role_themselves() ->
     assert acting_for([deputy], "verksamhetschef", "/rs/sos/") is None
     assert acting_for([deputy, Grant("verksamhetschef", "rs", "/rs/", on_behalf_of="adam")], "verksamhetschef",
                       "/rs/ks/") == "adam"  # two principals: the first by id, every time
+
+
+def test_a_case_change_names_the_principal_only_when_the_users_own_roles_do_not_allow_it() -> None:
+    def writes(roles: set[str]) -> bool:
+        return "handlaggare" in roles
+
+    own = Grant("handlaggare", "ks", "/rs/ks/")
+    for_anna = Grant("handlaggare", "ks", "/rs/ks/", on_behalf_of="anna")
+    for_bo = Grant("handlaggare", "sos", "/rs/sos/", on_behalf_of="bo")
+    assert acting_for_case([for_anna], writes, "/rs/ks/ks-akut/", "/rs/ks/ks-akut/") == "anna"
+    assert acting_for_case([for_anna, own], writes, "/rs/ks/ks-akut/", "/rs/ks/ks-akut/") is None
+    # the case moved to sös: bo's deputyship over the handling unit decides, not anna's over where it happened
+    assert acting_for_case([for_bo], writes, "/rs/sos/x/", "/rs/ks/ks-akut/") == "bo"
+    assert acting_for_case([for_bo, for_anna], writes, "/rs/sos/x/", "/rs/ks/ks-akut/") == "anna"
+    assert acting_for_case([Grant("granskare", "ks", "/rs/ks/", on_behalf_of="anna")], writes,
+                           "/rs/ks/ks-akut/", "/rs/ks/ks-akut/") is None
