@@ -2,6 +2,9 @@
 
 Callers (HTTP server, CLI, tests, benchmark) pass identifiers and plain data and get plain data back; they
 never see a session. A write that lost a race surfaces as StaleWrite, never as a silent overwrite.
+
+The adapters (server/, the `avvik` command) import this module and no other of the engine: besides Engine it
+names the errors and value types they handle and the work on definition files that needs no database.
 """
 
 from __future__ import annotations
@@ -10,11 +13,8 @@ import functools
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
-from collections.abc import Callable, Iterator, Mapping
-
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
+from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from engine import (actions, annual, bindings, callers, case_summary, case_upgrade, catalog, decision_references,
                     deputies, entities, events, exports, health, links, notifications, org, outbox, pilot,
@@ -34,13 +34,58 @@ from engine.records.settings import RecordsSettings
 from engine.runtime import clock as spiff_clock
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.definitions.release import ReleaseCache
-from engine.errors import AuthenticationFailed, AvvikError, Conflict, RateLimited, StaleWrite
+from engine.errors import (AuthenticationFailed, AvvikError, Conflict, DefinitionError, InvalidInput, NotFound,
+                           PermissionDenied, ProcessFault, RateLimited, SandboxError, StaleWrite, TooLarge,
+                           Unavailable)
+from engine.doctor import run_all as doctor_checks
+from engine.logs import LOGGING_CONFIG
+from engine.logs import configure as configure_logging
+from engine.records.attachments import Upload
+from engine.rules.text import storable, unstorable_paths
 from engine.store import ops as ops_store
-from engine.store.db import Database
+from engine.store.db import Database, lost_races
 from engine.store.schema import upgrade
 from engine.store.types import utcnow
+from engine.tables import Download, Table
 
-__all__ = ["Engine", "Observer", "Quota", "TOKEN_PREFIX"]
+if TYPE_CHECKING:
+    from engine.validation.findings import Finding
+
+__all__ = [
+    "Engine", "Observer",
+    # what the adapters handle: errors (server/errors.py maps them to HTTP statuses) and values
+    "AuthenticationFailed", "AvvikError", "Conflict", "DefinitionError", "InvalidInput", "NotFound",
+    "PermissionDenied", "ProcessFault", "RateLimited", "SandboxError", "StaleWrite", "TooLarge", "Unavailable",
+    "DeliverySettings", "Download", "Quota", "Table", "TOKEN_PREFIX", "Upload",
+    # work that needs no database
+    "LOGGING_CONFIG", "configure_logging", "storable", "unstorable_paths", "validate_definitions",
+    "render_findings", "layout_diagram",
+]
+
+
+# The validator and the diagram layout are imported when first used: the server starts without them.
+def validate_definitions(paths: Sequence[Path], as_json: bool = False) -> tuple[str, bool]:
+    """`avvik validate`: the findings on the definition files at `paths`, as text (or JSON), and whether any is an
+    error (the tree is not runnable)."""
+    from engine.validation import has_errors, render_json, render_text, validate_paths
+
+    findings = validate_paths(list(paths))
+    return (render_json(findings) if as_json else render_text(findings)), has_errors(findings)
+
+
+def render_findings(findings: Sequence[Finding]) -> str:
+    """A DefinitionError's findings as the validator prints them."""
+    from engine.validation import render_text
+
+    return render_text(findings)
+
+
+def layout_diagram(name: str, data: bytes) -> bytes:
+    """`avvik layout`: the BPMN or DMN file `data` with its diagram laid out anew (engine/diagrams)."""
+    from engine.diagrams import layout
+
+    return layout(name, data)
+
 
 R = TypeVar("R")
 # Told after a use case committed: ("reported" | "task_completed", area). /metrics counts with it; the engine
@@ -72,7 +117,7 @@ def _use_case(func: Callable[..., R], read_only: bool = False) -> Callable[..., 
 
     @functools.wraps(func)
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
-        try:
+        with lost_races():
             with self.db.transaction(read_only) as session, spiff_clock.using(self.clock):
                 ctx = Context(session, self.releases, self.clock, self.public_url, workflows=self.workflows)
                 caller = callers.pending()
@@ -82,21 +127,6 @@ def _use_case(func: Callable[..., R], read_only: bool = False) -> Callable[..., 
             for committed in ctx.after_commit:
                 committed()
             return result
-        except StaleDataError:
-            raise StaleWrite() from None
-        except OperationalError as exc:
-            # PostgreSQL reports a serialization or deadlock failure between two writers of one case this way.
-            if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
-                raise StaleWrite() from None
-            # SQLite: the write lock was not free within busy_timeout; nothing was written, so try again.
-            if "database is locked" in str(exc.orig):
-                raise Conflict("Databasen är upptagen av andra ändringar. Försök igen om en stund.") from None
-            raise
-        except IntegrityError as exc:
-            # Two writers inserted the same key at once (PostgreSQL 23505, SQLite 'UNIQUE constraint failed').
-            if getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig):
-                raise Conflict("Någon annan skapade samma sak samtidigt. Ladda om och försök igen.") from None
-            raise
 
     return wrapper
 
@@ -117,6 +147,12 @@ class Engine:
         self.records = records or RecordsSettings.from_env()
         self._token_owners = callers.TokenOwners()
         self.workflows = WorkflowCache()
+
+    @classmethod
+    def connect(cls, url: str | None = None, public_url: str = "http://localhost:8000") -> Engine:
+        """An engine on the database at `url` (else AVVIK_DATABASE_URL, else the embedded SQLite file under var/);
+        nothing connects until the first use case."""
+        return cls(Database(url), public_url=public_url)
 
     # administration: the database as a whole, outside any use case's transaction
     def upgrade_schema(self) -> str:
@@ -223,6 +259,12 @@ class Engine:
     @_read
     def list_units(self, ctx: Context) -> list[dict[str, Any]]:
         return org.list_units(ctx)
+
+    @_read
+    def display_names(self, ctx: Context) -> dict[str, dict[str, str]]:
+        """The Swedish names of the current release's roles and of the units, by id (the demo login's list)."""
+        return {"roles": {role["id"]: role["name"] for role in catalog.roles(ctx)},
+                "units": {unit["id"]: unit["name"] for unit in org.list_units(ctx)}}
 
     # legal entities
     @_use_case
@@ -433,7 +475,7 @@ class Engine:
 
     @_use_case
     def stats_download(self, ctx: Context, actor_id: str, **query: Any) -> tables.Download:
-        return tables.stats_download(stats.statistics(ctx, actor_id, **query))
+        return tables.stats_download(stats.statistics(ctx, actor_id, **query), ctx.clock().date())
 
     @_use_case
     def event_download(self, ctx: Context, actor_id: str, **filters: Any) -> tables.Download:
@@ -656,7 +698,13 @@ class Engine:
                 break
         return counts
 
-    # operations: readiness, the scrape-time gauges, the worker's heartbeat
+    # operations: liveness, readiness, the scrape-time gauges, the worker's heartbeat, `avvik doctor`
+    @_read
+    def liveness(self, ctx: Context) -> dict[str, Any]:
+        """The database answers (one round trip), and which database it is."""
+        releases.list_releases(ctx)
+        return {"status": "ok", "database": self.db.dialect}
+
     def readiness(self) -> list[health.Check]:
         return health.readiness(self.db)
 
@@ -671,3 +719,9 @@ class Engine:
     @_read
     def heartbeat_check(self, ctx: Context) -> health.Check:
         return health.heartbeat_check(ops_store.newest_beat(ctx.session), ctx.clock())
+
+    def doctor(self, settings_readers: list[Callable[[], object]], web_dist: Path, web_sources: Path | None,
+               smtp_url: str | None) -> list[health.Check]:
+        """`avvik doctor`: configuration, database, schema, an active release, the worker's heartbeat, the web
+        build and the mail server, each a check that says what to fix (engine/doctor.py)."""
+        return doctor_checks(self, settings_readers, web_dist, web_sources, smtp_url)

@@ -13,7 +13,8 @@ from typing import Any
 
 from engine.access import OWNER_ROLE, grants_of
 from engine.context import Context
-from engine.entities import entities_of, entity_id_of
+from engine.entities import entities_of
+from engine.rules.legal_entity import legal_entity
 from engine.definitions.release import STANDARD, AreaDefinition, Release
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound, PermissionDenied, StaleWrite
 from engine.rules.access import roles_at
@@ -131,7 +132,7 @@ def owned_release(ctx: Context, release_hash: str, actor_id: str) -> ReleaseReco
 def entity_release(ctx: Context, unit: Unit, release_hash: str) -> ReleaseRecord:
     """A release the unit's legal entity owns; another entity's release is as unknown as a missing one."""
     record = release_store.release_by_hash(ctx.session, release_hash) if isinstance(release_hash, str) else None
-    if record is None or entity_id_of(unit.path) not in entity_store.release_owners(ctx.session, record.id):
+    if record is None or legal_entity(unit.path) not in entity_store.release_owners(ctx.session, record.id):
         raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
     return record
 
@@ -262,7 +263,7 @@ def activate_release(ctx: Context, release_hash: str, unit_id: str, actor_id: st
         if found is None:
             raise InvalidInput("Releasen finns inte.", errors=[{"path": "release", "message": "Okänd release."}])
         record = found
-        entity_store.own_release(ctx.session, record.id, entity_id_of(unit.path))
+        entity_store.own_release(ctx.session, record.id, legal_entity(unit.path))
     for area in [INTAKE, *sorted(ctx.release(record).areas)]:
         bind(ctx, unit, area, record, STANDARD, actor_id)
     return {"unit_id": unit.id, "release": record.hash, "areas": [INTAKE, *sorted(ctx.release(record).areas)]}

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.entities import entities_of, entity_id_of
+from engine.entities import entities_of
+from engine.rules.legal_entity import legal_entity
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.store import audit as audit_store
@@ -45,7 +46,7 @@ def name_deputy(ctx: Context, principal_id: str, deputy_id: str, role: str, unit
     deputy = org_store.get_user(ctx.session, deputy_id) if isinstance(deputy_id, str) else None
     if deputy is None or not deputy.active or deputy_id == principal_id:
         errors.append({"path": "deputy", "message": "Ange en annan aktiv användare."})
-    elif unit is not None and entity_id_of(unit.path) not in entities_of(org_store.grants_of(ctx.session, deputy_id)):
+    elif unit is not None and legal_entity(unit.path) not in entities_of(org_store.grants_of(ctx.session, deputy_id)):
         errors.append({"path": "deputy", "message": "Ersättaren måste ha en roll hos samma vårdgivare."})
     if ends_at <= starts_at or ends_at <= ctx.clock():
         errors.append({"path": "ends_at", "message": "Perioden måste sluta efter att den börjar, och i framtiden."})

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from collections.abc import Callable
 
-from engine.api import Engine
 from engine.delivery.smtp import SmtpTransport, transport_from_url
 from engine.health import Check
+
+if TYPE_CHECKING:  # Engine.doctor runs these checks with itself
+    from engine.api import Engine
 
 __all__ = ["configuration", "web_build", "smtp", "run_all"]
 

@@ -17,13 +17,12 @@ from collections.abc import Iterable
 from engine.context import Context
 from engine.errors import InvalidInput, NoActiveConfiguration, NotFound
 from engine.rules.access import Grant
-# the entity of a unit path: its root unit's id ('/rs/ks/ks-akut/' -> 'rs'); the one rule the logs key on too
-from engine.rules.legal_entity import legal_entity as entity_id_of
+from engine.rules.legal_entity import legal_entity
 from engine.store import entities as entity_store
 from engine.store import org as org_store
 from engine.store.models import LegalEntity, Unit
 
-__all__ = ["entity_id_of", "root_path", "legal_entity_of", "entities_of", "add_for_root", "configure",
+__all__ = ["root_path", "legal_entity_of", "entities_of", "add_for_root", "configure",
            "list_entities", "public_entities", "complaints_unit", "next_number"]
 
 _PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")
@@ -31,7 +30,7 @@ _PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 
 def root_path(unit_path: str) -> str:
     """The root unit's path: '/rs/ks/ks-akut/' -> '/rs/'; a subtree query under it is the whole entity."""
-    return f"/{entity_id_of(unit_path)}/"
+    return f"/{legal_entity(unit_path)}/"
 
 
 def legal_entity_of(ctx: Context, unit_path_or_id: str) -> LegalEntity:
@@ -41,7 +40,7 @@ def legal_entity_of(ctx: Context, unit_path_or_id: str) -> LegalEntity:
         if unit is None:
             raise NotFound("Enheten finns inte.")
         unit_path_or_id = unit.path
-    entity = entity_store.get_entity(ctx.session, entity_id_of(unit_path_or_id))
+    entity = entity_store.get_entity(ctx.session, legal_entity(unit_path_or_id))
     if entity is None:  # every root unit is given one (add_for_root, migration 0007_entities)
         raise NotFound("Enheten hör inte till någon vårdgivare (huvudman).")
     return entity
@@ -49,7 +48,7 @@ def legal_entity_of(ctx: Context, unit_path_or_id: str) -> LegalEntity:
 
 def entities_of(grants: Iterable[Grant], role: str | None = None) -> set[str]:
     """The entities a user's grants (of `role`, if given) lie in."""
-    return {entity_id_of(g.unit_path) for g in grants if role is None or g.role == role}
+    return {legal_entity(g.unit_path) for g in grants if role is None or g.role == role}
 
 
 def _default_prefix(ctx: Context, unit_id: str) -> str:
@@ -91,7 +90,7 @@ def configure(ctx: Context, entity_id: str, name: str | None = None, prefix: str
         entity.prefix = prefix
     if complaints_unit is not None:
         unit = org_store.get_unit(ctx.session, complaints_unit)
-        if unit is None or entity_id_of(unit.path) != entity.id:
+        if unit is None or legal_entity(unit.path) != entity.id:
             raise InvalidInput("Enheten hör inte till vårdgivaren.", errors=[
                 {"path": "complaints_unit", "message": "Välj en enhet i vårdgivarens organisation."}])
         entity.complaints_unit_id = unit.id

@@ -9,7 +9,7 @@ bounded (EXPORT_LIMIT rows of events); a longer one says so in its notes and in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
@@ -43,6 +43,7 @@ class Table:
 @dataclass(frozen=True)
 class Download:
     stem: str  # the file name without date and extension, in Swedish
+    made_on: date  # the engine clock's day: the file name's date
     tables: list[Table]
     notes: list[tuple[str, str]] = field(default_factory=list)  # (what, value) shown first: filters, limits
     truncated: bool = False
@@ -153,14 +154,14 @@ def event_download(ctx: Context, actor_id: str, *, unit_id: str | None = None, a
     if truncated:
         notes.append(("Obs", f"Listan är avkortad till de {EXPORT_LIMIT:,} senaste händelserna. Avgränsa "
                              "urvalet med filter.".replace(",", " ")))
-    return Download("avvikelser", [Table("Händelser", EVENT_HEADERS, rows)], notes, truncated)
+    return Download("avvikelser", ctx.clock().date(), [Table("Händelser", EVENT_HEADERS, rows)], notes, truncated)
 
 
 def _count_table(name: str, heading: str, rows: list[dict[str, Any]]) -> Table:
     return Table(name, [heading, "Kod", "Antal"], [[r["label"], r["key"], r["count"]] for r in rows])
 
 
-def stats_download(stats: dict[str, Any]) -> Download:
+def stats_download(stats: dict[str, Any], made_on: date) -> Download:
     """The statistics answer as one table per figure."""
     counts = stats["counts"]
     tables: list[Table] = []
@@ -202,4 +203,4 @@ def stats_download(stats: dict[str, Any]) -> Download:
     notes = [("Skapad", datetime.fromisoformat(stats["generated_at"]).astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M")),
              ("Ärenden", str(stats["total"]["cases"])), ("Händelser", str(stats["total"]["events"]))]
     notes += [(labels.get(k, k), str(v)) for k, v in stats["filters"].items()]
-    return Download("statistik", tables, notes)
+    return Download("statistik", made_on, tables, notes)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import Flask
 
 from engine.api import Engine
-from engine.store.db import Database
 from server import boundary, errors, metrics, tracing
 from server.auth import OidcVerifier
 from server.config import Settings
@@ -24,8 +23,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["avvik.settings"] = settings
-    app.extensions["avvik.engine"] = engine or Engine(Database(settings.database_url),
-                                                             public_url=settings.public_url)
+    app.extensions["avvik.engine"] = engine or Engine.connect(settings.database_url, settings.public_url)
     app.extensions["avvik.oidc"] = OidcVerifier(settings)
 
     from server.openapi import build_openapi

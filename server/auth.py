@@ -11,8 +11,7 @@ from collections.abc import Callable
 import jwt
 from flask import current_app, g, request
 
-from engine.api import TOKEN_PREFIX, Engine
-from engine.errors import AuthenticationFailed
+from engine.api import TOKEN_PREFIX, AuthenticationFailed, Engine
 from server.config import Settings
 
 __all__ = ["login_required", "current_user", "OidcVerifier"]

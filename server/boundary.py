@@ -13,8 +13,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from engine.errors import InvalidInput
-from engine.rules.text import storable, unstorable_paths
+from engine.api import InvalidInput, storable, unstorable_paths
 
 __all__ = ["MAX_JSON_DEPTH", "BadJson", "BadText", "json_body", "register"]
 

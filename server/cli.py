@@ -22,28 +22,37 @@ from collections.abc import Callable
 
 import click
 
-from engine import logs
-from engine.api import Engine
-from engine.delivery.settings import DeliverySettings
+from engine.api import (AvvikError, DefinitionError, DeliverySettings, Engine, configure_logging, layout_diagram,
+                        render_findings, validate_definitions)
 from server.demo import seed_demo
-from engine.errors import AvvikError, DefinitionError
-from engine.store.db import Database
-from engine.store.types import utcnow
 
 __all__ = ["main"]
 
 
 def _engine() -> Engine:
-    return Engine(Database(), public_url=os.environ.get("AVVIK_PUBLIC_URL") or "http://localhost:8000")
+    return Engine.connect(public_url=os.environ.get("AVVIK_PUBLIC_URL") or "http://localhost:8000")
 
 
 def _fail(error: AvvikError) -> None:
     click.echo(f"Fel: {error.message}", err=True)
     if isinstance(error, DefinitionError) and error.findings:
-        from engine.validation import render_text
-
-        click.echo(render_text(error.findings), err=True)
+        click.echo(render_findings(error.findings), err=True)
     sys.exit(1 if isinstance(error, DefinitionError) else 2)
+
+
+# a file a command reads: definition files, another system's export, a register, a YAML mapping
+_READABLE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _export_with_mapping(argument: str, mapping_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ARGUMENT file another system exported and the --mapping (YAML) that says what its values mean here:
+    what `idm sync` and `import handelsevis` read."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        with_mapping = click.option("--mapping", type=_READABLE, required=True, help=mapping_help)(command)
+        return click.argument(argument, type=_READABLE)(with_mapping)
+
+    return decorate
 
 
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,25 +108,21 @@ def db_restore(source: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Check definition files; exit 0 when everything is runnable."""
-    from engine.validation import has_errors, render_json, render_text, validate_paths
-
-    findings = validate_paths(list(paths) or [Path(".")])
-    click.echo(render_json(findings) if fmt == "json" else render_text(findings))
-    sys.exit(1 if has_errors(findings) else 0)
+    report, failed = validate_definitions(list(paths) or [Path(".")], as_json=fmt == "json")
+    click.echo(report)
+    sys.exit(1 if failed else 0)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_READABLE)
 @click.option("--write", is_flag=True, help="Replace the diagram in the file instead of printing the result.")
 @_guarded
 def layout(files: tuple[Path, ...], write: bool) -> None:
     """Draw the diagram (pools, lanes, shapes, edges) of BPMN/DMN FILES anew; the process is left unchanged."""
-    from engine.diagrams import layout as lay_out
-
     if not write and len(files) > 1:
         raise DefinitionError("Ange en fil åt gången utan --write (resultatet skrivs till standard ut).")
     for path in files:
-        result = lay_out(path.as_posix(), path.read_bytes())
+        result = layout_diagram(path.as_posix(), path.read_bytes())
         if write:
             path.write_bytes(result)
             click.echo(f"Diagrammet i {path.as_posix()} är omritat.", err=True)
@@ -246,8 +251,9 @@ def deputy() -> None:
 @_guarded
 def deputy_add(principal: str, deputy_id: str, role_id: str, unit_id: str, days: int) -> None:
     """Name DEPUTY_ID to stand in for PRINCIPAL in ROLE on UNIT (the administrator's way)."""
-    now = utcnow()
-    item = _engine().name_deputy(principal, deputy_id, role_id, unit_id, now, now + timedelta(days=days), None)
+    engine = _engine()
+    now = engine.clock()
+    item = engine.name_deputy(principal, deputy_id, role_id, unit_id, now, now + timedelta(days=days), None)
     click.echo(f"{deputy_id} ersätter {principal} som {role_id} på {unit_id} till {item['ends_at']} (id {item['id']}).")
 
 
@@ -272,8 +278,9 @@ def token() -> None:
 @_guarded
 def token_create(user_id: str, label: str | None, expires_days: int | None) -> None:
     """Print a new API token for USER (shown once; only its hash is stored)."""
-    expires = utcnow() + timedelta(days=expires_days) if expires_days else None
-    click.echo(_engine().create_token(user_id, label, expires))
+    engine = _engine()
+    expires = engine.clock() + timedelta(days=expires_days) if expires_days else None
+    click.echo(engine.create_token(user_id, label, expires))
 
 
 def _when(moment: datetime | None) -> str:
@@ -307,9 +314,7 @@ def idm() -> None:
 
 
 @idm.command("sync")
-@click.argument("feed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="YAML: groups -> [{role, unit}].")
+@_export_with_mapping("feed", "YAML: groups -> [{role, unit}].")
 @click.option("--dry-run", is_flag=True, help="Show the changes without making them.")
 @_guarded
 def idm_sync(feed: Path, mapping: Path, dry_run: bool) -> None:
@@ -342,7 +347,7 @@ def cfar() -> None:
 
 
 @cfar.command("check")
-@click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("register", type=_READABLE)
 @_guarded
 def cfar_check(register: Path) -> None:
     """Compare the units' CFAR numbers with an SCB register extract; exit 1 when something needs fixing."""
@@ -437,9 +442,7 @@ def import_group() -> None:
 
 
 @import_group.command("handelsevis")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="YAML: columns, units, categories, statuses (docs/records.md).")
+@_export_with_mapping("file", "YAML: columns, units, categories, statuses (docs/records.md).")
 @click.option("--dry-run/--execute", default=True, help="Report unmapped values row by row (default), or import.")
 @click.option("--actor", default="operator", show_default=True)
 @_guarded
@@ -491,14 +494,14 @@ def _job(name: str, run: Callable[[], dict[str, int]]) -> dict[str, int]:
 def worker(once: bool, interval: float) -> None:
     """Fire due BPMN timers (escalations, SLA clocks), then deliver the notification outbox; in a loop or once.
     Each round ends with a heartbeat in the database (`avvik doctor` checks it)."""
-    logs.configure()
+    configure_logging()
     try:
         settings = DeliverySettings.from_env()
     except ValueError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
     engine = _engine()
-    worker_id, started = f"{socket.gethostname()}:{os.getpid()}", utcnow()
+    worker_id, started = f"{socket.gethostname()}:{os.getpid()}", engine.clock()
     while True:
         try:
             timers = _job("timers", lambda: {"advanced": engine.run_due_timers()})
@@ -520,15 +523,14 @@ def worker(once: bool, interval: float) -> None:
 @main.command()
 def doctor() -> None:
     """Check configuration, database, migrations, the web build, the mail server and the worker; say what to fix."""
-    from engine.doctor import run_all
     from server.config import Settings
     from server.web import DEFAULT_DIST
 
     configured = os.environ.get("AVVIK_WEB_DIST")  # read alone: a bad value elsewhere is a finding, not a crash
     dist = Path(configured) if configured else DEFAULT_DIST
     sources = DEFAULT_DIST.parent / "src" if dist == DEFAULT_DIST else None
-    checks = run_all(_engine(), [Settings.from_env, DeliverySettings.from_env], dist, sources,
-                     os.environ.get("AVVIK_SMTP_URL"))
+    checks = _engine().doctor([Settings.from_env, DeliverySettings.from_env], dist, sources,
+                              os.environ.get("AVVIK_SMTP_URL"))
     for check in checks:
         click.echo(f"{'OK ' if check.ok else 'FEL'}  {check.message}")
     failed = [check for check in checks if not check.ok]

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from engine.tables import Download, Table
+from engine.api import Download, Table
 
 __all__ = ["MEDIA_TYPES", "DOWNLOADS", "download_response", "to_csv", "to_xlsx"]
 
@@ -82,12 +81,12 @@ def to_xlsx(download: Download) -> bytes:
     return buffer.getvalue()
 
 
-def download_response(download: Download, file_format: str, today: date) -> Response:
+def download_response(download: Download, file_format: str) -> Response:
     body = to_csv(download) if file_format == "csv" else to_xlsx(download)
     response = Response(body, mimetype=MEDIA_TYPES[file_format].split(";")[0])
     if file_format == "csv":
         response.headers["Content-Type"] = MEDIA_TYPES["csv"]
-    name = f"{download.stem}-{today.isoformat()}.{file_format}"
+    name = f"{download.stem}-{download.made_on.isoformat()}.{file_format}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"  # may hold patient identifiers
     if download.truncated:

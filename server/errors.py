@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from engine.errors import (
+from engine.api import (
     AuthenticationFailed,
     AvvikError,
     Conflict,

@@ -157,7 +157,7 @@ def run(host: str, port: int, workers: int, metrics_bind: str | None = None, thr
     """Serve on host:port, and on metrics_bind too (an internal address where /metrics answers without a token).
     Logs are JSON lines on stderr; each request writes its own line (server/tracing.py), so gunicorn's access
     log is off."""
-    from engine.logs import LOGGING_CONFIG
+    from engine.api import LOGGING_CONFIG
 
     _Application({
         "bind": [f"{host}:{port}", *([metrics_bind] if metrics_bind else [])], "workers": workers,

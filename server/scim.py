@@ -27,8 +27,7 @@ from scim2_server.testserver.application import BEARER_TOKEN_SCHEME
 from scim2_server.utils import (load_default_resource_types, load_default_schemas,
                                 load_default_service_provider_config)
 
-from engine.api import Engine
-from engine.errors import AuthenticationFailed, InvalidInput
+from engine.api import AuthenticationFailed, Engine, InvalidInput
 
 __all__ = ["scim_application"]
 

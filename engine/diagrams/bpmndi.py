@@ -7,7 +7,8 @@ from lxml import etree
 from engine.diagrams.graph import BPMN_NS, Model, read_model
 from engine.diagrams.place import Diagram, place
 from engine.diagrams.xmltext import (
-    attr, declare_namespaces, ids_outside, indent_unit, insert_before_close, prefix_for, remove_elements, unique_id,
+    DiagramLines, attr, declare_namespaces, ids_outside, indent_unit, insert_before_close, prefixes_for,
+    remove_elements, unique_id,
 )
 
 __all__ = ["BPMNDI_NS", "DC_NS", "DI_NS", "layout_bpmn"]
@@ -18,12 +19,13 @@ DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 
 
 def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str) -> str:
-    bpmndi, dc, di = p["bpmndi"], p["dc"], p["di"]
+    bpmndi = p["bpmndi"]
     if not diagram.shapes:  # e.g. a collaboration of black-box pools only: nothing to draw
         return ""
     lines = [f"{unit}<{bpmndi}:BPMNDiagram{attr('id', unique_id('BPMNDiagram_1', taken))}>",
              f"{unit * 2}<{bpmndi}:BPMNPlane{attr('id', unique_id('BPMNPlane_1', taken))}"
              f"{attr('bpmnElement', diagram.plane_element)}>"]
+    di = DiagramLines(unit, bpmndi, p["dc"], p["di"], "bpmnElement", taken)
     for shape in diagram.shapes:
         extra = ""
         if shape.kind in {"pool", "lane"}:
@@ -32,16 +34,10 @@ def _diagram_xml(diagram: Diagram, taken: set[str], p: dict[str, str], unit: str
             extra = attr("isMarkerVisible", "true")
         elif shape.kind in {"subProcess", "transaction", "adHocSubProcess"}:
             extra = attr("isExpanded", "true" if shape.expanded else "false")
-        lines += [f"{unit * 3}<{bpmndi}:BPMNShape{attr('id', unique_id(shape.element + '_di', taken))}"
-                  f"{attr('bpmnElement', shape.element)}{extra}>",
-                  f"{unit * 4}<{dc}:Bounds{attr('x', shape.x)}{attr('y', shape.y)}{attr('width', shape.width)}"
-                  f"{attr('height', shape.height)}/>",
-                  f"{unit * 3}</{bpmndi}:BPMNShape>"]
+        lines += di.shape("BPMNShape", shape.element,
+                          {"x": shape.x, "y": shape.y, "width": shape.width, "height": shape.height}, extra)
     for edge in diagram.edges:
-        lines.append(f"{unit * 3}<{bpmndi}:BPMNEdge{attr('id', unique_id(edge.element + '_di', taken))}"
-                     f"{attr('bpmnElement', edge.element)}>")
-        lines += [f"{unit * 4}<{di}:waypoint{attr('x', x)}{attr('y', y)}/>" for x, y in edge.points]
-        lines.append(f"{unit * 3}</{bpmndi}:BPMNEdge>")
+        lines += di.edge("BPMNEdge", edge.element, edge.points)
     lines += [f"{unit * 2}</{bpmndi}:BPMNPlane>", f"{unit}</{bpmndi}:BPMNDiagram>"]
     return "\n".join(lines) + "\n"
 
@@ -70,14 +66,7 @@ def layout_bpmn(text: str, root: etree._Element) -> str:
     bpmn = next((prefix for prefix, uri in nsmap.items() if uri == BPMN_NS), None)
     unit = indent_unit(text, etree.QName(root.tag).namespace and next(
         (prefix for prefix, uri in nsmap.items() if uri == etree.QName(root.tag).namespace), None))
-    prefixes: dict[str, str] = {}
-    declare: list[tuple[str, str]] = []
-    for wanted, uri in (("bpmndi", BPMNDI_NS), ("dc", DC_NS), ("di", DI_NS)):
-        prefix, new = prefix_for(nsmap, uri, wanted)
-        prefixes[wanted] = prefix
-        nsmap[prefix] = uri
-        if new:
-            declare.append((prefix, uri))
+    prefixes, declare = prefixes_for(nsmap, (("bpmndi", BPMNDI_NS), ("dc", DC_NS), ("di", DI_NS)))
     text = remove_elements(text, "BPMNDiagram")
     text = _add_pools(text, root, model, bpmn, unit)
     taken = ids_outside(root, BPMNDI_NS)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.diagrams.xmltext import (
-    attr, declare_namespaces, ids_outside, indent_unit, insert_before_close, prefix_for, remove_elements, unique_id,
+    DiagramLines, attr, declare_namespaces, ids_outside, indent_unit, insert_before_close, prefixes_for,
+    remove_elements, unique_id,
 )
 
 __all__ = ["DMNDI_BY_VERSION", "DRD_ELEMENTS", "layout_dmn"]
@@ -34,12 +35,7 @@ def layout_dmn(text: str, root: etree._Element) -> str:
     dmndi_ns, dc_ns, di_ns = DMNDI_BY_VERSION[namespace]
     nsmap = dict(root.nsmap)
     model_prefix = next((p for p, uri in nsmap.items() if uri == namespace), None)
-    declare, p = [], {}
-    for wanted, uri in (("dmndi", dmndi_ns), ("dc", dc_ns), ("di", di_ns)):
-        prefix, new = prefix_for(nsmap, uri, wanted)
-        p[wanted], nsmap[prefix] = prefix, uri
-        if new:
-            declare.append((prefix, uri))
+    p, declare = prefixes_for(nsmap, (("dmndi", dmndi_ns), ("dc", dc_ns), ("di", di_ns)))
     unit = indent_unit(text, model_prefix)
     elements = [e for e in root if isinstance(e.tag, str) and etree.QName(e.tag).localname in DRD_ELEMENTS
                 and etree.QName(e.tag).namespace == namespace and e.get("id")]
@@ -55,12 +51,9 @@ def layout_dmn(text: str, root: etree._Element) -> str:
         bounds[element.get("id", "")] = (x, 100 if row == "top" else 300, width, height)
     lines = [f"{unit}<{p['dmndi']}:DMNDI>",
              f"{unit * 2}<{p['dmndi']}:DMNDiagram{attr('id', unique_id('DMNDiagram_1', taken))}>"]
+    di = DiagramLines(unit, p["dmndi"], p["dc"], p["di"], "dmnElementRef", taken)
     for element_id, (x, y, width, height) in bounds.items():
-        lines += [f"{unit * 3}<{p['dmndi']}:DMNShape{attr('id', unique_id(element_id + '_di', taken))}"
-                  f"{attr('dmnElementRef', element_id)}>",
-                  f"{unit * 4}<{p['dc']}:Bounds{attr('height', height)}{attr('width', width)}{attr('x', x)}"
-                  f"{attr('y', y)}/>",
-                  f"{unit * 3}</{p['dmndi']}:DMNShape>"]
+        lines += di.shape("DMNShape", element_id, {"height": height, "width": width, "x": x, "y": y})
     for element in elements:
         target = bounds[element.get("id", "")]
         for requirement in element:
@@ -72,13 +65,10 @@ def layout_dmn(text: str, root: etree._Element) -> str:
             source = bounds.get(refs[0]) if refs else None
             if source is None:
                 continue
-            edge_id = unique_id(requirement.get('id', '') + '_di', taken)
-            lines += [f"{unit * 3}<{p['dmndi']}:DMNEdge{attr('id', edge_id)}"
-                      f"{attr('dmnElementRef', requirement.get('id'))}>",
-                      f"{unit * 4}<{p['di']}:waypoint{attr('x', source[0] + source[2] // 2)}{attr('y', source[1])}/>",
-                      f"{unit * 4}<{p['di']}:waypoint{attr('x', target[0] + target[2] // 2)}"
-                      f"{attr('y', target[1] + target[3])}/>",
-                      f"{unit * 3}</{p['dmndi']}:DMNEdge>"]
+            # up from the top of the required element to the bottom of the one that requires it
+            source_top, target_bottom = (source[0] + source[2] // 2, source[1]), (target[0] + target[2] // 2,
+                                                                                 target[1] + target[3])
+            lines += di.edge("DMNEdge", requirement.get("id", ""), [source_top, target_bottom])
     lines += [f"{unit * 2}</{p['dmndi']}:DMNDiagram>", f"{unit}</{p['dmndi']}:DMNDI>"]
     text = remove_elements(text, "DMNDI")
     text = insert_before_close(text, model_prefix, "definitions", "\n".join(lines) + "\n")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.diagrams.xmltext import unique_id
+
 __all__ = ["BPMN_NS", "FLOW_NODES", "Node", "Flow", "Lane", "Block", "Pool", "Plane", "Model", "read_model", "local"]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -166,9 +168,4 @@ def read_model(root: etree._Element) -> Model:
 
 
 def _free_id(root: etree._Element, wanted: str) -> str:
-    taken = {e.get("id") for e in root.iter() if isinstance(e.tag, str)}
-    candidate, n = wanted, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{wanted}_{n}"
-    return candidate
+    return unique_id(wanted, {e.get("id", "") for e in root.iter() if isinstance(e.tag, str)})

@@ -7,11 +7,13 @@ hand-written file; a process owner's diff should show the diagram and nothing mo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-__all__ = ["attr", "ids_outside", "unique_id", "prefix_for", "remove_elements", "insert_before_close",
-           "declare_namespaces", "indent_unit"]
+__all__ = ["attr", "ids_outside", "unique_id", "prefix_for", "prefixes_for", "DiagramLines", "remove_elements",
+           "insert_before_close", "declare_namespaces", "indent_unit"]
 
 
 def attr(name: str, value: object) -> str:
@@ -44,6 +46,46 @@ def prefix_for(nsmap: dict[str | None, str], namespace: str, wanted: str) -> tup
         n += 1
         candidate = f"{wanted}{n}"
     return candidate, True
+
+
+def prefixes_for(nsmap: dict[str | None, str], wanted: Iterable[tuple[str, str]]
+                 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """prefix_for each (wanted prefix, namespace), by wanted prefix, and the (prefix, namespace) pairs to declare;
+    the new prefixes are added to nsmap so no two namespaces get the same one."""
+    prefixes: dict[str, str] = {}
+    declare: list[tuple[str, str]] = []
+    for name, namespace in wanted:
+        prefix, new = prefix_for(nsmap, namespace, name)
+        prefixes[name], nsmap[prefix] = prefix, namespace
+        if new:
+            declare.append((prefix, namespace))
+    return prefixes, declare
+
+
+@dataclass(frozen=True)
+class DiagramLines:
+    """The lines of a diagram interchange block (BPMN DI, DMN DI) at the file's indentation: a shape with its
+    bounds, an edge with its waypoints, each with an id that is new in the file."""
+
+    unit: str  # one level of the file's indentation
+    di: str  # the prefix of the diagram's own elements (bpmndi, dmndi)
+    dc: str
+    waypoint: str  # the prefix of DD's DI (di)
+    reference: str  # the attribute naming the model element: bpmnElement, dmnElementRef
+    taken: set[str]
+
+    def shape(self, tag: str, element: str, bounds: dict[str, int], extra: str = "") -> list[str]:
+        """bounds in the order the modeler writes them (bpmn-js: x y width height, dmn-js: height width x y)."""
+        return [f"{self.unit * 3}<{self.di}:{tag}{attr('id', unique_id(element + '_di', self.taken))}"
+                f"{attr(self.reference, element)}{extra}>",
+                f"{self.unit * 4}<{self.dc}:Bounds{''.join(attr(name, value) for name, value in bounds.items())}/>",
+                f"{self.unit * 3}</{self.di}:{tag}>"]
+
+    def edge(self, tag: str, element: str, points: Iterable[tuple[int, int]]) -> list[str]:
+        return [f"{self.unit * 3}<{self.di}:{tag}{attr('id', unique_id(element + '_di', self.taken))}"
+                f"{attr(self.reference, element)}>",
+                *(f"{self.unit * 4}<{self.waypoint}:waypoint{attr('x', x)}{attr('y', y)}/>" for x, y in points),
+                f"{self.unit * 3}</{self.di}:{tag}>"]
 
 
 def _tag_end(text: str, start: int) -> int:

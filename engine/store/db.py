@@ -9,9 +9,13 @@ from typing import Any
 from collections.abc import Iterator
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-__all__ = ["DEFAULT_SQLITE_PATH", "READ_ONLY", "PREPARED", "default_url", "Database"]
+from engine.errors import Conflict, StaleWrite
+
+__all__ = ["DEFAULT_SQLITE_PATH", "READ_ONLY", "PREPARED", "default_url", "Database", "lost_races"]
 
 DEFAULT_SQLITE_PATH = Path("var") / "avvik.sqlite3"
 
@@ -108,3 +112,27 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def lost_races() -> Iterator[None]:
+    """The driver's word for a lost race or a busy database, as the engine's own errors: StaleWrite when another
+    writer changed the same rows first, Conflict when the write lock was not free or the same key was inserted
+    at once. Anything else passes unchanged."""
+    try:
+        yield
+    except StaleDataError:
+        raise StaleWrite() from None
+    except OperationalError as exc:
+        # PostgreSQL reports a serialization or deadlock failure between two writers of one case this way.
+        if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+            raise StaleWrite() from None
+        # SQLite: the write lock was not free within busy_timeout; nothing was written, so try again.
+        if "database is locked" in str(exc.orig):
+            raise Conflict("Databasen är upptagen av andra ändringar. Försök igen om en stund.") from None
+        raise
+    except IntegrityError as exc:
+        # Two writers inserted the same key at once (PostgreSQL 23505, SQLite 'UNIQUE constraint failed').
+        if getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig):
+            raise Conflict("Någon annan skapade samma sak samtidigt. Ladda om och försök igen.") from None
+        raise

@@ -45,7 +45,7 @@ def list_events(query: dict[str, Any]) -> dict[str, Any] | Response:
     filters = {k: query.get(k) for k in ("area", "status", "text")}
     if query["format"] != "json":
         download = engine().event_download(current_user(), unit_id=query.get("unit"), **filters)
-        return download_response(download, query["format"], engine().clock().date())
+        return download_response(download, query["format"])
     return engine().list_events(current_user(), unit_id=query.get("unit"), limit=query["limit"],
                                 offset=query["offset"], **filters)
 

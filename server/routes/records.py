@@ -7,8 +7,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from engine.errors import InvalidInput
-from engine.records.attachments import Upload
+from engine.api import InvalidInput, Upload
 from server.auth import current_user
 from server.http import endpoint, engine
 from server.schemas import AttachmentIn, AttachmentOut, HoldIn, HoldOut

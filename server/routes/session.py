@@ -13,7 +13,7 @@ from flask import Blueprint, current_app
 from marshmallow import Schema, fields, validate
 
 from server.demo import USERS
-from engine.errors import NotFound
+from engine.api import NotFound
 from server.http import endpoint, engine
 from server.schemas import GrantOut, StrictSchema
 
@@ -73,8 +73,8 @@ def session_config() -> dict[str, Any]:
           many=True, public=True, errors=(404,))
 def demo_users() -> list[dict[str, Any]]:
     _require_demo()
-    roles = {role["id"]: role["name"] for role in engine().roles()}
-    units = {unit["id"]: unit["name"] for unit in engine().list_units()}
+    names = engine().display_names()
+    roles, units = names["roles"], names["units"]
     return [{"id": user_id, "name": name, "grants": [
         {"role": r, "unit_id": u, "role_name": roles.get(r, r), "unit_name": units.get(u, u)} for r, u in grants
     ]} for user_id, name, grants in USERS]

@@ -24,5 +24,4 @@ def statistics(query: dict[str, Any]) -> dict[str, Any] | Response:
             **query}
     if file_format == "json":
         return engine().statistics(current_user(), **args)
-    download = engine().stats_download(current_user(), **args)
-    return download_response(download, file_format, engine().clock().date())
+    return download_response(engine().stats_download(current_user(), **args), file_format)
