@@ -38,10 +38,7 @@ class Grant:
 def acting_for(grants: Iterable[Grant], role: str, unit_path: str) -> str | None:
     """Whom a user acts for when using `role` at `unit_path`: None if they hold it themselves, else the
     principal of the deputyship that gives it."""
-    covering = [g for g in grants if g.role == role and covers(g.unit_path, unit_path)]
-    if any(g.on_behalf_of is None for g in covering) or not covering:
-        return None
-    return sorted(g.on_behalf_of for g in covering if g.on_behalf_of)[0]
+    return acting_for_case(grants, lambda roles: role in roles, unit_path, unit_path)
 
 
 def acting_for_case(grants: Iterable[Grant], allowed: Callable[[set[str]], bool], case_unit_path: str,
