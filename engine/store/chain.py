@@ -5,8 +5,9 @@ the first row of a chain linking to GENESIS. The canonical content is JSON with 
 UTF-8 (not ASCII-escaped), the row id included and the time as UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ` (microseconds,
 what both SQLite and PostgreSQL keep), so both databases give the same digest for the same row.
 
-Appending locks the entity's head row in `log_chains` (SELECT … FOR UPDATE on PostgreSQL; SQLite already lets one
-writer in at a time, BEGIN IMMEDIATE), takes the row's id only then, and moves the head in the same transaction:
+Appending locks the entity's head row in `log_chains` (an upsert that locks as SELECT … FOR UPDATE would on
+PostgreSQL; SQLite already lets one writer in at a time, BEGIN IMMEDIATE), takes the row's id in that same
+statement, writes the row with its digest and hash, and moves the head in the same transaction:
 two writers queue, they never fork the chain. Editing a row breaks its digest, deleting one breaks the next
 row's link (or the head, for the last), and `verify` names the first such row.
 
@@ -24,12 +25,13 @@ from datetime import datetime, UTC
 from typing import Any, Literal
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Insert, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only
 
 from engine.store.models import AuditEntry, CullingProtocol, LogChain, ReadLogEntry
+from engine.store.types import utcnow
 
 __all__ = ["GENESIS", "Log", "LOGS", "Break", "canonical", "digest_of", "link", "append", "verify", "heads",
            "rechain", "log_rows"]
@@ -95,20 +97,44 @@ def _head(session: Session, entity: str) -> LogChain:
     """The entity's head row, locked until the transaction ends (created the first time, race-free), in one
     statement: an upsert whose no-op update takes the row lock that SELECT … FOR UPDATE would (every change-log
     row costs this round trip, so it is one, not two)."""
+    return session.scalars(_lock_head(session, entity).returning(LogChain)
+                           .execution_options(populate_existing=True)).one()
+
+
+def _head_and_next_id(session: Session, entity: str, log: Log) -> tuple[LogChain, int]:
+    """The head, locked as `_head` locks it, and the id the log's next row gets, taken in the same statement
+    once the lock is held: ids follow chain order, and the row's content (its id included) is known before its
+    INSERT, so the row is written once, digest and hash with it."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    statement = _lock_head(session, entity).returning(LogChain, _next_id(LOGS[log], postgresql))
+    head, next_id = session.execute(statement.execution_options(populate_existing=True)).tuples().one()
+    return head, next_id
+
+
+def _lock_head(session: Session, entity: str) -> Insert:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(LogChain).values(entity=entity)
-    statement = statement.on_conflict_do_update(index_elements=["entity"], set_={"entity": statement.excluded.entity})
-    return session.scalars(statement.returning(LogChain).execution_options(populate_existing=True)).one()
+    return statement.on_conflict_do_update(index_elements=["entity"], set_={"entity": statement.excluded.entity})
+
+
+def _next_id(model: type[AuditEntry] | type[ReadLogEntry], postgresql: bool) -> ColumnElement[int]:
+    """On PostgreSQL the table's own sequence (as its INSERT would take it); SQLite lets one writer in at a time
+    and numbers a row one past the largest id, as it would itself."""
+    if postgresql:
+        return func.nextval(func.pg_get_serial_sequence(model.__tablename__, "id"))
+    return select(func.coalesce(func.max(model.id), 0) + 1).scalar_subquery()
 
 
 def append(session: Session, log: Log, row: AuditEntry | ReadLogEntry, entity: str) -> None:
     """Add the row at the end of the entity's chain of this log."""
-    head = _head(session, entity)
+    head, row.id = _head_and_next_id(session, entity, log)
     row.chain = entity
-    session.add(row)
-    session.flush()  # the id (part of the content) is taken under the head's lock: ids follow chain order
+    if row.at is None:
+        row.at = utcnow()  # the column's default, set here because the digest covers it
     row.digest = digest_of(row)
     row.hash = link(getattr(head, f"{log}_hash"), row.digest)
+    session.add(row)
+    session.flush()  # written now: the next append's id on SQLite reads the largest one
     setattr(head, f"{log}_id", row.id)
     setattr(head, f"{log}_hash", row.hash)
 
