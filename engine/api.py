@@ -21,7 +21,7 @@ from engine import (actions, annual, bindings, callers, case_summary, case_upgra
                     provisioning, ratelimit, receipts, releases, reopening, stats, studio, tables, tasks, timers,
                     triage)
 from engine.store import backup as backups
-from engine.context import Context
+from engine.context import Context, ReleaseRecords
 from engine.ratelimit import Quota
 from engine.delivery.mail import Outgoing, compose
 from engine.delivery.settings import DeliverySettings
@@ -119,7 +119,8 @@ def _use_case(func: Callable[..., R], read_only: bool = False) -> Callable[..., 
     def wrapper(self: Engine, *args: Any, **kwargs: Any) -> R:
         with lost_races():
             with self.db.transaction(read_only) as session, spiff_clock.using(self.clock):
-                ctx = Context(session, self.releases, self.clock, self.public_url, workflows=self.workflows)
+                ctx = Context(session, self.releases, self.clock, self.public_url, workflows=self.workflows,
+                              known_releases=self.release_records)
                 caller = callers.pending()
                 if caller is not None:  # the request's credential, checked in this transaction (engine/callers.py)
                     callers.check(ctx, caller)
@@ -147,6 +148,7 @@ class Engine:
         self.records = records or RecordsSettings.from_env()
         self._token_owners = callers.TokenOwners()
         self.workflows = WorkflowCache()
+        self.release_records = ReleaseRecords()
 
     @classmethod
     def connect(cls, url: str | None = None, public_url: str = "http://localhost:8000") -> Engine:

@@ -75,7 +75,7 @@ def start_case(
     )
     case.event = event
     case_store.add_case(ctx.session, case)
-    save_step(ctx, case, event, definition, workflow)
+    save_step(ctx, case, event, definition, workflow, new_case=True)
     return case
 
 
@@ -103,10 +103,10 @@ def load_workflow(ctx: Context, case: AreaCase, definition: AreaDefinition) -> B
     """The case's workflow: kept from this process's last step of this very version of the case, else rebuilt
     from the stored state."""
     kept = ctx.workflows.take(case.id, case.version, definition.spec) if ctx.workflows is not None else None
-    if kept is not None:
-        return kept
-    return serializer.load_state(case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE,
-                                 case_id=case.id)
+    workflow = kept if kept is not None else serializer.load_state(
+        case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE, case_id=case.id)
+    ctx.stored_timers[case.id] = frozenset(runtime.timer_due_times(workflow))
+    return workflow
 
 
 def _due_at(task: Task, timers: dict[str, datetime]) -> datetime | None:
@@ -122,12 +122,14 @@ def save_step(
     event: Event,
     definition: AreaDefinition,
     workflow: BpmnWorkflow,
-    completed: tuple[str, str] | None = None,
+    completed: case_store.Completion | None = None,
     fired: bool = False,
+    new_case: bool = False,
 ) -> list[TaskRow]:
-    """Write the workflow's new state; `completed` is (task id, user) when a person's task caused the step,
-    `fired` when a timer did. Returns the case's open tasks. Notifies, in the same transaction, the people of
-    each new task, the reporter when feedback was given and a public complainant when answered."""
+    """Write the workflow's new state; `completed` names the person's task that caused the step, if one did,
+    `fired` says a timer did, `new_case` that start_case just added the case (no tasks or timers stored to read).
+    Returns the case's open tasks. Notifies, in the same transaction, the people of each new task, the reporter
+    when feedback was given and a public complainant when answered."""
     before = case.data or {}
     timers = runtime.timer_due_times(workflow)
     case.state = serializer.dump_state(workflow)
@@ -159,8 +161,10 @@ def save_step(
                 due_at=_due_at(task, timers),
             )
         )
-    open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed)
-    case_store.replace_timers(ctx.session, case.id, timers)
+    open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed, new_case)
+    stored_timers = frozenset() if new_case else ctx.stored_timers.get(case.id)  # a new case has no timer rows
+    case_store.replace_timers(ctx.session, case.id, timers, stored_timers)
+    ctx.stored_timers[case.id] = frozenset(timers)
     roll_up(event)
     facts.refresh(ctx, cases=[case.id])
     # sync_tasks returns the stored row for a task that was open already and our new row for a new one

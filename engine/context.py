@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from collections.abc import Callable
@@ -14,7 +16,38 @@ from engine.runtime.workflow_cache import WorkflowCache
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord
 
-__all__ = ["Context"]
+__all__ = ["Context", "ReleaseRecords"]
+
+
+class ReleaseRecords:
+    """Stored release rows by id, per process: a published release never changes, so a step need not read its
+    row again. Kept as copies no session holds (files included, from the parsed release), and only once the
+    transaction that read the row committed. Bounded like the ReleaseCache: old releases fall out."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._items: OrderedDict[int, ReleaseRecord] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, release_id: int) -> ReleaseRecord | None:
+        with self._lock:
+            record = self._items.get(release_id)
+            if record is not None:
+                self._items.move_to_end(release_id)
+            return record
+
+    def put(self, record: ReleaseRecord) -> None:
+        with self._lock:
+            self._items[record.id] = record
+            self._items.move_to_end(record.id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def _detached_copy(record: ReleaseRecord, release: Release) -> ReleaseRecord:
+    files = {path: content.decode("utf-8") for path, content in release.files.items()}  # what record.files holds
+    return ReleaseRecord(id=record.id, hash=record.hash, label=record.label, files=files,
+                         published_by=record.published_by, created_at=record.created_at)
 
 
 @dataclass
@@ -29,6 +62,10 @@ class Context:
     # The principal whose deputy the actor is acting as, set where the access rule lets a deputyship decide
     # (engine/access.py:acting_as, engine/tasks.py:task_for); engine/changelog.py writes it into every change row.
     on_behalf_of: str | None = None
+    known_releases: ReleaseRecords | None = None  # the process's release rows by id
+    # The timers each case's stored state waits on, for the cases this use case loaded or wrote: a step that
+    # leaves them all waiting need not delete timer rows (engine/cases.py:save_step).
+    stored_timers: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def release(self, record: ReleaseRecord) -> Release:
         """The parsed release of a stored record; parsed once per process, then shared from the cache."""
@@ -39,12 +76,24 @@ class Context:
         return self.releases.put(parse_release(files))
 
     def release_by_id(self, release_id: int) -> tuple[ReleaseRecord, Release]:
-        record = self._records.get(release_id) or release_store.release_by_id(self.session, release_id)
-        if record is not None:
-            self._records[release_id] = record
+        record = self._records.get(release_id) or self._known_release(release_id)
         if record is None:
-            raise DefinitionError("Ärendets release finns inte längre.")
+            record = release_store.release_by_id(self.session, release_id)
+            if record is None:
+                raise DefinitionError("Ärendets release finns inte längre.")
+            self._keep_release(record)
+        self._records[release_id] = record
         return record, self.release(record)
+
+    def _known_release(self, release_id: int) -> ReleaseRecord | None:
+        return self.known_releases.get(release_id) if self.known_releases is not None else None
+
+    def _keep_release(self, record: ReleaseRecord) -> None:
+        """Remember the row for the process once this transaction committed (a rolled-back id may be reused)."""
+        known = self.known_releases
+        if known is not None:
+            copy = _detached_copy(record, self.release(record))
+            self.after_commit.append(lambda: known.put(copy))
 
     def current_release(self) -> tuple[ReleaseRecord, Release]:
         """The newest published release: what exists, not what runs (bindings decide that)."""

@@ -57,12 +57,11 @@ def _for_actor(row: TaskRow, grants: list[Grant]) -> dict[str, Any]:
 def task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCase]:
     """The task if the actor holds its role on its unit; a task they cannot act on is 403, one of an area case
     they cannot read is 404."""
-    row = task_store.task_by_id(ctx.session, task_id)
+    found = case_store.task_for_step(ctx.session, task_id)
     grants = grants_of(ctx, actor_id)
-    if row is None or not any(covers(g.unit_path, row.unit_path) for g in grants):
+    if found is None or not any(covers(g.unit_path, found[0].unit_path) for g in grants):
         raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
-    case = case_store.case_for_step(ctx.session, row.area_case_id)
-    assert case is not None  # the foreign key guarantees it
+    row, case = found
     if row.role not in roles_at(grants, row.unit_path):
         if not case_access(ctx, grants, case).read:
             raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
@@ -158,10 +157,6 @@ def complete(
     if row.assignee_id not in (None, actor_id) and row.assignee_id != acting_for(
             grants_of(ctx, actor_id), row.role, row.unit_path):  # a deputy finishes what the principal took
         raise TaskNotReady("Uppgiften är tagen av någon annan.", assignee=row.assignee_id)
-    # Re-asserting the assignee read is a conditional UPDATE: it locks the task row now, so a claim or completion
-    # racing this one either lands first (and this one is stale) or waits and finds the task ended.
-    if not task_store.swap_assignee(ctx.session, row, row.assignee_id, row.assignee_id):
-        raise StaleWrite()
     record, definition = definition_of(ctx, case)
     workflow = load_workflow(ctx, case, definition)
     task = runtime.ready_task(workflow, task_id)
@@ -195,7 +190,10 @@ def complete(
     links.record_form_links(ctx, case, refs, actor_id)
     if move is not None:
         moves.apply(ctx, case, move, actor_id)
-    open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=(task_id, actor_id))
+    # The task ends in a conditional UPDATE (engine/store/cases.py:sync_tasks): a claim or completion racing this
+    # one either lands first (and this one is stale) or waits and finds the task ended.
+    completion = case_store.Completion(task_id, actor_id, row.assignee_id)
+    open_tasks = save_step(ctx, case, case.event, definition, workflow, completed=completion)
     if move is not None:
         moves.end_moved_task(row, move)
         facts.refresh(ctx, cases=[case.id])  # the moved task no longer counts as the case's first step

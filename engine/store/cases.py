@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from collections.abc import Iterable
+from typing import Any, NamedTuple
+from collections.abc import Collection, Iterable
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload, undefer
+from sqlalchemy import (ColumnElement, SQLColumnExpression, and_, case as case_when, delete, inspect, null, or_, select,
+                        update)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.store.models import AreaCase, Decision, Event, TaskRow, TimerRow
+from engine.errors import StaleWrite
+from engine.store.models import AreaCase, Decision, TaskRow, TimerRow
+from engine.store.types import rowcount
 from engine.rules.access import CaseStatus
 
 __all__ = [
     "add_case",
     "case_by_id",
     "case_for_step",
+    "task_for_step",
+    "Completion",
     "open_cases",
     "sync_tasks",
     "replace_timers",
@@ -37,12 +46,52 @@ def case_by_id(session: Session, case_id: int) -> AreaCase | None:
 
 
 def case_for_step(session: Session, case_id: int) -> AreaCase | None:
-    """A case about to be stepped: with its state, its event and the event's other cases, in two queries."""
-    return session.scalar(
-        select(AreaCase).where(AreaCase.id == case_id).options(
-            undefer(AreaCase.state), joinedload(AreaCase.event).selectinload(Event.area_cases)
-        )
-    )
+    """A case about to be stepped, in one query: every case of its event (roll_up reads them), the event joined,
+    and the workflow state of the stepped case only (a sibling's may be large and is not needed)."""
+    target = aliased(AreaCase)
+    event_id = select(target.event_id).where(target.id == case_id).scalar_subquery()
+    rows = session.execute(
+        select(AreaCase, _state_of(case_id)).where(AreaCase.event_id == event_id)
+        .order_by(AreaCase.id).options(_EVENT)
+    ).tuples()
+    return _stepped(list(rows), case_id)
+
+
+def task_for_step(session: Session, task_id: str) -> tuple[TaskRow, AreaCase] | None:
+    """A task about to be worked and its case, loaded as case_for_step loads it, in the same one query."""
+    target = aliased(AreaCase)
+    rows = session.execute(
+        select(TaskRow, AreaCase, _state_of(TaskRow.area_case_id))
+        .join(target, target.id == TaskRow.area_case_id).join(AreaCase, AreaCase.event_id == target.event_id)
+        .where(TaskRow.id == task_id).order_by(AreaCase.id).options(_EVENT)
+    ).tuples().all()
+    if not rows:
+        return None
+    task = rows[0][0]
+    case = _stepped([(c, state) for _, c, state in rows], task.area_case_id)
+    assert case is not None  # the join reached the event through it
+    return task, case
+
+
+_EVENT = joinedload(AreaCase.event, innerjoin=True)
+
+
+def _state_of(case_id: int | SQLColumnExpression[int]) -> ColumnElement[Any]:
+    return case_when((AreaCase.id == case_id, AreaCase.state), else_=null())
+
+
+def _stepped(rows: list[tuple[AreaCase, Any]], case_id: int) -> AreaCase | None:
+    """The stepped case of the event's cases, with its state and the event's case list set as loaded (what the
+    session held already stays as it is)."""
+    found = next(((c, state) for c, state in rows if c.id == case_id), None)
+    if found is None:
+        return None
+    case = found[0]
+    if "state" in inspect(case).unloaded:
+        set_committed_value(case, "state", found[1])
+    if "area_cases" in inspect(case.event).unloaded:
+        set_committed_value(case.event, "area_cases", [c for c, _ in rows])
+    return case
 
 
 def open_cases(session: Session, area: str, exclude_release_id: int) -> list[AreaCase]:
@@ -58,58 +107,98 @@ def open_cases(session: Session, area: str, exclude_release_id: int) -> list[Are
     )
 
 
+class Completion(NamedTuple):
+    """The person's task a step completes: its id, who completed it, and its assignee as they read it."""
+
+    task_id: str
+    user: str
+    assignee: str | None
+
+
 def sync_tasks(
-    session: Session, case_id: int, ready: Iterable[TaskRow], ended_at: datetime, completed: tuple[str, str] | None
+    session: Session, case_id: int, ready: Iterable[TaskRow], ended_at: datetime, completed: Completion | None,
+    new_case: bool = False,
 ) -> list[TaskRow]:
     """Make the case's open tasks equal to `ready` and return them. Open tasks no longer ready end: the one in
-    `completed` (task id, user) as completed, any other as cancelled (a boundary timer interrupted it).
-    Assignees of tasks that stay open are kept."""
+    `completed` as completed, any other as cancelled (a boundary timer interrupted it). Assignees of tasks that
+    stay open are kept. StaleWrite if the completed task is no longer open with the assignee it was read with.
+    A new case has no stored tasks (its workflow's task ids are new), so nothing is read for it."""
     wanted = {row.id: row for row in ready}
-    open_rows = {
-        row.id: row
-        for row in session.scalars(select(TaskRow).where(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None)))
-    }
+    stored = {} if new_case else _open_or_wanted(session, case_id, list(wanted))
+    open_rows = {task_id: row for task_id, row in stored.items()
+                 if row.area_case_id == case_id and row.ended_at is None}
+    if completed is not None:
+        _complete(session, completed, stored.get(completed.task_id), ended_at, still_open=completed.task_id in wanted)
     for task_id, row in open_rows.items():
         if task_id in wanted:  # still open: its definition may have changed (a migrated case)
             new = wanted[task_id]
             row.name, row.role, row.spec_name, row.due_at = new.name, new.role, new.spec_name, new.due_at
-        elif completed is not None and task_id == completed[0]:
-            row.ended_at, row.outcome, row.ended_by = ended_at, "completed", completed[1]
-        else:
+        elif completed is None or task_id != completed.task_id:
             row.ended_at, row.outcome = ended_at, "cancelled"
-    reopened = _reopen_rows(session, [task_id for task_id in wanted if task_id not in open_rows], wanted, ended_at)
+    reopened = {task_id: _reopen(row, wanted[task_id], ended_at)
+                for task_id, row in stored.items() if task_id in wanted and task_id not in open_rows}
     session.add_all(row for task_id, row in wanted.items() if task_id not in open_rows and task_id not in reopened)
     session.flush()
     return [open_rows.get(task_id) or reopened.get(task_id) or row for task_id, row in wanted.items()]
 
 
-def _reopen_rows(session: Session, task_ids: list[str], wanted: dict[str, TaskRow],
-                 now: datetime) -> dict[str, TaskRow]:
-    """Ended tasks that are ready again (a reopened case resets its closing task, which keeps its id) open again;
-    who completed them before stays in the audit log."""
-    if not task_ids:
-        return {}
-    rows = {row.id: row for row in session.scalars(select(TaskRow).where(TaskRow.id.in_(task_ids)))}
-    for task_id, row in rows.items():
-        new = wanted[task_id]
-        for column in ("name", "role", "spec_name", "due_at", "unit_id", "unit_path", "event_title"):
-            setattr(row, column, getattr(new, column))
-        row.created_at, row.ended_at, row.outcome, row.ended_by, row.assignee_id = now, None, None, None, None
-    return rows
+def _open_or_wanted(session: Session, case_id: int, wanted: list[str]) -> dict[str, TaskRow]:
+    """In one query: the case's open tasks, and the stored rows of tasks that are to be open (an ended one is
+    reopened, one not stored yet is new)."""
+    condition = and_(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None))
+    if wanted:
+        condition = or_(condition, TaskRow.id.in_(wanted))
+    return {row.id: row for row in session.scalars(select(TaskRow).where(condition))}
 
 
-def replace_timers(session: Session, case_id: int, due: dict[str, datetime]) -> None:
-    """Make the case's timer rows equal to `due`, writing only what changed (most steps change none)."""
-    existing = {row.task_id: row for row in session.scalars(select(TimerRow).where(TimerRow.area_case_id == case_id))}
-    gone = [row.id for task_id, row in existing.items() if task_id not in due]
-    if gone:
-        session.execute(delete(TimerRow).where(TimerRow.id.in_(gone)))
-    for task_id, at in due.items():
-        if task_id not in existing:
-            session.add(TimerRow(area_case_id=case_id, task_id=task_id, fire_at=at))
-        elif existing[task_id].fire_at != at:
-            existing[task_id].fire_at = at
-    session.flush()
+def _complete(session: Session, completed: Completion, row: TaskRow | None, ended_at: datetime,
+              still_open: bool) -> None:
+    """End the completed task in one UPDATE conditional on what the person read: the task still open and its
+    assignee unchanged. A claim that committed since makes the step stale; one that runs later waits for this
+    transaction and finds the task ended, so two people never both hold one task. A task that is ready again
+    at once (a loop back to it) keeps open; the condition is checked all the same."""
+    values = ({"assignee_id": completed.assignee} if still_open
+              else {"ended_at": ended_at, "outcome": "completed", "ended_by": completed.user})
+    result = session.execute(
+        update(TaskRow)
+        .where(TaskRow.id == completed.task_id, TaskRow.ended_at.is_(None),
+               TaskRow.assignee_id.is_not_distinct_from(completed.assignee))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(result) != 1 or row is None:
+        raise StaleWrite()
+    for column, value in values.items():
+        set_committed_value(row, column, value)
+
+
+def _reopen(row: TaskRow, new: TaskRow, now: datetime) -> TaskRow:
+    """An ended task that is ready again (a reopened case resets its closing task, which keeps its id) opens
+    again; who completed it before stays in the audit log."""
+    for column in ("name", "role", "spec_name", "due_at", "unit_id", "unit_path", "event_title"):
+        setattr(row, column, getattr(new, column))
+    row.created_at, row.ended_at, row.outcome, row.ended_by, row.assignee_id = now, None, None, None, None
+    return row
+
+
+def replace_timers(session: Session, case_id: int, due: dict[str, datetime],
+                   stored: Collection[str] | None = None) -> None:
+    """Make the case's timer rows equal to `due` without reading them. `stored`: the timers the case's stored
+    state waits on, when known; the table holds no others (only this function adds rows), so when all of them are
+    still due no row can be gone and the DELETE is left out. The due ones go in one upsert that rewrites a row
+    only where the time differs (a postponed timer gets the state's time back, as before)."""
+    if stored is None or not set(stored) <= due.keys():
+        gone = delete(TimerRow).where(TimerRow.area_case_id == case_id)
+        session.execute(gone.where(TimerRow.task_id.not_in(list(due))) if due else gone)
+    if not due:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(TimerRow).values([{"area_case_id": case_id, "task_id": task_id, "fire_at": at}
+                                         for task_id, at in due.items()])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["area_case_id", "task_id"], set_={"fire_at": statement.excluded.fire_at},
+        where=TimerRow.fire_at != statement.excluded.fire_at,
+    ))
 
 
 def due_timers(session: Session, now: datetime, limit: int) -> list[TimerRow]:

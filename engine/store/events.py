@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.store.models import AreaCase, Event
 from engine.rules.access import CaseStatus
@@ -20,6 +21,7 @@ COUNT_CAP = 1_000
 def add_event(session: Session, event: Event) -> Event:
     session.add(event)
     session.flush()
+    set_committed_value(event, "area_cases", [])  # a new event has no cases yet: the roll-up need not ask
     return event
 
 
