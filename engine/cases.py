@@ -12,7 +12,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine import facts, notifications
-from engine.context import Context
+from engine.context import Context, StoredCase
 from engine.definitions.forms import value_at
 from engine.definitions.release import AreaDefinition
 from engine.errors import ClosureBlocked
@@ -105,7 +105,9 @@ def load_workflow(ctx: Context, case: AreaCase, definition: AreaDefinition) -> B
     kept = ctx.workflows.take(case.id, case.version, definition.spec) if ctx.workflows is not None else None
     workflow = kept if kept is not None else serializer.load_state(
         case.state, definition.spec, definition.subprocess_specs, runtime.SCRIPT_ENGINE, case_id=case.id)
-    ctx.stored_timers[case.id] = frozenset(runtime.timer_due_times(workflow))
+    stored = ctx.stored_case(case.id)
+    stored.timers = frozenset(runtime.timer_due_times(workflow))
+    stored.finished_tasks = runtime.finished_user_task_ids(workflow)
     return workflow
 
 
@@ -127,7 +129,7 @@ def save_step(
     new_case: bool = False,
 ) -> list[TaskRow]:
     """Write the workflow's new state; `completed` names the person's task that caused the step, if one did,
-    `fired` says a timer did, `new_case` that start_case just added the case (no tasks or timers stored to read).
+    `fired` says a timer did, `new_case` that start_case just added the case (no tasks or timers stored yet).
     Returns the case's open tasks. Notifies, in the same transaction, the people of each new task, the reporter
     when feedback was given and a public complainant when answered."""
     before = case.data or {}
@@ -161,10 +163,12 @@ def save_step(
                 due_at=_due_at(task, timers),
             )
         )
-    open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed, new_case)
-    stored_timers = frozenset() if new_case else ctx.stored_timers.get(case.id)  # a new case has no timer rows
-    case_store.replace_timers(ctx.session, case.id, timers, stored_timers)
-    ctx.stored_timers[case.id] = frozenset(timers)
+    stored = StoredCase(frozenset(), frozenset(), []) if new_case else ctx.stored_case(case.id)
+    known = (case_store.KnownTasks(stored.open_tasks, stored.finished_tasks)
+             if stored.open_tasks is not None and stored.finished_tasks is not None else None)
+    open_tasks = case_store.sync_tasks(ctx.session, case.id, rows, ctx.clock(), completed, known)
+    case_store.replace_timers(ctx.session, case.id, timers, stored.timers)
+    ctx.stored[case.id] = StoredCase(timers=frozenset(timers))  # what this step stored; its tasks are not kept
     roll_up(event)
     facts.refresh(ctx, cases=[case.id])
     # sync_tasks returns the stored row for a task that was open already and our new row for a new one

@@ -14,9 +14,9 @@ from engine.definitions.release import Release, ReleaseCache, parse_release
 from engine.errors import DefinitionError
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.store import releases as release_store
-from engine.store.models import ReleaseRecord
+from engine.store.models import ReleaseRecord, TaskRow
 
-__all__ = ["Context", "ReleaseRecords"]
+__all__ = ["Context", "ReleaseRecords", "StoredCase"]
 
 
 class ReleaseRecords:
@@ -51,6 +51,17 @@ def _detached_copy(record: ReleaseRecord, release: Release) -> ReleaseRecord:
 
 
 @dataclass
+class StoredCase:
+    """A case's stored rows as far as a use case knows them without reading: the timers its stored state waits
+    on (the timer table holds no others), the ids of its tasks that state has finished (only those can have an
+    ended row to reopen) and its open task rows (read with the task being worked). None: not known."""
+
+    timers: frozenset[str] | None = None
+    finished_tasks: frozenset[str] | None = None
+    open_tasks: list[TaskRow] | None = None
+
+
+@dataclass
 class Context:
     session: Session
     releases: ReleaseCache
@@ -63,9 +74,12 @@ class Context:
     # (engine/access.py:acting_as, engine/tasks.py:task_for); engine/changelog.py writes it into every change row.
     on_behalf_of: str | None = None
     known_releases: ReleaseRecords | None = None  # the process's release rows by id
-    # The timers each case's stored state waits on, for the cases this use case loaded or wrote: a step that
-    # leaves them all waiting need not delete timer rows (engine/cases.py:save_step).
-    stored_timers: dict[int, frozenset[str]] = field(default_factory=dict)
+    # What this use case knows of the stored rows of the cases it loaded or wrote, so a step need not read them
+    # again (engine/cases.py:save_step).
+    stored: dict[int, StoredCase] = field(default_factory=dict)
+
+    def stored_case(self, case_id: int) -> StoredCase:
+        return self.stored.setdefault(case_id, StoredCase())
 
     def release(self, record: ReleaseRecord) -> Release:
         """The parsed release of a stored record; parsed once per process, then shared from the cache."""

@@ -61,7 +61,8 @@ def task_for(ctx: Context, task_id: str, actor_id: str) -> tuple[TaskRow, AreaCa
     grants = grants_of(ctx, actor_id)
     if found is None or not any(covers(g.unit_path, found[0].unit_path) for g in grants):
         raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")
-    row, case = found
+    row, case, open_tasks = found
+    ctx.stored_case(case.id).open_tasks = open_tasks  # a step of the case need not read them again
     if row.role not in roles_at(grants, row.unit_path):
         if not case_access(ctx, grants, case).read:
             raise NotFound("Uppgiften finns inte eller så saknar du behörighet.")

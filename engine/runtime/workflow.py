@@ -31,6 +31,7 @@ __all__ = [
     "SCRIPT_ENGINE",
     "start_workflow",
     "ready_user_tasks",
+    "finished_user_task_ids",
     "ready_task",
     "complete_task",
     "timer_due_times",
@@ -175,6 +176,12 @@ def _timer_tasks(workflow: BpmnWorkflow) -> Iterable[Task]:
         spec = task.task_spec
         if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
             yield task
+
+
+def finished_user_task_ids(workflow: BpmnWorkflow) -> frozenset[str]:
+    """The person's tasks the workflow has completed or cancelled: only these can be made ready again with the
+    same id (a reopened closing task); a task created later gets a new one."""
+    return frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.FINISHED_MASK, manual=True))
 
 
 def timer_due_times(workflow: BpmnWorkflow) -> dict[str, datetime]:

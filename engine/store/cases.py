@@ -24,6 +24,7 @@ __all__ = [
     "case_for_step",
     "task_for_step",
     "Completion",
+    "KnownTasks",
     "open_cases",
     "sync_tasks",
     "replace_timers",
@@ -53,24 +54,30 @@ def case_for_step(session: Session, case_id: int) -> AreaCase | None:
     rows = session.execute(
         select(AreaCase, _state_of(case_id)).where(AreaCase.event_id == event_id)
         .order_by(AreaCase.id).options(_EVENT)
-    ).tuples()
+    )
     return _stepped(list(rows), case_id)
 
 
-def task_for_step(session: Session, task_id: str) -> tuple[TaskRow, AreaCase] | None:
-    """A task about to be worked and its case, loaded as case_for_step loads it, in the same one query."""
-    target = aliased(AreaCase)
+def task_for_step(session: Session, task_id: str) -> tuple[TaskRow, AreaCase, list[TaskRow]] | None:
+    """A task about to be worked, its case loaded as case_for_step loads it, and the case's open tasks, in one
+    query (a row per open task and case of the event; the state comes on one of them only)."""
+    target, worked = aliased(AreaCase), aliased(TaskRow)
+    case_of_task = select(worked.area_case_id).where(worked.id == task_id).scalar_subquery()
+    state = case_when((and_(AreaCase.id == TaskRow.area_case_id, TaskRow.id == task_id), AreaCase.state),
+                      else_=null())
     rows = session.execute(
-        select(TaskRow, AreaCase, _state_of(TaskRow.area_case_id))
+        select(TaskRow, AreaCase, state)
         .join(target, target.id == TaskRow.area_case_id).join(AreaCase, AreaCase.event_id == target.event_id)
-        .where(TaskRow.id == task_id).order_by(AreaCase.id).options(_EVENT)
-    ).tuples().all()
-    if not rows:
+        .where(or_(TaskRow.id == task_id, and_(TaskRow.area_case_id == case_of_task, TaskRow.ended_at.is_(None))))
+        .order_by(AreaCase.id).options(_EVENT)
+    ).all()
+    task = next((t for t, _, _ in rows if t.id == task_id), None)
+    if task is None:
         return None
-    task = rows[0][0]
-    case = _stepped([(c, state) for _, c, state in rows], task.area_case_id)
+    case = _stepped([(c, s) for t, c, s in rows if t is task], task.area_case_id)
     assert case is not None  # the join reached the event through it
-    return task, case
+    open_tasks = {t.id: t for t, _, _ in rows if t.ended_at is None and t.area_case_id == case.id}
+    return task, case, list(open_tasks.values())
 
 
 _EVENT = joinedload(AreaCase.event, innerjoin=True)
@@ -115,16 +122,24 @@ class Completion(NamedTuple):
     assignee: str | None
 
 
+class KnownTasks(NamedTuple):
+    """A case's stored tasks as a step knows them without reading: its open rows, and the ids of the tasks its
+    stored state has finished (only these can have an ended row to reopen; a new task has a new id)."""
+
+    open: list[TaskRow]
+    finished: Collection[str]
+
+
 def sync_tasks(
     session: Session, case_id: int, ready: Iterable[TaskRow], ended_at: datetime, completed: Completion | None,
-    new_case: bool = False,
+    known: KnownTasks | None = None,
 ) -> list[TaskRow]:
     """Make the case's open tasks equal to `ready` and return them. Open tasks no longer ready end: the one in
     `completed` as completed, any other as cancelled (a boundary timer interrupted it). Assignees of tasks that
     stay open are kept. StaleWrite if the completed task is no longer open with the assignee it was read with.
-    A new case has no stored tasks (its workflow's task ids are new), so nothing is read for it."""
+    With `known`, only ended rows that may be reopened are read, if any."""
     wanted = {row.id: row for row in ready}
-    stored = {} if new_case else _open_or_wanted(session, case_id, list(wanted))
+    stored = _open_or_wanted(session, case_id, list(wanted)) if known is None else _known(session, known, wanted)
     open_rows = {task_id: row for task_id, row in stored.items()
                  if row.area_case_id == case_id and row.ended_at is None}
     if completed is not None:
@@ -140,6 +155,14 @@ def sync_tasks(
     session.add_all(row for task_id, row in wanted.items() if task_id not in open_rows and task_id not in reopened)
     session.flush()
     return [open_rows.get(task_id) or reopened.get(task_id) or row for task_id, row in wanted.items()]
+
+
+def _known(session: Session, known: KnownTasks, wanted: dict[str, TaskRow]) -> dict[str, TaskRow]:
+    stored = {row.id: row for row in known.open}
+    again = [task_id for task_id in wanted if task_id in known.finished and task_id not in stored]
+    if again:
+        stored.update((row.id, row) for row in session.scalars(select(TaskRow).where(TaskRow.id.in_(again))))
+    return stored
 
 
 def _open_or_wanted(session: Session, case_id: int, wanted: list[str]) -> dict[str, TaskRow]:

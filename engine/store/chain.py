@@ -107,7 +107,7 @@ def _head_and_next_id(session: Session, entity: str, log: Log) -> tuple[LogChain
     INSERT, so the row is written once, digest and hash with it."""
     postgresql = session.get_bind().dialect.name == "postgresql"
     statement = _lock_head(session, entity).returning(LogChain, _next_id(LOGS[log], postgresql))
-    head, next_id = session.execute(statement.execution_options(populate_existing=True)).tuples().one()
+    head, next_id = session.execute(statement.execution_options(populate_existing=True)).one()
     return head, next_id
 
 
