@@ -3,6 +3,7 @@ status roll-up) in the caller's transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from collections.abc import Iterable
@@ -33,6 +34,8 @@ __all__ = [
     "definition_of",
     "load_workflow",
     "save_step",
+    "ClosureState",
+    "closure_state",
     "closure_results",
     "ensure_closable",
     "roll_up",
@@ -209,19 +212,35 @@ def roll_up(event: Event) -> None:
     event.status = min(statuses, key=lambda s: _ORDER.get(s, 0))
 
 
+@dataclass(frozen=True)
+class ClosureState:
+    """What the closure rules read besides the case data: the case's recorded decisions and its actions."""
+
+    decisions: frozenset[str]
+    actions: tuple[ActionState, ...]
+
+
+def closure_state(ctx: Context, case: AreaCase) -> ClosureState:
+    actions = tuple(ActionState(a.id, a.title, a.status, a.owner_id)
+                    for a in action_store.actions_for_case(ctx.session, case.id))
+    return ClosureState(frozenset(case_store.decision_kinds(ctx.session, case.id)), actions)
+
+
 def closure_results(
-    ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = ()
+    ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = (),
+    state: ClosureState | None = None,
 ) -> list[RuleResult]:
-    decisions = case_store.decision_kinds(ctx.session, case.id) | set(extra_decisions)
-    actions = [ActionState(a.id, a.title, a.status, a.owner_id)
-               for a in action_store.actions_for_case(ctx.session, case.id)]
-    return evaluate_rules(definition.area.closure_rules, data, decisions, actions)
+    """The closure rules on `data`; `state` when the caller read it already in this use case and changed neither
+    decisions nor actions since."""
+    state = state if state is not None else closure_state(ctx, case)
+    return evaluate_rules(definition.area.closure_rules, data, state.decisions | set(extra_decisions), state.actions)
 
 
 def ensure_closable(
-    ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = ()
+    ctx: Context, case: AreaCase, definition: AreaDefinition, data: dict[str, Any], extra_decisions: Iterable[str] = (),
+    state: ClosureState | None = None,
 ) -> None:
-    missing = unmet(closure_results(ctx, case, definition, data, extra_decisions))
+    missing = unmet(closure_results(ctx, case, definition, data, extra_decisions, state))
     if missing:
         blocking = [f"#{a['id']} {a['title']} ({a['status_label']}, {a['owner'] or 'ingen ansvarig'})"
                     for m in missing for a in m.get("actions", ())]

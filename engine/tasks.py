@@ -13,7 +13,7 @@ from typing import Any
 from engine import facts, links, moves, notifications, reported_events
 from engine.access import case_access, grants_of
 from engine.actionplans import track_plan
-from engine.cases import definition_of, ensure_closable, load_workflow, save_step
+from engine.cases import closure_state, definition_of, ensure_closable, load_workflow, save_step
 from engine.context import Context
 from engine.definitions.forms import swedish_errors
 from engine.errors import InvalidInput, NotFound, PermissionDenied, StaleWrite, TaskNotReady
@@ -178,12 +178,14 @@ def complete(
     track_plan(ctx, case, form, data, info.spec_name, actor_id)  # before the closing check: new items block it
     decision = form.decision if form is not None else None
     decisions = {decision} if decision else set()
-    if info.spec_name in definition.area.closing_tasks:
-        ensure_closable(ctx, case, definition, {**case.data, **data}, decisions)
+    closure = None  # decisions and actions as read for the closing check; nothing below changes them before
+    if info.spec_name in definition.area.closing_tasks:  # the check after the workflow completed
+        closure = closure_state(ctx, case)
+        ensure_closable(ctx, case, definition, {**case.data, **data}, decisions, closure)
     # A move hands the case over with the new unit's clocks: the restarted triage runs on its SLA, not the old one.
     runtime.complete_task(workflow, task, {**move.variables, **data} if move is not None else data)
     if workflow.completed:
-        ensure_closable(ctx, case, definition, runtime.current_data(workflow), decisions)
+        ensure_closable(ctx, case, definition, runtime.current_data(workflow), decisions, closure)
     if decision:
         _record_decision(ctx, case, decision, data.get(decision) or {}, actor_id, task_id)
     if form is not None and form.protected_values(data):

@@ -109,3 +109,16 @@ def test_the_studio_shows_a_known_release_with_its_files(demo: Engine) -> None:
         again = demo.active_definitions("rs", "petra")
     assert again == first and any(area.get("files") for area in again["areas"])
     assert not [s for s in sent if s.startswith("SELECT") and "FROM releases WHERE releases.id" in s]
+
+
+def test_the_closing_step_reads_decisions_and_actions_once(demo: Engine, report: dict[str, Any]) -> None:
+    number = demo.report_event("eva", "ks-akut", report)["number"]
+    for spec, data, user in STEPS[:-1]:
+        Casework(demo).complete(number, spec, data, user)
+    spec, data, user = STEPS[-1]
+    task_id = Casework(demo).task(number, spec, user)["id"]
+    with statements(demo) as sent:
+        result = demo.complete_task(task_id, user, data)
+    assert result["case"]["status"] == "closed"
+    reads = [s for s in sent if s.startswith("SELECT")]
+    assert sum("FROM decisions" in s for s in reads) == 1 and sum("FROM actions" in s for s in reads) == 1
