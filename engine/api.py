@@ -474,6 +474,11 @@ class Engine:
         return stats.statistics(ctx, actor_id, **query)
 
     @_use_case
+    def compact_statistics(self, ctx: Context) -> int:
+        """Fold the statistics rollup's deltas into its counts (the worker, each round)."""
+        return stats.compact(ctx)
+
+    @_use_case
     def stats_download(self, ctx: Context, actor_id: str, **query: Any) -> tables.Download:
         return tables.stats_download(stats.statistics(ctx, actor_id, **query), ctx.clock().date())
 

@@ -16,15 +16,17 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (ColumnElement, Delete, Insert, Integer, Select, and_, bindparam, case, cast, delete, false,
+from sqlalchemy import (ColumnElement, Executable, Integer, Select, and_, bindparam, case, cast, delete, false,
                         func, insert, literal, null, or_, select, true)
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.rules.access import CaseScope, CaseStatus
+from engine.store import rollup
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
 __all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
-           "overdue_actions", "decisions", "refresh_facts", "visible_case_count", "visible"]
+           "overdue_actions", "decisions", "shared_event_count", "fill_facts", "refresh_facts", "visible_case_count",
+           "visible"]
 
 
 @dataclass(frozen=True)
@@ -62,56 +64,74 @@ def _restricted_by(kinds: Sequence[str]) -> Any:
     return case((or_(*held), listed), else_=null())
 
 
-def _fact_source(kinds: Sequence[str]) -> Select[Any]:
-    """A fact row per live area case, from the case, its event and its task history."""
+def _fact_source(kinds: Sequence[str], *, shared: bool = True) -> Select[Any]:
+    """A fact row per live area case, from the case, its event and its task history; without `shared` as
+    migration 0009's table has it."""
     first_step = (select(func.min(TaskRow.ended_at)).where(TaskRow.area_case_id == AreaCase.id,
                                                           TaskRow.outcome == "completed")
                   .scalar_subquery())
+    other = aliased(AreaCase)
+    another_case = (select(other.id).where(other.event_id == AreaCase.event_id, other.id != AreaCase.id,
+                                          other.status != CaseStatus.REMOVED).exists())
     return (select(
         AreaCase.id, AreaCase.event_id, AreaCase.area, AreaCase.status, Event.unit_id, Event.unit_path,
-        AreaCase.unit_path, Event.created_at, AreaCase.data["kategori"].as_string(),
-        Event.data["handelsetyp"].as_string(),
+        AreaCase.unit_path, Event.created_at, func.nullif(AreaCase.data["kategori"].as_string(), ""),
+        func.nullif(Event.data["handelsetyp"].as_string(), ""),  # an empty text is not filled in, as a missing one
         AreaCase.data[("riskbedomning", "konsekvens_faktisk")].as_integer(),
         AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer(),
         AreaCase.data[("riskbedomning", "sannolikhet")].as_integer(),
-        _restricted_by(kinds), first_step, AreaCase.closed_at,
+        _restricted_by(kinds), first_step, AreaCase.closed_at, *([another_case] if shared else []),
     ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != CaseStatus.REMOVED))
 
 
 FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event_unit_path", "case_unit_path",
                 "reported_at", "category", "event_type", "consequence_actual", "consequence_potential",
-                "probability", "restricted_by", "first_step_at", "closed_at")
+                "probability", "restricted_by", "first_step_at", "closed_at", "shared")
+_FACT_TABLE_COLUMNS = [StatsFact.__table__.c[name] for name in FACT_COLUMNS]
 
 
 @functools.lru_cache(maxsize=16)
-def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Delete, Insert]:
-    """The DELETE and INSERT … SELECT that rewrite the facts of the cases and events bound as `case_ids` and
-    `event_ids`, built once per set of restricting decisions: every step runs them, and building them costs more
-    than running them."""
+def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Executable, Executable]:
+    """The DELETE and INSERT … SELECT that rewrite the facts of every case of the events of the cases bound as
+    `case_ids` and of the events bound as `event_ids` (an event's cases together: whether it is shared changes
+    with its other cases), both returning the facts for the rollup; built once per set of restricting decisions:
+    every step runs them, and building them costs more than running them."""
     case_ids = bindparam("case_ids", type_=Integer, expanding=True)
     event_ids = bindparam("event_ids", type_=Integer, expanding=True)
-    which = or_(AreaCase.id.in_(case_ids), AreaCase.event_id.in_(event_ids))
-    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(event_ids))
-    return (delete(StatsFact).where(fact_which),
-            insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which)))
+    events_of_cases = select(AreaCase.event_id).where(AreaCase.id.in_(case_ids)).scalar_subquery()
+    which = or_(AreaCase.event_id.in_(events_of_cases), AreaCase.event_id.in_(event_ids))
+    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(events_of_cases),
+                     StatsFact.event_id.in_(event_ids))
+    return (delete(StatsFact).where(fact_which).returning(*_FACT_TABLE_COLUMNS),
+            insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which))
+            .returning(*_FACT_TABLE_COLUMNS))
+
+
+def fill_facts(session: Session, kinds: Sequence[str], *, shared: bool = True) -> None:
+    """Write every live case's fact anew (migration 0009 without `shared`, which its table does not have)."""
+    session.execute(delete(StatsFact))
+    columns = FACT_COLUMNS if shared else FACT_COLUMNS[:-1]
+    session.execute(insert(StatsFact).from_select(columns, _fact_source(kinds, shared=shared), include_defaults=False))
 
 
 def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[int] = (),
                   event_ids: Sequence[int] = (), everything: bool = False) -> None:
-    """Rewrite the facts of these cases (and of every case of these events) from their rows; `kinds` are the
-    restricting decisions of every area, `everything` fills the table anew (the migration, a bulk load)."""
+    """Rewrite the facts of these cases (and of every case of these events) from their rows, and the rollup by
+    the difference; `kinds` are the restricting decisions of every area, `everything` fills facts and rollup anew
+    (a bulk load)."""
     if not (case_ids or event_ids or everything):
         return
     session.flush()
     if everything:
-        session.execute(delete(StatsFact))
-        session.execute(insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds)))
+        fill_facts(session, kinds)
+        rollup.rebuild(session)
         return
     remove, add = _refresh_statements(tuple(kinds))
     ids = {"case_ids": list(case_ids), "event_ids": list(event_ids)}
     connection = session.connection()  # Core execution: with a parameter dict the ORM would take it as bulk rows
-    connection.execute(remove, ids)
-    connection.execute(add, ids)
+    removed = connection.execute(remove, ids).mappings().all()
+    written = connection.execute(add, ids).mappings().all()
+    rollup.record(connection, removed, written)
 
 
 def _restricted(kinds: Sequence[str]) -> ColumnElement[bool]:
@@ -212,6 +232,13 @@ def visible_case_count(session: Session, flt: CaseFilter) -> tuple[int, int]:
     query = _where(_cases().add_columns(func.count(), func.count(func.distinct(StatsFact.event_id))), flt)
     cases, events = session.execute(query).one()
     return int(cases), int(events)
+
+
+def shared_event_count(session: Session, flt: CaseFilter) -> int:
+    """Distinct events among the filter's cases of events with more than one live case (the rollup counts the
+    other events as their one case)."""
+    query = _where(_cases().add_columns(func.count(func.distinct(StatsFact.event_id))).where(StatsFact.shared), flt)
+    return int(session.execute(query).scalar_one())
 
 
 def _seconds(dialect: str, end: Any, start: Any) -> Any:

@@ -1,0 +1,61 @@
+"""stats rollup: the facts counted per ancestor unit, area, month and figure; facts note whether the event is shared
+
+Revision ID: 0010_stats_rollup
+Revises: 0009_stats_facts
+Create Date: 2026-11-29 11:00:00
+"""
+
+from typing import Any
+
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+revision = '0010_stats_rollup'
+down_revision = '0009_stats_facts'
+branch_labels = None
+depends_on = None
+
+
+def _key_columns() -> list[sa.Column[Any]]:
+    return [
+        sa.Column('unit_path', sa.String(length=1000), nullable=False),
+        sa.Column('area', sa.String(length=40), nullable=False),
+        sa.Column('restricted_by', sa.String(length=400), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('figure', sa.String(length=40), nullable=False),
+        sa.Column('value', sa.String(length=200), nullable=False),
+        sa.Column('n', sa.Integer(), nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('stats_facts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('shared', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_index('ix_stats_facts_shared', ['event_id'], unique=False,
+                              postgresql_where=sa.text('shared'), sqlite_where=sa.text('shared'))
+    op.create_table('stats_rollup', sa.Column('id', sa.Integer(), nullable=False), *_key_columns(),
+                    sa.PrimaryKeyConstraint('id'),
+                    sa.UniqueConstraint('unit_path', 'area', 'figure', 'month', 'restricted_by', 'value',
+                                        name='uq_stats_rollup_key'))
+    op.create_table('stats_rollup_deltas', sa.Column('id', sa.Integer(), nullable=False), *_key_columns(),
+                    sa.PrimaryKeyConstraint('id'))
+    with op.batch_alter_table('stats_rollup_deltas', schema=None) as batch_op:
+        batch_op.create_index('ix_stats_rollup_deltas_key', ['unit_path', 'area', 'figure'], unique=False)
+    # facts hold live cases only: another fact of the same event is another live case
+    op.execute("UPDATE stats_facts SET shared = EXISTS (SELECT 1 FROM stats_facts other "
+               "WHERE other.event_id = stats_facts.event_id AND other.case_id != stats_facts.case_id)")
+
+    from engine.store import rollup
+
+    session = Session(bind=op.get_bind())
+    rollup.rebuild(session)
+    session.flush()
+
+
+def downgrade() -> None:
+    op.drop_table('stats_rollup_deltas')
+    op.drop_table('stats_rollup')
+    with op.batch_alter_table('stats_facts', schema=None) as batch_op:
+        batch_op.drop_index('ix_stats_facts_shared')
+        batch_op.drop_column('shared')
