@@ -27,7 +27,8 @@ from engine.store import rollup
 from engine.store import stats as stats_store
 from engine.store.stats import CaseFilter
 
-__all__ = ["BUCKETS", "DIMENSIONS", "compact", "histogram_percentile", "rollup_scopes", "OVERDUE_LIST_LIMIT", "RISK_LEVELS", "risk_level", "statistics"]
+__all__ = ["BUCKETS", "DIMENSIONS", "compact", "histogram_percentile", "rollup_scopes", "OVERDUE_LIST_LIMIT",
+           "RISK_LEVELS", "risk_level", "statistics"]
 
 BUCKETS = ("week", "month", "quarter", "year")
 # What the caller may ask to be counted by; every one when none is named.
@@ -220,9 +221,11 @@ class _Figures:
     pairs: dict[str, list[tuple[Any, ...]]]  # figure -> (value..., count) rows, summed by _rows / _risk
     trend_rows: list[tuple[str, str, str, int]]  # (area, unit, first day of the period, count)
     lead_times: dict[str, tuple[int, float | None, float | None]]  # measure -> (cases, median s, p90 s)
+    open_tasks: tuple[int, int]  # (open, of which overdue)
+    decisions: list[tuple[str, str, int]]  # (kind, value, count)
 
 
-def _from_facts(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str) -> _Figures:
+def _from_facts(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str, now: datetime) -> _Figures:
     cases, events = stats_store.visible_case_count(ctx.session, flt)
     # Every count comes from one GROUP BY over the columns the wanted figures need, summed per figure.
     needs = {dimension: columns for dimension, columns in FIGURE_COLUMNS.items() if dimension in wanted}
@@ -236,7 +239,8 @@ def _from_facts(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str) ->
     trend = ([tuple(row) for row in stats_store.counts(ctx.session, flt, ("area", "unit", "period"), bucket)]
              if "trend" in wanted else [])
     return _Figures(cases, events, {dimension: project(names) for dimension, names in needs.items()}, trend,
-                    {measure: _exact_lead_time(ctx, flt, measure) for measure in LEAD_MEASURES})
+                    {measure: _exact_lead_time(ctx, flt, measure) for measure in LEAD_MEASURES},
+                    stats_store.open_tasks(ctx.session, flt, now), stats_store.decisions(ctx.session, flt))
 
 
 def _exact_lead_time(ctx: Context, flt: CaseFilter, measure: str) -> tuple[int, float | None, float | None]:
@@ -268,7 +272,8 @@ def histogram_percentile(buckets: dict[int, int], fraction: float) -> float | No
     return low + (value_at(high_rank) - low) * (position - low_rank)
 
 
-def _from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope], wanted: set[str]) -> _Figures:
+def _from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope], wanted: set[str],
+                 now: datetime) -> _Figures:
     month_from = flt.created_from.strftime("%Y-%m") if flt.created_from else None
     month_to = flt.created_to.strftime("%Y-%m") if flt.created_to else None
     tally = rollup.tally(ctx.session, scopes, month_from, month_to, monthly="trend" in wanted)
@@ -304,7 +309,19 @@ def _from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope]
         else:
             lead_times[measure] = (sum(buckets.values()), histogram_percentile(buckets, 0.5),
                                    histogram_percentile(buckets, 0.9))
-    return _Figures(cases, events, {d: rows for d, rows in pairs.items() if d in wanted}, trend, lead_times)
+    decisions = [(made.split(":")[0], "ja" if made.endswith(":1") else "nej", count)
+                 for made, count in summed("decision").items()]
+    return _Figures(cases, events, {d: rows for d, rows in pairs.items() if d in wanted}, trend, lead_times,
+                    _open_tasks(ctx, flt, summed("open_due"), now), decisions)
+
+
+def _open_tasks(ctx: Context, flt: CaseFilter, due_hours: dict[str, int], now: datetime) -> tuple[int, int]:
+    """(open, overdue) from the rollup's due hours: overdue are those due in an hour already over, and of the ones
+    due this hour those due before now (counted from the tasks: a few)."""
+    hour = int(now.timestamp() // 3600)
+    overdue = sum(count for due, count in due_hours.items() if due != "-" and int(due) < hour)
+    this_hour = datetime.fromtimestamp(hour * 3600, UTC)
+    return sum(due_hours.values()), overdue + stats_store.open_tasks_due(ctx.session, flt, this_hour, now)
 
 
 def _month_start(moment: datetime | None) -> bool:
@@ -366,7 +383,8 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
     now = ctx.clock()
     today = now.date()
     scopes = rollup_scopes(flt, bucket if "trend" in wanted else None)
-    figures = _from_facts(ctx, flt, wanted, bucket) if scopes is None else _from_rollup(ctx, flt, scopes, wanted)
+    figures = (_from_facts(ctx, flt, wanted, bucket, now) if scopes is None
+               else _from_rollup(ctx, flt, scopes, wanted, now))
     result: dict[str, Any] = {
         "generated_at": now.isoformat(),
         "filters": {key: (value.isoformat() if isinstance(value, date) else value)
@@ -387,10 +405,10 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         result["trend"] = _trend(figures.trend_rows, bucket, labels)
     result["lead_times"] = {measure: {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
                             for measure, (cases, median, p90) in figures.lead_times.items()}
-    open_tasks, overdue_tasks = stats_store.open_tasks(ctx.session, flt, now)
+    open_tasks, overdue_tasks = figures.open_tasks
     open_actions, overdue_actions = stats_store.open_actions(ctx.session, flt, today, sorted(TERMINAL_STATUSES))
     result["tasks"] = {"open": open_tasks, "overdue": overdue_tasks}
     result["actions"] = {"open": open_actions, "overdue": overdue_actions,
                          "overdue_list": _overdue_list(ctx, flt, today)}
-    result["legal_reports"] = _legal_reports(stats_store.decisions(ctx.session, flt))
+    result["legal_reports"] = _legal_reports(figures.decisions)
     return result

@@ -282,6 +282,10 @@ class StatsFact(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the event has another live area case: its distinct-event count needs the event ids (the rollup counts cases)
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the open tasks' due hours since 1970 ('-': no due time), e.g. '493012,-'; NULL without open tasks
+    open_due: Mapped[str | None] = mapped_column(Text)
+    # the decisions as 'kind:1@YYYY-MM' (1 made, 0 not; the month decided), joined by ','; NULL without any
+    decisions: Mapped[str | None] = mapped_column(Text)
 
 
 class _RollupKey:
@@ -329,6 +333,7 @@ class TaskRow(Base):
         Index("ix_tasks_open_role_unit_path", "role", "unit_path", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_role_due", "role", "due_at", "created_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_assignee", "assignee_id", postgresql_where=_OPEN, sqlite_where=_OPEN),
+        Index("ix_tasks_open_due", "due_at", postgresql_where=_OPEN, sqlite_where=_OPEN),  # statistics: due now
         # /metrics counts open and overdue tasks per area at every scrape: from this index alone
         Index("ix_tasks_open_area_due", "area", "due_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
     )

@@ -39,6 +39,7 @@ PLAIN_FIGURES: dict[str, str | None] = {
     "consequence_actual": "consequence_actual", "consequence_potential": "consequence_potential", "status": "status",
 }
 LEAD_FIGURES = {"report_to_triage": "first_step_at", "report_to_closed": "closed_at"}
+NOW_FIGURES = ("open_due",)  # counted under no month
 
 
 def ancestors(path: str) -> list[str]:
@@ -73,7 +74,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
-    """The rollup keys one fact counts under, each once."""
+    """The rollup keys one fact counts under: once per figure; per open task and per decision for those."""
     reported = _utc(fact["reported_at"])
     figures = [(figure, _text(fact[column]) if column else "") for figure, column in PLAIN_FIGURES.items()]
     figures.append(("risk", f"{_text(fact['consequence_potential'])}:{_text(fact['probability'])}"))
@@ -82,11 +83,20 @@ def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
     for figure, column in LEAD_FIGURES.items():
         if fact[column] is not None:
             figures.append((figure, str(lead_bucket((_utc(fact[column]) - reported).total_seconds()))))
-    paths = dict.fromkeys(ancestors(fact["event_unit_path"]) + ancestors(fact["case_unit_path"]))
-    head = (fact["area"], _text(fact["restricted_by"]), _month(reported))
-    for path in paths:
-        for figure, value in figures:
-            yield (path, head[0], head[1], head[2], figure, value)
+    month = _month(reported)
+    dated = [(month, figure, value) for figure, value in figures]
+    # open tasks count now, whenever the case was reported: no month; a decision counts in the month it was made
+    dated += [("", "open_due", hour) for hour in _entries(fact["open_due"])]
+    dated += [(decided, "decision", made) for made, decided in
+              (entry.rsplit("@", 1) for entry in _entries(fact["decisions"]))]
+    area, restricted = fact["area"], _text(fact["restricted_by"])
+    for path in dict.fromkeys(ancestors(fact["event_unit_path"]) + ancestors(fact["case_unit_path"])):
+        for key_month, figure, value in dated:
+            yield (path, area, restricted, key_month, figure, value)
+
+
+def _entries(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
 
 
 def _nonzero(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
@@ -180,8 +190,8 @@ class Tally:
     monthly: dict[tuple[str, str, str, str], int]
 
 
-def _both(scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None,
-          figures: Sequence[str] | None) -> Any:
+def _both(scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None, *,
+          only: Sequence[str] = (), exclude: Sequence[str] = ()) -> Any:
     """The counts and the deltas of these scopes and months as one derived table."""
     parts = []
     for model in (StatsRollup, StatsRollupDelta):
@@ -192,26 +202,32 @@ def _both(scopes: Sequence[RollupScope], month_from: str | None, month_to: str |
             query = query.where(table.c.month >= month_from)
         if month_to:
             query = query.where(table.c.month < month_to)
-        if figures is not None:
-            query = query.where(table.c.figure.in_(list(figures)))
+        if only:
+            query = query.where(table.c.figure.in_(list(only)))
+        if exclude:
+            query = query.where(table.c.figure.not_in(list(exclude)))
         parts.append(query)
     return union_all(*parts).subquery()
 
 
 def tally(session: Session, scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None,
           monthly: bool) -> Tally:
-    """Every figure summed over the months [month_from, month_to); with `monthly` also the case and unit figures
-    month by month (the trend)."""
-    both = _both(scopes, month_from, month_to, None)
-    total = func.sum(both.c.n)
-    figures = {(area, figure, value): int(n) for area, figure, value, n in session.execute(
-        select(both.c.area, both.c.figure, both.c.value, total)
-        .group_by(both.c.area, both.c.figure, both.c.value).having(total != 0))}
+    """Every figure summed over the months [month_from, month_to) (open tasks whatever the months); with `monthly`
+    also the case and unit figures month by month (the trend)."""
+    figures = _summed(session, _both(scopes, month_from, month_to, exclude=NOW_FIGURES))
+    figures.update(_summed(session, _both(scopes, None, None, only=NOW_FIGURES)))
     per_month: dict[tuple[str, str, str, str], int] = {}
     if monthly:
-        trend = _both(scopes, month_from, month_to, ("case", "unit"))
+        trend = _both(scopes, month_from, month_to, only=("case", "unit"))
         total = func.sum(trend.c.n)
         columns = (trend.c.area, trend.c.figure, trend.c.value, trend.c.month)
         per_month = {(area, figure, value, month): int(n) for area, figure, value, month, n in session.execute(
             select(*columns, total).group_by(*columns).having(total != 0))}
     return Tally(figures, per_month)
+
+
+def _summed(session: Session, both: Any) -> dict[tuple[str, str, str], int]:
+    total = func.sum(both.c.n)
+    return {(area, figure, value): int(n) for area, figure, value, n in session.execute(
+        select(both.c.area, both.c.figure, both.c.value, total)
+        .group_by(both.c.area, both.c.figure, both.c.value).having(total != 0))}

@@ -16,17 +16,18 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (ColumnElement, Executable, Integer, Select, and_, bindparam, case, cast, delete, false,
-                        func, insert, literal, null, or_, select, true)
+from sqlalchemy import (ColumnElement, Executable, FunctionElement, Integer, Select, String, and_, bindparam, case,
+                        cast, delete, false, func, insert, literal, null, or_, select, true, update)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from engine.rules.access import CaseScope, CaseStatus
 from engine.store import rollup
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
-__all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
-           "overdue_actions", "decisions", "shared_event_count", "fill_facts", "refresh_facts", "visible_case_count",
-           "visible"]
+__all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_tasks_due",
+           "open_actions", "overdue_actions", "decisions", "shared_event_count", "fill_facts", "add_rollup_columns",
+           "refresh_facts", "visible_case_count", "visible"]
 
 
 @dataclass(frozen=True)
@@ -64,15 +65,90 @@ def _restricted_by(kinds: Sequence[str]) -> Any:
     return case((or_(*held), listed), else_=null())
 
 
-def _fact_source(kinds: Sequence[str], *, shared: bool = True) -> Select[Any]:
-    """A fact row per live area case, from the case, its event and its task history; without `shared` as
-    migration 0009's table has it."""
+class _EpochHour(FunctionElement[int]):
+    """Whole hours since 1970 of a UTC timestamp: the same integer on both databases."""
+
+    inherit_cache = True
+    name = "epoch_hour"
+
+
+@compiles(_EpochHour, "postgresql")
+def _epoch_hour_postgresql(element: _EpochHour, compiler: Any, **kw: Any) -> str:
+    return f"CAST(floor(extract(epoch FROM {compiler.process(element.clauses, **kw)}) / 3600) AS BIGINT)"
+
+
+@compiles(_EpochHour, "sqlite")
+def _epoch_hour_sqlite(element: _EpochHour, compiler: Any, **kw: Any) -> str:
+    return f"(CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER) / 3600)"
+
+
+class _UTCMonth(FunctionElement[str]):
+    """'YYYY-MM' of a UTC timestamp."""
+
+    inherit_cache = True
+    name = "utc_month"
+
+
+@compiles(_UTCMonth, "postgresql")
+def _utc_month_postgresql(element: _UTCMonth, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
+
+
+@compiles(_UTCMonth, "sqlite")
+def _utc_month_sqlite(element: _UTCMonth, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"  # SQLite keeps UTC text
+
+
+class _Joined(FunctionElement[str]):
+    """The texts of a group joined by ',' in no particular order (a multiset: readers split it)."""
+
+    inherit_cache = True
+    name = "joined"
+
+
+@compiles(_Joined, "postgresql")
+def _joined_postgresql(element: _Joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_Joined, "sqlite")
+def _joined_sqlite(element: _Joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def _open_due(case_id: Any) -> Any:
+    """The case's open tasks as their due hours (_EpochHour; '-' for none), e.g. '493012,-'; NULL without any."""
+    hour = func.coalesce(cast(_EpochHour(TaskRow.due_at), String), literal("-"))
+    return (select(_Joined(hour)).where(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None))
+            .scalar_subquery())
+
+
+def _decided(case_id: Any) -> Any:
+    """The case's decisions as 'kind:1@YYYY-MM' (1: made, value 'ja'; 0: not), joined; NULL without any."""
+    made = case((Decision.value == "ja", literal(":1@")), else_=literal(":0@"))
+    entry = Decision.kind + made + _UTCMonth(Decision.decided_at)
+    return select(_Joined(entry)).where(Decision.area_case_id == case_id).scalar_subquery()
+
+
+def _another_case(case_id: Any, event_id: Any) -> Any:
+    other = aliased(AreaCase)
+    return (select(other.id).where(other.event_id == event_id, other.id != case_id,
+                                   other.status != CaseStatus.REMOVED).exists())
+
+
+def add_rollup_columns(session: Session) -> None:
+    """Fill the columns migration 0010 adds to the existing facts."""
+    session.execute(update(StatsFact).values(
+        shared=_another_case(StatsFact.case_id, StatsFact.event_id), open_due=_open_due(StatsFact.case_id),
+        decisions=_decided(StatsFact.case_id)))
+
+
+def _fact_source(kinds: Sequence[str], *, rollup_columns: bool = True) -> Select[Any]:
+    """A fact row per live area case, from the case, its event, its task history and its decisions; without the
+    columns migration 0010 added (`rollup_columns`) as migration 0009's table has it."""
     first_step = (select(func.min(TaskRow.ended_at)).where(TaskRow.area_case_id == AreaCase.id,
                                                           TaskRow.outcome == "completed")
                   .scalar_subquery())
-    other = aliased(AreaCase)
-    another_case = (select(other.id).where(other.event_id == AreaCase.event_id, other.id != AreaCase.id,
-                                          other.status != CaseStatus.REMOVED).exists())
     return (select(
         AreaCase.id, AreaCase.event_id, AreaCase.area, AreaCase.status, Event.unit_id, Event.unit_path,
         AreaCase.unit_path, Event.created_at, func.nullif(AreaCase.data["kategori"].as_string(), ""),
@@ -80,13 +156,16 @@ def _fact_source(kinds: Sequence[str], *, shared: bool = True) -> Select[Any]:
         AreaCase.data[("riskbedomning", "konsekvens_faktisk")].as_integer(),
         AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer(),
         AreaCase.data[("riskbedomning", "sannolikhet")].as_integer(),
-        _restricted_by(kinds), first_step, AreaCase.closed_at, *([another_case] if shared else []),
+        _restricted_by(kinds), first_step, AreaCase.closed_at,
+        *([_another_case(AreaCase.id, AreaCase.event_id), _open_due(AreaCase.id), _decided(AreaCase.id)]
+          if rollup_columns else []),
     ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != CaseStatus.REMOVED))
 
 
 FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event_unit_path", "case_unit_path",
                 "reported_at", "category", "event_type", "consequence_actual", "consequence_potential",
-                "probability", "restricted_by", "first_step_at", "closed_at", "shared")
+                "probability", "restricted_by", "first_step_at", "closed_at", "shared", "open_due", "decisions")
+_ROLLUP_COLUMNS = 3  # the last three: migration 0010's
 _FACT_TABLE_COLUMNS = [StatsFact.__table__.c[name] for name in FACT_COLUMNS]
 
 
@@ -107,11 +186,12 @@ def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Executable, Executable]
             .returning(*_FACT_TABLE_COLUMNS))
 
 
-def fill_facts(session: Session, kinds: Sequence[str], *, shared: bool = True) -> None:
-    """Write every live case's fact anew (migration 0009 without `shared`, which its table does not have)."""
+def fill_facts(session: Session, kinds: Sequence[str], *, rollup_columns: bool = True) -> None:
+    """Write every live case's fact anew (migration 0009 without the columns 0010 adds)."""
     session.execute(delete(StatsFact))
-    columns = FACT_COLUMNS if shared else FACT_COLUMNS[:-1]
-    session.execute(insert(StatsFact).from_select(columns, _fact_source(kinds, shared=shared), include_defaults=False))
+    columns = FACT_COLUMNS if rollup_columns else FACT_COLUMNS[:-_ROLLUP_COLUMNS]
+    session.execute(insert(StatsFact).from_select(columns, _fact_source(kinds, rollup_columns=rollup_columns),
+                                                  include_defaults=False))
 
 
 def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[int] = (),
@@ -282,6 +362,13 @@ def open_tasks(session: Session, flt: CaseFilter, now: datetime) -> tuple[int, i
     )
     total, late = session.execute(query).one()
     return int(total), int(late)
+
+
+def open_tasks_due(session: Session, flt: CaseFilter, start: datetime, end: datetime) -> int:
+    """Open tasks of the visible cases due in [start, end)."""
+    query = _where(_cases().join(TaskRow, TaskRow.area_case_id == StatsFact.case_id).add_columns(func.count())
+                   .where(TaskRow.ended_at.is_(None), TaskRow.due_at >= start, TaskRow.due_at < end), flt, period=False)
+    return int(session.execute(query).scalar_one())
 
 
 def _action_ids(flt: CaseFilter, terminal: Sequence[str]) -> Select[Any]:

@@ -6,14 +6,18 @@ many cases come from its 2 % buckets, within 1 % of percentile_cont."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, UTC
+from collections import Counter
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import engine.stats
+from engine import Engine
 from engine.stats import _percentile, histogram_percentile
 from engine.store import rollup
+from engine.store.models import TaskRow
 
 from ..http import add_action, done
 from ..scenarios.test_moves import MOVE
@@ -96,11 +100,34 @@ def test_a_unit_counts_under_its_region_and_hospital_only() -> None:
             "event_unit_path": "/rs/ks/ks-akut/", "case_unit_path": "/rs/sos/sos-akut/",
             "reported_at": datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "category": None, "event_type": "x",
             "consequence_actual": 2, "consequence_potential": None, "probability": 3, "restricted_by": None,
-            "first_step_at": datetime(2026, 12, 1, 0, 30, tzinfo=UTC), "closed_at": None, "shared": True}
-    keys = set(rollup.contributions(fact))
+            "first_step_at": datetime(2026, 12, 1, 0, 30, tzinfo=UTC), "closed_at": None, "shared": True,
+            "open_due": "493012,-,493012", "decisions": "lex_maria:1@2026-12"}
+    counted = Counter(rollup.contributions(fact))
+    assert counted[("/rs/", "vard", "", "", "open_due", "493012")] == 2  # two open tasks due that hour; no month
+    assert counted[("/rs/ks/", "vard", "", "2026-12", "decision", "lex_maria:1")] == 1  # the month decided
+    keys = {key for key in counted if key[4] not in ("open_due", "decision")}
     assert {path for path, *_ in keys} == {"/rs/", "/rs/ks/", "/rs/sos/"}  # counted once under the region
     assert ("/rs/", "vard", "", "2026-11", "risk", ":3") in keys
     assert ("/rs/", "vard", "", "2026-11", "report_to_triage", str(rollup.lead_bucket(3600))) in keys
     assert not [key for key in keys if key[4] in ("solo", "report_to_closed")]
-    assert len(keys) == len(list(rollup.contributions(fact)))
-    assert date(2026, 11, 1).strftime("%Y-%m") == "2026-11"
+
+
+def test_overdue_tasks_from_the_due_hours_match_the_tasks(client: Any, auth: Any, report: dict[str, Any],
+                                                          demo: Engine, tallies: list[int],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    world(client, auth, report)
+    with demo.db.transaction() as session:
+        dues = sorted(session.scalars(select(TaskRow.due_at).where(TaskRow.ended_at.is_(None),
+                                                                   TaskRow.due_at.is_not(None))))
+    assert len(dues) >= 3
+    moments = [dues[0] - timedelta(minutes=1), dues[0] + timedelta(seconds=1), dues[1],
+               dues[-1] + timedelta(minutes=59), dues[-1] + timedelta(days=30)]
+    seen = set()
+    for moment in moments:  # just before, at and after a due time, in the same hour and a month later
+        later = Engine(demo.db, clock=lambda moment=moment: moment, records=demo.records)
+        from_rollup = later.statistics("cecilia")["tasks"]
+        with monkeypatch.context() as facts_only:
+            facts_only.setattr(engine.stats, "rollup_scopes", lambda *args: None)
+            assert later.statistics("cecilia")["tasks"] == from_rollup, moment
+        seen.add(from_rollup["overdue"])
+    assert 0 in seen and max(seen) > 0 and tallies  # none and some overdue, read from the rollup

@@ -65,7 +65,7 @@ def upgrade() -> None:
     from engine.store.stats import fill_facts
 
     session = Session(bind=op.get_bind())
-    fill_facts(session, _restricting_kinds(session), shared=False)  # 0010 adds the column
+    fill_facts(session, _restricting_kinds(session), rollup_columns=False)  # 0010 adds them
     session.flush()
 
 

@@ -32,6 +32,8 @@ def _key_columns() -> list[sa.Column[Any]]:
 def upgrade() -> None:
     with op.batch_alter_table('stats_facts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('shared', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('open_due', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('decisions', sa.Text(), nullable=True))
         batch_op.create_index('ix_stats_facts_shared', ['event_id'], unique=False,
                               postgresql_where=sa.text('shared'), sqlite_where=sa.text('shared'))
     op.create_table('stats_rollup', sa.Column('id', sa.Integer(), nullable=False), *_key_columns(),
@@ -42,20 +44,27 @@ def upgrade() -> None:
                     sa.PrimaryKeyConstraint('id'))
     with op.batch_alter_table('stats_rollup_deltas', schema=None) as batch_op:
         batch_op.create_index('ix_stats_rollup_deltas_key', ['unit_path', 'area', 'figure'], unique=False)
-    # facts hold live cases only: another fact of the same event is another live case
-    op.execute("UPDATE stats_facts SET shared = EXISTS (SELECT 1 FROM stats_facts other "
-               "WHERE other.event_id = stats_facts.event_id AND other.case_id != stats_facts.case_id)")
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index('ix_tasks_open_due', ['due_at'], unique=False, sqlite_where=sa.text('ended_at IS NULL'),
+                              postgresql_where=sa.text('ended_at IS NULL'))
 
     from engine.store import rollup
+    from engine.store.stats import add_rollup_columns
 
     session = Session(bind=op.get_bind())
+    add_rollup_columns(session)
     rollup.rebuild(session)
     session.flush()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_open_due', sqlite_where=sa.text('ended_at IS NULL'),
+                            postgresql_where=sa.text('ended_at IS NULL'))
     op.drop_table('stats_rollup_deltas')
     op.drop_table('stats_rollup')
     with op.batch_alter_table('stats_facts', schema=None) as batch_op:
         batch_op.drop_index('ix_stats_facts_shared')
+        batch_op.drop_column('decisions')
+        batch_op.drop_column('open_due')
         batch_op.drop_column('shared')
