@@ -368,10 +368,17 @@ class TimerRow(Base):
     fire_at: Mapped[datetime] = mapped_column(index=True)
 
 
+# engine/rules/lifecycle.py:TERMINAL_STATUSES; the statistics and the deadline notifications read open actions
+_ACTION_OPEN = text("status NOT IN ('avbruten', 'effekt_utvarderad', 'genomford')")
+
+
 class Action(Base):
     """An åtgärd: first-class, linked to one or more events and to the area cases whose closure it holds up."""
 
     __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_open_due", "due_date", postgresql_where=_ACTION_OPEN, sqlite_where=_ACTION_OPEN),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str_name]
     type: Mapped[str_code]

@@ -6,6 +6,7 @@ many cases come from its 2 % buckets, within 1 % of percentile_cont."""
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from datetime import datetime, timedelta, UTC
 from typing import Any
@@ -17,7 +18,8 @@ import engine.stats
 from engine import Engine
 from engine.stats import _percentile, histogram_percentile
 from engine.store import rollup
-from engine.store.models import TaskRow
+from engine.rules.lifecycle import TERMINAL_STATUSES
+from engine.store.models import Action, TaskRow
 
 from ..http import add_action, done
 from ..scenarios.test_moves import MOVE
@@ -131,3 +133,8 @@ def test_overdue_tasks_from_the_due_hours_match_the_tasks(client: Any, auth: Any
             assert later.statistics("cecilia")["tasks"] == from_rollup, moment
         seen.add(from_rollup["overdue"])
     assert 0 in seen and max(seen) > 0 and tallies  # none and some overdue, read from the rollup
+
+
+def test_the_open_actions_index_knows_every_terminal_status() -> None:
+    index = next(i for i in Action.__table__.indexes if i.name == "ix_actions_open_due")
+    assert set(re.findall(r"'(\w+)'", str(index.dialect_options["postgresql"]["where"]))) == TERMINAL_STATUSES

@@ -17,6 +17,9 @@ branch_labels = None
 depends_on = None
 
 
+_ACTION_OPEN = sa.text("status NOT IN ('avbruten', 'effekt_utvarderad', 'genomford')")
+
+
 def _key_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column('unit_path', sa.String(length=1000), nullable=False),
@@ -47,6 +50,9 @@ def upgrade() -> None:
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index('ix_tasks_open_due', ['due_at'], unique=False, sqlite_where=sa.text('ended_at IS NULL'),
                               postgresql_where=sa.text('ended_at IS NULL'))
+    with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.create_index('ix_actions_open_due', ['due_date'], unique=False, sqlite_where=_ACTION_OPEN,
+                              postgresql_where=_ACTION_OPEN)
 
     from engine.store import rollup
     from engine.store.stats import add_rollup_columns
@@ -58,6 +64,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.drop_index('ix_actions_open_due', sqlite_where=_ACTION_OPEN, postgresql_where=_ACTION_OPEN)
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_open_due', sqlite_where=sa.text('ended_at IS NULL'),
                             postgresql_where=sa.text('ended_at IS NULL'))
