@@ -143,11 +143,11 @@ def compact(session: Session) -> int:
     sums: Counter[tuple[str, ...]] = Counter()
     for *key, n in deltas:
         sums[tuple(key)] += n
-    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for row in _rows(_nonzero(sums)):  # sorted by key: two compactions lock rows in one order
-        statement = upsert(StatsRollup).values(**row)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=list(KEY), set_={"n": StatsRollup.n + statement.excluded.n}))
+    rows = _rows(_nonzero(sums))  # sorted by key: two compactions lock rows in one order
+    if rows:
+        upsert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(StatsRollup)
+        session.connection().execute(upsert.on_conflict_do_update(
+            index_elements=list(KEY), set_={"n": StatsRollup.n + upsert.excluded.n}), rows)
     session.execute(delete(StatsRollup).where(StatsRollup.n == 0))
     return len(deltas)
 
