@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from engine.rules.access import CaseScope
 from engine.store.models import StatsFact, StatsRollup, StatsRollupDelta
 
-__all__ = ["ROLLUP_DEPTH", "LEAD_RATIO", "RollupScope", "Tally", "ancestors", "lead_bucket", "bucket_bounds",
-           "record", "rebuild", "compact", "tally"]
+__all__ = ["ROLLUP_DEPTH", "LEAD_RATIO", "KEY", "RollupScope", "Tally", "ancestors", "depth", "lead_bucket",
+           "bucket_bounds", "contributions", "record", "rebuild", "compact", "tally"]
 
 ROLLUP_DEPTH = 2  # region and hospital (förvaltning): the scopes whose facts are too many to count one by one
 LEAD_RATIO = 1.02  # lead-time buckets 2 % wide: a percentile read from them is within 1 % of the exact one
@@ -69,20 +69,16 @@ def _month(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands RETURNING values back naive
-
-
 def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
     """The rollup keys one fact counts under: once per figure; per open task and per decision for those."""
-    reported = _utc(fact["reported_at"])
+    reported = fact["reported_at"]
     figures = [(figure, _text(fact[column]) if column else "") for figure, column in PLAIN_FIGURES.items()]
     figures.append(("risk", f"{_text(fact['consequence_potential'])}:{_text(fact['probability'])}"))
     if not fact["shared"]:
         figures.append(("solo", ""))  # an event with one live case: counted as an event without its id
     for figure, column in LEAD_FIGURES.items():
         if fact[column] is not None:
-            figures.append((figure, str(lead_bucket((_utc(fact[column]) - reported).total_seconds()))))
+            figures.append((figure, str(lead_bucket((fact[column] - reported).total_seconds()))))
     month = _month(reported)
     dated = [(month, figure, value) for figure, value in figures]
     # open tasks count now, whenever the case was reported: no month; a decision counts in the month it was made
