@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import engine.stats
+import engine.stats_figures
 from engine import Engine
-from engine.stats import _percentile, histogram_percentile
+from engine.stats_figures import histogram_percentile, percentile
 from engine.store import rollup
 from engine.rules.lifecycle import TERMINAL_STATUSES
 from engine.store.models import Action, TaskRow
@@ -70,7 +70,7 @@ def test_the_rollup_answers_exactly_what_the_facts_answer(client: Any, auth: Any
             from_rollup = stats(client, auth(who), query)
             served = len(tallies) > before
             with monkeypatch.context() as facts_only:
-                facts_only.setattr(engine.stats, "rollup_scopes", lambda *args: None)
+                facts_only.setattr(engine.stats_figures, "rollup_scopes", lambda *args: None)
                 from_facts = stats(client, auth(who), query)
             assert _without_time(from_rollup) == _without_time(from_facts), (who, query)
             if query in NOT_SERVED:
@@ -89,7 +89,7 @@ def test_lead_times_from_the_buckets_are_within_one_percent() -> None:
             buckets[rollup.lead_bucket(seconds)] = buckets.get(rollup.lead_bucket(seconds), 0) + 1
         ordered = sorted(sample)
         for fraction in (0.5, 0.9):
-            exact = _percentile(ordered, fraction)
+            exact = percentile(ordered, fraction)
             assert histogram_percentile(buckets, fraction) == pytest.approx(exact, rel=0.01)
     assert histogram_percentile({}, 0.5) is None
     assert [rollup.lead_bucket(s) for s in (0.2, 1.0, 1.01, 1.03)] == [0, 1, 1, 2]
@@ -129,7 +129,7 @@ def test_overdue_tasks_from_the_due_hours_match_the_tasks(client: Any, auth: Any
         later = Engine(demo.db, clock=lambda moment=moment: moment, records=demo.records)
         from_rollup = later.statistics("cecilia")["tasks"]
         with monkeypatch.context() as facts_only:
-            facts_only.setattr(engine.stats, "rollup_scopes", lambda *args: None)
+            facts_only.setattr(engine.stats_figures, "rollup_scopes", lambda *args: None)
             assert later.statistics("cecilia")["tasks"] == from_rollup, moment
         seen.add(from_rollup["overdue"])
     assert 0 in seen and max(seen) > 0 and tallies  # none and some overdue, read from the rollup
