@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from engine import (actions, annual, bindings, callers, case_summary, case_upgrade, catalog, decision_references,
                     deputies, entities, events, exports, health, links, notifications, org, outbox, pilot,
-                    provisioning, ratelimit, receipts, releases, reopening, stats, studio, tables, tasks, timers,
-                    triage)
+                    provisioning, ratelimit, receipts, releases, reopening, stats, stats_figures, studio, tables, tasks,
+                    timers, triage)
 from engine.store import backup as backups
 from engine.context import Context, ReleaseRecords
 from engine.ratelimit import Quota
@@ -474,6 +474,11 @@ class Engine:
     @_read
     def statistics(self, ctx: Context, actor_id: str, **query: Any) -> dict[str, Any]:
         return stats.statistics(ctx, actor_id, **query)
+
+    @_use_case
+    def compact_statistics(self, ctx: Context) -> int:
+        """Fold the statistics rollup's deltas into its counts (the worker, each round)."""
+        return stats_figures.compact(ctx)
 
     @_use_case
     def stats_download(self, ctx: Context, actor_id: str, **query: Any) -> tables.Download:

@@ -7,11 +7,11 @@ statistic carries case data, so none is read-logged.
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, time, timedelta, UTC
 from typing import Any
 from collections.abc import Iterable, Sequence
 
+from engine import stats_figures
 from engine.access import case_scopes, grants_of
 from engine.cases import CASE_STATUS_LABELS
 from engine.context import Context
@@ -47,12 +47,6 @@ LEGAL_REPORTS = {  # decision kind -> the authority the report goes to
     "tillsynsmyndighet_fororening": "Tillsynsmyndighet (förorening)",
 }
 NO_VALUE = "Ej ifyllt"
-# figure -> the columns of engine/store/stats.py it is counted by
-FIGURE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "area": ("area",), "unit": ("unit",), "category": ("category",), "event_type": ("event_type",),
-    "consequence_actual": ("consequence_actual",), "consequence_potential": ("consequence_potential",),
-    "risk": ("consequence_potential", "probability"), "status": ("status",),
-}
 
 
 def risk_level(consequence: int | None, probability: int | None) -> str | None:
@@ -85,26 +79,8 @@ def period_label(day: date, bucket: str) -> str:
     return str(start.year)
 
 
-def _percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
-    """Linear interpolation between closest ranks: the same as PostgreSQL's percentile_cont."""
-    if not sorted_values:
-        return None
-    position = fraction * (len(sorted_values) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
-
-
 def _hours(seconds: float | None) -> float | None:
     return round(seconds / 3600, 1) if seconds is not None else None
-
-
-def _lead_time(ctx: Context, flt: CaseFilter, measure: str) -> dict[str, Any]:
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        cases, median, p90 = stats_store.percentiles(ctx.session, flt, measure)
-    else:  # SQLite has no percentile_cont: the sorted durations, as few as an SQLite installation holds
-        values = stats_store.durations(ctx.session, flt, measure)
-        cases, median, p90 = len(values), _percentile(values, 0.5), _percentile(values, 0.9)
-    return {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
 
 
 def _labels(ctx: Context) -> dict[str, dict[str, str]]:
@@ -133,11 +109,11 @@ def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None
     return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
 
 
-def _trend(ctx: Context, flt: CaseFilter, bucket: str, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _trend(rows: Iterable[tuple[str, str, str, int]], bucket: str, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     total: dict[str, int] = {}
     by_area: dict[tuple[str, str], int] = {}
     by_unit: dict[tuple[str, str], int] = {}
-    for area, unit, start, count in stats_store.counts(ctx.session, flt, ("area", "unit", "period"), bucket):
+    for area, unit, start, count in rows:
         period = period_label(date.fromisoformat(str(start)[:10]), bucket)
         total[period] = total.get(period, 0) + int(count)
         by_area[(area, period)] = by_area.get((area, period), 0) + int(count)
@@ -225,41 +201,31 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
     labels = _labels(ctx)
     now = ctx.clock()
     today = now.date()
-    cases, events = stats_store.visible_case_count(ctx.session, flt)
+    figures = stats_figures.figures(ctx, flt, wanted, bucket, now)
     result: dict[str, Any] = {
         "generated_at": now.isoformat(),
         "filters": {key: (value.isoformat() if isinstance(value, date) else value)
                     for key, value in filters.items() if value is not None},
-        "total": {"cases": cases, "events": events},
+        "total": {"cases": figures.cases, "events": figures.events},
         "counts": {},
     }
-    # Every count comes from one GROUP BY over the columns the wanted figures need, summed here per figure.
-    needs = {dimension: columns for dimension, columns in FIGURE_COLUMNS.items() if dimension in wanted}
-    columns = sorted({column for needed in needs.values() for column in needed}, key=stats_store.COLUMNS.index)
-    rows = stats_store.counts(ctx.session, flt, columns) if columns else []
-
-    def project(names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        positions = [columns.index(name) for name in names]
-        return [tuple(row[i] for i in positions) + (row[-1],) for row in rows]
-
     label_sets: dict[str, dict[Any, str]]
     label_sets = {"area": labels["area"], "unit": labels["unit"], "event_type": labels["event_type"],
                   "status": labels["status"], "consequence_actual": CONSEQUENCE_LABELS,
                   "consequence_potential": CONSEQUENCE_LABELS}
-    for dimension, names in needs.items():
+    for dimension, rows in figures.pairs.items():
         if dimension == "risk":
-            result["risk_matrix"], result["counts"]["risk_level"] = _risk(project(names))
+            result["risk_matrix"], result["counts"]["risk_level"] = _risk(rows)
         else:
-            result["counts"][dimension] = _rows(project(names), label_sets.get(dimension))
+            result["counts"][dimension] = _rows(rows, label_sets.get(dimension))
     if "trend" in wanted:
-        result["trend"] = _trend(ctx, flt, bucket, labels)
-    result["lead_times"] = {measure: _lead_time(ctx, flt, measure)
-                            for measure in ("report_to_triage", "report_to_closed")}
-    open_tasks, overdue_tasks = stats_store.open_tasks(ctx.session, flt, now)
+        result["trend"] = _trend(figures.trend_rows, bucket, labels)
+    result["lead_times"] = {measure: {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
+                            for measure, (cases, median, p90) in figures.lead_times.items()}
+    open_tasks, overdue_tasks = figures.open_tasks
     open_actions, overdue_actions = stats_store.open_actions(ctx.session, flt, today, sorted(TERMINAL_STATUSES))
     result["tasks"] = {"open": open_tasks, "overdue": overdue_tasks}
     result["actions"] = {"open": open_actions, "overdue": overdue_actions,
                          "overdue_list": _overdue_list(ctx, flt, today)}
-    result["legal_reports"] = _legal_reports(stats_store.decisions(ctx.session, flt))
+    result["legal_reports"] = _legal_reports(figures.decisions)
     return result
-

@@ -492,7 +492,8 @@ def _job(name: str, run: Callable[[], dict[str, int]]) -> dict[str, int]:
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, help="Seconds between rounds.")
 def worker(once: bool, interval: float) -> None:
-    """Fire due BPMN timers (escalations, SLA clocks), then deliver the notification outbox; in a loop or once.
+    """Fire due BPMN timers (escalations, SLA clocks), deliver the notification outbox, fold the statistics'
+    rollup deltas; in a loop or once.
     Each round ends with a heartbeat in the database (`avvik doctor` checks it)."""
     configure_logging()
     try:
@@ -507,6 +508,7 @@ def worker(once: bool, interval: float) -> None:
             timers = _job("timers", lambda: {"advanced": engine.run_due_timers()})
             _job("action_deadlines", lambda: {"raised": engine.raise_action_deadlines()})
             counts = _job("outbox", lambda: engine.deliver_notifications(settings))
+            _job("stats_rollup", lambda: {"folded": engine.compact_statistics()})
             engine.worker_heartbeat(worker_id, started, interval)
         except Exception:
             if once:

@@ -904,6 +904,8 @@ class TrendOut(Schema):
 
 
 class LeadTimeOut(Schema):
+    """Median and 90th percentile in hours; over more than 20 000 cases read from 2 %-wide buckets (within 1 %)."""
+
     cases = fields.Integer()
     median_hours = fields.Float(allow_none=True)
     p90_hours = fields.Float(allow_none=True)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -37,6 +38,8 @@ __all__ = [
     "Event",
     "AreaCase",
     "StatsFact",
+    "StatsRollup",
+    "StatsRollupDelta",
     "TaskRow",
     "TimerRow",
     "Action",
@@ -258,6 +261,7 @@ class StatsFact(Base):
     __table_args__ = (
         Index("ix_stats_facts_area_case_unit", "area", "case_unit_path", "reported_at"),
         Index("ix_stats_facts_area_event_unit", "area", "event_unit_path", "reported_at"),
+        Index("ix_stats_facts_shared", "event_id", postgresql_where=text("shared"), sqlite_where=text("shared")),
     )
     case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), primary_key=True, autoincrement=False)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
@@ -276,6 +280,45 @@ class StatsFact(Base):
     restricted_by: Mapped[str | None] = mapped_column(String(400))
     first_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first completed task (triage)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the event has another live area case: its distinct-event count needs the event ids (the rollup counts cases)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the open tasks' due hours since 1970 ('-': no due time), e.g. '493012,-'; NULL without open tasks
+    open_due: Mapped[str | None] = mapped_column(Text)
+    # the decisions as 'kind:1@YYYY-MM' (1 made, 0 not; the month decided), joined by ','; NULL without any
+    decisions: Mapped[str | None] = mapped_column(Text)
+
+
+class _RollupKey:
+    """What the rollup counts facts by: an ancestor unit (engine/store/rollup.py says which), the area, the
+    restricting decisions the cases hold ('' for none), the report month 'YYYY-MM', a figure and its value
+    ('' for none)."""
+
+    unit_path: Mapped[str] = mapped_column(String(1000))
+    area: Mapped[str_code]
+    restricted_by: Mapped[str] = mapped_column(String(400))
+    month: Mapped[str] = mapped_column(String(7))
+    figure: Mapped[str_code]
+    value: Mapped[str] = mapped_column(String(200))
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class StatsRollup(_RollupKey, Base):
+    """The facts counted per key, folded from stats_rollup_deltas by the worker (engine/store/rollup.py)."""
+
+    __tablename__ = "stats_rollup"
+    __table_args__ = (
+        UniqueConstraint("unit_path", "area", "figure", "month", "restricted_by", "value", name="uq_stats_rollup_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class StatsRollupDelta(_RollupKey, Base):
+    """Changes to the counts, appended in the transaction that changes the facts: appending locks no row, so
+    concurrent steps under one region never wait for each other on a shared count."""
+
+    __tablename__ = "stats_rollup_deltas"
+    __table_args__ = (Index("ix_stats_rollup_deltas_key", "unit_path", "area", "figure"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
 
 
 _OPEN = text("ended_at IS NULL")
@@ -290,6 +333,7 @@ class TaskRow(Base):
         Index("ix_tasks_open_role_unit_path", "role", "unit_path", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_role_due", "role", "due_at", "created_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_tasks_open_assignee", "assignee_id", postgresql_where=_OPEN, sqlite_where=_OPEN),
+        Index("ix_tasks_open_due", "due_at", postgresql_where=_OPEN, sqlite_where=_OPEN),  # statistics: due now
         # /metrics counts open and overdue tasks per area at every scrape: from this index alone
         Index("ix_tasks_open_area_due", "area", "due_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
@@ -324,10 +368,17 @@ class TimerRow(Base):
     fire_at: Mapped[datetime] = mapped_column(index=True)
 
 
+# engine/rules/lifecycle.py:TERMINAL_STATUSES; the statistics and the deadline notifications read open actions
+_ACTION_OPEN = text("status NOT IN ('avbruten', 'effekt_utvarderad', 'genomford')")
+
+
 class Action(Base):
     """An åtgärd: first-class, linked to one or more events and to the area cases whose closure it holds up."""
 
     __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_open_due", "due_date", postgresql_where=_ACTION_OPEN, sqlite_where=_ACTION_OPEN),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str_name]
     type: Mapped[str_code]

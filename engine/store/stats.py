@@ -16,15 +16,18 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (ColumnElement, Delete, Insert, Integer, Select, and_, bindparam, case, cast, delete, false,
-                        func, insert, literal, null, or_, select, true)
-from sqlalchemy.orm import Session
+from sqlalchemy import (ColumnElement, Executable, FunctionElement, Integer, Select, String, and_, bindparam, case,
+                        cast, delete, false, func, insert, literal, null, or_, select, true, update)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
 
 from engine.rules.access import CaseScope, CaseStatus
+from engine.store import rollup
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
-__all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_actions",
-           "overdue_actions", "decisions", "refresh_facts", "visible_case_count", "visible"]
+__all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_tasks_due",
+           "open_actions", "overdue_actions", "decisions", "shared_event_count", "fill_facts", "add_rollup_columns",
+           "refresh_facts", "visible_case_count", "visible"]
 
 
 @dataclass(frozen=True)
@@ -62,56 +65,153 @@ def _restricted_by(kinds: Sequence[str]) -> Any:
     return case((or_(*held), listed), else_=null())
 
 
-def _fact_source(kinds: Sequence[str]) -> Select[Any]:
-    """A fact row per live area case, from the case, its event and its task history."""
+class _EpochHour(FunctionElement[int]):
+    """Whole hours since 1970 of a UTC timestamp: the same integer on both databases."""
+
+    inherit_cache = True
+    name = "epoch_hour"
+
+
+@compiles(_EpochHour, "postgresql")
+def _epoch_hour_postgresql(element: _EpochHour, compiler: Any, **kw: Any) -> str:
+    return f"CAST(floor(extract(epoch FROM {compiler.process(element.clauses, **kw)}) / 3600) AS BIGINT)"
+
+
+@compiles(_EpochHour, "sqlite")
+def _epoch_hour_sqlite(element: _EpochHour, compiler: Any, **kw: Any) -> str:
+    return f"(CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER) / 3600)"
+
+
+class _UTCMonth(FunctionElement[str]):
+    """'YYYY-MM' of a UTC timestamp."""
+
+    inherit_cache = True
+    name = "utc_month"
+
+
+@compiles(_UTCMonth, "postgresql")
+def _utc_month_postgresql(element: _UTCMonth, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
+
+
+@compiles(_UTCMonth, "sqlite")
+def _utc_month_sqlite(element: _UTCMonth, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"  # SQLite keeps UTC text
+
+
+class _Joined(FunctionElement[str]):
+    """The texts of a group joined by ',' in no particular order (a multiset: readers split it)."""
+
+    inherit_cache = True
+    name = "joined"
+
+
+@compiles(_Joined, "postgresql")
+def _joined_postgresql(element: _Joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_Joined, "sqlite")
+def _joined_sqlite(element: _Joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def _open_due(case_id: Any) -> Any:
+    """The case's open tasks as their due hours (_EpochHour; '-' for none), e.g. '493012,-'; NULL without any."""
+    hour = func.coalesce(cast(_EpochHour(TaskRow.due_at), String), literal("-"))
+    return (select(_Joined(hour)).where(TaskRow.area_case_id == case_id, TaskRow.ended_at.is_(None))
+            .scalar_subquery())
+
+
+def _decided(case_id: Any) -> Any:
+    """The case's decisions as 'kind:1@YYYY-MM' (1: made, value 'ja'; 0: not), joined; NULL without any."""
+    made = case((Decision.value == "ja", literal(":1@")), else_=literal(":0@"))
+    entry = Decision.kind + made + _UTCMonth(Decision.decided_at)
+    return select(_Joined(entry)).where(Decision.area_case_id == case_id).scalar_subquery()
+
+
+def _another_case(case_id: Any, event_id: Any) -> Any:
+    other = aliased(AreaCase)
+    return (select(other.id).where(other.event_id == event_id, other.id != case_id,
+                                   other.status != CaseStatus.REMOVED).exists())
+
+
+def add_rollup_columns(session: Session) -> None:
+    """Fill the columns migration 0010 adds to the existing facts."""
+    session.execute(update(StatsFact).values(
+        shared=_another_case(StatsFact.case_id, StatsFact.event_id), open_due=_open_due(StatsFact.case_id),
+        decisions=_decided(StatsFact.case_id)))
+
+
+def _fact_source(kinds: Sequence[str], *, rollup_columns: bool = True) -> Select[Any]:
+    """A fact row per live area case, from the case, its event, its task history and its decisions; without the
+    columns migration 0010 added (`rollup_columns`) as migration 0009's table has it."""
     first_step = (select(func.min(TaskRow.ended_at)).where(TaskRow.area_case_id == AreaCase.id,
                                                           TaskRow.outcome == "completed")
                   .scalar_subquery())
     return (select(
         AreaCase.id, AreaCase.event_id, AreaCase.area, AreaCase.status, Event.unit_id, Event.unit_path,
-        AreaCase.unit_path, Event.created_at, AreaCase.data["kategori"].as_string(),
-        Event.data["handelsetyp"].as_string(),
+        AreaCase.unit_path, Event.created_at, func.nullif(AreaCase.data["kategori"].as_string(), ""),
+        func.nullif(Event.data["handelsetyp"].as_string(), ""),  # an empty text is not filled in, as a missing one
         AreaCase.data[("riskbedomning", "konsekvens_faktisk")].as_integer(),
         AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer(),
         AreaCase.data[("riskbedomning", "sannolikhet")].as_integer(),
         _restricted_by(kinds), first_step, AreaCase.closed_at,
+        *([_another_case(AreaCase.id, AreaCase.event_id), _open_due(AreaCase.id), _decided(AreaCase.id)]
+          if rollup_columns else []),
     ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != CaseStatus.REMOVED))
 
 
 FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event_unit_path", "case_unit_path",
                 "reported_at", "category", "event_type", "consequence_actual", "consequence_potential",
-                "probability", "restricted_by", "first_step_at", "closed_at")
+                "probability", "restricted_by", "first_step_at", "closed_at", "shared", "open_due", "decisions")
+_ROLLUP_COLUMNS = 3  # the last three: migration 0010's
+_FACT_TABLE_COLUMNS = [StatsFact.__table__.c[name] for name in FACT_COLUMNS]
 
 
 @functools.lru_cache(maxsize=16)
-def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Delete, Insert]:
-    """The DELETE and INSERT … SELECT that rewrite the facts of the cases and events bound as `case_ids` and
-    `event_ids`, built once per set of restricting decisions: every step runs them, and building them costs more
-    than running them."""
+def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Executable, Executable]:
+    """The DELETE and INSERT … SELECT that rewrite the facts of every case of the events of the cases bound as
+    `case_ids` and of the events bound as `event_ids` (an event's cases together: whether it is shared changes
+    with its other cases), both returning the facts for the rollup; built once per set of restricting decisions:
+    every step runs them, and building them costs more than running them."""
     case_ids = bindparam("case_ids", type_=Integer, expanding=True)
     event_ids = bindparam("event_ids", type_=Integer, expanding=True)
-    which = or_(AreaCase.id.in_(case_ids), AreaCase.event_id.in_(event_ids))
-    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(event_ids))
-    return (delete(StatsFact).where(fact_which),
-            insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which)))
+    events_of_cases = select(AreaCase.event_id).where(AreaCase.id.in_(case_ids)).scalar_subquery()
+    which = or_(AreaCase.event_id.in_(events_of_cases), AreaCase.event_id.in_(event_ids))
+    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(events_of_cases),
+                     StatsFact.event_id.in_(event_ids))
+    return (delete(StatsFact).where(fact_which).returning(*_FACT_TABLE_COLUMNS),
+            insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which))
+            .returning(*_FACT_TABLE_COLUMNS))
+
+
+def fill_facts(session: Session, kinds: Sequence[str], *, rollup_columns: bool = True) -> None:
+    """Write every live case's fact anew (migration 0009 without the columns 0010 adds)."""
+    session.execute(delete(StatsFact))
+    columns = FACT_COLUMNS if rollup_columns else FACT_COLUMNS[:-_ROLLUP_COLUMNS]
+    session.execute(insert(StatsFact).from_select(columns, _fact_source(kinds, rollup_columns=rollup_columns),
+                                                  include_defaults=False))
 
 
 def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[int] = (),
                   event_ids: Sequence[int] = (), everything: bool = False) -> None:
-    """Rewrite the facts of these cases (and of every case of these events) from their rows; `kinds` are the
-    restricting decisions of every area, `everything` fills the table anew (the migration, a bulk load)."""
+    """Rewrite the facts of these cases (and of every case of these events) from their rows, and the rollup by
+    the difference; `kinds` are the restricting decisions of every area, `everything` fills facts and rollup anew
+    (a bulk load)."""
     if not (case_ids or event_ids or everything):
         return
     session.flush()
     if everything:
-        session.execute(delete(StatsFact))
-        session.execute(insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds)))
+        fill_facts(session, kinds)
+        rollup.rebuild(session)
         return
     remove, add = _refresh_statements(tuple(kinds))
     ids = {"case_ids": list(case_ids), "event_ids": list(event_ids)}
     connection = session.connection()  # Core execution: with a parameter dict the ORM would take it as bulk rows
-    connection.execute(remove, ids)
-    connection.execute(add, ids)
+    removed = connection.execute(remove, ids).mappings().all()
+    written = connection.execute(add, ids).mappings().all()
+    rollup.record(connection, removed, written)
 
 
 def _restricted(kinds: Sequence[str]) -> ColumnElement[bool]:
@@ -214,6 +314,13 @@ def visible_case_count(session: Session, flt: CaseFilter) -> tuple[int, int]:
     return int(cases), int(events)
 
 
+def shared_event_count(session: Session, flt: CaseFilter) -> int:
+    """Distinct events among the filter's cases of events with more than one live case (the rollup counts the
+    other events as their one case)."""
+    query = _where(_cases().add_columns(func.count(func.distinct(StatsFact.event_id))).where(StatsFact.shared), flt)
+    return int(session.execute(query).scalar_one())
+
+
 def _seconds(dialect: str, end: Any, start: Any) -> Any:
     if dialect == "postgresql":
         return func.extract("epoch", end - start)
@@ -257,21 +364,27 @@ def open_tasks(session: Session, flt: CaseFilter, now: datetime) -> tuple[int, i
     return int(total), int(late)
 
 
-def _action_ids(flt: CaseFilter, terminal: Sequence[str]) -> Select[Any]:
-    return _where(
-        _cases().join(ActionCase, ActionCase.area_case_id == StatsFact.case_id)
-        .join(Action, Action.id == ActionCase.action_id)
-        .add_columns(Action.id).where(Action.status.not_in(list(terminal))),
-        flt, period=False,
-    ).distinct()
+def open_tasks_due(session: Session, flt: CaseFilter, start: datetime, end: datetime) -> int:
+    """Open tasks of the visible cases due in [start, end)."""
+    query = _where(_cases().join(TaskRow, TaskRow.area_case_id == StatsFact.case_id).add_columns(func.count())
+                   .where(TaskRow.ended_at.is_(None), TaskRow.due_at >= start, TaskRow.due_at < end), flt, period=False)
+    return int(session.execute(query).scalar_one())
+
+
+def _open_and_visible(flt: CaseFilter, terminal: Sequence[str]) -> ColumnElement[bool]:
+    """An open action linked to a case in the filter. Open actions are few beside the cases, so the check runs per
+    open action (OFFSET 0 keeps PostgreSQL from turning it into a join that scans every visible fact)."""
+    linked = _where(select(literal(1)).select_from(StatsFact)
+                    .join(ActionCase, ActionCase.area_case_id == StatsFact.case_id)
+                    .where(ActionCase.action_id == Action.id), flt, period=False).offset(0)
+    return and_(Action.status.not_in(list(terminal)), linked.exists())
 
 
 def open_actions(session: Session, flt: CaseFilter, today: date, terminal: Sequence[str]) -> tuple[int, int]:
     """(open actions, of which overdue) linked to a visible case; an action on several cases counts once."""
-    ids = _action_ids(flt, terminal).subquery()
     overdue = case((and_(Action.due_date.is_not(None), Action.due_date < today), 1), else_=0)
     total, late = session.execute(
-        select(func.count(), func.coalesce(func.sum(overdue), 0)).select_from(Action).join(ids, ids.c.id == Action.id)
+        select(func.count(), func.coalesce(func.sum(overdue), 0)).where(_open_and_visible(flt, terminal))
     ).one()
     return int(total), int(late)
 
@@ -279,10 +392,8 @@ def open_actions(session: Session, flt: CaseFilter, today: date, terminal: Seque
 def overdue_actions(session: Session, flt: CaseFilter, today: date, terminal: Sequence[str],
                     limit: int) -> list[tuple[Action, list[tuple[str, str]]]]:
     """The overdue open actions, most overdue first, each with the (number, title) of its visible events."""
-    ids = _action_ids(flt, terminal).subquery()
     actions = list(session.scalars(
-        select(Action).join(ids, ids.c.id == Action.id)
-        .where(Action.due_date.is_not(None), Action.due_date < today)
+        select(Action).where(_open_and_visible(flt, terminal), Action.due_date.is_not(None), Action.due_date < today)
         .order_by(Action.due_date, Action.id).limit(limit)
     ))
     if not actions:

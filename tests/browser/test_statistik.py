@@ -18,6 +18,9 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from engine import Engine
+from engine.context import Context
+from engine.facts import restricting_kinds
+from engine.store import stats as stats_store
 
 from ..conftest import Casework
 
@@ -47,12 +50,13 @@ def seed(demo: Engine, report: dict[str, Any]) -> dict[str, str]:
                       {**report, "drabbade": ["medarbetare"], "rubrik": "Halkade i omklädningsrummet"})
     demo.create_action(numbers["med"], "anna", {"titel": "Dubbelkontroll av högriskläkemedel", "typ": "korrigerande",
                                                  "ansvarig": "anna", "klart_datum": "2026-01-15"})
-    with demo.db.engine.begin() as connection:  # an event of last year, outside "this year"
+    with demo.db.transaction() as session:  # an event of last year, outside "this year"
         moved_back = {"at": datetime(2025, 6, 1, 12, tzinfo=UTC), "number": numbers["old"]}
-        connection.execute(text("UPDATE events SET created_at = :at WHERE number = :number"), moved_back)
-        # behind the engine's back, so the statistics' facts are set the same way
-        connection.execute(text("UPDATE stats_facts SET reported_at = :at "
-                                "WHERE event_id = (SELECT id FROM events WHERE number = :number)"), moved_back)
+        event_id = session.execute(text("UPDATE events SET created_at = :at WHERE number = :number RETURNING id"),
+                                   moved_back).scalar_one()
+        # behind the engine's back, so its statistics (facts and rollup) are brought up to date the same way
+        kinds = restricting_kinds(Context(session, demo.releases, demo.clock))
+        stats_store.refresh_facts(session, kinds, event_ids=[event_id])
     return numbers
 
 

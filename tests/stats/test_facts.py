@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import Engine
 from engine.context import Context
 from engine.facts import restricting_kinds
 from engine.stats import BUCKETS, period_label
+from engine.store import rollup
 from engine.store import stats as stats_store
 from engine.store.schema import alembic_config, upgrade
-from engine.store.models import Event, StatsFact
+from engine.store.models import Event, StatsFact, StatsRollup, StatsRollupDelta
 
 from ..conftest import Casework
 from ..engine.test_vard_case import SIGN, handle_until_signing
@@ -62,8 +63,30 @@ def case_facts(engine: Engine, number: str) -> dict[str, dict[str, Any]]:
     return {fact["area"]: fact for fact in maintained(engine).values() if fact["event_id"] == event_id}
 
 
+def rollup_counts(engine: Engine) -> dict[tuple[str, ...], int]:
+    """The rollup's counts with its deltas added, as a read sums them."""
+    totals: Counter[tuple[str, ...]] = Counter()
+    with engine.db.transaction() as session:
+        for model in (StatsRollup, StatsRollupDelta):
+            for row in session.scalars(select(model)):
+                totals[tuple(getattr(row, column) for column in rollup.KEY)] += row.n
+    return {key: n for key, n in totals.items() if n}
+
+
+def counted_from(facts: Facts) -> dict[tuple[str, ...], int]:
+    return dict(Counter(key for fact in facts.values() for key in rollup.contributions(fact)))
+
+
 def assert_in_step(engine: Engine) -> None:
-    assert maintained(engine) == rebuilt(engine)
+    """Facts as if rebuilt from the cases; the rollup counts exactly those facts, before and after the worker
+    folds its deltas."""
+    facts = maintained(engine)
+    assert facts == rebuilt(engine)
+    assert rollup_counts(engine) == counted_from(facts)
+    engine.compact_statistics()
+    assert rollup_counts(engine) == counted_from(facts)
+    with engine.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(StatsRollupDelta)) == 0
 
 
 def test_facts_follow_a_move_a_reopening_an_area_removal_and_a_restricting_decision(
@@ -136,7 +159,9 @@ def test_the_trend_puts_each_case_in_its_week_month_quarter_and_year(demo: Engin
 
 
 @pytest.mark.shared_database  # alembic migrates over its own connection
-def test_migration_0009_fills_the_facts_of_existing_cases(casework: Casework, report: dict[str, Any]) -> None:
+def test_migrations_0009_and_0010_fill_the_facts_and_the_rollup_of_existing_cases(
+    casework: Casework, report: dict[str, Any]
+) -> None:
     demo = casework.engine
     demo.import_history(json.dumps([dict(zip(COLUMNS, row)) for row in GOOD]).encode(), MAPPING, "operator",
                         dry_run=False)
@@ -148,13 +173,16 @@ def test_migration_0009_fills_the_facts_of_existing_cases(casework: Casework, re
     casework.complete(sarah, "omedelbar_atgard", REMEDY, user="david")
     casework.complete(sarah, "lex_sarah_utredning", LS_INVESTIGATION_ONGOING, user="sara")
     casework.complete(sarah, "lex_sarah_bedomning", LEX_SARAH_YES, user="sara")
-    before = maintained(demo)
-    assert len(before) == 4 and any(f["restricted_by"] == ",lex_sarah," for f in before.values())
+    demo.add_area(closed, "synpunkter", "Patientens dotter har också klagat.", "bertil")  # a shared event
+    before, counted = maintained(demo), rollup_counts(demo)
+    assert len(before) == 5 and any(f["restricted_by"] == ",lex_sarah," for f in before.values())
+    assert sum(f["shared"] for f in before.values()) == 2 and counted == counted_from(before)
 
     config = alembic_config()
     below = ScriptDirectory.from_config(config).get_revision("0009_stats_facts").down_revision
     with demo.db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, below)  # drops the facts
-    upgrade(demo.db)  # creates and fills them from the cases, events and tasks
+    upgrade(demo.db)  # creates and fills them from the cases, events and tasks; 0010 the rollup from the facts
     assert maintained(demo) == before
+    assert rollup_counts(demo) == counted

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from engine import Engine
-from engine.stats import _percentile, period_label
+from engine.stats import period_label
+from engine.stats_figures import percentile
 from engine.store.models import ReadLogEntry
 
 from ..engine.test_vard_case import ACCEPT, CLASSIFY_SERIOUS, LEX_MARIA_YES
@@ -130,9 +131,9 @@ def test_open_and_overdue_actions_and_lead_times(client: Any, auth: Any, report:
 
 
 def test_percentiles_and_period_labels() -> None:
-    assert _percentile([], 0.5) is None
-    assert _percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5  # as percentile_cont interpolates
-    assert _percentile([10.0] * 9 + [100.0], 0.9) == pytest.approx(19.0)
+    assert percentile([], 0.5) is None
+    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5  # as percentile_cont interpolates
+    assert percentile([10.0] * 9 + [100.0], 0.9) == pytest.approx(19.0)
     from datetime import date
     assert [period_label(date(2026, 11, 29), b) for b in ("week", "month", "quarter", "year")] == [
         "2026-V48", "2026-11", "2026-K4", "2026"]

@@ -62,10 +62,10 @@ def upgrade() -> None:
                               unique=False)
         batch_op.create_index(batch_op.f('ix_stats_facts_event_id'), ['event_id'], unique=False)
 
-    from engine.store.stats import refresh_facts
+    from engine.store.stats import fill_facts
 
     session = Session(bind=op.get_bind())
-    refresh_facts(session, _restricting_kinds(session), everything=True)
+    fill_facts(session, _restricting_kinds(session), rollup_columns=False)  # 0010 adds them
     session.flush()
 
 
