@@ -223,7 +223,7 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
     result["lead_times"] = {measure: {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
                             for measure, (cases, median, p90) in figures.lead_times.items()}
     open_tasks, overdue_tasks = figures.open_tasks
-    open_actions, overdue_actions = stats_store.open_actions(ctx.session, flt, today, sorted(TERMINAL_STATUSES))
+    open_actions, overdue_actions = figures.open_actions
     result["tasks"] = {"open": open_tasks, "overdue": overdue_tasks}
     result["actions"] = {"open": open_actions, "overdue": overdue_actions,
                          "overdue_list": _overdue_list(ctx, flt, today)}

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, UTC
+from datetime import date, datetime, time, UTC
 from typing import Any
 from collections.abc import Sequence
 
 from engine.context import Context
 from engine.rules.access import CaseScope, covers
+from engine.rules.lifecycle import TERMINAL_STATUSES
 from engine.store import rollup
 from engine.store import stats as stats_store
 from engine.store.stats import CaseFilter
@@ -56,6 +57,7 @@ class Figures:
     trend_rows: list[tuple[str, str, str, int]]  # (area, unit, first day of the period, count)
     lead_times: dict[str, tuple[int, float | None, float | None]]  # measure -> (cases, median s, p90 s)
     open_tasks: tuple[int, int]  # (open, of which overdue)
+    open_actions: tuple[int, int]  # (open, of which overdue)
     decisions: list[tuple[str, str, int]]  # (kind, value, count)
 
 
@@ -74,7 +76,9 @@ def from_facts(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str, now
              if "trend" in wanted else [])
     return Figures(cases, events, {dimension: project(names) for dimension, names in needs.items()}, trend,
                     {measure: _exact_lead_time(ctx, flt, measure) for measure in LEAD_MEASURES},
-                    stats_store.open_tasks(ctx.session, flt, now), stats_store.decisions(ctx.session, flt))
+                    stats_store.open_tasks(ctx.session, flt, now),
+                    stats_store.open_actions(ctx.session, flt, now.date(), sorted(TERMINAL_STATUSES)),
+                    stats_store.decisions(ctx.session, flt))
 
 
 def _exact_lead_time(ctx: Context, flt: CaseFilter, measure: str) -> tuple[int, float | None, float | None]:
@@ -146,7 +150,15 @@ def from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope],
     decisions = [(made.split(":")[0], "ja" if made.endswith(":1") else "nej", count)
                  for made, count in summed("decision").items()]
     return Figures(cases, events, {d: rows for d, rows in pairs.items() if d in wanted}, trend, lead_times,
-                    _open_tasks(ctx, flt, summed("open_due"), now), decisions)
+                    _open_tasks(ctx, flt, summed("open_due"), now),
+                    _open_actions(ctx, flt, summed("open_action"), now.date()), decisions)
+
+
+def _open_actions(ctx: Context, flt: CaseFilter, solo_due: dict[str, int], today: date) -> tuple[int, int]:
+    """(open, overdue): the rollup's actions on one case only, and those on several cases counted once by id."""
+    shared = stats_store.shared_open_actions(ctx.session, flt)
+    due = [*((day, count) for day, count in solo_due.items()), *((day, 1) for day in shared.values())]
+    return sum(count for _, count in due), sum(count for day, count in due if day != "-" and day < today.isoformat())
 
 
 def _open_tasks(ctx: Context, flt: CaseFilter, due_hours: dict[str, int], now: datetime) -> tuple[int, int]:

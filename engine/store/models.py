@@ -252,6 +252,9 @@ class AreaCase(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+_SHARED_ACTIONS = text("shared_open_actions IS NOT NULL")
+
+
 class StatsFact(Base):
     """What statistics count of one live area case, in narrow columns (no JSON): rewritten by
     engine/store/stats.py:refresh_facts in the transaction that changes the case, its event or its tasks, so
@@ -262,6 +265,8 @@ class StatsFact(Base):
         Index("ix_stats_facts_area_case_unit", "area", "case_unit_path", "reported_at"),
         Index("ix_stats_facts_area_event_unit", "area", "event_unit_path", "reported_at"),
         Index("ix_stats_facts_shared", "event_id", postgresql_where=text("shared"), sqlite_where=text("shared")),
+        Index("ix_stats_facts_shared_open_actions", "case_id", postgresql_where=_SHARED_ACTIONS,
+              sqlite_where=_SHARED_ACTIONS),
     )
     case_id: Mapped[int] = mapped_column(ForeignKey("area_cases.id"), primary_key=True, autoincrement=False)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
@@ -286,6 +291,9 @@ class StatsFact(Base):
     open_due: Mapped[str | None] = mapped_column(Text)
     # the decisions as 'kind:1@YYYY-MM' (1 made, 0 not; the month decided), joined by ','; NULL without any
     decisions: Mapped[str | None] = mapped_column(Text)
+    # open actions on this case only, as due days ('-': none), joined; those also on other cases as 'id:due'
+    open_actions: Mapped[str | None] = mapped_column(Text)
+    shared_open_actions: Mapped[str | None] = mapped_column(Text)
 
 
 class _RollupKey:

@@ -39,7 +39,7 @@ PLAIN_FIGURES: dict[str, str | None] = {
     "consequence_actual": "consequence_actual", "consequence_potential": "consequence_potential", "status": "status",
 }
 LEAD_FIGURES = {"report_to_triage": "first_step_at", "report_to_closed": "closed_at"}
-NOW_FIGURES = ("open_due",)  # counted under no month
+NOW_FIGURES = ("open_due", "open_action")  # counted under no month
 
 
 def ancestors(path: str) -> list[str]:
@@ -70,7 +70,7 @@ def _month(moment: datetime) -> str:
 
 
 def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
-    """The rollup keys one fact counts under: once per figure; per open task and per decision for those."""
+    """The rollup keys one fact counts under: once per figure; per open task, decision and action for those."""
     reported = fact["reported_at"]
     figures = [(figure, _text(fact[column]) if column else "") for figure, column in PLAIN_FIGURES.items()]
     figures.append(("risk", f"{_text(fact['consequence_potential'])}:{_text(fact['probability'])}"))
@@ -83,6 +83,7 @@ def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
     dated = [(month, figure, value) for figure, value in figures]
     # open tasks count now, whenever the case was reported: no month; a decision counts in the month it was made
     dated += [("", "open_due", hour) for hour in _entries(fact["open_due"])]
+    dated += [("", "open_action", due) for due in _entries(fact["open_actions"])]  # those on one case only
     dated += [(decided, "decision", made) for made, decided in
               (entry.rsplit("@", 1) for entry in _entries(fact["decisions"]))]
     area, restricted = fact["area"], _text(fact["restricted_by"])

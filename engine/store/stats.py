@@ -22,12 +22,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from engine.rules.access import CaseScope, CaseStatus
+from engine.rules.lifecycle import TERMINAL_STATUSES
 from engine.store import rollup
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
 __all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_tasks_due",
-           "open_actions", "overdue_actions", "decisions", "shared_event_count", "fill_facts", "add_rollup_columns",
-           "refresh_facts", "visible_case_count", "visible"]
+           "open_actions", "overdue_actions", "decisions", "shared_event_count", "shared_open_actions", "fill_facts",
+           "add_rollup_columns", "refresh_facts", "visible_case_count", "visible"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,19 @@ def _decided(case_id: Any) -> Any:
     return select(_Joined(entry)).where(Decision.area_case_id == case_id).scalar_subquery()
 
 
+def _open_actions(case_id: Any, shared: bool) -> Any:
+    """The case's open actions, joined: those on this case only as their due days ('-' for none), e.g.
+    '2026-12-01,-'; with `shared` those also on other cases as 'id:due', so they can be counted once. NULL if none."""
+    others = aliased(ActionCase)
+    cases = select(func.count()).where(others.action_id == Action.id).scalar_subquery()
+    due = func.coalesce(cast(Action.due_date, String), literal("-"))
+    entry = cast(Action.id, String) + literal(":") + due if shared else due
+    return (select(_Joined(entry)).select_from(ActionCase).join(Action, Action.id == ActionCase.action_id)
+            .where(ActionCase.area_case_id == case_id, Action.status.not_in(sorted(TERMINAL_STATUSES)),
+                   cases > 1 if shared else cases == 1)
+            .scalar_subquery())
+
+
 def _another_case(case_id: Any, event_id: Any) -> Any:
     other = aliased(AreaCase)
     return (select(other.id).where(other.event_id == event_id, other.id != case_id,
@@ -140,7 +154,8 @@ def add_rollup_columns(session: Session) -> None:
     """Fill the columns migration 0010 adds to the existing facts."""
     session.execute(update(StatsFact).values(
         shared=_another_case(StatsFact.case_id, StatsFact.event_id), open_due=_open_due(StatsFact.case_id),
-        decisions=_decided(StatsFact.case_id)))
+        decisions=_decided(StatsFact.case_id), open_actions=_open_actions(StatsFact.case_id, False),
+        shared_open_actions=_open_actions(StatsFact.case_id, True)))
 
 
 def _fact_source(kinds: Sequence[str], *, rollup_columns: bool = True) -> Select[Any]:
@@ -157,15 +172,16 @@ def _fact_source(kinds: Sequence[str], *, rollup_columns: bool = True) -> Select
         AreaCase.data[("riskbedomning", "konsekvens_potentiell")].as_integer(),
         AreaCase.data[("riskbedomning", "sannolikhet")].as_integer(),
         _restricted_by(kinds), first_step, AreaCase.closed_at,
-        *([_another_case(AreaCase.id, AreaCase.event_id), _open_due(AreaCase.id), _decided(AreaCase.id)]
-          if rollup_columns else []),
+        *([_another_case(AreaCase.id, AreaCase.event_id), _open_due(AreaCase.id), _decided(AreaCase.id),
+           _open_actions(AreaCase.id, False), _open_actions(AreaCase.id, True)] if rollup_columns else []),
     ).join(Event, Event.id == AreaCase.event_id).where(AreaCase.status != CaseStatus.REMOVED))
 
 
 FACT_COLUMNS = ("case_id", "event_id", "area", "status", "event_unit_id", "event_unit_path", "case_unit_path",
                 "reported_at", "category", "event_type", "consequence_actual", "consequence_potential",
-                "probability", "restricted_by", "first_step_at", "closed_at", "shared", "open_due", "decisions")
-_ROLLUP_COLUMNS = 3  # the last three: migration 0010's
+                "probability", "restricted_by", "first_step_at", "closed_at", "shared", "open_due", "decisions",
+                "open_actions", "shared_open_actions")
+_ROLLUP_COLUMNS = 5  # the last five: migration 0010's
 _FACT_TABLE_COLUMNS = [StatsFact.__table__.c[name] for name in FACT_COLUMNS]
 
 
@@ -312,6 +328,13 @@ def visible_case_count(session: Session, flt: CaseFilter) -> tuple[int, int]:
     query = _where(_cases().add_columns(func.count(), func.count(func.distinct(StatsFact.event_id))), flt)
     cases, events = session.execute(query).one()
     return int(cases), int(events)
+
+
+def shared_open_actions(session: Session, flt: CaseFilter) -> dict[str, str]:
+    """Open actions on more than one case, of the filter's cases: id -> due day ('-' for none), each once."""
+    query = _where(_cases().add_columns(StatsFact.shared_open_actions)
+                   .where(StatsFact.shared_open_actions.is_not(None)), flt, period=False)
+    return dict(entry.split(":", 1) for joined in session.scalars(query) for entry in joined.split(","))
 
 
 def shared_event_count(session: Session, flt: CaseFilter) -> int:

@@ -118,6 +118,18 @@ def test_facts_follow_a_move_a_reopening_an_area_removal_and_a_restricting_decis
     assert set(case_facts(demo, both)) == {"synpunkter"}
     assert_in_step(demo)
 
+    late = demo.create_action(closed, "bertil", {"titel": "Ny rutin", "typ": "korrigerande",
+                                                 "klart_datum": "2020-01-31"})
+    assert case_facts(demo, closed)["vard"]["open_actions"] == "2020-01-31"
+    demo.link_action(late["id"], moved, "anna")  # on two cases now: counted once, by id
+    assert case_facts(demo, closed)["vard"]["shared_open_actions"] == f"{late['id']}:2020-01-31"
+    assert case_facts(demo, closed)["vard"]["open_actions"] is None
+    assert_in_step(demo)
+    for target in ("beslutad", "pagar", "genomford"):
+        demo.transition_action(late["id"], "bertil", target)
+    assert case_facts(demo, moved)["vard"]["shared_open_actions"] is None  # done: no longer open
+    assert_in_step(demo)
+
     sarah = demo.report_event("eva", OMSORG_UNIT, report)["number"]
     casework.complete(sarah, "triage", OMSORG_ACCEPT, user="david")
     casework.complete(sarah, "klassificering", CLASSIFY_LEX_SARAH, user="david")

@@ -62,8 +62,12 @@ def test_the_rollup_answers_exactly_what_the_facts_answer(client: Any, auth: Any
     anna = auth("anna")
     moved = client.post("/api/v1/events", json={"unit_id": "ks-akut", "data": report}, headers=auth("eva"))
     done(client, anna, moved.get_json()["number"], "triage", MOVE)  # happened at Karolinska, handled at Söder
-    add_action(client, anna, numbers["serious"], {"titel": "Ny rutin", "typ": "korrigerande",
-                                                  "klart_datum": "2020-01-31"})
+    late = add_action(client, anna, numbers["serious"], {"titel": "Ny rutin", "typ": "korrigerande",
+                                                         "klart_datum": "2020-01-31"})
+    add_action(client, anna, numbers["shared"], {"titel": "Utbildning", "typ": "forebyggande",
+                                                 "klart_datum": "2099-01-31"})
+    linked = client.post(f"/api/v1/actions/{late['id']}/events", json={"event": numbers["shared"]}, headers=anna)
+    assert linked.status_code in (200, 201), linked.get_json()  # on two events' cases: counted once
     for who in CALLERS:
         for query in SERVED + NOT_SERVED:
             before = len(tallies)
@@ -77,7 +81,9 @@ def test_the_rollup_answers_exactly_what_the_facts_answer(client: Any, auth: Any
                 assert not served, (who, query)
             elif (who, query) in REGION_OR_HOSPITAL:
                 assert served, (who, query)
-    assert stats(client, auth("cecilia"))["total"] == {"cases": 4, "events": 4}
+    body = stats(client, auth("cecilia"))
+    assert body["total"] == {"cases": 4, "events": 4}
+    assert (body["actions"]["open"], body["actions"]["overdue"]) == (2, 1)
 
 
 def test_lead_times_from_the_buckets_are_within_one_percent() -> None:
@@ -103,11 +109,14 @@ def test_a_unit_counts_under_its_region_and_hospital_only() -> None:
             "reported_at": datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "category": None, "event_type": "x",
             "consequence_actual": 2, "consequence_potential": None, "probability": 3, "restricted_by": None,
             "first_step_at": datetime(2026, 12, 1, 0, 30, tzinfo=UTC), "closed_at": None, "shared": True,
-            "open_due": "493012,-,493012", "decisions": "lex_maria:1@2026-12"}
+            "open_due": "493012,-,493012", "decisions": "lex_maria:1@2026-12", "open_actions": "2026-12-24,-",
+            "shared_open_actions": "7:2026-01-01"}
     counted = Counter(rollup.contributions(fact))
     assert counted[("/rs/", "vard", "", "", "open_due", "493012")] == 2  # two open tasks due that hour; no month
     assert counted[("/rs/ks/", "vard", "", "2026-12", "decision", "lex_maria:1")] == 1  # the month decided
-    keys = {key for key in counted if key[4] not in ("open_due", "decision")}
+    assert counted[("/rs/sos/", "vard", "", "", "open_action", "-")] == 1  # shared actions: counted by id instead
+    assert sum(n for key, n in counted.items() if key[4] == "open_action") == 2 * 3
+    keys = {key for key in counted if key[4] not in ("open_due", "decision", "open_action")}
     assert {path for path, *_ in keys} == {"/rs/", "/rs/ks/", "/rs/sos/"}  # counted once under the region
     assert ("/rs/", "vard", "", "2026-11", "risk", ":3") in keys
     assert ("/rs/", "vard", "", "2026-11", "report_to_triage", str(rollup.lead_bucket(3600))) in keys

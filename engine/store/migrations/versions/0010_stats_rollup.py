@@ -37,6 +37,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('shared', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('open_due', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('decisions', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('open_actions', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('shared_open_actions', sa.Text(), nullable=True))
+        batch_op.create_index('ix_stats_facts_shared_open_actions', ['case_id'], unique=False,
+                              postgresql_where=sa.text('shared_open_actions IS NOT NULL'),
+                              sqlite_where=sa.text('shared_open_actions IS NOT NULL'))
         batch_op.create_index('ix_stats_facts_shared', ['event_id'], unique=False,
                               postgresql_where=sa.text('shared'), sqlite_where=sa.text('shared'))
     op.create_table('stats_rollup', sa.Column('id', sa.Integer(), nullable=False), *_key_columns(),
@@ -72,7 +77,10 @@ def downgrade() -> None:
     op.drop_table('stats_rollup_deltas')
     op.drop_table('stats_rollup')
     with op.batch_alter_table('stats_facts', schema=None) as batch_op:
+        batch_op.drop_index('ix_stats_facts_shared_open_actions')
         batch_op.drop_index('ix_stats_facts_shared')
+        batch_op.drop_column('shared_open_actions')
+        batch_op.drop_column('open_actions')
         batch_op.drop_column('decisions')
         batch_op.drop_column('open_due')
         batch_op.drop_column('shared')
