@@ -109,15 +109,24 @@ def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None
     return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
 
 
-def _trend(rows: Iterable[tuple[str, str, str, int]], bucket: str, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _trend(rows: tuple[Iterable[tuple[str, str, int]], Iterable[tuple[str, str, int]]], bucket: str,
+           labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The cases per period, per area and period and per unit and period, from (area or unit, first day of the
+    period or month, count) rows."""
+    labelled: dict[str, str] = {}  # a region's trend has thousands of rows but a few dozen periods
+
+    def summed(keyed: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], int]:
+        sums: dict[tuple[str, str], int] = {}
+        for key, start, count in keyed:
+            day = str(start)[:10]
+            period = labelled.get(day) or labelled.setdefault(day, period_label(date.fromisoformat(day), bucket))
+            sums[(key, period)] = sums.get((key, period), 0) + int(count)
+        return sums
+
+    by_area, by_unit = summed(rows[0]), summed(rows[1])
     total: dict[str, int] = {}
-    by_area: dict[tuple[str, str], int] = {}
-    by_unit: dict[tuple[str, str], int] = {}
-    for area, unit, start, count in rows:
-        period = period_label(date.fromisoformat(str(start)[:10]), bucket)
-        total[period] = total.get(period, 0) + int(count)
-        by_area[(area, period)] = by_area.get((area, period), 0) + int(count)
-        by_unit[(unit, period)] = by_unit.get((unit, period), 0) + int(count)
+    for (_, period), count in by_area.items():
+        total[period] = total.get(period, 0) + count
     return {
         "bucket": bucket,
         "periods": [{"period": p, "count": c} for p, c in sorted(total.items())],
@@ -219,7 +228,7 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         else:
             result["counts"][dimension] = _rows(rows, label_sets.get(dimension))
     if "trend" in wanted:
-        result["trend"] = _trend(figures.trend_rows, bucket, labels)
+        result["trend"] = _trend(figures.trend, bucket, labels)
     result["lead_times"] = {measure: {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
                             for measure, (cases, median, p90) in figures.lead_times.items()}
     open_tasks, overdue_tasks = figures.open_tasks

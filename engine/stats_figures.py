@@ -54,7 +54,8 @@ class Figures:
     cases: int
     events: int
     pairs: dict[str, list[tuple[Any, ...]]]  # figure -> (value..., count) rows, summed by _rows / _risk
-    trend_rows: list[tuple[str, str, str, int]]  # (area, unit, first day of the period, count)
+    # the trend: (area, first day of the period, count) and (unit, first day of the period, count)
+    trend: tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]
     lead_times: dict[str, tuple[int, float | None, float | None]]  # measure -> (cases, median s, p90 s)
     open_tasks: tuple[int, int]  # (open, of which overdue)
     open_actions: tuple[int, int]  # (open, of which overdue)
@@ -72,8 +73,11 @@ def from_facts(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str, now
         positions = [columns.index(name) for name in names]
         return [tuple(row[i] for i in positions) + (row[-1],) for row in rows]
 
-    trend = ([tuple(row) for row in stats_store.counts(ctx.session, flt, ("area", "unit", "period"), bucket)]
-             if "trend" in wanted else [])
+    trend: tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]] = ([], [])
+    if "trend" in wanted:
+        periods = stats_store.counts(ctx.session, flt, ("area", "unit", "period"), bucket)
+        trend = ([(area, str(start), count) for area, _, start, count in periods],
+                 [(unit, str(start), count) for _, unit, start, count in periods])
     return Figures(cases, events, {dimension: project(names) for dimension, names in needs.items()}, trend,
                     {measure: _exact_lead_time(ctx, flt, measure) for measure in LEAD_MEASURES},
                     stats_store.open_tasks(ctx.session, flt, now),
@@ -114,14 +118,15 @@ def from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope],
                  now: datetime) -> Figures:
     month_from = flt.created_from.strftime("%Y-%m") if flt.created_from else None
     month_to = flt.created_to.strftime("%Y-%m") if flt.created_to else None
-    tally = rollup.tally(ctx.session, scopes, month_from, month_to, monthly="trend" in wanted)
+    tally = rollup.tally(ctx.session, scopes, month_from, month_to, "trend" in wanted)
+
+    by_figure: dict[str, dict[str, int]] = {}  # figure -> value -> count, the areas summed
+    for (_, name, value), count in tally.figures.items():
+        values = by_figure.setdefault(name, {})
+        values[value] = values.get(value, 0) + count
 
     def summed(figure: str) -> dict[str, int]:
-        sums: dict[str, int] = {}
-        for (_, name, value), count in tally.figures.items():
-            if name == figure:
-                sums[value] = sums.get(value, 0) + count
-        return sums
+        return by_figure.get(figure, {})
 
     def number(text: str) -> int | None:
         return int(text) if text else None
@@ -137,8 +142,8 @@ def from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope],
                          for value, count in summed(figure).items()]
     pairs["risk"] = [(number(value.split(":")[0]), number(value.split(":")[1]), count)
                      for value, count in summed("risk").items()]
-    trend = [(area, value, f"{month}-01", count) for (area, name, value, month), count in tally.monthly.items()
-             if name == "unit"]
+    trend = ([(area, f"{month}-01", count) for area, month, count in tally.area_months],
+             [(unit, f"{month}-01", count) for unit, month, count in tally.unit_months])
     lead_times = {}
     for measure in LEAD_MEASURES:
         buckets = {int(value): count for value, count in summed(measure).items()}

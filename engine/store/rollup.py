@@ -180,11 +180,12 @@ def _visible(table: Any, scopes: Sequence[RollupScope]) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Tally:
-    """Sums of the rollup for some scopes over some months: (area, figure, value) -> n; and for the trend the case
-    and unit figures per month, (area, figure, value, month) -> n."""
+    """Sums of the rollup for some scopes over some months: (area, figure, value) -> n; and for the trend the
+    cases per (area, month) and per (unit, month)."""
 
     figures: dict[tuple[str, str, str], int]
-    monthly: dict[tuple[str, str, str, str], int]
+    area_months: list[tuple[str, str, int]]
+    unit_months: list[tuple[str, str, int]]
 
 
 def _both(scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None, *,
@@ -213,18 +214,24 @@ def tally(session: Session, scopes: Sequence[RollupScope], month_from: str | Non
     also the case and unit figures month by month (the trend)."""
     figures = _summed(session, _both(scopes, month_from, month_to, exclude=NOW_FIGURES))
     figures.update(_summed(session, _both(scopes, None, None, only=NOW_FIGURES)))
-    per_month: dict[tuple[str, str, str, str], int] = {}
-    if monthly:
-        trend = _both(scopes, month_from, month_to, only=("case", "unit"))
-        total = func.sum(trend.c.n)
-        columns = (trend.c.area, trend.c.figure, trend.c.value, trend.c.month)
-        per_month = {(area, figure, value, month): int(n) for area, figure, value, month, n in session.execute(
-            select(*columns, total).group_by(*columns).having(total != 0))}
-    return Tally(figures, per_month)
+    if not monthly:
+        return Tally(figures, [], [])
+    return Tally(figures, _by_month(session, scopes, month_from, month_to, "case"),
+                 _by_month(session, scopes, month_from, month_to, "unit"))
+
+
+def _by_month(session: Session, scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None,
+              figure: str) -> list[tuple[str, str, int]]:
+    """(area, month, cases) for the case figure, (unit, month, cases) for the unit figure."""
+    rows = _both(scopes, month_from, month_to, only=(figure,))
+    total = func.sum(rows.c.n)
+    key = rows.c.area if figure == "case" else rows.c.value
+    return [(name, month, int(n)) for name, month, n in session.execute(
+        select(key, rows.c.month, total).group_by(key, rows.c.month).having(total != 0)).all()]
 
 
 def _summed(session: Session, both: Any) -> dict[tuple[str, str, str], int]:
     total = func.sum(both.c.n)
     return {(area, figure, value): int(n) for area, figure, value, n in session.execute(
         select(both.c.area, both.c.figure, both.c.value, total)
-        .group_by(both.c.area, both.c.figure, both.c.value).having(total != 0))}
+        .group_by(both.c.area, both.c.figure, both.c.value).having(total != 0)).all()}

@@ -66,55 +66,23 @@ def _restricted_by(kinds: Sequence[str]) -> Any:
     return case((or_(*held), listed), else_=null())
 
 
-class _EpochHour(FunctionElement[int]):
-    """Whole hours since 1970 of a UTC timestamp: the same integer on both databases."""
-
-    inherit_cache = True
-    name = "epoch_hour"
-
-
-@compiles(_EpochHour, "postgresql")
-def _epoch_hour_postgresql(element: _EpochHour, compiler: Any, **kw: Any) -> str:
-    return f"CAST(floor(extract(epoch FROM {compiler.process(element.clauses, **kw)}) / 3600) AS BIGINT)"
+def _per_dialect(name: str, postgresql: str, sqlite: str) -> type[FunctionElement[Any]]:
+    """An SQL function written once per database; '{}' in a template stands for the argument."""
+    function: type[FunctionElement[Any]] = type(name, (FunctionElement,), {"inherit_cache": True, "name": name})
+    for dialect, template in (("postgresql", postgresql), ("sqlite", sqlite)):
+        def render(element: Any, compiler: Any, template: str = template, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+        compiles(function, dialect)(render)
+    return function
 
 
-@compiles(_EpochHour, "sqlite")
-def _epoch_hour_sqlite(element: _EpochHour, compiler: Any, **kw: Any) -> str:
-    return f"(CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER) / 3600)"
-
-
-class _UTCMonth(FunctionElement[str]):
-    """'YYYY-MM' of a UTC timestamp."""
-
-    inherit_cache = True
-    name = "utc_month"
-
-
-@compiles(_UTCMonth, "postgresql")
-def _utc_month_postgresql(element: _UTCMonth, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
-
-
-@compiles(_UTCMonth, "sqlite")
-def _utc_month_sqlite(element: _UTCMonth, compiler: Any, **kw: Any) -> str:
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"  # SQLite keeps UTC text
-
-
-class _Joined(FunctionElement[str]):
-    """The texts of a group joined by ',' in no particular order (a multiset: readers split it)."""
-
-    inherit_cache = True
-    name = "joined"
-
-
-@compiles(_Joined, "postgresql")
-def _joined_postgresql(element: _Joined, compiler: Any, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
-
-
-@compiles(_Joined, "sqlite")
-def _joined_sqlite(element: _Joined, compiler: Any, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+# whole hours since 1970 of a UTC timestamp: the same integer on both databases
+_EpochHour = _per_dialect("epoch_hour", "CAST(floor(extract(epoch FROM {}) / 3600) AS BIGINT)",
+                          "(CAST(strftime('%s', {}) AS INTEGER) / 3600)")
+# 'YYYY-MM' of a UTC timestamp (SQLite keeps UTC text)
+_UTCMonth = _per_dialect("utc_month", "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM')", "substr({}, 1, 7)")
+# the texts of a group joined by ',' in no particular order (a multiset: readers split it)
+_Joined = _per_dialect("joined", "string_agg({}, ',')", "group_concat({}, ',')")
 
 
 def _open_due(case_id: Any) -> Any:
