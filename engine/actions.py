@@ -93,7 +93,7 @@ def add_action(ctx: Context, data: dict[str, Any], actor_id: str, cases: list[Ar
         [case.id for case in cases],
     )
     ctx.session.refresh(action)
-    facts.refresh(ctx, cases=[case.id for case in cases])  # its cases count one more open action
+    facts.refresh(ctx, cases=[case.id for case in cases], lock=True)  # its cases count one more open action
     extra = {k: v for k, v in (("origin", origin), ("follow_up_of", follow_up_of)) if v}
     for event in events:
         audit_store.record_change(
@@ -149,7 +149,7 @@ def link_action(ctx: Context, action_id: int, number: str, actor_id: str, area: 
         if event not in action.events:
             action.events.append(event)
         action.cases.append(case)
-        facts.refresh(ctx, cases=[c.id for c in action.cases])  # now on several cases: counted once, by id
+        facts.refresh(ctx, cases=[c.id for c in action.cases], lock=True)  # on several cases: counted once, by id
         audit_store.record_change(
             ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of, entity="action", entity_id=action.id,
             operation="link", event=event,
@@ -183,7 +183,7 @@ def transition(
     if target == "effekt_utvarderad":
         action.effect_result, action.effect_note = result, (note or "").strip() or None
     ctx.session.flush()
-    facts.refresh(ctx, cases=[case.id for case in action.cases])  # open or not, as its cases' statistics count
+    facts.refresh(ctx, cases=[case.id for case in action.cases], lock=True)  # open or not, as its cases count
     for event in action.events:
         audit_store.record_change(
             ctx.session, actor_id=actor_id, on_behalf_of=ctx.on_behalf_of, entity="action", entity_id=action.id,

@@ -116,8 +116,8 @@ def histogram_percentile(buckets: dict[int, int], fraction: float) -> float | No
 
 def from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope], wanted: set[str],
                  now: datetime) -> Figures:
-    month_from = flt.created_from.strftime("%Y-%m") if flt.created_from else None
-    month_to = flt.created_to.strftime("%Y-%m") if flt.created_to else None
+    month_from = rollup.month_of(flt.created_from) if flt.created_from else None
+    month_to = rollup.month_of(flt.created_to) if flt.created_to else None
     tally = rollup.tally(ctx.session, scopes, month_from, month_to, "trend" in wanted)
 
     by_figure: dict[str, dict[str, int]] = {}  # figure -> value -> count, the areas summed

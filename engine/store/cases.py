@@ -19,6 +19,7 @@ from engine.store.types import rowcount
 from engine.rules.access import CaseStatus
 
 __all__ = [
+    "lock_cases",
     "add_case",
     "case_by_id",
     "case_for_step",
@@ -44,6 +45,13 @@ def add_case(session: Session, case: AreaCase) -> AreaCase:
 
 def case_by_id(session: Session, case_id: int) -> AreaCase | None:
     return session.get(AreaCase, case_id)
+
+
+def lock_cases(session: Session, case_ids: Collection[int]) -> None:
+    """Lock these case rows until the transaction ends (PostgreSQL; SQLite has one writer at a time), in id
+    order: a use case that changes what counts of cases it does not step waits for a step on them instead."""
+    session.execute(select(AreaCase.id).where(AreaCase.id.in_(sorted(case_ids))).order_by(AreaCase.id)
+                    .with_for_update())
 
 
 def case_for_step(session: Session, case_id: int) -> AreaCase | None:

@@ -28,7 +28,7 @@ from engine.rules.access import CaseScope
 from engine.store.models import StatsFact, StatsRollup, StatsRollupDelta
 
 __all__ = ["ROLLUP_DEPTH", "LEAD_RATIO", "KEY", "RollupScope", "Tally", "ancestors", "depth", "lead_bucket",
-           "bucket_bounds", "contributions", "record", "rebuild", "compact", "tally"]
+           "bucket_bounds", "contributions", "month_of", "record", "rebuild", "compact", "tally"]
 
 ROLLUP_DEPTH = 2  # region and hospital (förvaltning): the scopes whose facts are too many to count one by one
 LEAD_RATIO = 1.02  # lead-time buckets 2 % wide: a percentile read from them is within 1 % of the exact one
@@ -65,8 +65,10 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _month(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m")
+def month_of(moment: datetime) -> str:
+    """'YYYY-MM' in UTC, the year in four digits (strftime leaves out the zeros before years below 1000)."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}"
 
 
 def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
@@ -79,7 +81,7 @@ def contributions(fact: Mapping[Any, Any]) -> Iterator[tuple[str, ...]]:
     for figure, column in LEAD_FIGURES.items():
         if fact[column] is not None:
             figures.append((figure, str(lead_bucket((fact[column] - reported).total_seconds()))))
-    month = _month(reported)
+    month = month_of(reported)
     dated = [(month, figure, value) for figure, value in figures]
     # open tasks count now, whenever the case was reported: no month; a decision counts in the month it was made
     dated += [("", "open_due", hour) for hour in _entries(fact["open_due"])]

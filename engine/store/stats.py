@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (ColumnElement, Executable, FunctionElement, Integer, Select, String, and_, bindparam, case,
                         cast, delete, false, func, insert, literal, null, or_, select, true, update)
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
@@ -119,8 +120,10 @@ def _another_case(case_id: Any, event_id: Any) -> Any:
 
 
 def add_rollup_columns(session: Session) -> None:
-    """Fill the columns migration 0010 adds to the existing facts."""
+    """Fill the columns migration 0010 adds to the existing facts (and count an empty category or event type as
+    not filled in, as facts written since do)."""
     session.execute(update(StatsFact).values(
+        category=func.nullif(StatsFact.category, ""), event_type=func.nullif(StatsFact.event_type, ""),
         shared=_another_case(StatsFact.case_id, StatsFact.event_id), open_due=_open_due(StatsFact.case_id),
         decisions=_decided(StatsFact.case_id), open_actions=_open_actions(StatsFact.case_id, False),
         shared_open_actions=_open_actions(StatsFact.case_id, True)))
@@ -155,16 +158,13 @@ _FACT_TABLE_COLUMNS = [StatsFact.__table__.c[name] for name in FACT_COLUMNS]
 
 @functools.lru_cache(maxsize=16)
 def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Executable, Executable]:
-    """The DELETE and INSERT … SELECT that rewrite the facts of every case of the events of the cases bound as
-    `case_ids` and of the events bound as `event_ids` (an event's cases together: whether it is shared changes
-    with its other cases), both returning the facts for the rollup; built once per set of restricting decisions:
-    every step runs them, and building them costs more than running them."""
+    """The DELETE and INSERT … SELECT that rewrite the facts of the cases bound as `case_ids` and of every case of
+    the events bound as `event_ids`, both returning the facts for the rollup; built once per set of restricting
+    decisions: every step runs them, and building them costs more than running them."""
     case_ids = bindparam("case_ids", type_=Integer, expanding=True)
     event_ids = bindparam("event_ids", type_=Integer, expanding=True)
-    events_of_cases = select(AreaCase.event_id).where(AreaCase.id.in_(case_ids)).scalar_subquery()
-    which = or_(AreaCase.event_id.in_(events_of_cases), AreaCase.event_id.in_(event_ids))
-    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(events_of_cases),
-                     StatsFact.event_id.in_(event_ids))
+    which = or_(AreaCase.id.in_(case_ids), AreaCase.event_id.in_(event_ids))
+    fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(event_ids))
     return (delete(StatsFact).where(fact_which).returning(*_FACT_TABLE_COLUMNS),
             insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which))
             .returning(*_FACT_TABLE_COLUMNS))
@@ -182,7 +182,9 @@ def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[
                   event_ids: Sequence[int] = (), everything: bool = False) -> None:
     """Rewrite the facts of these cases (and of every case of these events) from their rows, and the rollup by
     the difference; `kinds` are the restricting decisions of every area, `everything` fills facts and rollup anew
-    (a bulk load)."""
+    (a bulk load). A step rewrites its own case's fact only, so steps on two areas of one event never touch the
+    same fact row; the other cases of an event are rewritten only when the event gains or loses a live case
+    (their `shared` changes), which a step does not do."""
     if not (case_ids or event_ids or everything):
         return
     session.flush()
@@ -190,12 +192,23 @@ def refresh_facts(session: Session, kinds: Sequence[str], *, case_ids: Sequence[
         fill_facts(session, kinds)
         rollup.rebuild(session)
         return
+    removed, written = _rewrite(session, kinds, case_ids, event_ids)
+    was = {fact["case_id"]: fact["shared"] for fact in removed}
+    now = {fact["case_id"]: fact["shared"] for fact in written}
+    changed = {fact["event_id"] for fact in [*removed, *written]
+               if was.get(fact["case_id"], False) != now.get(fact["case_id"], False)} - set(event_ids)
+    if changed:  # a case came or went: its siblings' facts say whether their event is shared
+        more_removed, more_written = _rewrite(session, kinds, (), sorted(changed))
+        removed, written = [*removed, *more_removed], [*written, *more_written]
+    rollup.record(session.connection(), removed, written)
+
+
+def _rewrite(session: Session, kinds: Sequence[str], case_ids: Sequence[int],
+             event_ids: Sequence[int]) -> tuple[list[RowMapping], list[RowMapping]]:
     remove, add = _refresh_statements(tuple(kinds))
     ids = {"case_ids": list(case_ids), "event_ids": list(event_ids)}
     connection = session.connection()  # Core execution: with a parameter dict the ORM would take it as bulk rows
-    removed = connection.execute(remove, ids).mappings().all()
-    written = connection.execute(add, ids).mappings().all()
-    rollup.record(connection, removed, written)
+    return list(connection.execute(remove, ids).mappings()), list(connection.execute(add, ids).mappings())
 
 
 def _restricted(kinds: Sequence[str]) -> ColumnElement[bool]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from engine import Engine
 from engine.context import Context
@@ -196,5 +196,13 @@ def test_migrations_0009_and_0010_fill_the_facts_and_the_rollup_of_existing_case
         config.attributes["connection"] = connection
         command.downgrade(config, below)  # drops the facts
     upgrade(demo.db)  # creates and fills them from the cases, events and tasks; 0010 the rollup from the facts
+    assert maintained(demo) == before
+    assert rollup_counts(demo) == counted
+
+    with demo.db.engine.begin() as connection:  # facts 0009 wrote before empty texts counted as not filled in
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009_stats_facts")
+        assert connection.execute(text("UPDATE stats_facts SET category = '' WHERE category IS NULL")).rowcount
+    upgrade(demo.db)
     assert maintained(demo) == before
     assert rollup_counts(demo) == counted

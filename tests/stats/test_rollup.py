@@ -29,7 +29,7 @@ CALLERS = ("cecilia", "anna", "karin", "bertil", "sara", "david", "revisor", "sv
 THIS_MONTH = datetime.now(UTC).date().replace(day=1)
 SERVED = ("", "?unit=ks", "?unit=rs", "?unit=sos", "?area=vard", "?area=omsorg", f"?from={THIS_MONTH}",
           f"?from={THIS_MONTH.year}-01-01&to={THIS_MONTH.year}-12-31", "?bucket=quarter", "?bucket=year",
-          "?dimensions=area,trend&bucket=year")
+          "?dimensions=area,trend&bucket=year", "?from=0300-01-01")
 # region and hospital grants, one per area, asking for a unit at or below them
 REGION_OR_HOSPITAL = {(who, query) for who in ("cecilia", "anna", "karin", "sara", "revisor")
                       for query in ("", "?area=vard")} | {(who, "?unit=ks") for who in ("cecilia", "anna", "revisor")}
