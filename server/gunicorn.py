@@ -24,6 +24,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.http import errors as http_errors
 from gunicorn.http.body import ChunkedReader, LengthReader
 from gunicorn.workers.gthread import ThreadWorker
+from prometheus_client import multiprocess
 
 __all__ = ["run", "JsonErrorWorker"]
 
@@ -142,9 +143,9 @@ class _Application(BaseApplication):  # type: ignore[misc]
 
 
 def _child_exit(_server: Any, worker: Any) -> None:
-    """A worker's metric files are summed no longer as live values once it is gone (prometheus-client)."""
-    from prometheus_client import multiprocess
-
+    """A worker's metric files are summed no longer as live values once it is gone (prometheus-client). Imported
+    with this module, not here: the arbiter calls this from its SIGCHLD handler, which can interrupt an import
+    under way at shutdown, and an import begun inside it then fails with a traceback in the log."""
     multiprocess.mark_process_dead(worker.pid)
 
 

@@ -129,7 +129,7 @@ def test_operator_runs_avvik_from_deploy(
         "request_id": error["request_id"], "user_id": "anna", "method": "GET",
         "path": "/api/v1/events/<string:number>", "status": 404, "duration_ms": None}
     jobs = [json.loads(line) for line in worker_log.read_text().splitlines() if '"avvik.worker"' in line]
-    assert {line["job"] for line in jobs} == {"timers", "action_deadlines", "outbox"}
+    assert {line["job"] for line in jobs} == {"timers", "action_deadlines", "outbox", "stats_rollup"}
 
     # yesterday's backup, restored into a fresh database, serves every event
     backup = tmp_path / "avvik-backup.dump"

@@ -28,7 +28,13 @@ SHAPES = [PNR, PNR.replace("-", ""), PNR[2:], PNR[2:].replace("-", "")]
 def json_lines(path: Path) -> list[dict[str, Any]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines
-    return [json.loads(line) for line in lines]  # every line is one JSON object
+    parsed = []
+    for line in lines:  # every line is one JSON object
+        try:
+            parsed.append(json.loads(line))
+        except json.JSONDecodeError:
+            pytest.fail(f"{path.name}: a line that is not JSON: {line[:500]!r}")
+    return parsed
 
 
 def test_no_protected_value_in_any_log_line(demo: Engine, report: dict[str, Any], tmp_path: Path) -> None:
