@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from collections.abc import Callable
@@ -12,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.release import Release, ReleaseCache, parse_release
 from engine.errors import DefinitionError
+from engine.lru import Lru
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.store import releases as release_store
 from engine.store.models import ReleaseRecord, TaskRow
@@ -25,23 +24,13 @@ class ReleaseRecords:
     transaction that read the row committed. Bounded like the ReleaseCache: old releases fall out."""
 
     def __init__(self, size: int = 16) -> None:
-        self._size = size
-        self._items: OrderedDict[int, ReleaseRecord] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[int, ReleaseRecord] = Lru(size)
 
     def get(self, release_id: int) -> ReleaseRecord | None:
-        with self._lock:
-            record = self._items.get(release_id)
-            if record is not None:
-                self._items.move_to_end(release_id)
-            return record
+        return self._items.get(release_id)
 
     def put(self, record: ReleaseRecord) -> None:
-        with self._lock:
-            self._items[record.id] = record
-            self._items.move_to_end(record.id)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(record.id, record)
 
 
 def _detached_copy(record: ReleaseRecord, release: Release) -> ReleaseRecord:

@@ -6,8 +6,6 @@ below may assume well-formed input.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from collections.abc import Mapping
 
@@ -22,6 +20,7 @@ from engine.definitions.forms import FormSet
 from engine.definitions.isotime import quote_bare_timers
 from engine.definitions.notifications import NotificationSet, parse_notifications
 from engine.errors import DefinitionError
+from engine.lru import Lru
 from engine.rules.access import AreaAccess
 
 __all__ = [
@@ -190,21 +189,11 @@ class ReleaseCache:
     """Parsed releases by hash, so a request never re-parses definitions. Bounded: old releases fall out."""
 
     def __init__(self, size: int = 16) -> None:
-        self._size = size
-        self._items: OrderedDict[str, Release] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[str, Release] = Lru(size)
 
     def get(self, release_hash: str) -> Release | None:
-        with self._lock:
-            release = self._items.get(release_hash)
-            if release is not None:
-                self._items.move_to_end(release_hash)
-            return release
+        return self._items.get(release_hash)
 
     def put(self, release: Release) -> Release:
-        with self._lock:
-            self._items[release.hash] = release
-            self._items.move_to_end(release.hash)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(release.hash, release)
         return release

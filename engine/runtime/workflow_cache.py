@@ -9,32 +9,24 @@ half-mutated workflow behind, and two threads never hold the same one. Bounded: 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+
+from engine.lru import Lru
 
 __all__ = ["WorkflowCache"]
 
 
 class WorkflowCache:
     def __init__(self, size: int = 32) -> None:  # a 200-task instance is a few MB in memory
-        self._size = size
-        self._items: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[int, tuple[int, BpmnWorkflow]] = Lru(size)
 
     def take(self, case_id: int, version: int, spec: BpmnProcessSpec) -> BpmnWorkflow | None:
         """The workflow at exactly this version of the case, on this spec, removed from the cache; else None."""
-        with self._lock:
-            kept = self._items.pop(case_id, None)
+        kept = self._items.pop(case_id)
         if kept is None or kept[0] != version or kept[1].spec is not spec:
             return None
         return kept[1]
 
     def put(self, case_id: int, version: int, workflow: BpmnWorkflow) -> None:
-        with self._lock:
-            self._items[case_id] = (version, workflow)
-            self._items.move_to_end(case_id)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(case_id, (version, workflow))
