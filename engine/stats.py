@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, UTC
 from typing import Any
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from engine import stats_figures
 from engine.access import case_scopes, grants_of
@@ -94,9 +94,9 @@ def _labels(ctx: Context) -> dict[str, dict[str, str]]:
         intake = release.forms.get(release.intake.form).schema
         for choice in ((intake.get("properties") or {}).get("handelsetyp") or {}).get("oneOf") or []:
             event_types.setdefault(choice["const"], choice.get("title", choice["const"]))
-    units = {u.id: u.name for u in org_store.all_units(ctx.session)}
-    return {"area": areas, "event_type": event_types, "unit": units,
-            "status": dict(CASE_STATUS_LABELS)}
+    all_units = org_store.all_units(ctx.session)
+    return {"area": areas, "event_type": event_types, "unit": {u.id: u.name for u in all_units},
+            "unit_path": {u.id: u.path for u in all_units}, "status": dict(CASE_STATUS_LABELS)}
 
 
 def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None) -> list[dict[str, Any]]:
@@ -109,21 +109,52 @@ def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None
     return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
 
 
+def top_path(flt: CaseFilter) -> str:
+    """The unit the answer is about: the unit filter, else the deepest unit above every unit the caller reads
+    ('/' when they share none)."""
+    if flt.unit_path:
+        return flt.unit_path
+    paths = [scope.unit_path.strip("/").split("/") for scope in flt.scopes]
+    common: list[str] = []
+    for parts in zip(*paths) if paths else ():
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    return "/" + "".join(f"{part}/" for part in common)
+
+
+def _below(top: str, unit_paths: dict[str, str]) -> Callable[[str], str]:
+    """Unit id -> the unit directly below `top` it lies in (itself at or above that level; a unit outside `top`,
+    where a case the caller reads happened before it moved inside, its ancestor at that level)."""
+    level = top.count("/")  # '/' 1, '/a/' 2: the index of the segment below top, plus one
+    kept: dict[str, str] = {}
+
+    def below(unit_id: str) -> str:
+        if unit_id not in kept:
+            parts = unit_paths.get(unit_id, f"/{unit_id}/").strip("/").split("/")
+            kept[unit_id] = parts[min(level, len(parts)) - 1]
+        return kept[unit_id]
+    return below
+
+
 def _trend(rows: tuple[Iterable[tuple[str, str, int]], Iterable[tuple[str, str, int]]], bucket: str,
-           labels: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """The cases per period, per area and period and per unit and period, from (area or unit, first day of the
-    period or month, count) rows."""
+           labels: dict[str, dict[str, str]], top: str) -> dict[str, Any]:
+    """The cases per period, per area and period and per unit directly below `top` and period, from (area or
+    unit, first day of the period or month, count) rows. Below a region that is its hospitals, not its hundreds
+    of units: the unit filter drills down."""
     labelled: dict[str, str] = {}  # a region's trend has thousands of rows but a few dozen periods
 
-    def summed(keyed: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str], int]:
+    def summed(keyed: Iterable[tuple[str, str, int]], key_of: Callable[[str], str]) -> dict[tuple[str, str], int]:
         sums: dict[tuple[str, str], int] = {}
         for key, start, count in keyed:
             day = str(start)[:10]
             period = labelled.get(day) or labelled.setdefault(day, period_label(date.fromisoformat(day), bucket))
-            sums[(key, period)] = sums.get((key, period), 0) + int(count)
+            summed_key = (key_of(key), period)
+            sums[summed_key] = sums.get(summed_key, 0) + int(count)
         return sums
 
-    by_area, by_unit = summed(rows[0]), summed(rows[1])
+    by_area = summed(rows[0], str)
+    by_unit = summed(rows[1], _below(top, labels["unit_path"]))
     total: dict[str, int] = {}
     for (_, period), count in by_area.items():
         total[period] = total.get(period, 0) + count
@@ -228,7 +259,7 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         else:
             result["counts"][dimension] = _rows(rows, label_sets.get(dimension))
     if "trend" in wanted:
-        result["trend"] = _trend(figures.trend, bucket, labels)
+        result["trend"] = _trend(figures.trend, bucket, labels, top_path(flt))
     result["lead_times"] = {measure: {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
                             for measure, (cases, median, p90) in figures.lead_times.items()}
     open_tasks, overdue_tasks = figures.open_tasks

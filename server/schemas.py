@@ -900,7 +900,9 @@ class TrendOut(Schema):
     bucket = fields.String()
     periods = fields.List(fields.Nested(PeriodCountOut))
     by_area = fields.List(fields.Nested(KeyedPeriodCountOut))
-    by_unit = fields.List(fields.Nested(KeyedPeriodCountOut))
+    by_unit = fields.List(fields.Nested(KeyedPeriodCountOut), metadata={
+        "description": "Per unit directly below the unit asked about (the unit filter, else the deepest unit above "
+                       "all the caller reads), each with its subtree"})
 
 
 class LeadTimeOut(Schema):

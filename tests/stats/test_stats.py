@@ -95,6 +95,24 @@ def test_each_caller_counts_only_the_cases_they_read(client: Any, auth: Any, rep
         assert stats(client, auth(who))["total"]["cases"] == listed_cases(client, auth(who)), who
 
 
+def test_the_unit_trend_is_per_unit_directly_below_the_unit_asked_about(
+    client: Any, auth: Any, report: dict[str, Any]
+) -> None:
+    """A region's trend per hospital, not per each of its units (hundreds in a real region); a unit drills down."""
+    world(client, auth, report)
+    cecilia = auth("cecilia")
+
+    def by_unit(query: str = "") -> dict[str, int]:
+        trend = stats(client, cecilia, f"?dimensions=trend&bucket=year{query}")["trend"]
+        return {row["key"]: row["count"] for row in trend["by_unit"]}
+
+    assert by_unit() == {"ks": 2, "sos": 1}
+    assert by_unit("&unit=ks") == {"ks-akut": 1, "ks-avd12": 1}
+    assert by_unit("&unit=ks-akut") == {"ks-akut": 1}
+    sara = stats(client, auth("sara"), "?dimensions=trend&bucket=year")["trend"]  # omsorg on Gotland
+    assert {row["key"]: row["count"] for row in sara["by_unit"]} == {"rg-aldre": 1}
+
+
 def test_filters_narrow_the_counts_and_bad_ones_are_refused(client: Any, auth: Any, report: dict[str, Any]) -> None:
     world(client, auth, report)
     cecilia = auth("cecilia")
