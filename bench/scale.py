@@ -5,6 +5,7 @@ statement timeout, so a read whose plan degrades with the data is reported as su
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from typing import Any
@@ -40,6 +41,7 @@ def measure(call: Callable[[], Any], repeats: int, budget_seconds: float) -> dic
         if not _timed_out(exc):
             raise
         return {"timed_out": True, "statement_timeout_s": STATEMENT_TIMEOUT_S}
+    gc.freeze()  # as a server worker does after start (server/gunicorn.py): no full collection walks the libraries
     samples: list[float] = []
     deadline = time.monotonic() + budget_seconds
     while len(samples) < repeats and time.monotonic() < deadline:

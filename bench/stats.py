@@ -12,6 +12,7 @@ PostgreSQL does not use it.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -37,6 +38,7 @@ __all__ = ["measure_stats"]
 
 def _timed(call: Callable[[], Any], repeats: int, budget_seconds: float) -> dict[str, Any]:
     call()  # warm-up: release parsing, plan caches
+    gc.freeze()  # as a server worker does after start (server/gunicorn.py): no full collection walks the libraries
     samples: list[float] = []
     deadline = time.monotonic() + budget_seconds
     while len(samples) < repeats and time.monotonic() < deadline:

@@ -94,9 +94,9 @@ def _labels(ctx: Context) -> dict[str, dict[str, str]]:
         intake = release.forms.get(release.intake.form).schema
         for choice in ((intake.get("properties") or {}).get("handelsetyp") or {}).get("oneOf") or []:
             event_types.setdefault(choice["const"], choice.get("title", choice["const"]))
-    all_units = org_store.all_units(ctx.session)
-    return {"area": areas, "event_type": event_types, "unit": {u.id: u.name for u in all_units},
-            "unit_path": {u.id: u.path for u in all_units}, "status": dict(CASE_STATUS_LABELS)}
+    units = org_store.unit_names_and_paths(ctx.session)
+    return {"area": areas, "event_type": event_types, "unit": {unit_id: name for unit_id, name, _ in units},
+            "unit_path": {unit_id: path for unit_id, _, path in units}, "status": dict(CASE_STATUS_LABELS)}
 
 
 def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None) -> list[dict[str, Any]]:
@@ -107,20 +107,6 @@ def _rows(pairs: Iterable[tuple[Any, int]], labels: dict[Any, str] | None = None
     rows = [{"key": key, "label": (labels or {}).get(key, str(key)) if key is not None else NO_VALUE,
              "count": count} for key, count in merged.items()]
     return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
-
-
-def top_path(flt: CaseFilter) -> str:
-    """The unit the answer is about: the unit filter, else the deepest unit above every unit the caller reads
-    ('/' when they share none)."""
-    if flt.unit_path:
-        return flt.unit_path
-    paths = [scope.unit_path.strip("/").split("/") for scope in flt.scopes]
-    common: list[str] = []
-    for parts in zip(*paths) if paths else ():
-        if len(set(parts)) > 1:
-            break
-        common.append(parts[0])
-    return "/" + "".join(f"{part}/" for part in common)
 
 
 def _below(top: str, unit_paths: dict[str, str]) -> Callable[[str], str]:
@@ -259,7 +245,7 @@ def statistics(ctx: Context, actor_id: str, *, bucket: str = "month", dimensions
         else:
             result["counts"][dimension] = _rows(rows, label_sets.get(dimension))
     if "trend" in wanted:
-        result["trend"] = _trend(figures.trend, bucket, labels, top_path(flt))
+        result["trend"] = _trend(figures.trend, bucket, labels, stats_figures.top_path(flt))
     result["lead_times"] = {measure: {"cases": cases, "median_hours": _hours(median), "p90_hours": _hours(p90)}
                             for measure, (cases, median, p90) in figures.lead_times.items()}
     open_tasks, overdue_tasks = figures.open_tasks

@@ -18,7 +18,7 @@ from engine.store import rollup
 from engine.store import stats as stats_store
 from engine.store.stats import CaseFilter
 
-__all__ = ["Figures", "figures", "compact", "histogram_percentile", "percentile", "rollup_scopes"]
+__all__ = ["Figures", "figures", "compact", "histogram_percentile", "percentile", "rollup_scopes", "top_path"]
 
 LEAD_MEASURES = ("report_to_triage", "report_to_closed")
 # Lead times of up to this many cases are computed exactly even where the rollup answers; above it from the
@@ -41,6 +41,20 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
+def top_path(flt: CaseFilter) -> str:
+    """The unit the answer is about: the unit filter, else the deepest unit above every unit the caller reads
+    ('/' when they share none)."""
+    if flt.unit_path:
+        return flt.unit_path
+    paths = [scope.unit_path.strip("/").split("/") for scope in flt.scopes]
+    common: list[str] = []
+    for parts in zip(*paths) if paths else ():
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    return "/" + "".join(f"{part}/" for part in common)
+
+
 def figures(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str, now: datetime) -> Figures:
     """The figures of the filter's cases, from the rollup where it answers exactly."""
     scopes = rollup_scopes(flt, bucket if "trend" in wanted else None)
@@ -54,7 +68,8 @@ class Figures:
     cases: int
     events: int
     pairs: dict[str, list[tuple[Any, ...]]]  # figure -> (value..., count) rows, summed by _rows / _risk
-    # the trend: (area, first day of the period, count) and (unit, first day of the period, count)
+    # the trend: (area, first day of the period, count) and (unit, first day of the period, count); the units may
+    # already be those directly below the top (engine/stats.py groups them so in any case)
     trend: tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]
     lead_times: dict[str, tuple[int, float | None, float | None]]  # measure -> (cases, median s, p90 s)
     open_tasks: tuple[int, int]  # (open, of which overdue)
@@ -118,7 +133,8 @@ def from_rollup(ctx: Context, flt: CaseFilter, scopes: list[rollup.RollupScope],
                  now: datetime) -> Figures:
     month_from = rollup.month_of(flt.created_from) if flt.created_from else None
     month_to = rollup.month_of(flt.created_to) if flt.created_to else None
-    tally = rollup.tally(ctx.session, scopes, month_from, month_to, "trend" in wanted)
+    trend_level = top_path(flt).count("/") if "trend" in wanted else None  # the units below the top
+    tally = rollup.tally(ctx.session, scopes, month_from, month_to, trend_level)
 
     by_figure: dict[str, dict[str, int]] = {}  # figure -> value -> count, the areas summed
     for (_, name, value), count in tally.figures.items():

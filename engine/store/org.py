@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from engine.rules.access import Grant
 from engine.store.models import ApiToken, RoleGrant, Unit, User
 
-__all__ = ["credential_counts", "get_unit", "nearest_of_kind", "all_units", "units_under", "add_unit", "get_user",
-           "add_user", "add_grant", "grants_of", "add_token", "token_by_hash", "token_by_id", "tokens_of",
-           "grants_from_source", "users_from_source"]
+__all__ = ["credential_counts", "get_unit", "nearest_of_kind", "all_units", "unit_names_and_paths", "units_under",
+           "add_unit", "get_user", "add_user", "add_grant", "grants_of", "add_token", "token_by_hash", "token_by_id",
+           "tokens_of", "grants_from_source", "users_from_source"]
 
 
 def get_unit(session: Session, unit_id: str) -> Unit | None:
@@ -21,6 +21,11 @@ def get_unit(session: Session, unit_id: str) -> Unit | None:
 
 def all_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).order_by(Unit.path)))
+
+
+def unit_names_and_paths(session: Session) -> list[tuple[str, str, str]]:
+    """(id, name, path) of every unit, without loading them as objects: for answers that name hundreds of units."""
+    return [(unit_id, name, path) for unit_id, name, path in session.execute(select(Unit.id, Unit.name, Unit.path))]
 
 
 def units_under(session: Session, path: str) -> list[Unit]:

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.rules.access import CaseScope
-from engine.store.models import StatsFact, StatsRollup, StatsRollupDelta
+from engine.store.models import StatsFact, StatsRollup, StatsRollupDelta, Unit
 
 __all__ = ["ROLLUP_DEPTH", "LEAD_RATIO", "KEY", "RollupScope", "Tally", "ancestors", "depth", "lead_bucket",
            "bucket_bounds", "contributions", "month_of", "record", "rebuild", "compact", "tally"]
@@ -211,25 +211,41 @@ def _both(scopes: Sequence[RollupScope], month_from: str | None, month_to: str |
 
 
 def tally(session: Session, scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None,
-          monthly: bool) -> Tally:
-    """Every figure summed over the months [month_from, month_to) (open tasks whatever the months); with `monthly`
-    also the case and unit figures month by month (the trend)."""
+          trend_level: int | None) -> Tally:
+    """Every figure summed over the months [month_from, month_to) (open tasks whatever the months); with a
+    `trend_level` also the cases month by month per area and per unit at that depth (the trend)."""
     figures = _summed(session, _both(scopes, month_from, month_to, exclude=NOW_FIGURES))
     figures.update(_summed(session, _both(scopes, None, None, only=NOW_FIGURES)))
-    if not monthly:
+    if trend_level is None:
         return Tally(figures, [], [])
     return Tally(figures, _by_month(session, scopes, month_from, month_to, "case"),
-                 _by_month(session, scopes, month_from, month_to, "unit"))
+                 _by_month(session, scopes, month_from, month_to, "unit", trend_level))
+
+
+def _segment(session: Session, path: Any, index: int) -> Any:
+    """The index-th unit id (from 1) of a path '/a/b/c/'; '' past its end."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.split_part(path, "/", index + 1)
+    rest = func.substr(path, 2)
+    for _ in range(index - 1):
+        rest = func.substr(rest, func.instr(rest, "/") + 1)
+    return func.substr(rest, 1, func.instr(rest, "/") - 1)
 
 
 def _by_month(session: Session, scopes: Sequence[RollupScope], month_from: str | None, month_to: str | None,
-              figure: str) -> list[tuple[str, str, int]]:
-    """(area, month, cases) for the case figure, (unit, month, cases) for the unit figure."""
+              figure: str, level: int = 0) -> list[tuple[str, str, int]]:
+    """(area, month, cases) for the case figure; for the unit figure (unit, month, cases) with each unit counted
+    under its ancestor at depth `level` (itself if not that deep): a region's trend is its hospitals' few rows,
+    not its hundreds of units' thousands."""
     rows = _both(scopes, month_from, month_to, only=(figure,))
     total = func.sum(rows.c.n)
-    key = rows.c.area if figure == "case" else rows.c.value
+    if figure == "case":
+        key, source = rows.c.area, rows
+    else:
+        key = func.coalesce(func.nullif(_segment(session, Unit.path, level), ""), rows.c.value)
+        source = rows.outerjoin(Unit, Unit.id == rows.c.value)
     return [(name, month, int(n)) for name, month, n in session.execute(
-        select(key, rows.c.month, total).group_by(key, rows.c.month).having(total != 0)).all()]
+        select(key, rows.c.month, total).select_from(source).group_by(key, rows.c.month).having(total != 0)).all()]
 
 
 def _summed(session: Session, both: Any) -> dict[tuple[str, str, str], int]:
