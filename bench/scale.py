@@ -41,7 +41,8 @@ def measure(call: Callable[[], Any], repeats: int, budget_seconds: float) -> dic
         if not _timed_out(exc):
             raise
         return {"timed_out": True, "statement_timeout_s": STATEMENT_TIMEOUT_S}
-    gc.freeze()  # as a server worker does after start (server/gunicorn.py): no full collection walks the libraries
+    gc.collect()  # as a server worker does after start (server/gunicorn.py): no full collection walks the
+    gc.freeze()  # libraries; collected first, so no warm-up's garbage is kept for good
     samples: list[float] = []
     deadline = time.monotonic() + budget_seconds
     while len(samples) < repeats and time.monotonic() < deadline:

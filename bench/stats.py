@@ -38,7 +38,8 @@ __all__ = ["measure_stats"]
 
 def _timed(call: Callable[[], Any], repeats: int, budget_seconds: float) -> dict[str, Any]:
     call()  # warm-up: release parsing, plan caches
-    gc.freeze()  # as a server worker does after start (server/gunicorn.py): no full collection walks the libraries
+    gc.collect()  # as a server worker does after start (server/gunicorn.py): no full collection walks the
+    gc.freeze()  # libraries; collected first, so no warm-up's garbage is kept for good
     samples: list[float] = []
     deadline = time.monotonic() + budget_seconds
     while len(samples) < repeats and time.monotonic() < deadline:

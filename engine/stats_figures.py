@@ -42,17 +42,18 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
 
 
 def top_path(flt: CaseFilter) -> str:
-    """The unit the answer is about: the unit filter, else the deepest unit above every unit the caller reads
-    ('/' when they share none)."""
-    if flt.unit_path:
-        return flt.unit_path
-    paths = [scope.unit_path.strip("/").split("/") for scope in flt.scopes]
+    """The unit the answer is about: the deepest unit above every unit the caller reads in the filter's area ('/'
+    when they share none), or the unit filter where it lies below that."""
+    paths = [scope.unit_path.strip("/").split("/") for scope in flt.scopes if flt.area in (None, scope.area)]
     common: list[str] = []
     for parts in zip(*paths) if paths else ():
         if len(set(parts)) > 1:
             break
         common.append(parts[0])
-    return "/" + "".join(f"{part}/" for part in common)
+    read = "/" + "".join(f"{part}/" for part in common)
+    if flt.unit_path is None or covers(flt.unit_path, read):
+        return read  # no unit filter, or the caller reads only below it
+    return flt.unit_path
 
 
 def figures(ctx: Context, flt: CaseFilter, wanted: set[str], bucket: str, now: datetime) -> Figures:

@@ -143,7 +143,8 @@ class _Application(BaseApplication):  # type: ignore[misc]
         app = create_app()  # per worker, after fork: no connection is shared between processes
         # What the worker holds for its lifetime (~130 000 objects of the imported libraries) is moved out of the
         # collector's reach: a full collection then walks what requests allocate, instead of pausing ~100 ms in
-        # the middle of some request (the statistics' p95, bench/README.md).
+        # the middle of some request (the statistics' p95, bench/README.md). Garbage first, or it is kept for good.
+        gc.collect()
         gc.freeze()
         return app
 
