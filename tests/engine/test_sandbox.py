@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,30 @@ def test_time_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SandboxError) as info:
         evaluate("1 + 1", {})
     assert info.value.details["reason"] == "too_complex"
+
+
+def test_time_the_garbage_collector_takes_during_an_expression_is_not_the_expressions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A collection that an allocation inside the expression triggers walks every object of the process (a worker's,
+    a long test run's): seconds on a big heap. It refused a plain condition in a full test run."""
+    clock = [0.0]
+    monkeypatch.setattr(time, "thread_time", lambda: clock[0])
+
+    class Collected(dict[str, int]):
+        def __getitem__(self, key: str) -> int:
+            def slow(phase: str, _info: dict[str, int]) -> None:
+                if phase == "stop":
+                    clock[0] += 1.0  # this thread's CPU second, spent walking the heap
+
+            gc.callbacks.insert(0, slow)
+            try:
+                gc.collect()
+            finally:
+                gc.callbacks.remove(slow)
+            return super().__getitem__(key)
+
+    assert evaluate("d['k'] == 1", {"d": Collected(k=1)}) is True  # the expression's own time: test_time_bound
 
 
 @pytest.mark.parametrize(
