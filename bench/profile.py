@@ -23,7 +23,10 @@ __all__ = ["profile", "count_statements", "server_lifecycle"]
 
 _OWN = (("engine", "avvik engine"), ("server", "avvik server"))
 _LIBRARIES = (
-    ("/sqlalchemy/", "SQLAlchemy"),
+    # the ORM (identity map, unit of work, loading objects) apart from Core (statements, compiling, result rows):
+    # the hot path's remedy differs between them
+    ("/sqlalchemy/orm/", "SQLAlchemy ORM"),
+    ("/sqlalchemy/", "SQLAlchemy Core"),
     ("/SpiffWorkflow/", "SpiffWorkflow"),
     ("/psycopg", "psycopg"),
     ("sqlite3", "sqlite3"),

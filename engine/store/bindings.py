@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 from collections.abc import Sequence
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -22,10 +22,16 @@ __all__ = [
 ]
 
 
+# built once: every step's statistics facts ask for the active releases
+_ACTIVE = select(Binding.release_id).distinct().order_by(Binding.release_id)
+_ACTIVE_IN_AREA = _ACTIVE.where(Binding.area == bindparam("area", type_=Binding.area.type))
+
+
 def active_release_ids(session: Session, area: str | None = None) -> list[int]:
     """The releases some unit is bound to (for `area`, or for anything), oldest first: what runs anywhere."""
-    query = select(Binding.release_id).distinct().order_by(Binding.release_id)
-    return list(session.scalars(query.where(Binding.area == area) if area is not None else query))
+    if area is None:
+        return list(session.scalars(_ACTIVE))
+    return list(session.scalars(_ACTIVE_IN_AREA, {"area": area}))
 
 
 def bindings_for(session: Session, unit_ids: Sequence[str], area: str | None = None) -> list[Binding]:

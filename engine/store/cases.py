@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import (ColumnElement, SQLColumnExpression, and_, case as case_when, delete, inspect, null, or_, select,
-                        update)
+from sqlalchemy import (ColumnElement, Select, SQLColumnExpression, Update, and_, bindparam, case as case_when, delete,
+                        inspect, null, or_, select, update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -69,16 +69,7 @@ def case_for_step(session: Session, case_id: int) -> AreaCase | None:
 def task_for_step(session: Session, task_id: str) -> tuple[TaskRow, AreaCase, list[TaskRow]] | None:
     """A task about to be worked, its case loaded as case_for_step loads it, and the case's open tasks, in one
     query (a row per open task and case of the event; the state comes on one of them only)."""
-    target, worked = aliased(AreaCase), aliased(TaskRow)
-    case_of_task = select(worked.area_case_id).where(worked.id == task_id).scalar_subquery()
-    state = case_when((and_(AreaCase.id == TaskRow.area_case_id, TaskRow.id == task_id), AreaCase.state),
-                      else_=null())
-    rows = session.execute(
-        select(TaskRow, AreaCase, state)
-        .join(target, target.id == TaskRow.area_case_id).join(AreaCase, AreaCase.event_id == target.event_id)
-        .where(or_(TaskRow.id == task_id, and_(TaskRow.area_case_id == case_of_task, TaskRow.ended_at.is_(None))))
-        .order_by(AreaCase.id).options(_EVENT)
-    ).all()
+    rows = session.execute(_TASK_FOR_STEP, {"task_id": task_id}).all()
     task = next((t for t, _, _ in rows if t.id == task_id), None)
     if task is None:
         return None
@@ -93,6 +84,24 @@ _EVENT = joinedload(AreaCase.event, innerjoin=True)
 
 def _state_of(case_id: int | SQLColumnExpression[int]) -> ColumnElement[Any]:
     return case_when((AreaCase.id == case_id, AreaCase.state), else_=null())
+
+
+def _task_for_step() -> Select[tuple[TaskRow, AreaCase, Any]]:
+    """task_for_step's query with the task id bound: built once (building it on every step cost as much as a
+    statement's round trip)."""
+    target, worked, task_id = aliased(AreaCase), aliased(TaskRow), bindparam("task_id", type_=TaskRow.id.type)
+    case_of_task = select(worked.area_case_id).where(worked.id == task_id).scalar_subquery()
+    state = case_when((and_(AreaCase.id == TaskRow.area_case_id, TaskRow.id == task_id), AreaCase.state),
+                      else_=null())
+    return (
+        select(TaskRow, AreaCase, state)
+        .join(target, target.id == TaskRow.area_case_id).join(AreaCase, AreaCase.event_id == target.event_id)
+        .where(or_(TaskRow.id == task_id, and_(TaskRow.area_case_id == case_of_task, TaskRow.ended_at.is_(None))))
+        .order_by(AreaCase.id).options(_EVENT)
+    )
+
+
+_TASK_FOR_STEP = _task_for_step()
 
 
 def _stepped(rows: list[tuple[AreaCase, Any]], case_id: int) -> AreaCase | None:
@@ -190,17 +199,27 @@ def _complete(session: Session, completed: Completion, row: TaskRow | None, ende
     at once (a loop back to it) keeps open; the condition is checked all the same."""
     values = ({"assignee_id": completed.assignee} if still_open
               else {"ended_at": ended_at, "outcome": "completed", "ended_by": completed.user})
-    result = session.execute(
-        update(TaskRow)
-        .where(TaskRow.id == completed.task_id, TaskRow.ended_at.is_(None),
-               TaskRow.assignee_id.is_not_distinct_from(completed.assignee))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    statement = _STILL_OPEN if still_open else _ENDED
+    bound = {f"new_{column}": value for column, value in values.items()}
+    result = session.execute(statement, {**bound, "task_id": completed.task_id, "read": completed.assignee})
     if rowcount(result) != 1 or row is None:
         raise StaleWrite()
     for column, value in values.items():
         set_committed_value(row, column, value)
+
+
+def _end_task(*columns: str) -> Update:
+    """_complete's UPDATE setting each of `columns` from the parameter new_<column>: built once per kind."""
+    return (
+        update(TaskRow)
+        .where(TaskRow.id == bindparam("task_id"), TaskRow.ended_at.is_(None),
+               TaskRow.assignee_id.is_not_distinct_from(bindparam("read", type_=TaskRow.assignee_id.type)))
+        .values({column: bindparam(f"new_{column}", type_=TaskRow.__table__.c[column].type) for column in columns})
+        .execution_options(synchronize_session=False)
+    )
+
+
+_STILL_OPEN, _ENDED = _end_task("assignee_id"), _end_task("ended_at", "outcome", "ended_by")
 
 
 def _reopen(row: TaskRow, new: TaskRow, now: datetime) -> TaskRow:

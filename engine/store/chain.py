@@ -21,11 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, UTC
 from typing import Any, Literal
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import ColumnElement, Insert, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only
@@ -97,24 +99,31 @@ def _head(session: Session, entity: str) -> LogChain:
     """The entity's head row, locked until the transaction ends (created the first time, race-free), in one
     statement: an upsert whose no-op update takes the row lock that SELECT … FOR UPDATE would (every change-log
     row costs this round trip, so it is one, not two)."""
-    return session.scalars(_lock_head(session, entity).returning(LogChain)
-                           .execution_options(populate_existing=True)).one()
+    head: LogChain = session.scalars(_locking(_postgresql(session), None), {"head_entity": entity}).one()
+    return head
 
 
 def _head_and_next_id(session: Session, entity: str, log: Log) -> tuple[LogChain, int]:
     """The head, locked as `_head` locks it, and the id the log's next row gets, taken in the same statement
     once the lock is held: ids follow chain order, and the row's content (its id included) is known before its
     INSERT, so the row is written once, digest and hash with it."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    statement = _lock_head(session, entity).returning(LogChain, _next_id(LOGS[log], postgresql))
-    head, next_id = session.execute(statement.execution_options(populate_existing=True)).one()
+    head, next_id = session.execute(_locking(_postgresql(session), log), {"head_entity": entity}).one()
     return head, next_id
 
 
-def _lock_head(session: Session, entity: str) -> Insert:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(LogChain).values(entity=entity)
-    return statement.on_conflict_do_update(index_elements=["entity"], set_={"entity": statement.excluded.entity})
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+@lru_cache(maxsize=8)
+def _locking(postgresql: bool, log: Log | None) -> ReturningInsert[Any]:
+    """The head's locking upsert for the entity bound as `head_entity`, returning the head and, for a log, the id
+    of its next row: built once per database kind and log (every change-log row sends it)."""
+    insert = pg_insert if postgresql else sqlite_insert
+    statement = insert(LogChain).values(entity=bindparam("head_entity", type_=LogChain.entity.type))
+    upsert = statement.on_conflict_do_update(index_elements=["entity"], set_={"entity": statement.excluded.entity})
+    returned = (LogChain,) if log is None else (LogChain, _next_id(LOGS[log], postgresql))
+    return upsert.returning(*returned).execution_options(populate_existing=True)
 
 
 def _next_id(model: type[AuditEntry] | type[ReadLogEntry], postgresql: bool) -> ColumnElement[int]:

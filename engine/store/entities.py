@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any, cast
+
+from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,16 +34,25 @@ def add_entity(session: Session, entity_id: str, name: str, prefix: str) -> Lega
     return entity
 
 
+def _create_counter(insert: Any) -> Insert:  # either dialect's insert (both have on_conflict_do_nothing)
+    counter = insert(EventCounter).values(series=bindparam("counter_series"), year=bindparam("counter_year"), value=0)
+    return cast(Insert, counter.on_conflict_do_nothing(index_elements=["series", "year"]))
+
+
+# built once: every report takes a number
+_CREATE_COUNTER_PG, _CREATE_COUNTER_SQLITE = _create_counter(pg_insert), _create_counter(sqlite_insert)
+_COUNT = (update(EventCounter)
+          .where(EventCounter.series == bindparam("counter_series"), EventCounter.year == bindparam("counter_year"))
+          .values(value=EventCounter.value + 1).returning(EventCounter.value))
+
+
 def next_number(session: Session, series: str, year: int) -> str:
     """SERIES-YYYY-NNNNNN, unique under concurrency: the counter row is incremented in place, which takes a row
     lock on PostgreSQL (and the database lock on SQLite) until the transaction ends."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(EventCounter).values(series=series, year=year, value=0).on_conflict_do_nothing(
-        index_elements=["series", "year"]))
-    value = session.scalar(
-        update(EventCounter).where(EventCounter.series == series, EventCounter.year == year).values(
-            value=EventCounter.value + 1).returning(EventCounter.value)
-    )
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    values = {"counter_series": series, "counter_year": year}
+    session.execute(_CREATE_COUNTER_PG if postgresql else _CREATE_COUNTER_SQLITE, values)
+    value = session.scalar(_COUNT, values)
     return f"{series}-{year}-{value:06d}"
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from datetime import datetime
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, nulls_last, select, union, update
+from sqlalchemy import ColumnElement, Row, Select, bindparam, nulls_last, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,14 +27,18 @@ class TaskFilter:
     unit_path: str | None = None
     due_before: datetime | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
+    def shape(self) -> tuple[bool, bool, bool]:
+        return self.area is not None, self.unit_path is not None, self.due_before is not None
+
+    def values(self) -> dict[str, Any]:
+        """The bound values of the conditions `shape` selects (see _narrowed)."""
+        found: dict[str, Any] = {}
         if self.area is not None:
-            found.append(TaskRow.area == self.area)
+            found["area"] = self.area
         if self.unit_path is not None:
-            found.append(TaskRow.unit_path.between(self.unit_path, self.unit_path + "\uffff"))
+            found |= {"unit_lo": self.unit_path, "unit_hi": self.unit_path + "\uffff"}
         if self.due_before is not None:
-            found.append(TaskRow.due_at < self.due_before)
+            found["due_before"] = self.due_before
         return found
 
 
@@ -76,34 +82,63 @@ def retitle(session: Session, event_id: int, title: str) -> None:
 
 # Worklist order: soonest due first, undated last, then oldest. Matches the index ix_tasks_open_role_due.
 _ORDER = (nulls_last(TaskRow.due_at.asc()), TaskRow.created_at.asc())
+# A page is only shown: plain rows, not 50 ORM objects, which cost more than the page's SQL.
+_PAGE = tuple(TaskRow.__table__.c)
+
+
+def _narrowed(narrow: tuple[bool, bool, bool]) -> list[ColumnElement[bool]]:
+    area, unit_path, due_before = narrow
+    found: list[ColumnElement[bool]] = []
+    if area:
+        found.append(TaskRow.area == bindparam("area"))
+    if unit_path:
+        found.append(TaskRow.unit_path.between(bindparam("unit_lo"), bindparam("unit_hi")))
+    if due_before:
+        found.append(TaskRow.due_at < bindparam("due_before"))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _mine(narrow: tuple[bool, bool, bool]) -> Select[Any]:
+    query = select(*_PAGE).where(TaskRow.assignee_id.in_(bindparam("assignees", expanding=True)),
+                                 TaskRow.ended_at.is_(None), *_narrowed(narrow))
+    return query.order_by(*_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@lru_cache(maxsize=64)
+def _available(grants: int, narrow: tuple[bool, bool, bool]) -> Select[Any]:
+    """Built once per number of grants and filters: building it anew took as long as PostgreSQL ran it."""
+    per_grant = [
+        select(TaskRow.id).where(
+            TaskRow.ended_at.is_(None),
+            TaskRow.assignee_id.is_(None),
+            TaskRow.role == bindparam(f"role{i}"),
+            TaskRow.unit_path.between(bindparam(f"lo{i}"), bindparam(f"hi{i}")),
+            *_narrowed(narrow),
+        ).order_by(*_ORDER).limit(bindparam("first")).subquery()
+        for i in range(grants)
+    ]
+    candidates = union(*(select(sub.c.id) for sub in per_grant)).subquery()
+    query = select(*_PAGE).where(TaskRow.id.in_(select(candidates.c.id))).order_by(*_ORDER)
+    return query.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def worklist(
     session: Session, user_id: str, grants: Sequence[Grant], scope: str, limit: int, offset: int,
     narrow: TaskFilter = TaskFilter(), also_assigned_to: Sequence[str] = (),
-) -> list[TaskRow]:
+) -> list[Row[Any]]:
     """scope 'mine': assigned to the user (or to `also_assigned_to`, whom a deputy stands in for); 'available':
     unassigned tasks whose role the user holds on the task's unit or an ancestor; either narrowed by `narrow`.
 
     'available' takes the first limit+offset tasks per grant, each read in worklist order from the partial index
     on (role, due_at, created_at) of open tasks and filtered by the grant's subtree, then merges them: a grant
     over half the region stops after a page instead of sorting every open task below it."""
+    values: dict[str, Any] = {"limit": limit, "offset": offset, **narrow.values()}
     if scope == "mine":
-        query = select(TaskRow).where(TaskRow.assignee_id.in_([user_id, *also_assigned_to]),
-                                      TaskRow.ended_at.is_(None), *narrow.conditions())
-        return list(session.scalars(query.order_by(*_ORDER).limit(limit).offset(offset)))
+        assignees = [user_id, *also_assigned_to]
+        return list(session.execute(_mine(narrow.shape()), {**values, "assignees": assignees}))
     if not grants:
         return []
-    per_grant = [
-        select(TaskRow.id).where(
-            TaskRow.ended_at.is_(None),
-            TaskRow.assignee_id.is_(None),
-            TaskRow.role == g.role,
-            TaskRow.unit_path.between(g.unit_path, g.unit_path + "\uffff"),
-            *narrow.conditions(),
-        ).order_by(*_ORDER).limit(limit + offset).subquery()
-        for g in grants
-    ]
-    candidates = union(*(select(sub.c.id) for sub in per_grant)).subquery()
-    query = select(TaskRow).where(TaskRow.id.in_(select(candidates.c.id))).order_by(*_ORDER)
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    for i, grant in enumerate(grants):
+        values |= {f"role{i}": grant.role, f"lo{i}": grant.unit_path, f"hi{i}": grant.unit_path + "\uffff"}
+    return list(session.execute(_available(len(grants), narrow.shape()), {**values, "first": limit + offset}))
