@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import StaleWrite
+from engine.store.db import PREPARED
 from engine.store.models import AreaCase, Decision, TaskRow, TimerRow
 from engine.store.types import rowcount
 from engine.rules.access import CaseStatus
@@ -97,7 +98,7 @@ def _task_for_step() -> Select[tuple[TaskRow, AreaCase, Any]]:
         select(TaskRow, AreaCase, state)
         .join(target, target.id == TaskRow.area_case_id).join(AreaCase, AreaCase.event_id == target.event_id)
         .where(or_(TaskRow.id == task_id, and_(TaskRow.area_case_id == case_of_task, TaskRow.ended_at.is_(None))))
-        .order_by(AreaCase.id).options(_EVENT)
+        .order_by(AreaCase.id).options(_EVENT).execution_options(**{PREPARED: True})  # a task id: one plan
     )
 
 

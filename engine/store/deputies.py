@@ -10,6 +10,7 @@ from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Select, St
                         union_all)
 from sqlalchemy.orm import Session
 
+from engine.store.db import PREPARED
 from engine.store.models import Deputyship, RoleGrant, Unit
 
 __all__ = ["add", "get", "involving", "grants_in_force", "grants_with_deputyships", "active_deputies_of"]
@@ -61,7 +62,8 @@ def _grants_with_deputyships() -> CompoundSelect[Any]:
     return union_all(own, deputised)
 
 
-_GRANTS_WITH_DEPUTYSHIPS = _grants_with_deputyships()
+# every request plans it (0.5 ms); its plan does not depend on the user
+_GRANTS_WITH_DEPUTYSHIPS = _grants_with_deputyships().execution_options(**{PREPARED: True})
 
 
 def grants_with_deputyships(session: Session, user_id: str, now: datetime) -> list[tuple[str, str, str, str | None]]:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 from engine.rules.access import CaseScope, CaseStatus
 from engine.rules.lifecycle import TERMINAL_STATUSES
 from engine.store import rollup
+from engine.store.db import PREPARED
 from engine.store.models import Action, ActionCase, AreaCase, Decision, Event, StatsFact, TaskRow
 
 __all__ = ["CaseFilter", "COLUMNS", "counts", "durations", "percentiles", "open_tasks", "open_tasks_due",
@@ -167,7 +168,7 @@ def _refresh_statements(kinds: tuple[str, ...]) -> tuple[Executable, Executable]
     fact_which = or_(StatsFact.case_id.in_(case_ids), StatsFact.event_id.in_(event_ids))
     return (delete(StatsFact).where(fact_which).returning(*_FACT_TABLE_COLUMNS),
             insert(StatsFact).from_select(FACT_COLUMNS, _fact_source(kinds).where(which))
-            .returning(*_FACT_TABLE_COLUMNS))
+            .returning(*_FACT_TABLE_COLUMNS).execution_options(**{PREPARED: True}))  # 1.1 ms of planning
 
 
 def fill_facts(session: Session, kinds: Sequence[str], *, rollup_columns: bool = True) -> None:
