@@ -87,7 +87,7 @@ def _state_of(case_id: int | SQLColumnExpression[int]) -> ColumnElement[Any]:
     return case_when((AreaCase.id == case_id, AreaCase.state), else_=null())
 
 
-def _task_for_step() -> Select[tuple[TaskRow, AreaCase, Any]]:
+def _task_for_step() -> Select[TaskRow, AreaCase, Any]:
     """task_for_step's query with the task id bound: built once (building it on every step cost as much as a
     statement's round trip)."""
     target, worked, task_id = aliased(AreaCase), aliased(TaskRow), bindparam("task_id", type_=TaskRow.id.type)

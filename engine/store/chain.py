@@ -123,7 +123,8 @@ def _locking(postgresql: bool, log: Log | None) -> ReturningInsert[Any]:
     statement = insert(LogChain).values(entity=bindparam("head_entity", type_=LogChain.entity.type))
     upsert = statement.on_conflict_do_update(index_elements=["entity"], set_={"entity": statement.excluded.entity})
     returned = (LogChain,) if log is None else (LogChain, _next_id(LOGS[log], postgresql))
-    return upsert.returning(*returned).execution_options(populate_existing=True)
+    # "orm": with a parameter dict the ORM would otherwise take its slower bulk-insert path
+    return upsert.returning(*returned).execution_options(dml_strategy="orm", populate_existing=True)
 
 
 def _next_id(model: type[AuditEntry] | type[ReadLogEntry], postgresql: bool) -> ColumnElement[int]:

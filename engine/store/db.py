@@ -57,7 +57,9 @@ def _sqlite_begin(connection: Any) -> None:
 # Execution option of a statement PostgreSQL should plan once per connection: one whose best plan does not depend
 # on its values, run on every step or request, where planning costs more than running (the notifications' and the
 # statistics facts' INSERT … SELECT, 0.7 and 1.1 ms of planning; the grants, 0.5 ms; the task a step works).
-# Every other statement is planned for its own values (Database below).
+# Every other statement is planned for its own values (Database below). psycopg forgets a connection's prepared
+# statements when a transaction rolls back (an error response), so they are prepared again on its next use. Behind
+# PgBouncer this needs session pooling, or transaction pooling with prepared statements on (1.21 or later).
 PREPARED = "avvik_prepared"
 
 

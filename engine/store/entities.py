@@ -36,7 +36,8 @@ def add_entity(session: Session, entity_id: str, name: str, prefix: str) -> Lega
 
 def _create_counter(insert: Any) -> Insert:  # either dialect's insert (both have on_conflict_do_nothing)
     counter = insert(EventCounter).values(series=bindparam("counter_series"), year=bindparam("counter_year"), value=0)
-    return cast(Insert, counter.on_conflict_do_nothing(index_elements=["series", "year"]))
+    upsert = counter.on_conflict_do_nothing(index_elements=["series", "year"])
+    return cast(Insert, upsert.execution_options(dml_strategy="orm"))  # not the bulk path a parameter dict picks
 
 
 # built once: every report takes a number

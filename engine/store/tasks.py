@@ -100,8 +100,8 @@ def _narrowed(narrow: tuple[bool, bool, bool]) -> list[ColumnElement[bool]]:
 
 @lru_cache(maxsize=64)
 def _mine(narrow: tuple[bool, bool, bool]) -> Select[Any]:
-    query = select(*_PAGE).where(TaskRow.assignee_id.in_(bindparam("assignees", expanding=True)),
-                                 TaskRow.ended_at.is_(None), *_narrowed(narrow))
+    assignees = bindparam("assignees", expanding=True, type_=TaskRow.assignee_id.type)
+    query = select(*_PAGE).where(TaskRow.assignee_id.in_(assignees), TaskRow.ended_at.is_(None), *_narrowed(narrow))
     return query.order_by(*_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
