@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row
-
 from engine import facts, links, moves, notifications, reported_events
 from engine.access import case_access, grants_of
 from engine.actionplans import track_plan
@@ -51,7 +49,7 @@ def worklist(ctx: Context, actor_id: str, scope: str, limit: int = 50, offset: i
             if t.assignee_id in (None, actor_id) or acting_for(grants, t.role, t.unit_path) == t.assignee_id]
 
 
-def _for_actor(row: TaskRow | Row[Any], grants: list[Grant]) -> dict[str, Any]:
+def _for_actor(row: task_store.TaskFields, grants: list[Grant]) -> dict[str, Any]:
     """The task with whom the actor would work it for (a deputy's principal), for "på uppdrag av"."""
     return {**task_view(row), "on_behalf_of": acting_for(grants, row.role, row.unit_path)}
 

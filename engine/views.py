@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Any
 from collections.abc import Iterable
 
-from sqlalchemy import Row
-
 from engine.cases import CASE_STATUS_LABELS, EVENT_STATUS_LABELS
 from engine.rules.lifecycle import EFFECT_LABELS
 from engine.rules.lifecycle import STATUS_LABELS as ACTION_STATUS_LABELS
-from engine.store.models import Action, AreaCase, AuditEntry, Decision, Event, Notification, ReadLogEntry, TaskRow
+from engine.store.models import Action, AreaCase, AuditEntry, Decision, Event, Notification, ReadLogEntry
+from engine.store.tasks import TaskFields
 
 __all__ = [
     "event_summary",
@@ -61,7 +60,7 @@ def case_view(case: AreaCase, area_names: dict[str, str], release_hash: str | No
     return view
 
 
-def task_view(task: TaskRow | Row[Any]) -> dict[str, Any]:
+def task_view(task: TaskFields) -> dict[str, Any]:
     """Of a mapped task or a plain row of the tasks table (a worklist page)."""
     return {
         "id": task.id,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, cast
 from datetime import datetime
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, nulls_last, select, union, update
+from sqlalchemy import ColumnElement, Result, Select, bindparam, nulls_last, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -16,7 +16,47 @@ from engine.rules.access import Grant
 from engine.store.models import TaskRow
 from engine.store.types import rowcount
 
-__all__ = ["TaskFilter", "task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee", "unassign_open"]
+__all__ = ["TaskFields", "TaskFilter", "task_by_id", "tasks_for_event", "worklist", "retitle", "swap_assignee",
+           "unassign_open"]
+
+
+class TaskFields(Protocol):
+    """A task as a worklist shows it: a mapped TaskRow, or a plain row of the tasks table (a worklist page)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def area_case_id(self) -> int: ...
+    @property
+    def event_number(self) -> str: ...
+    @property
+    def event_title(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def unit_path(self) -> str: ...
+    @property
+    def spec_name(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def assignee_id(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def ended_by(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -126,7 +166,7 @@ def _available(grants: int, narrow: tuple[bool, bool, bool]) -> Select[Any]:
 def worklist(
     session: Session, user_id: str, grants: Sequence[Grant], scope: str, limit: int, offset: int,
     narrow: TaskFilter = TaskFilter(), also_assigned_to: Sequence[str] = (),
-) -> list[Row[Any]]:
+) -> list[TaskFields]:
     """scope 'mine': assigned to the user (or to `also_assigned_to`, whom a deputy stands in for); 'available':
     unassigned tasks whose role the user holds on the task's unit or an ancestor; either narrowed by `narrow`.
 
@@ -136,9 +176,13 @@ def worklist(
     values: dict[str, Any] = {"limit": limit, "offset": offset, **narrow.values()}
     if scope == "mine":
         assignees = [user_id, *also_assigned_to]
-        return list(session.execute(_mine(narrow.shape()), {**values, "assignees": assignees}))
+        return _rows(session.execute(_mine(narrow.shape()), {**values, "assignees": assignees}))
     if not grants:
         return []
     for i, grant in enumerate(grants):
         values |= {f"role{i}": grant.role, f"lo{i}": grant.unit_path, f"hi{i}": grant.unit_path + "\uffff"}
-    return list(session.execute(_available(len(grants), narrow.shape()), {**values, "first": limit + offset}))
+    return _rows(session.execute(_available(len(grants), narrow.shape()), {**values, "first": limit + offset}))
+
+
+def _rows(result: Result[Any]) -> list[TaskFields]:
+    return cast(list[TaskFields], list(result))  # a Row's attributes are its columns, named as TaskRow's
